@@ -1,0 +1,160 @@
+"""Read YAML safely, keeping where every key and value stands, and collecting problems.
+
+PyYAML's C parser (when present) does the parsing; only the mapping and sequence
+constructors are ours, so that duplicate keys are found instead of silently
+overwritten and every value keeps its line and column for error messages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gongkai_cli.errors import Problem
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Position = tuple[int, int]  # 1-based line, column
+
+
+class LocatedDict(dict):
+    """A mapping that knows where it, each of its keys and each of its values stand."""
+
+    __slots__ = ("key_pos", "pos", "value_pos")
+
+    def __init__(self, pos: Position):
+        super().__init__()
+        self.pos = pos
+        self.key_pos: dict[Any, Position] = {}
+        self.value_pos: dict[Any, Position] = {}
+
+
+class LocatedList(list):
+    """A sequence that knows where it and each of its items stand."""
+
+    __slots__ = ("item_pos", "pos")
+
+    def __init__(self, pos: Position):
+        super().__init__()
+        self.pos = pos
+        self.item_pos: list[Position] = []
+
+
+def _pos(node: yaml.Node) -> Position:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    def __init__(self, stream: str, filename: str):
+        super().__init__(stream)
+        self.filename = filename
+        self.problems: list[Problem] = []
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode):
+    data = LocatedDict(_pos(node))
+    yield data
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line, column = _pos(key_node)
+        if isinstance(key, (list, dict)):
+            loader.problems.append(
+                Problem(loader.filename, line, column, "键必须是简单的文字或数字。", "yaml-key")
+            )
+            continue
+        if key in data:
+            first = data.key_pos[key][0]
+            loader.problems.append(
+                Problem(
+                    loader.filename,
+                    line,
+                    column,
+                    f"键 {key!s} 重复出现（第 {first} 行已有），重复的键会使前一个值被悄悄覆盖。",
+                    "duplicate-key",
+                )
+            )
+            continue
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_pos[key] = (line, column)
+        data.value_pos[key] = _pos(value_node)
+
+
+def _construct_sequence(loader: _StrictLoader, node: yaml.SequenceNode):
+    data = LocatedList(_pos(node))
+    yield data
+    for item in node.value:
+        data.append(loader.construct_object(item, deep=True))
+        data.item_pos.append(_pos(item))
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+def decode(raw: bytes, filename: str) -> tuple[str | None, list[Problem]]:
+    """Decode a data file as UTF-8 (a BOM is accepted); name GBK plainly, the usual culprit."""
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        try:
+            raw.decode("gbk")
+            hint = "文件看来是 GBK 编码，请用 UTF-8 编码另存"
+        except UnicodeDecodeError:
+            hint = "请用 UTF-8 编码另存"
+        return None, [Problem(filename, line, column, f"文件不是 UTF-8 编码：{hint}。", "encoding")]
+
+
+def parse(text: str, filename: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document; return its data (None if unreadable) and the problems met."""
+    loader = _StrictLoader(text, filename)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = exc.problem or exc.context or "无法解析"
+        if isinstance(exc, yaml.constructor.ConstructorError):
+            message = f"不支持的 YAML 标签或写法（{reason}），数据文件只能含普通的文字、数字、日期、列表和映射。"
+            code = "yaml-tag"
+        else:
+            message = f"YAML 语法错误：{reason}。"
+            code = "yaml-syntax"
+        return None, [Problem(filename, line, column, message, code)]
+    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
+        return None, [Problem(filename, 1, 1, f"YAML 无法读取：{exc}。", "yaml-syntax")]
+    finally:
+        loader.dispose()
+    return data, loader.problems
+
+
+def read(path: Path, filename: str) -> tuple[Any, list[Problem]]:
+    """Read, decode and parse a YAML file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(filename, 1, 1, f"无法读取文件：{exc.strerror}。", "io")]
+    text, problems = decode(raw, filename)
+    if text is None:
+        return None, problems
+    return parse(text, filename)
+
+
+def position_of(data: Any, loc: tuple[Any, ...], *, key: bool = False) -> Position:
+    """The position of the value at `loc` inside located data, or of its nearest ancestor."""
+    pos: Position = getattr(data, "pos", (1, 1))
+    node = data
+    for i, step in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, LocatedDict) and step in node:
+            pos = node.key_pos[step] if (last and key) else node.value_pos[step]
+            node = node[step]
+        elif isinstance(node, LocatedList) and isinstance(step, int) and step < len(node):
+            pos = node.item_pos[step]
+            node = node[step]
+        else:
+            break
+    return pos
