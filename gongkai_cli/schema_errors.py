@@ -53,7 +53,10 @@ def message_for(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
     if kind in _TYPE_WORDS:
         return f"字段 {name} 应为{_TYPE_WORDS[kind]}，实际是{describe(error.get('input'))}。"
     if kind == "literal_error":
-        return f"字段 {name} 的值{describe(error.get('input'))}无效，应为 {ctx.get('expected', '')} 之一。"
+        expected = (
+            str(ctx.get("expected", "")).replace("' or '", "、").replace("', '", "、").strip("'")
+        )
+        return f"字段 {name} 的值{describe(error.get('input'))}无效，应为 {expected} 之一。"
     if kind in ("string_too_short", "too_short"):
         return f"字段 {name} 不能为空。"
     if kind == "greater_than_equal":

@@ -1,0 +1,1 @@
+"""The commands of `gongkai`, grouped by what they are about."""

@@ -1,0 +1,215 @@
+"""show, resolve, units, validate, import-plan: the plan and its registry."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gongkai_cli.cli import AsOfOpt, DataOpt, Format, FormatOpt, command, data_dir, err, open_book
+from gongkai_cli.errors import ExitStatus, GongkaiError
+
+
+@command("show")
+def show(
+    number: Annotated[int, typer.Argument(help="任务编号。")],
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+) -> None:
+    """显示一项任务的全部内容：要求、时限、牵头与落实单位（集合逐一展开）及各单位进展。"""
+    from gongkai_cli.dates import parse_as_of
+    from gongkai_cli.query import Row
+    from gongkai_cli.render import emit
+    from gongkai_cli.render.sheet import emit_sheet
+    from gongkai_cli.views import assignments_view, show_fields, status_view, task_json
+
+    book = open_book(data)
+    day = parse_as_of(as_of)
+    task = book.task(number)
+    row = Row(
+        task, book.deadline(number), book.resolution(number), tuple(book.assignments(number, day))
+    )
+    if fmt in (Format.json, Format.csv):
+        emit(assignments_view(row, day), fmt.value, task_json(book, row, day))
+    else:
+        emit_sheet(f"任务 {number}", show_fields(row, day), status_view(row, day), fmt.value)
+
+
+@command("resolve")
+def resolve_(
+    phrase: Annotated[
+        str, typer.Argument(help="责任单位原文，如 “县财政局牵头，各镇、县直各单位负责落实”。")
+    ],
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+) -> None:
+    """显示一段责任单位文字如何展开为牵头单位和落实单位。"""
+    from gongkai_cli.render import Column, View, emit
+    from gongkai_cli.resolve import resolve
+
+    book = open_book(data)
+    resolution = resolve(phrase, book.ledger.index)
+    kinds = {
+        "unit": "单位",
+        "group": "集合",
+        "open-group": "开放集合（须指定）",
+        "designated": "指定",
+    }
+    roles = {"lead": "牵头", "implementer": "落实"}
+    rows = [
+        [t.text, roles[t.role], kinds[t.kind], str(len(t.units)), "、".join(t.units)]
+        for t in resolution.terms
+    ]
+    notes = [f"牵头 {len(resolution.lead)} 个，落实 {len(resolution.implementers)} 个。"]
+    if resolution.unresolved:
+        notes.append(
+            f"未展开：{'、'.join(resolution.unresolved)}（有关部门不等于全部部门，须在任务中用 designated: 指定）。"
+        )
+    payload = {
+        "phrase": phrase,
+        "lead": list(resolution.lead),
+        "implementers": list(resolution.implementers),
+        "unresolved": list(resolution.unresolved),
+        "terms": [
+            {"text": t.text, "role": t.role, "kind": t.kind, "units": list(t.units)}
+            for t in resolution.terms
+        ],
+    }
+    columns = [
+        Column("文字", no_wrap=True),
+        Column("角色", no_wrap=True),
+        Column("类型", no_wrap=True),
+        Column("单位数", no_wrap=True),
+        Column("展开为", long=True),
+    ]
+    emit(View(f"“{phrase}”", columns, rows, notes), fmt.value, payload, wide=True)
+
+
+@command("units")
+def units(
+    group: Annotated[
+        str | None, typer.Option("--group", "-g", help="只列出该集合的成员，如 各镇。")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+) -> None:
+    """列出单位名录；--group 列出某个集合（各镇、县直各单位……）的成员。"""
+    from gongkai_cli.render import Column, View, emit
+
+    index = open_book(data).ledger.index
+    if group is None:
+        names = list(index.units)
+        title = "单位名录"
+    elif group in index.groups:
+        names = list(index.members(group)) if not index.groups[group].open else []
+        if index.groups[group].open:
+            raise GongkaiError(
+                f"“{group}”是开放集合（有关部门），没有固定成员，须在各任务中用 designated: 指定。"
+            )
+        title = f"{group}（{len(names)}个）"
+    else:
+        hint = index.suggest(group)
+        raise GongkaiError(
+            f"没有名为“{group}”的单位集合" + (f"，是否是指“{hint}”？" if hint else "。")
+        )
+    chosen = [index.units[n] for n in names]
+    rows = [
+        [
+            u.name,
+            u.full_name or "",
+            u.kind,
+            "、".join(u.aliases),
+            "推断" if u.inferred else "已确认",
+        ]
+        for u in chosen
+    ]
+    columns = [
+        Column("名称", no_wrap=True),
+        Column("全称"),
+        Column("类别", no_wrap=True),
+        Column("别名"),
+        Column("依据", no_wrap=True),
+    ]
+    payload = [u.model_dump(exclude_defaults=True) for u in chosen]
+    emit(View(title, columns, rows, [f"共 {len(rows)} 个单位。"]), fmt.value, payload)
+
+
+class CheckFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@command("validate")
+def validate(
+    strict: Annotated[
+        bool, typer.Option("--strict", help="把提醒（未指定的有关部门、未用到的单位）也当作错误。")
+    ] = False,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option("--format", "-f", help="text、json，或 github（GitHub Actions 注释）。"),
+    ] = CheckFormat.text,
+    data: DataOpt = None,
+) -> None:
+    """检查数据：一次列出全部问题，格式为 文件:行:列: error: 说明；有错误时退出码为 1。"""
+    from gongkai_cli.load import load
+    from gongkai_cli.render.problems import write_problems
+
+    loaded = load(data_dir(data))
+    problems = loaded.problems
+    if strict:
+        problems = [p if p.severity == "error" else _as_error(p) for p in problems]
+    errors = [p for p in problems if p.severity == "error"]
+    write_problems(problems, fmt.value)
+    summary = (
+        f"{len(loaded.tasks)} 项任务；{len(errors)} 个错误，{len(problems) - len(errors)} 个提醒。"
+    )
+    if fmt is CheckFormat.text:
+        err(("检查未通过：" if errors else "检查通过：") + summary)
+    if errors:
+        raise typer.Exit(ExitStatus.ERROR)
+
+
+def _as_error(problem):
+    from dataclasses import replace
+
+    return replace(problem, severity="error")
+
+
+@command("import-plan")
+def import_plan(
+    source: Annotated[
+        Path, typer.Argument(help="公开发布的四栏表格导出的文本文件。", dir_okay=False)
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="写入的任务文件；用 - 输出到屏幕。")
+    ] = Path("data/tasks.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的任务文件。")] = False,
+) -> None:
+    """把公开发布的计划表格（工作任务/具体要求/责任单位/时限要求）导入为 tasks.yaml。"""
+    from gongkai_cli.fsutil import atomic_write
+    from gongkai_cli.importer import dump_plan, parse_table_export
+    from gongkai_cli.yamlio import decode
+
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise GongkaiError(f"无法读取 {source}：{exc.strerror}。") from None
+    text, problems = decode(raw, str(source))
+    if text is None:
+        raise GongkaiError(problems[0].as_text().split(": error: ", 1)[1])
+    plan = parse_table_export(text, source.name)
+    content = dump_plan(plan)
+    if str(out) == "-":
+        sys.stdout.write(content)
+        return
+    if out.exists() and not force:
+        raise GongkaiError(f"{out} 已存在；为免覆盖已有内容，未写入。确需覆盖请加 --force。")
+    if not out.parent.is_dir():
+        raise GongkaiError(f"目录 {out.parent} 不存在。")
+    atomic_write(out, content.encode("utf-8"))
+    err(f"已从 {source} 导入 {len(plan['tasks'])} 项任务，写入 {out}。")
