@@ -1,0 +1,126 @@
+"""Shared fixtures: the CLI run in-process, the real plan, and small ledgers built per test."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gongkai_cli.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+REAL_DATA = REPO / "data"
+SOURCE = REPO.parent / "shared" / "source" / "suixi-2021-plan-draft.txt"
+
+
+class Run:
+    def __init__(self, result):
+        self.exit_code = result.exit_code
+        self.stdout = result.stdout
+        self.stderr = result.stderr
+        self.exception = result.exception
+
+
+@pytest.fixture
+def gongkai(monkeypatch, tmp_path):
+    """Run `gongkai ARGS…` in-process, from an empty working directory."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GONGKAI_DATA", raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
+    runner = CliRunner()
+
+    def run(*args: str) -> Run:
+        result = runner.invoke(app, [str(a) for a in args], catch_exceptions=True)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Run(result)
+
+    return run
+
+
+@pytest.fixture
+def real_data(tmp_path) -> Path:
+    """A writable copy of the repository's data directory."""
+    target = tmp_path / "ledger" / "data"
+    shutil.copytree(REAL_DATA, target)
+    return target
+
+
+MINI_UNITS = """\
+groups:
+- name: 各镇
+  kinds: [镇]
+- name: 县政府各部门
+  kinds: [政府工作部门]
+- name: 县直各单位
+  kinds: [政府工作部门, 事业单位]
+- name: 县政府有关部门
+  open: true
+  within: 县政府各部门
+units:
+- name: 甲镇
+  kind: 镇
+- name: 乙镇
+  kind: 镇
+- name: 县政府办公室
+  aliases: [县政府办]
+  kind: 政府工作部门
+- name: 县财政局
+  kind: 政府工作部门
+- name: 县教育局
+  kind: 政府工作部门
+- name: 县档案馆
+  kind: 事业单位
+  inferred: true
+  note: 推断
+"""
+
+MINI_TASKS = """\
+title: 测试县2021年政务公开重点工作任务分工
+year: 2021
+tasks:
+- number: 1
+  section: 一、强化信息公开
+  subsection: （一）财政信息。
+  requirement: 公开预算决算。
+  responsibility: 县财政局牵头，各镇、县直各单位负责落实
+  deadline: 6月底前
+- number: 2
+  section: 一、强化信息公开
+  subsection: （一）财政信息。
+  requirement: 做好政策解读。
+  responsibility: 县政府办公室负责落实
+  deadline: 10月底前
+- number: 3
+  section: 二、强化监督
+  subsection: （一）加强指导。
+  requirement: 开展培训。
+  responsibility: 县政府办公室牵头，县政府有关部门负责落实
+  deadline: 持续推进
+- number: 4
+  section: 二、强化监督
+  subsection: （一）加强指导。
+  requirement: 编制目录。
+  responsibility: 县政府有关部门负责落实
+  deadline: 年底前
+"""
+
+
+def write_ledger(
+    root: Path, tasks: str = MINI_TASKS, units: str = MINI_UNITS, progress: str = ""
+) -> Path:
+    """A data directory with the given file contents (dedented), returned as its path."""
+    data = root / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "tasks.yaml").write_text(textwrap.dedent(tasks), encoding="utf-8")
+    (data / "units.yaml").write_text(textwrap.dedent(units), encoding="utf-8")
+    (data / "progress.yaml").write_text(textwrap.dedent(progress), encoding="utf-8")
+    return data
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    return write_ledger(tmp_path / "mini")
