@@ -1,0 +1,160 @@
+"""Record progress: check the request against the ledger, append it, commit it to git."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from gongkai_cli import gitrepo, store
+from gongkai_cli.checks import is_answerable
+from gongkai_cli.datadir import PROGRESS, DataDir
+from gongkai_cli.errors import GongkaiError
+from gongkai_cli.load import open_ledger
+from gongkai_cli.models import Update
+from gongkai_cli.query import Book
+
+MAX_NOTE = 2000  # characters: a note is a sentence or a paragraph, not a document
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    task: int
+    units: tuple[str, ...]  # as typed: names, aliases or closed groups
+    status: str  # canonical
+    date: dt.date
+    note: str | None = None
+    by: str | None = None
+    commit: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    updates: list[Update]
+    via_open_group: list[str]  # units accepted through an undesignated 有关 group
+    commit: str | None
+    why_not_committed: str | None
+
+
+def expand_units(book: Book, task: int, names: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Canonical units for the request (groups expanded); those reached only through an open group."""
+    index, resolution = book.ledger.index, book.resolution(task)
+    units: list[str] = []
+    for name in names:
+        found = index.lookup(name)
+        if found is not None and found.kind == "group":
+            units += index.members(found.name)
+        else:
+            units.append(book.unit(name))
+    units = list(dict.fromkeys(units))
+    outside = [u for u in units if not is_answerable(book.ledger, task, u)]
+    if outside:
+        raise GongkaiError(
+            f"{'、'.join(outside)} 不是任务 {task} 的责任单位（责任单位：{book.task(task).responsibility}）；未写入。"
+        )
+    return units, [u for u in units if resolution.role_of(u) is None]
+
+
+def subject(request: Request, units: list[str]) -> str:
+    who = units[0] if len(units) == 1 else f"{units[0]}等{len(units)}个单位"
+    return f"进度: 任务{request.task} {who} → {request.status}"
+
+
+def message(request: Request, units: list[str]) -> str:
+    body = f"{request.note}\n\n" if request.note else ""
+    trailers = [
+        f"Task: {request.task}",
+        *(f"Unit: {u}" for u in units),
+        f"Status: {request.status}",
+        f"Date: {request.date.isoformat()}",
+    ]
+    if request.by:
+        trailers.append(f"By: {request.by}")
+    return f"{subject(request, units)}\n\n{body}" + "\n".join(trailers) + "\n"
+
+
+def record(data_dir: DataDir, request: Request) -> Recorded:
+    if request.note is not None and len(request.note) > MAX_NOTE:
+        raise GongkaiError(
+            f"说明过长（{len(request.note)} 字），请控制在 {MAX_NOTE} 字以内；未写入。"
+        )
+    if request.date > dt.date.today():
+        raise GongkaiError(
+            f"--date {request.date.isoformat()} 晚于今天，进展只能记录已发生的情况；未写入。"
+        )
+    path: Path = data_dir.file(PROGRESS)
+    found = gitrepo.find_repo(data_dir.path)
+    repo = found if request.commit else None
+    with store.locked(data_dir.path, found.git_dir() if found else None):
+        book = Book(open_ledger(data_dir))  # read under the lock: the latest log
+        book.task(request.task)
+        units, via_open = expand_units(book, request.task, request.units)
+        by = request.by or (found.user_name() if found else None)
+        request = Request(
+            request.task,
+            request.units,
+            request.status,
+            request.date,
+            request.note,
+            by,
+            request.commit,
+        )
+        updates = [
+            Update(
+                date=request.date,
+                task=request.task,
+                unit=u,
+                status=request.status,
+                note=request.note,
+                by=by,
+            )
+            for u in units
+        ]
+        old = store.append(path, updates)
+        if repo is None:
+            why = (
+                "已按要求不提交（--no-commit）" if not request.commit else "数据目录不在 git 仓库中"
+            )
+            return Recorded(updates, via_open, None, why)
+        try:
+            sha = repo.commit_only(path, message(request, units))
+        except gitrepo.GitError as exc:
+            store.write(path, old)
+            raise GongkaiError(f"{exc}；进展记录已恢复原样，未写入。") from None
+    return Recorded(updates, via_open, sha, None)
+
+
+@dataclass(frozen=True, slots=True)
+class Undone:
+    reverted: str
+    subject: str
+    commit: str
+
+
+def undo(data_dir: DataDir) -> Undone:
+    """Revert the last update commit, touching only progress.yaml (unlike `git revert`,
+    this works with other changes staged, and leaves them as they are)."""
+    path = data_dir.file(PROGRESS)
+    repo = gitrepo.find_repo(data_dir.path)
+    if repo is None:
+        raise GongkaiError("数据目录不在 git 仓库中，没有可撤销的提交。")
+    with store.locked(data_dir.path, repo.git_dir()):
+        head = repo.head()
+        if head is None:
+            raise GongkaiError("仓库中还没有任何提交。")
+        sha, text, changed = head
+        title = text.splitlines()[0]
+        if not title.startswith("进度: ") or "\nTask: " not in text or changed != [repo.rel(path)]:
+            raise GongkaiError(
+                f"最近一次提交（{sha[:7]} {title}）不是 gongkai update 的进展提交，未撤销。"
+            )
+        if path.read_bytes() != repo.show("HEAD", path):
+            raise GongkaiError(f"{PROGRESS} 有尚未提交的改动，未撤销；请先处理这些改动。")
+        before = repo.show(f"{sha}~1", path) or b""
+        store.write(path, before)
+        try:
+            commit = repo.commit_only(path, f"撤销: {title}\n\nReverts: {sha}\n")
+        except gitrepo.GitError as exc:
+            store.write(path, repo.show("HEAD", path) or b"")
+            raise GongkaiError(f"{exc}；进展记录已恢复原样。") from None
+    return Undone(sha, title, commit)
