@@ -119,7 +119,7 @@ def main(
 
 
 # The commands live in their own modules; importing them registers them on `app`.
-from gongkai_cli.commands import queries, plan, updates  # noqa: E402, F401, I001
+from gongkai_cli.commands import queries, plan, updates, setup  # noqa: E402, F401, I001
 
 
 def run() -> None:

@@ -61,6 +61,11 @@ class Repo:
         _git(self.root, "commit", "--only", "--quiet", "-m", message, "--", rel)
         return _git(self.root, "rev-parse", "HEAD").stdout.strip()
 
+    def commit_all(self, message: str) -> str:
+        _git(self.root, "add", "--all")
+        _git(self.root, "commit", "--quiet", "-m", message)
+        return _git(self.root, "rev-parse", "HEAD").stdout.strip()
+
     def blame(self, path: Path) -> dict[int, str]:
         """Line number → id of the commit that added it (uncommitted lines are left out)."""
         if not self.is_tracked(path):
@@ -89,6 +94,10 @@ class Repo:
             ["git", "show", f"{rev}:{self.rel(path)}"], cwd=self.root, capture_output=True
         )
         return result.stdout if result.returncode == 0 else None
+
+
+def init_repo(folder: Path) -> None:
+    _git(folder, "init", "--quiet")
 
 
 def find_repo(folder: Path) -> Repo | None:

@@ -1,0 +1,101 @@
+"""Create a new ledger: a git repository with the plan, the registry, an empty log and CI."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from gongkai_cli import __version__, gitrepo
+from gongkai_cli.datadir import PROGRESS, TASKS, UNITS, DataDir, bundled_dir
+from gongkai_cli.errors import DataError, GongkaiError
+
+EMPTY_LOG = (
+    "# 进展记录：由 gongkai update 逐条追加，每行一条，请勿改写已有记录。\n"
+    "# 每条：date 日期, task 任务编号, unit 单位, status 状态, note 说明, by 填报人\n"
+)
+_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _plan_text(plan: Path | None) -> str:
+    if plan is None:
+        return (bundled_dir() / TASKS).read_text(encoding="utf-8")
+    try:
+        raw = plan.read_bytes()
+    except OSError as exc:
+        raise GongkaiError(f"无法读取计划文件 {plan}：{exc.strerror}。") from None
+    from gongkai_cli.yamlio import decode
+
+    text, problems = decode(raw, str(plan))
+    if text is None:
+        raise DataError(problems)
+    if plan.suffix in (".yaml", ".yml"):
+        return text
+    from gongkai_cli.importer import dump_plan, parse_table_export
+
+    return dump_plan(parse_table_export(text, plan.name))
+
+
+def init(target: Path, plan: Path | None = None) -> tuple[DataDir, str | None]:
+    """Create the ledger in `target` (new or empty); return its data dir and first commit."""
+    if target.exists() and any(target.iterdir()):
+        if (target / "data" / TASKS).exists():
+            raise GongkaiError(f"{target} 中已有台账（data/{TASKS}），不会覆盖。")
+        raise GongkaiError(f"{target} 不是空目录；为免覆盖已有文件，请指定一个新目录或空目录。")
+    tasks = _plan_text(plan)  # read before creating anything
+    created = not target.exists()
+    data = target / "data"
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+        (data / TASKS).write_text(tasks, encoding="utf-8")
+        shutil.copyfile(bundled_dir() / UNITS, data / UNITS)
+        (data / PROGRESS).write_text(EMPTY_LOG, encoding="utf-8")
+        (target / ".gitattributes").write_text(f"data/{PROGRESS} merge=union\n", encoding="utf-8")
+        (target / "README.md").write_text(
+            _template("README.md").format(title=_title(tasks)), encoding="utf-8"
+        )
+        workflow = target / ".github" / "workflows"
+        workflow.mkdir(parents=True)
+        (workflow / "gongkai.yml").write_text(
+            _template("gongkai.yml").format(version=__version__), encoding="utf-8"
+        )
+        (target / ".pre-commit-config.yaml").write_text(
+            _template("pre-commit-config.yaml"), encoding="utf-8"
+        )
+        data_dir = DataDir(data, "option")
+        _check(data_dir)
+    except BaseException:
+        shutil.rmtree(target) if created else [_remove(p) for p in target.iterdir()]
+        raise
+    return data_dir, _first_commit(target, _title(tasks))
+
+
+def _template(name: str) -> str:
+    return (_TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def _title(tasks: str) -> str:
+    import yaml
+
+    plan = yaml.safe_load(tasks)
+    return str(plan.get("title", "政务公开台账")) if isinstance(plan, dict) else "政务公开台账"
+
+
+def _check(data_dir: DataDir) -> None:
+    from gongkai_cli.load import load
+
+    problems = [p for p in load(data_dir).problems if p.severity == "error"]
+    if problems:
+        raise DataError(problems)
+
+
+def _remove(path: Path) -> None:
+    shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def _first_commit(target: Path, title: str) -> str | None:
+    try:
+        gitrepo.init_repo(target)
+        repo = gitrepo.Repo(target.resolve())
+        return repo.commit_all(f"建立台账：{title}")
+    except gitrepo.GitError as exc:
+        raise GongkaiError(f"台账文件已建立，但 git 初始化未完成：{exc}") from None

@@ -1,0 +1,141 @@
+"""init, the README's tour, and the package's own metadata."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from gongkai_cli import __version__
+from tests.conftest import REPO, SOURCE
+from tests.test_updates import GIT_ENV, git
+
+
+def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(REPO), "COLUMNS": "100"}
+    env.pop("GONGKAI_DATA", None)
+    return subprocess.run(
+        [sys.executable, "-m", "gongkai_cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_init_then_update_makes_two_commits(tmp_path):
+    assert run_cli(["init", "x"], tmp_path).returncode == 0
+    ledger = tmp_path / "x"
+    result = run_cli(["update", "7", "--unit", "县财政局", "--status", "已完成"], ledger)
+    assert result.returncode == 0, result.stderr
+    subjects = git(ledger, "log", "--format=%s").splitlines()
+    assert subjects == [
+        "进度: 任务7 县财政局 → 已完成",
+        "建立台账：濉溪县2021年政务公开重点工作任务分工（征求意见稿）",
+    ]
+    assert sorted(git(ledger, "ls-files").split()) == [
+        ".gitattributes",
+        ".github/workflows/gongkai.yml",
+        ".pre-commit-config.yaml",
+        "README.md",
+        "data/progress.yaml",
+        "data/tasks.yaml",
+        "data/units.yaml",
+    ]
+    assert (ledger / ".gitattributes").read_text() == "data/progress.yaml merge=union\n"
+
+
+def test_init_refuses_an_existing_ledger_and_a_non_empty_folder(tmp_path):
+    run_cli(["init", "x"], tmp_path)
+    again = run_cli(["init", "x"], tmp_path)
+    assert (again.returncode, again.stderr) == (
+        1,
+        "错误：x 中已有台账（data/tasks.yaml），不会覆盖。\n",
+    )
+    (tmp_path / "y").mkdir()
+    (tmp_path / "y" / "notes.txt").write_text("mine")
+    other = run_cli(["init", "y"], tmp_path)
+    assert other.returncode == 1
+    assert (tmp_path / "y" / "notes.txt").read_text() == "mine"
+
+
+def test_init_from_a_published_table(tmp_path):
+    result = run_cli(["init", "x", "--plan", str(SOURCE)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "x" / "data" / "tasks.yaml").read_text(encoding="utf-8") == (
+        (REPO / "data" / "tasks.yaml").read_text(encoding="utf-8")
+    )
+
+
+def test_init_with_a_broken_plan_creates_nothing(tmp_path):
+    bad = tmp_path / "plan.yaml"
+    bad.write_text("title: x\nyear: 2021\ntasks: 5\n", encoding="utf-8")
+    result = run_cli(["init", "x", "--plan", str(bad)], tmp_path)
+    assert result.returncode == 1
+    assert (
+        result.stderr.splitlines()[0]
+        == "x/data/tasks.yaml:3:8: error: 字段 tasks 应为列表，实际是5。"
+    )
+    assert not (tmp_path / "x").exists()
+
+
+def test_broken_tasks_in_an_initialised_ledger_fail_validation_as_annotations(tmp_path):
+    run_cli(["init", "x"], tmp_path)
+    tasks = tmp_path / "x" / "data" / "tasks.yaml"
+    tasks.write_text(
+        tasks.read_text(encoding="utf-8").replace("deadline: 6月底前", "deadline: 六月份以前"),
+        encoding="utf-8",
+    )
+    result = run_cli(["validate", "--format", "github"], tmp_path / "x")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        "::error file=data/tasks.yaml,line=247,col=13,title=deadline::任务 40：无法识别时限“六月份以前”；"
+        "可用的写法如：年底前、10月底前、上半年、一季度末、第三季度、11月15日前、持续推进。"
+    )
+
+
+def test_readme_tour_runs(tmp_path):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(
+        r"<!-- tour:start -->\n```sh\n(.*?)```\n<!-- tour:end -->", readme, re.S
+    ).group(1)
+    cwd = tmp_path
+    outputs = {}
+    for line in block.strip().splitlines():
+        words = shlex.split(line)
+        if words[0] == "cd":
+            cwd = cwd / words[1]
+            continue
+        assert words[0] == "gongkai"
+        result = run_cli(words[1:], cwd)
+        assert result.returncode == 0, (line, result.stderr)
+        outputs[line] = result.stdout
+    assert (
+        "| 县政府办公室 | 2 | 32（31天）、40（123天） |"
+        in outputs["gongkai overdue --as-of 2021-10-31 --by unit --format md"]
+    )
+
+
+def test_readme_opens_with_the_two_set_up_commands():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    first_block = re.search(r"```sh\n(.*?)```", readme, re.S).group(1).splitlines()
+    assert first_block == [
+        "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/gongkai list --unit 县财政局",
+        'python3 -m venv .venv && .venv/bin/pip install ".[test]" && .venv/bin/python -m pytest',
+    ]
+
+
+def test_version(gongkai):
+    assert gongkai("--version").stdout == f"gongkai {__version__}\n"
+
+
+def test_the_readme_documents_every_command():
+    from gongkai_cli.cli import app
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for info in app.registered_commands:
+        name = info.name or info.callback.__name__
+        assert f"`gongkai {name}" in readme, name
