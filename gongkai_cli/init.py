@@ -19,15 +19,9 @@ _TEMPLATES = Path(__file__).parent / "templates"
 def _plan_text(plan: Path | None) -> str:
     if plan is None:
         return (bundled_dir() / TASKS).read_text(encoding="utf-8")
-    try:
-        raw = plan.read_bytes()
-    except OSError as exc:
-        raise GongkaiError(f"无法读取计划文件 {plan}：{exc.strerror}。") from None
-    from gongkai_cli.yamlio import decode
+    from gongkai_cli.yamlio import read_text
 
-    text, problems = decode(raw, str(plan))
-    if text is None:
-        raise DataError(problems)
+    text = read_text(plan)
     if plan.suffix in (".yaml", ".yml"):
         return text
     from gongkai_cli.importer import dump_plan, parse_table_export

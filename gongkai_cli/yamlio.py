@@ -108,6 +108,21 @@ def decode(raw: bytes, filename: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(filename, line, column, f"文件不是 UTF-8 编码：{hint}。", "encoding")]
 
 
+def read_text(path: Path) -> str:
+    """A user's text file as a string (UTF-8, BOM accepted), or one clear error naming it."""
+    from gongkai_cli.errors import GongkaiError
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise GongkaiError(f"无法读取 {path}：{exc.strerror}。") from None
+    text, problems = decode(raw, str(path))
+    if text is None:
+        problem = problems[0]
+        raise GongkaiError(f"{problem.file}:{problem.line}:{problem.column}：{problem.message}")
+    return text
+
+
 def parse(text: str, filename: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document; return its data (None if unreadable) and the problems met."""
     loader = _StrictLoader(text, filename)

@@ -96,5 +96,6 @@ def test_import_plan_of_a_gbk_file_names_the_encoding(gongkai, tmp_path):
     result = gongkai("import-plan", bad, "--out", "-")
     assert result.exit_code == 1
     assert (
-        result.stderr == "错误：文件不是 UTF-8 编码：文件看来是 GBK 编码，请用 UTF-8 编码另存。\n"
+        result.stderr
+        == f"错误：{bad}:1:2：文件不是 UTF-8 编码：文件看来是 GBK 编码，请用 UTF-8 编码另存。\n"
     )

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from tests.conftest import REAL_DATA, REPO
+from tests.test_resolve import TOWNS
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "测试员",
@@ -309,17 +310,7 @@ def test_undo_reverts_the_last_update_and_refuses_anything_else(gongkai, ledger,
 def test_twenty_parallel_updates_all_land(ledger):
     env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(REPO)}
     towns_and_units = [
-        "濉溪镇",
-        "韩村镇",
-        "刘桥镇",
-        "五沟镇",
-        "临涣镇",
-        "双堆集镇",
-        "铁佛镇",
-        "南坪镇",
-        "百善镇",
-        "孙疃镇",
-        "四铺镇",
+        *TOWNS,
         "县财政局",
         "县教育局",
         "县民政局",

@@ -193,15 +193,9 @@ def import_plan(
     """把公开发布的计划表格（工作任务/具体要求/责任单位/时限要求）导入为 tasks.yaml。"""
     from gongkai_cli.fsutil import atomic_write
     from gongkai_cli.importer import dump_plan, parse_table_export
-    from gongkai_cli.yamlio import decode
+    from gongkai_cli.yamlio import read_text
 
-    try:
-        raw = source.read_bytes()
-    except OSError as exc:
-        raise GongkaiError(f"无法读取 {source}：{exc.strerror}。") from None
-    text, problems = decode(raw, str(source))
-    if text is None:
-        raise GongkaiError(problems[0].as_text().split(": error: ", 1)[1])
+    text = read_text(source)
     plan = parse_table_export(text, source.name)
     content = dump_plan(plan)
     if str(out) == "-":
