@@ -13,7 +13,8 @@ from gongkai_cli.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_DATA = REPO / "data"
-SOURCE = REPO.parent / "shared" / "source" / "suixi-2021-plan-draft.txt"
+# The published export of the 2021 plan, kept in the repository as the ground truth of tasks.yaml.
+SOURCE = REPO / "sources" / "suixi-2021-plan-draft.txt"
 
 
 class Run:
