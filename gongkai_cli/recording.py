@@ -78,6 +78,9 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
         raise GongkaiError(
             f"说明过长（{len(request.note)} 字），请控制在 {MAX_NOTE} 字以内；未写入。"
         )
+    for label, text in (("说明", request.note), ("填报人", request.by)):
+        if text is not None and any("\ud800" <= ch <= "\udfff" for ch in text):
+            raise GongkaiError(f"{label}中含有无法识别的字符（可能是终端编码不是 UTF-8）；未写入。")
     if request.date > dt.date.today():
         raise GongkaiError(
             f"--date {request.date.isoformat()} 晚于今天，进展只能记录已发生的情况；未写入。"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
-
-import yaml
 
 from gongkai_cli.errors import GongkaiError
 from gongkai_cli.fsutil import atomic_write
@@ -18,15 +18,38 @@ LOCK_TIMEOUT = (
 )
 
 
-def update_line(update: Update) -> str:
-    """One update as a one-line YAML flow mapping in a list, so each update is a one-line diff."""
-    fields = update.model_dump(exclude_none=True)
-    text = yaml.safe_dump(
-        fields, allow_unicode=True, default_flow_style=True, sort_keys=False, width=2**31
+# Characters that stay as they are inside a double-quoted scalar; everything else is
+# escaped, since YAML folds line separators (U+2028, U+0085) and rejects C1 controls.
+_KEEP = re.compile(
+    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_PLAIN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff（）·]+")  # unit names, statuses, Chinese names
+
+
+def _scalar(text: str) -> str:
+    if _PLAIN.fullmatch(text):
+        return text
+    body = json.dumps(text, ensure_ascii=False)  # escapes quotes, backslashes and C0 controls
+    return "".join(
+        ch if _KEEP.match(ch) else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
+        for ch in body
     )
-    line = "- " + text.strip()
-    assert "\n" not in line  # safe_dump escapes newlines inside quoted strings
-    return line + "\n"
+
+
+def update_line(update: Update) -> str:
+    """One update as a one-line YAML flow mapping in a list, so each update is a one-line diff
+    (and two clones' appended lines merge with merge=union)."""
+    fields = [
+        f"date: {update.date.isoformat()}",
+        f"task: {update.task}",
+        f"unit: {_scalar(update.unit)}",
+        f"status: {update.status}",
+    ]
+    if update.note is not None:
+        fields.append(f"note: {_scalar(update.note)}")
+    if update.by is not None:
+        fields.append(f"by: {_scalar(update.by)}")
+    return "- {" + ", ".join(fields) + "}\n"
 
 
 @contextlib.contextmanager
