@@ -56,8 +56,9 @@ def err(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def command(*args, **kwargs):
-    """Register a command whose GongkaiError becomes one clear sentence on stderr and exit 1."""
+def command(*args, group: typer.Typer | None = None, **kwargs):
+    """Register a command (on `app`, or on a sub-command `group`) whose GongkaiError becomes
+    one clear sentence on stderr and exit 1."""
 
     def register(func):
         @functools.wraps(func)
@@ -73,7 +74,7 @@ def command(*args, **kwargs):
                 err(f"错误：{exc}")
             raise typer.Exit(ExitStatus.ERROR)
 
-        app.command(*args, **kwargs)(guarded)
+        (group or app).command(*args, **kwargs)(guarded)
         return func
 
     return register
@@ -119,7 +120,7 @@ def main(
 
 
 # The commands live in their own modules; importing them registers them on `app`.
-from gongkai_cli.commands import queries, plan, updates, setup  # noqa: E402, F401, I001
+from gongkai_cli.commands import queries, plan, updates, reports, setup  # noqa: E402, F401, I001
 
 
 def run() -> None:

@@ -182,7 +182,7 @@ def late_by_unit_json(grouped: dict[str, list[Late]], days_key: str) -> list[dic
 def late_by_unit_view(grouped: dict[str, list[Late]], as_of: dt.date, *, overdue: bool) -> View:
     what = "逾期" if overdue else "临期"
     columns = [
-        Column("单位", no_wrap=True),
+        Column("单位"),
         Column(f"{what}任务数", no_wrap=True),
         Column("任务编号（天数）", long=True),
     ]
@@ -244,7 +244,7 @@ def show_fields(row: Row, as_of: dt.date) -> list[tuple[str, str]]:
 def status_view(row: Row, as_of: dt.date) -> View:
     """Each unit's status; units still 未开始 with no update are folded into one line."""
     columns = [
-        Column("单位", no_wrap=True),
+        Column("单位"),
         Column("角色", no_wrap=True),
         Column("状态", no_wrap=True),
         Column("日期", no_wrap=True),

@@ -136,6 +136,9 @@ def test_the_readme_documents_every_command():
     from gongkai_cli.cli import app
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for info in app.registered_commands:
-        name = info.name or info.callback.__name__
+    names = [info.name for info in app.registered_commands]
+    for group in app.registered_groups:
+        names += [f"{group.name} {info.name}" for info in group.typer_instance.registered_commands]
+    assert "report progress" in names
+    for name in names:
         assert f"`gongkai {name}" in readme, name

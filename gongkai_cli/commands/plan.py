@@ -80,9 +80,9 @@ def resolve_(
         ],
     }
     columns = [
-        Column("文字", no_wrap=True),
+        Column("文字"),
         Column("角色", no_wrap=True),
-        Column("类型", no_wrap=True),
+        Column("类型"),
         Column("单位数", no_wrap=True),
         Column("展开为", long=True),
     ]
@@ -128,9 +128,9 @@ def units(
         for u in chosen
     ]
     columns = [
-        Column("名称", no_wrap=True),
+        Column("名称"),
         Column("全称"),
-        Column("类别", no_wrap=True),
+        Column("类别"),
         Column("别名"),
         Column("依据", no_wrap=True),
     ]

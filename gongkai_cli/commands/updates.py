@@ -81,10 +81,10 @@ def log(
     columns = [
         Column("日期", no_wrap=True),
         Column("任务", no_wrap=True),
-        Column("单位", no_wrap=True),
+        Column("单位"),
         Column("状态", no_wrap=True),
         Column("说明", long=True),
-        Column("填报人", no_wrap=True),
+        Column("填报人"),
         Column("提交", no_wrap=True),
     ]
     rows = [

@@ -17,6 +17,7 @@ class Column:
     header: str
     long: bool = False  # long free text: shortened in a narrow table unless --wide
     no_wrap: bool = False
+    bar: bool = False  # a percentage, drawn with a bar on the terminal
 
 
 @dataclass
