@@ -224,37 +224,33 @@ def check_open_groups(loaded: Loaded) -> Iterator[Problem]:
 
 def check_progress(loaded: Loaded) -> Iterator[Problem]:
     """Every update names a task of the plan and a unit that answers for it."""
+    from gongkai_cli.load import progress_position
+
     ledger = loaded.ledger
     if ledger is None:
         return
-    for update, raw_i in zip(loaded.updates, loaded.update_raw_index, strict=True):
-        resolution = ledger.resolutions.get(update.task)
-        if update.task not in ledger.tasks:
-            yield _at(
-                loaded,
-                PROGRESS,
-                (raw_i, "task"),
-                f"进展记录中的任务 {update.task} 不在计划中。",
-                "unknown-task",
-            )
-            continue
-        unit = ledger.index.canonical(update.unit)
-        if unit is None:
-            yield _at(
-                loaded,
-                PROGRESS,
-                (raw_i, "unit"),
-                f"进展记录中的单位“{update.unit}”不在单位名录中。",
-                "unknown-unit",
-            )
-        elif resolution is not None and not is_answerable(ledger, update.task, unit):
-            yield _at(
-                loaded,
-                PROGRESS,
-                (raw_i, "unit"),
-                f"“{unit}”不是任务 {update.task} 的责任单位。",
-                "not-responsible",
-            )
+    name = loaded.name(PROGRESS)
+    answerable: dict[tuple[int, str], str | None] = {}  # (task, unit as written) → problem
+    for i, update in enumerate(loaded.updates):
+        key = (update.task, update.unit)
+        if key not in answerable:
+            answerable[key] = _progress_problem(ledger, update.task, update.unit)
+        problem = answerable[key]
+        if problem is not None:
+            field = "task" if problem[0] == "unknown-task" else "unit"
+            line, column = progress_position(loaded, i, field)
+            yield Problem(name, line, column, problem[1], problem[0])
+
+
+def _progress_problem(ledger, task: int, name: str) -> tuple[str, str] | None:
+    if task not in ledger.tasks:
+        return "unknown-task", f"进展记录中的任务 {task} 不在计划中。"
+    unit = ledger.index.canonical(name)
+    if unit is None:
+        return "unknown-unit", f"进展记录中的单位“{name}”不在单位名录中。"
+    if task in ledger.resolutions and not is_answerable(ledger, task, unit):
+        return "not-responsible", f"“{unit}”不是任务 {task} 的责任单位。"
+    return None
 
 
 def is_answerable(ledger, task: int, unit: str) -> bool:
@@ -262,7 +258,7 @@ def is_answerable(ledger, task: int, unit: str) -> bool:
     resolution = ledger.resolutions[task]
     if resolution.role_of(unit):
         return True
-    return any(unit in ledger.index.members(g) for g in resolution.unresolved)
+    return any(unit in ledger.index.member_set(g) for g in resolution.unresolved)
 
 
 def check_unused_units(loaded: Loaded) -> Iterator[Problem]:

@@ -42,7 +42,15 @@ DataOpt = Annotated[
         file_okay=False,
     ),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="输出格式。")]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="输出格式；默认在终端中为 table，输出到文件或管道时为 md。",
+        show_default=False,
+    ),
+]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
@@ -95,10 +103,9 @@ def data_dir(option: Path | None, *, writing: bool = False):
 
 
 def open_book(option: Path | None):
-    from gongkai_cli.load import open_ledger
-    from gongkai_cli.query import Book
+    from gongkai_cli.query import open_book as open_data
 
-    return Book(open_ledger(data_dir(option)))
+    return open_data(data_dir(option))
 
 
 def version_callback(value: bool) -> None:

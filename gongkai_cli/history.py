@@ -25,15 +25,14 @@ def log_entries(
     wanted = book.unit(unit) if unit else None
     repo = gitrepo.find_repo(data_dir.path)
     blame = repo.blame(data_dir.file(PROGRESS)) if repo else {}
-    raw = loaded.raw.get(PROGRESS) or []
     entries = []
-    for update, i in zip(loaded.updates, loaded.update_raw_index, strict=True):
+    for update in loaded.updates:
         name = book.ledger.index.canonical(update.unit) or update.unit
         if (task is not None and update.task != task) or (wanted and name != wanted):
             continue
         if since and update.date < since:
             continue
-        line = raw.item_pos[i][0]
+        line = update.line
         entries.append(
             {
                 "date": update.date.isoformat(),

@@ -10,25 +10,12 @@ from pydantic import ValidationError
 from gongkai_cli import yamlio
 from gongkai_cli.datadir import PROGRESS, TASKS, UNITS, DataDir
 from gongkai_cli.deadlines import DeadlineError, parse_deadline
-from gongkai_cli.errors import DataError, Problem
-from gongkai_cli.models import Deadline, PlanFile, Registry, Resolution, Task, Update
+from gongkai_cli.errors import Problem
+from gongkai_cli.models import Ledger, PlanFile, Registry, Task, Update
+from gongkai_cli.progresslog import Entry, parse_canonical
 from gongkai_cli.registry import UnitIndex
 from gongkai_cli.resolve import ResolveError, resolve
 from gongkai_cli.schema_errors import problems_from
-
-
-@dataclass
-class Ledger:
-    """The plan, its registry and its progress log, with everything derived from them."""
-
-    data_dir: DataDir
-    title: str
-    year: int
-    tasks: dict[int, Task]  # by number, in the plan's order
-    index: UnitIndex
-    updates: list[Update]
-    resolutions: dict[int, Resolution] = field(default_factory=dict)
-    deadlines: dict[int, Deadline] = field(default_factory=dict)
 
 
 @dataclass
@@ -36,13 +23,15 @@ class Loaded:
     """What the loader found: the raw located data, the models that validated, the problems."""
 
     data_dir: DataDir
+    files: dict[str, bytes | None] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
     plan: PlanFile | None = None
     tasks: list[Task] = field(default_factory=list)
     task_raw_index: list[int] = field(default_factory=list)  # position of each task in the file
     registry: Registry | None = None
-    updates: list[Update] = field(default_factory=list)
-    update_raw_index: list[int] = field(default_factory=list)
+    updates: list[Entry] = field(default_factory=list)
+    update_raw_index: list[int] = field(default_factory=list)  # YAML path only
+    progress_text: str = ""
     ledger: Ledger | None = None
     problems: list[Problem] = field(default_factory=list)
 
@@ -50,11 +39,33 @@ class Loaded:
         return self.data_dir.display(filename)
 
 
+def read_files(data_dir: DataDir) -> dict[str, bytes | None]:
+    """The bytes of the three data files (None where a file is absent), read once."""
+    files: dict[str, bytes | None] = {}
+    for name in (TASKS, UNITS, PROGRESS):
+        try:
+            files[name] = data_dir.file(name).read_bytes()
+        except FileNotFoundError:
+            files[name] = None
+    return files
+
+
+def _text(loaded: Loaded, filename: str) -> str | None:
+    raw = loaded.files.get(filename)
+    if raw is None:
+        if filename != PROGRESS:  # no progress yet is normal; no plan or registry is not
+            loaded.problems.append(Problem(loaded.name(filename), 1, 1, "文件不存在。", "io"))
+        return None
+    text, problems = yamlio.decode(raw, loaded.name(filename))
+    loaded.problems += problems
+    return text
+
+
 def _read(loaded: Loaded, filename: str) -> Any:
-    path = loaded.data_dir.file(filename)
-    if filename == PROGRESS and not path.exists():
-        return None  # no progress yet
-    data, problems = yamlio.read(path, loaded.name(filename))
+    text = _text(loaded, filename)
+    if text is None:
+        return None
+    data, problems = yamlio.parse(text, loaded.name(filename))
     loaded.problems += problems
     loaded.raw[filename] = data
     return data
@@ -106,10 +117,20 @@ def _load_registry(loaded: Loaded) -> None:
 
 
 def _load_progress(loaded: Loaded) -> None:
-    data = _read(loaded, PROGRESS)
+    name = loaded.name(PROGRESS)
+    text = _text(loaded, PROGRESS)
+    if text is None:
+        return
+    loaded.progress_text = text
+    entries = parse_canonical(text)
+    if entries is not None:
+        loaded.updates = entries
+        return
+    data, problems = yamlio.parse(text, name)
+    loaded.problems += problems
+    loaded.raw[PROGRESS] = data
     if data is None:
         return
-    name = loaded.name(PROGRESS)
     if not isinstance(data, list):
         line, column = getattr(data, "pos", (1, 1))
         loaded.problems.append(
@@ -120,10 +141,23 @@ def _load_progress(loaded: Loaded) -> None:
         return
     for i, item in enumerate(data):
         try:
-            loaded.updates.append(Update.model_validate(item))
-            loaded.update_raw_index.append(i)
+            u = Update.model_validate(item)
         except ValidationError as exc:
             loaded.problems += problems_from(exc, item, name, prefix=(i,))
+            continue
+        loaded.updates.append(
+            Entry(u.date, u.task, u.unit, u.status, u.note, u.by, data.item_pos[i][0])
+        )
+        loaded.update_raw_index.append(i)
+
+
+def progress_position(loaded: Loaded, i: int, key: str) -> tuple[int, int]:
+    """Where field `key` of the i-th update stands; found only when a problem needs it."""
+    if loaded.raw.get(PROGRESS) is not None:
+        return yamlio.position_of(loaded.raw[PROGRESS], (loaded.update_raw_index[i], key))
+    line = loaded.updates[i].line
+    data, _ = yamlio.parse(loaded.progress_text.split("\n")[line - 1], "")
+    return line, yamlio.position_of(data, (0, key))[1]
 
 
 def task_position(loaded: Loaded, task_index: int, key: str) -> tuple[int, int]:
@@ -174,18 +208,10 @@ def load(data_dir: DataDir) -> Loaded:
     """Read and check a data directory; every problem found is in the result."""
     from gongkai_cli.checks import run_checks
 
-    loaded = Loaded(data_dir)
+    loaded = Loaded(data_dir, read_files(data_dir))
     _load_plan(loaded)
     _load_registry(loaded)
     _load_progress(loaded)
     _derive(loaded)
     loaded.problems += run_checks(loaded)
     return loaded
-
-
-def open_ledger(data_dir: DataDir) -> Ledger:
-    """The ledger for a query; any error in the data stops the query (warnings do not)."""
-    loaded = load(data_dir)
-    if loaded.ledger is None or any(p.severity == "error" for p in loaded.problems):
-        raise DataError(loaded.problems)
-    return loaded.ledger

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from gongkai_cli.datadir import DataDir
+    from gongkai_cli.progresslog import Entry
+    from gongkai_cli.registry import UnitIndex
 
 STATUSES = ("未开始", "进行中", "进展缓慢", "已完成", "不涉及")
 DONE_STATUSES = frozenset({"已完成", "不涉及"})
@@ -117,13 +122,14 @@ class Resolution:
     implementers: tuple[str, ...]
     unresolved: tuple[str, ...]  # open groups that no designation expanded
     terms: tuple[Term, ...] = field(default=())
+    _roles: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        roles = dict.fromkeys(self.implementers, "implementer") | dict.fromkeys(self.lead, "lead")
+        object.__setattr__(self, "_roles", roles)
 
     def role_of(self, unit: str) -> str | None:
-        if unit in self.lead:
-            return "lead"
-        if unit in self.implementers:
-            return "implementer"
-        return None
+        return self._roles.get(unit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +140,17 @@ class Term:
     role: Literal["lead", "implementer"]
     kind: Literal["unit", "group", "open-group", "designated"]
     units: tuple[str, ...]
+
+
+@dataclass
+class Ledger:
+    """The plan, its registry and its progress log, with everything derived from them."""
+
+    data_dir: DataDir
+    title: str
+    year: int
+    tasks: dict[int, Task]  # by number, in the plan's order
+    index: UnitIndex
+    updates: list[Entry]  # the log as read; emptied once folded into a History
+    resolutions: dict[int, Resolution] = field(default_factory=dict)
+    deadlines: dict[int, Deadline] = field(default_factory=dict)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from gongkai_cli.models import DONE_STATUSES, Deadline, Update
+from gongkai_cli.models import DONE_STATUSES, Deadline
+
+if TYPE_CHECKING:
+    from gongkai_cli.progresslog import Entry
 
 OVERDUE, LATE_DONE, DUE_SOON = "逾期", "逾期完成", "临期"
 
@@ -47,36 +51,67 @@ class Assignment:
 
 
 class History:
-    """The log indexed by (task, unit): each assignment's updates in date order.
+    """The log as columns, indexed by assignment (task, unit): each assignment's updates
+    are one run of the columns, in date order; updates of the same day keep the order of
+    the file, so the later line wins. Columns of plain values load fast from the cache."""
 
-    Updates on the same date keep the order of the file, so the later line wins.
-    """
+    def __init__(self, spans, days, statuses, notes, reporters):
+        self._spans: dict[tuple[int, str], tuple[int, int]] = spans
+        self._days: list[int] = days  # date ordinals
+        self._statuses: list[str] = statuses
+        self._notes: list[str | None] = notes
+        self._reporters: dict[int, list[str]] = reporters
 
-    def __init__(self, updates: list[Update], canonical):
-        self._by_key: dict[tuple[int, str], list[Update]] = {}
-        for update in sorted(updates, key=lambda u: u.date):  # stable: file order within a day
-            unit = canonical(update.unit) or update.unit
-            self._by_key.setdefault((update.task, unit), []).append(update)
-        self._dates = {key: [u.date for u in ups] for key, ups in self._by_key.items()}
+    @classmethod
+    def from_entries(cls, updates: list[Entry], canonical) -> History:
+        names: dict[str, str] = {}
+
+        def key(i: int) -> tuple[int, str, int, int]:
+            update = updates[i]
+            unit = names.get(update.unit)
+            if unit is None:
+                unit = names[update.unit] = canonical(update.unit) or update.unit
+            return update.task, unit, update.date.toordinal(), i  # i: file order within a day
+
+        rows = sorted(map(key, range(len(updates))))
+        spans: dict[tuple[int, str], tuple[int, int]] = {}
+        reporters: dict[int, list[str]] = {}
+        start = 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or rows[i][:2] != rows[start][:2]:
+                task, unit = rows[start][:2]
+                spans[(task, unit)] = (start, i)
+                reporters.setdefault(task, []).append(unit)
+                start = i
+        ordered = [updates[row[3]] for row in rows]
+        return cls(
+            spans,
+            [row[2] for row in rows],
+            [u.status for u in ordered],
+            [u.note for u in ordered],
+            reporters,
+        )
 
     def reporters(self, task: int) -> list[str]:
-        return [unit for (t, unit) in self._by_key if t == task]
+        """The units that have reported on a task, whether or not it names them."""
+        return self._reporters.get(task, [])
 
     def state(
         self, task: int, unit: str, as_of: dt.date
     ) -> tuple[str, dt.date | None, str | None, dt.date | None]:
         """(status, date of the latest update, its note, date the current done-run began)."""
-        updates = self._by_key.get((task, unit))
-        if not updates:
+        span = self._spans.get((task, unit))
+        if span is None:
             return "未开始", None, None, None
-        end = bisect.bisect_right(self._dates[(task, unit)], as_of)
-        if end == 0:
+        start, end = span
+        latest = bisect.bisect_right(self._days, as_of.toordinal(), start, end) - 1
+        if latest < start:
             return "未开始", None, None, None
-        latest = updates[end - 1]
+        status = self._statuses[latest]
         done_on = None
-        if latest.status in DONE_STATUSES:
-            i = end - 1
-            while i > 0 and updates[i - 1].status in DONE_STATUSES:
-                i -= 1
-            done_on = updates[i].date
-        return latest.status, latest.date, latest.note, done_on
+        if status in DONE_STATUSES:
+            first = latest
+            while first > start and self._statuses[first - 1] in DONE_STATUSES:
+                first -= 1
+            done_on = dt.date.fromordinal(self._days[first])
+        return status, dt.date.fromordinal(self._days[latest]), self._notes[latest], done_on

@@ -5,18 +5,32 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from gongkai_cli.errors import GongkaiError
-from gongkai_cli.load import Ledger
-from gongkai_cli.models import Deadline, Resolution, Task
+from gongkai_cli.cache import load_checked
+from gongkai_cli.errors import DataError, GongkaiError
+from gongkai_cli.models import Deadline, Ledger, Resolution, Task
 from gongkai_cli.progress import OVERDUE, Assignment, History
+
+
+def open_book(data_dir) -> Book:
+    """The ledger of a data directory, ready for queries; errors in the data stop here."""
+    checked = load_checked(data_dir)
+    if not checked.ok:
+        raise DataError(checked.problems)
+    return Book(checked.ledger, checked.history)
 
 
 class Book:
     """A ledger with its progress log indexed: the one object every query works on."""
 
-    def __init__(self, ledger: Ledger):
+    def __init__(self, ledger: Ledger, history: History | None = None):
         self.ledger = ledger
-        self.history = History(ledger.updates, ledger.index.canonical)
+        self._history = history
+
+    @property
+    def history(self) -> History:
+        if self._history is None:  # built on first use: `log` never needs it
+            self._history = History.from_entries(self.ledger.updates, self.ledger.index.canonical)
+        return self._history
 
     def task(self, number: int) -> Task:
         task = self.ledger.tasks.get(number)
@@ -56,6 +70,17 @@ class Book:
                     Assignment(number, group, roles.get(group, "implementer"), designated=False)
                 )
         return result
+
+    def assignment(self, number: int, unit: str, as_of: dt.date) -> Assignment | None:
+        """One unit's assignment of a task (as `assignments` would give it), or None."""
+        resolution = self.resolution(number)
+        role = resolution.role_of(unit)
+        if role is None and not (resolution.unresolved and unit in self.history.reporters(number)):
+            return None
+        status, updated, note, done_on = self.history.state(number, unit, as_of)
+        if role is None and updated is None:
+            return None  # reports through an open group count from their first update
+        return Assignment(number, unit, role or "implementer", status, updated, note, done_on)
 
     def unit(self, name: str) -> str:
         """The canonical name of a unit given by name or alias; a clear error otherwise."""
@@ -98,15 +123,25 @@ def section_numeral(value: str) -> str:
     raise GongkaiError(f"--section 应为 一…六 或 1…6，实际是“{value}”。")
 
 
-@dataclass(frozen=True, slots=True)
 class Row:
-    """One task in a listing, with its assignments as of the date and the unit's role."""
+    """One task as of a date. Its assignments are folded only when asked for: a listing
+    for one unit needs that unit's alone, which on a large ledger is most of the work."""
 
-    task: Task
-    deadline: Deadline
-    resolution: Resolution
-    assignments: tuple[Assignment, ...]
-    role: str | None = None  # the filtered unit's role
+    __slots__ = ("_assignments", "_book", "as_of", "deadline", "mine", "resolution", "role", "task")
+
+    def __init__(self, book: Book, number: int, as_of: dt.date, mine: Assignment | None = None):
+        self._book, self.as_of = book, as_of
+        self.task, self.deadline = book.task(number), book.deadline(number)
+        self.resolution = book.resolution(number)
+        self.mine = mine  # the filtered unit's assignment
+        self.role = mine.role if mine else None
+        self._assignments: tuple[Assignment, ...] | None = None
+
+    @property
+    def assignments(self) -> tuple[Assignment, ...]:
+        if self._assignments is None:
+            self._assignments = tuple(self._book.assignments(self.task.number, self.as_of))
+        return self._assignments
 
     @property
     def done(self) -> bool:
@@ -132,18 +167,14 @@ def list_tasks(book: Book, filters: Filters, as_of: dt.date) -> list[Row]:
             continue
         if filters.search and filters.search not in task.requirement:
             continue
-        assignments = tuple(book.assignments(number, as_of))
-        role = None
+        mine = None
         if filters.unit:
-            mine = [a for a in assignments if a.unit == filters.unit]
-            if not mine:
+            mine = book.assignment(number, filters.unit, as_of)
+            if mine is None or (filters.role and mine.role != filters.role):
                 continue
-            role = mine[0].role
-            if filters.role and role != filters.role:
-                continue
-        row = Row(task, deadline, book.resolution(number), assignments, role)
+        row = Row(book, number, as_of, mine)
         if filters.status:
-            status = mine[0].status if filters.unit else row.task_status()
+            status = mine.status if mine else row.task_status()
             if status != filters.status:
                 continue
         rows.append(row)

@@ -10,9 +10,8 @@ from gongkai_cli import gitrepo, store
 from gongkai_cli.checks import is_answerable
 from gongkai_cli.datadir import PROGRESS, DataDir
 from gongkai_cli.errors import GongkaiError
-from gongkai_cli.load import open_ledger
 from gongkai_cli.models import Update
-from gongkai_cli.query import Book
+from gongkai_cli.query import Book, open_book
 
 MAX_NOTE = 2000  # characters: a note is a sentence or a paragraph, not a document
 
@@ -89,7 +88,7 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
     found = gitrepo.find_repo(data_dir.path)
     repo = found if request.commit else None
     with store.locked(data_dir.path, found.git_dir() if found else None):
-        book = Book(open_ledger(data_dir))  # read under the lock: the latest log
+        book = open_book(data_dir)  # read under the lock: the latest log
         book.task(request.task)
         units, via_open = expand_units(book, request.task, request.units)
         by = request.by or (found.user_name() if found else None)

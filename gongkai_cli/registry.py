@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from gongkai_cli.models import Group, Registry, Unit
@@ -30,6 +29,7 @@ class UnitIndex:
             for name in (unit.name, *unit.aliases):
                 self._names.setdefault(name, unit.name)
         self._members: dict[str, tuple[str, ...]] = {}
+        self._member_sets: dict[str, frozenset[str]] = {}
 
     def lookup(self, name: str) -> Lookup | None:
         if name in self._names:
@@ -58,8 +58,16 @@ class UnitIndex:
             self._members[group_name] = pool
         return self._members[group_name]
 
+    def member_set(self, group_name: str) -> frozenset[str]:
+        """members() as a set, for membership tests over long logs."""
+        if group_name not in self._member_sets:
+            self._member_sets[group_name] = frozenset(self.members(group_name))
+        return self._member_sets[group_name]
+
     def suggest(self, name: str) -> str | None:
         """The closest known unit or group name, for "did you mean …?"."""
+        import difflib  # only when a name was not found
+
         candidates = [*self._names, *self.groups]
         match = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
         if not match:

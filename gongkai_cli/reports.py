@@ -51,15 +51,6 @@ def _names(units: list[str], limit: int = 6) -> str:
     return shown + (f"等{len(units)}个单位" if len(units) > limit else "")
 
 
-def _row(book: Book, number: int, as_of: dt.date) -> Row:
-    return Row(
-        book.task(number),
-        book.deadline(number),
-        book.resolution(number),
-        tuple(book.assignments(number, as_of)),
-    )
-
-
 # ----- 进展情况: the monthly five-column table -----
 
 PROGRESS_COLUMNS = [
@@ -110,7 +101,7 @@ def progress_report(book: Book, as_of: dt.date) -> Document:
             section = task.section
             table = Table(PROGRESS_COLUMNS, [], name="进展情况", group=section)
             doc.blocks += [Heading(section), table]
-        row = _row(book, number, as_of)
+        row = Row(book, number, as_of)
         text = progress_text(row, as_of)
         table.rows.append(
             [
@@ -244,7 +235,7 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
     doc = Document("unit", f"{unit}政务公开重点工作任务责任清单（截至 {as_of.isoformat()}）", as_of)
     mine: dict[str, list[tuple[Row, Assignment]]] = {"lead": [], "implementer": []}
     for number in book.ledger.tasks:
-        row = _row(book, number, as_of)
+        row = Row(book, number, as_of)
         for a in row.assignments:
             if a.unit == unit and a.designated:
                 mine[a.role].append((row, a))
@@ -333,7 +324,7 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
         for name in book.ledger.index.units:
             tallies[name] = Tally()
     for number, task in book.ledger.tasks.items():
-        row = _row(book, number, as_of)
+        row = Row(book, number, as_of)
         for a in row.assignments:
             if not a.designated:
                 continue

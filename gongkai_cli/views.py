@@ -80,7 +80,7 @@ def list_view(rows: list[Row], unit: str | None, as_of: dt.date) -> View:
         ]
         body = []
         for row in rows:
-            mine = next(a for a in row.assignments if a.unit == unit)
+            mine = row.mine
             status = mine.status
             light = mine.light(row.deadline, as_of)
             body.append(

@@ -125,3 +125,9 @@ def write_ledger(
 @pytest.fixture
 def mini(tmp_path) -> Path:
     return write_ledger(tmp_path / "mini")
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    """Each test caches loaded ledgers in its own folder, never in the user's."""
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -255,7 +255,7 @@ def test_overdue_markdown_table(gongkai, tmp_path):
 
 def test_nothing_overdue_says_so(gongkai, tmp_path):
     write_ledger(tmp_path)
-    result = gongkai("overdue", "--as-of", "2021-06-30", "--data", "data")
+    result = gongkai("overdue", "--as-of", "2021-06-30", "--data", "data", "-f", "table")
     assert result.stdout == "逾期任务（截至 2021-06-30）：没有逾期任务。\n共 0 项。\n"
 
 
@@ -285,3 +285,12 @@ def test_deadline_phrases(phrase, kind, date):
 def test_unknown_deadline_phrases_are_errors(phrase):
     with pytest.raises(DeadlineError):
         parse_deadline(phrase, 2021)
+
+
+def test_default_format_is_markdown_when_not_on_a_terminal(gongkai, tmp_path):
+    write_ledger(tmp_path)
+    default = gongkai("overdue", "--as-of", "2021-11-01", "--data", "data").stdout
+    assert (
+        default == gongkai("overdue", "--as-of", "2021-11-01", "--data", "data", "-f", "md").stdout
+    )
+    assert default.startswith("## 逾期任务（截至 2021-11-01）\n")

@@ -257,7 +257,7 @@ def test_stats_by_section_csv(gongkai, mini_progress):
 
 
 def test_stats_terminal_draws_bars(gongkai, mini_progress):
-    result = gongkai("stats", "--as-of", "2021-07-10", "--data", "data")
+    result = gongkai("stats", "--as-of", "2021-07-10", "--data", "data", "-f", "table")
     assert "│ 县政府办公室 │" in result.stdout  # not cut short at 80 columns
     assert "████████ 100.0%" in result.stdout
     assert "░░░░░░░░ 0.0%" in result.stdout
@@ -282,7 +282,7 @@ def test_untrusted_note_breaks_no_table(gongkai, mini_progress, tmp_path):
     cell = openpyxl.load_workbook(out).active["E2"]
     assert NASTY_TEXT in cell.value and cell.data_type == "s"
 
-    terminal = gongkai(*args, "--wide").stdout
+    terminal = gongkai(*args, "--wide", "-f", "table").stdout
     assert "[red]红[/red]" in terminal
 
 

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from gongkai_cli.datadir import DataDir
-from gongkai_cli.load import open_ledger
 from gongkai_cli.models import Registry
+from gongkai_cli.query import open_book
 from gongkai_cli.registry import UnitIndex
 from gongkai_cli.resolve import ResolveError, parse_roles, resolve
 from tests.conftest import REAL_DATA
@@ -87,7 +87,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def ledger():
-    return open_ledger(DataDir(REAL_DATA, "option"))
+    return open_book(DataDir(REAL_DATA, "option")).ledger
 
 
 @pytest.fixture(scope="module")

@@ -17,26 +17,25 @@ from gongkai_cli.errors import ExitStatus, GongkaiError
 def show(
     number: Annotated[int, typer.Argument(help="任务编号。")],
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     data: DataOpt = None,
 ) -> None:
     """显示一项任务的全部内容：要求、时限、牵头与落实单位（集合逐一展开）及各单位进展。"""
     from gongkai_cli.dates import parse_as_of
     from gongkai_cli.query import Row
-    from gongkai_cli.render import emit
+    from gongkai_cli.render import emit, resolve_format
     from gongkai_cli.render.sheet import emit_sheet
     from gongkai_cli.views import assignments_view, show_fields, status_view, task_json
 
     book = open_book(data)
     day = parse_as_of(as_of)
-    task = book.task(number)
-    row = Row(
-        task, book.deadline(number), book.resolution(number), tuple(book.assignments(number, day))
-    )
+    row = Row(book, number, day)
     if fmt in (Format.json, Format.csv):
-        emit(assignments_view(row, day), fmt.value, task_json(book, row, day))
+        emit(fmt, lambda: assignments_view(row, day), lambda: task_json(book, row, day))
     else:
-        emit_sheet(f"任务 {number}", show_fields(row, day), status_view(row, day), fmt.value)
+        emit_sheet(
+            f"任务 {number}", show_fields(row, day), status_view(row, day), resolve_format(fmt)
+        )
 
 
 @command("resolve")
@@ -44,7 +43,7 @@ def resolve_(
     phrase: Annotated[
         str, typer.Argument(help="责任单位原文，如 “县财政局牵头，各镇、县直各单位负责落实”。")
     ],
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     data: DataOpt = None,
 ) -> None:
     """显示一段责任单位文字如何展开为牵头单位和落实单位。"""
@@ -86,7 +85,7 @@ def resolve_(
         Column("单位数", no_wrap=True),
         Column("展开为", long=True),
     ]
-    emit(View(f"“{phrase}”", columns, rows, notes), fmt.value, payload, wide=True)
+    emit(fmt, lambda: View(f"“{phrase}”", columns, rows, notes), lambda: payload, wide=True)
 
 
 @command("units")
@@ -94,7 +93,7 @@ def units(
     group: Annotated[
         str | None, typer.Option("--group", "-g", help="只列出该集合的成员，如 各镇。")
     ] = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     data: DataOpt = None,
 ) -> None:
     """列出单位名录；--group 列出某个集合（各镇、县直各单位……）的成员。"""
@@ -135,7 +134,7 @@ def units(
         Column("依据", no_wrap=True),
     ]
     payload = [u.model_dump(exclude_defaults=True) for u in chosen]
-    emit(View(title, columns, rows, [f"共 {len(rows)} 个单位。"]), fmt.value, payload)
+    emit(fmt, lambda: View(title, columns, rows, [f"共 {len(rows)} 个单位。"]), lambda: payload)
 
 
 class CheckFormat(enum.StrEnum):
@@ -156,17 +155,17 @@ def validate(
     data: DataOpt = None,
 ) -> None:
     """检查数据：一次列出全部问题，格式为 文件:行:列: error: 说明；有错误时退出码为 1。"""
-    from gongkai_cli.load import load
+    from gongkai_cli.cache import load_checked
     from gongkai_cli.render.problems import write_problems
 
-    loaded = load(data_dir(data))
-    problems = loaded.problems
+    checked = load_checked(data_dir(data))
+    problems = checked.problems
     if strict:
         problems = [p if p.severity == "error" else _as_error(p) for p in problems]
     errors = [p for p in problems if p.severity == "error"]
     write_problems(problems, fmt.value)
     summary = (
-        f"{len(loaded.tasks)} 项任务；{len(errors)} 个错误，{len(problems) - len(errors)} 个提醒。"
+        f"{checked.task_count} 项任务；{len(errors)} 个错误，{len(problems) - len(errors)} 个提醒。"
     )
     if fmt is CheckFormat.text:
         err(("检查未通过：" if errors else "检查通过：") + summary)

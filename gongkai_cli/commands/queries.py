@@ -41,7 +41,7 @@ def list_(
         str | None, typer.Option("--search", "-s", help="在具体要求中查找文字。")
     ] = None,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:
@@ -67,15 +67,15 @@ def list_(
     )
     rows = list_tasks(book, filters, day)
     emit(
-        list_view(rows, filters.unit, day),
-        fmt.value,
-        [task_json(book, r, day) for r in rows],
+        fmt,
+        lambda: list_view(rows, filters.unit, day),
+        lambda: [task_json(book, r, day) for r in rows],
         wide=wide,
     )
 
 
 def _late_command(
-    kind: str, by: By, as_of: str | None, within: str, fmt: Format, wide: bool, data
+    kind: str, by: By, as_of: str | None, within: str, fmt: Format | None, wide: bool, data
 ) -> None:
     from gongkai_cli.dates import parse_as_of, parse_days
     from gongkai_cli.query import by_unit, due, overdue
@@ -90,16 +90,16 @@ def _late_command(
     if by is By.unit:
         grouped = by_unit(items)
         emit(
-            late_by_unit_view(grouped, day, overdue=is_overdue),
-            fmt.value,
-            late_by_unit_json(grouped, days_key),
+            fmt,
+            lambda: late_by_unit_view(grouped, day, overdue=is_overdue),
+            lambda: late_by_unit_json(grouped, days_key),
             wide=wide,
         )
     else:
         emit(
-            late_view(book, items, day, overdue=is_overdue),
-            fmt.value,
-            late_json(items, days_key),
+            fmt,
+            lambda: late_view(book, items, day, overdue=is_overdue),
+            lambda: late_json(items, days_key),
             wide=wide,
         )
 
@@ -111,7 +111,7 @@ ByOpt = Annotated[By, typer.Option("--by", help="按任务（task）或按单位
 def overdue_(
     as_of: AsOfOpt = None,
     by: ByOpt = By.task,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:
@@ -124,7 +124,7 @@ def due_(
     within: Annotated[str, typer.Option("--within", help="多少天内到期，如 30d、2w。")] = "30d",
     as_of: AsOfOpt = None,
     by: ByOpt = By.task,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:

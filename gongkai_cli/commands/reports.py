@@ -27,11 +27,11 @@ class ReportFormat(enum.StrEnum):
 
 
 FormatOpt = Annotated[
-    ReportFormat,
+    ReportFormat | None,
     typer.Option(
         "--format",
         "-f",
-        help="table 显示在终端；md、xlsx 写入文件（默认在 reports/ 下）；csv、json 输出到屏幕或 --out。",
+        help="table 显示在终端（在终端中的默认）；md、xlsx 写入文件（默认在 reports/ 下）；csv、json 输出到屏幕或 --out。输出到管道时默认为 md。",
     ),
 ]
 OutOpt = Annotated[
@@ -41,17 +41,23 @@ OutOpt = Annotated[
 
 def _book_and_day(data, as_of):
     from gongkai_cli.dates import parse_as_of
-    from gongkai_cli.load import open_ledger
-    from gongkai_cli.query import Book
+    from gongkai_cli.query import open_book
 
     found = data_dir(data)
-    return found, Book(open_ledger(found)), parse_as_of(as_of)
+    return found, open_book(found), parse_as_of(as_of)
 
 
-def publish(doc, fmt: ReportFormat, out: Path | None, found, stem: str, wide: bool = False) -> None:
+def publish(
+    doc, fmt: ReportFormat | None, out: Path | None, found, stem: str, wide: bool = False
+) -> None:
     """Show the report, or write it: md and xlsx to a file, csv and json to stdout unless --out."""
     from gongkai_cli.render import document
 
+    if fmt is None:  # on a terminal, show it; into a pipe or a file, Markdown
+        if sys.stdout.isatty():
+            fmt = ReportFormat.table
+        else:
+            fmt, out = ReportFormat.md, out or Path("-")
     if fmt is ReportFormat.table:
         document.print_document(doc, wide=wide)
         return
@@ -95,7 +101,7 @@ def write_report(target: Path, content: bytes, found) -> None:
 @command("progress", group=report_app)
 def progress(
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = ReportFormat.table,
+    fmt: FormatOpt = None,
     out: OutOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
@@ -110,7 +116,7 @@ def progress(
 @command("overdue", group=report_app)
 def overdue_bulletin(
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = ReportFormat.table,
+    fmt: FormatOpt = None,
     out: OutOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
@@ -129,7 +135,7 @@ def unit_checklist(
         bool, typer.Option("--all-units", help="为每个单位各生成一份（md 或 xlsx）。")
     ] = False,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = ReportFormat.table,
+    fmt: FormatOpt = None,
     out: OutOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
@@ -164,7 +170,7 @@ def stats_(
     by: Annotated[
         StatsBy, typer.Option("--by", help="按单位（unit）或按大项（section）统计。")
     ] = StatsBy.unit,
-    fmt: FormatOpt = ReportFormat.table,
+    fmt: FormatOpt = None,
     out: OutOpt = None,
     data: DataOpt = None,
 ) -> None:

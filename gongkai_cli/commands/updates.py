@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.cli import DataOpt, Format, FormatOpt, command, data_dir, err
+from gongkai_cli.cli import DataOpt, FormatOpt, command, data_dir, err
 
 # The ledger in a git repository is the official record; these lines say what happened to it.
 
@@ -67,7 +67,7 @@ def log(
     task: Annotated[int | None, typer.Argument(help="只看该任务。")] = None,
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看该单位。")] = None,
     since: Annotated[str | None, typer.Option("--since", help="只看该日期及以后的记录。")] = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     data: DataOpt = None,
 ) -> None:
     """进展记录的历史，最新的在前，附 git 提交号。"""
@@ -100,9 +100,9 @@ def log(
         for e in entries
     ]
     emit(
-        View("进展记录", columns, rows, [f"共 {len(rows)} 条。"], empty="没有进展记录。"),
-        fmt.value,
-        entries,
+        fmt,
+        lambda: View("进展记录", columns, rows, [f"共 {len(rows)} 条。"], empty="没有进展记录。"),
+        lambda: entries,
     )
 
 

@@ -6,6 +6,7 @@ renderers know nothing of the domain. Rich is imported only when a table is draw
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,23 +30,37 @@ class View:
     empty: str = "（无）"
 
 
-def emit(view: View, fmt: str, payload: Any = None, *, wide: bool = False) -> None:
-    """Write the view to standard output in the chosen format."""
+def resolve_format(fmt: object) -> str:
+    """The chosen format's name; by default a Rich table on a terminal and Markdown when
+    the output goes to a file or a pipe, where box drawing helps nobody."""
+    if fmt is not None:
+        return getattr(fmt, "value", fmt)
+    import sys
+
+    return "table" if sys.stdout.isatty() else "md"
+
+
+def emit(
+    fmt: object, view: Callable[[], View], payload: Callable[[], Any], *, wide: bool = False
+) -> None:
+    """Write a result to standard output in the chosen format. The view (table, md, csv)
+    and the JSON payload are passed as builders: only the one the format needs is built."""
+    fmt = resolve_format(fmt)
     if fmt == "json":
         from gongkai_cli.render.data import write_json
 
-        write_json(payload)
+        write_json(payload())
     elif fmt == "csv":
         from gongkai_cli.render.data import write_csv
 
-        write_csv(view)
+        write_csv(view())
     elif fmt == "md":
         import sys
 
         from gongkai_cli.render.markdown import view_to_markdown
 
-        sys.stdout.write(view_to_markdown(view))
+        sys.stdout.write(view_to_markdown(view()))
     else:
         from gongkai_cli.render.table import print_view
 
-        print_view(view, wide=wide)
+        print_view(view(), wide=wide)

@@ -1,0 +1,81 @@
+"""Read progress.yaml fast: the one-line form that `gongkai update` writes, parsed by pattern.
+
+The log grows by hundreds of lines a week and every command reads it, so building a
+YAML node tree per line (with positions) is too slow at county scale. Lines in the
+canonical form are read here directly into Entry tuples; if any line is not in that
+form (a hand-edited file, say), the caller parses the whole file as YAML instead, so
+the result never differs from what YAML would give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import NamedTuple
+
+
+class Entry(NamedTuple):
+    """One update of the log, as the queries use it."""
+
+    date: dt.date
+    task: int
+    unit: str
+    status: str
+    note: str | None
+    by: str | None
+    line: int  # 1-based line in progress.yaml
+
+
+_SCALAR = r'(?:[\u3400-\u4dbf\u4e00-\u9fff（）·]+|"(?:[^"\\\n]|\\.)*")'
+# One line of the log: an entry in the canonical form, or a blank or comment line.
+_LINE = re.compile(
+    r"(?:- \{date: (\d{4}-\d\d-\d\d), task: ([1-9]\d{0,8}), unit: (" + _SCALAR + r"), "
+    r"status: (未开始|进行中|进展缓慢|已完成|不涉及)"
+    r"(?:, note: ("
+    + _SCALAR
+    + r"))?(?:, by: ("
+    + _SCALAR
+    + r"))?\}|[ \t]*(?:#[^\n]*)?)[ \t]*(?:\n|\Z)"
+)
+_JSON_ESCAPES = re.compile(r'\\[^"\\/bfnrtu]')  # YAML-only escapes (\x, \U, …): leave to YAML
+
+
+def parse_canonical(text: str) -> list[Entry] | None:
+    """Entries of a log whose every line is canonical (or blank or a comment), else None."""
+    entries: list[Entry] = []
+    append = entries.append
+    # Unit names, notes and names repeat: keep one copy of each, keyed by the token as written.
+    strings: dict[str | None, str | None] = {None: None}
+    dates: dict[str, dt.date] = {}
+    position, end = 0, len(text)
+    try:
+        for number, found in enumerate(_LINE.finditer(text), start=1):
+            if found.start() != position:
+                return None  # a line that is neither canonical nor blank
+            position = found.end()
+            day, task, unit, status, note, by = found.groups()
+            if day is not None:
+                date = dates.get(day)
+                if date is None:
+                    date = dates[day] = dt.date.fromisoformat(day)
+                values = []
+                for token in (unit, note, by):
+                    value = strings.get(token, strings)
+                    if value is strings:
+                        value = strings[token] = _unquote(token)
+                    values.append(value)
+                append(Entry(date, int(task), values[0], status, values[1], values[2], number))
+            if position == end:
+                break
+    except ValueError:  # a date or an escape only YAML can judge
+        return None
+    return entries if position == end else None
+
+
+def _unquote(token: str) -> str:
+    if token[0] != '"':
+        return token
+    if _JSON_ESCAPES.search(token):
+        raise ValueError(token)
+    return json.loads(token)
