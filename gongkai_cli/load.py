@@ -15,7 +15,7 @@ from gongkai_cli.models import Ledger, PlanFile, Registry, Task, Update
 from gongkai_cli.progresslog import Entry, parse_canonical
 from gongkai_cli.registry import UnitIndex
 from gongkai_cli.resolve import ResolveError, resolve
-from gongkai_cli.schema_errors import problems_from
+from gongkai_cli.schema_errors import describe, problems_from
 
 
 @dataclass
@@ -75,9 +75,7 @@ def _mapping_expected(loaded: Loaded, filename: str, data: Any) -> bool:
     if isinstance(data, dict):
         return True
     if not any(p.file == loaded.name(filename) for p in loaded.problems):
-        what = (
-            "文件是空的" if data is None else f"顶层应为映射（键: 值），实际是{type(data).__name__}"
-        )
+        what = "文件是空的" if data is None else f"顶层应为映射（键: 值），实际是{describe(data)}"
         line, column = getattr(data, "pos", (1, 1))
         loaded.problems.append(
             Problem(loaded.name(filename), line, column, f"{what}。", "schema-top")

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from gongkai_cli.registry import UnitIndex
 
 STATUSES = ("未开始", "进行中", "进展缓慢", "已完成", "不涉及")
+MAX_NOTE = 2000  # characters: a note is a sentence or a paragraph, not a document
+MAX_NAME = 100
 DONE_STATUSES = frozenset({"已完成", "不涉及"})
 STATUS_ALIASES = {
     "todo": "未开始",
@@ -93,8 +95,8 @@ class Update(Strict):
     task: int = Field(ge=1)
     unit: str = NonEmpty
     status: Literal["未开始", "进行中", "进展缓慢", "已完成", "不涉及"]
-    note: str | None = None
-    by: str | None = None
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
+    by: str | None = Field(default=None, max_length=MAX_NAME)
 
 
 # ----- derived values: computed on load, never stored -----

@@ -14,6 +14,8 @@ import json
 import re
 from typing import NamedTuple
 
+from gongkai_cli.models import MAX_NAME, MAX_NOTE
+
 
 class Entry(NamedTuple):
     """One update of the log, as the queries use it."""
@@ -36,7 +38,7 @@ _LINE = re.compile(
     + _SCALAR
     + r"))?(?:, by: ("
     + _SCALAR
-    + r"))?\}|[ \t]*(?:#[^\n]*)?)[ \t]*(?:\n|\Z)"
+    + r"))?\}|[ \t]*(?:#[^\r\n]*)?)[ \t]*\r?(?:\n|\Z)"
 )
 _JSON_ESCAPES = re.compile(r'\\[^"\\/bfnrtu]')  # YAML-only escapes (\x, \U, …): leave to YAML
 
@@ -65,7 +67,10 @@ def parse_canonical(text: str) -> list[Entry] | None:
                     if value is strings:
                         value = strings[token] = _unquote(token)
                     values.append(value)
-                append(Entry(date, int(task), values[0], status, values[1], values[2], number))
+                note_, by_ = values[1], values[2]
+                if (note_ and len(note_) > MAX_NOTE) or (by_ and len(by_) > MAX_NAME):
+                    return None  # too long: the schema says so, and where
+                append(Entry(date, int(task), values[0], status, note_, by_, number))
             if position == end:
                 break
     except ValueError:  # a date or an escape only YAML can judge

@@ -110,17 +110,17 @@ class Filters:
     search: str | None = None
 
 
-SECTION_NUMERALS = "一二三四五六七八九十"
-
-
-def section_numeral(value: str) -> str:
-    """Accept 一…十 or 1…10 for --section."""
-    value = value.strip()
-    if value.isdigit() and 1 <= int(value) <= len(SECTION_NUMERALS):
-        return SECTION_NUMERALS[int(value) - 1]
-    if value and value[0] in SECTION_NUMERALS and value.rstrip("、") in SECTION_NUMERALS:
-        return value.rstrip("、")
-    raise GongkaiError(f"--section 应为 一…六 或 1…6，实际是“{value}”。")
+def section_numeral(book: Book, value: str) -> str:
+    """The plan's section (its numeral: 一, 二, …) for --section, given as 四 or 4."""
+    numerals = list(dict.fromkeys(t.section.split("、", 1)[0] for t in book.ledger.tasks.values()))
+    text = value.strip().rstrip("、")
+    if text.isdigit() and 1 <= int(text) <= len(numerals):
+        return numerals[int(text) - 1]
+    if text in numerals:
+        return text
+    raise GongkaiError(
+        f"计划中没有大项“{value}”；大项为 {'、'.join(numerals)}（也可写 1–{len(numerals)}）。"
+    )
 
 
 class Row:

@@ -10,10 +10,8 @@ from gongkai_cli import gitrepo, store
 from gongkai_cli.checks import is_answerable
 from gongkai_cli.datadir import PROGRESS, DataDir
 from gongkai_cli.errors import GongkaiError
-from gongkai_cli.models import Update
+from gongkai_cli.models import MAX_NOTE, Update
 from gongkai_cli.query import Book, open_book
-
-MAX_NOTE = 2000  # characters: a note is a sentence or a paragraph, not a document
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,8 @@ def message_for(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
     if kind == "missing":
         return f"缺少必填字段 {name}。"
     if kind == "extra_forbidden":
-        return f"未知字段 {name}（可能是拼写错误）。"
+        hint = _nearest_field(loc)
+        return f"未知字段 {name}（可能是拼写错误" + (f"，是否是指 {hint}？）" if hint else "）。")
     if kind in _TYPE_WORDS:
         return f"字段 {name} 应为{_TYPE_WORDS[kind]}，实际是{describe(error.get('input'))}。"
     if kind == "literal_error":
@@ -59,6 +60,8 @@ def message_for(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
         return f"字段 {name} 的值{describe(error.get('input'))}无效，应为 {expected} 之一。"
     if kind in ("string_too_short", "too_short"):
         return f"字段 {name} 不能为空。"
+    if kind == "string_too_long":
+        return f"字段 {name} 过长（{len(error.get('input', ''))} 字），最多 {ctx.get('max_length')} 字。"
     if kind == "greater_than_equal":
         return f"字段 {name} 应不小于 {ctx.get('ge')}，实际是{describe(error.get('input'))}。"
     if kind == "less_than_equal":
@@ -66,13 +69,36 @@ def message_for(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
     return f"字段 {name}：{error['msg']}。"
 
 
+def _schema_at(loc: tuple[Any, ...]):
+    """The schema whose field `loc` names, known from the shape of the location."""
+    from gongkai_cli import models
+
+    parent = loc[:-1]
+    if len(parent) == 1 and isinstance(parent[0], int):
+        return models.Update  # progress.yaml: [i].field
+    if parent:
+        return {"tasks": models.Task, "units": models.Unit, "groups": models.Group}.get(parent[0])
+    return None  # the top of tasks.yaml or units.yaml
+
+
+def _nearest_field(loc: tuple[Any, ...]) -> str | None:
+    import difflib
+
+    from gongkai_cli import models
+
+    schema = _schema_at(loc)
+    schemas = [schema] if schema else [models.PlanFile, models.Registry]
+    fields = sorted(name for s in schemas for name in s.model_fields)
+    match = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
 def problems_from(exc, raw: Any, filename: str, prefix: tuple[Any, ...] = ()) -> list[Problem]:
     """One problem per Pydantic error, at the line and column of the offending value."""
     problems = []
     seen: set[tuple[Any, ...]] = set()
     for error in exc.errors(include_url=False):
-        # Union types add the member type's name to the location, one error per member.
-        loc = tuple(s for s in error["loc"] if s not in ("str", "date", "int"))
+        loc = tuple(error["loc"])
         if loc in seen:
             continue
         seen.add(loc)

@@ -7,6 +7,7 @@ overwritten and every value keeps its line and column for error messages.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,17 @@ def _construct_sequence(loader: _StrictLoader, node: yaml.SequenceNode):
         data.item_pos.append(_pos(item))
 
 
+def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):  # 2021-02-30: the pattern of a date, not a date
+        raise yaml.constructor.ConstructorError(
+            None, None, f"“{node.value}”不是有效的日期", node.start_mark
+        ) from None
+
+
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
@@ -132,18 +143,55 @@ def parse(text: str, filename: str) -> tuple[Any, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = exc.problem or exc.context or "无法解析"
-        if isinstance(exc, yaml.constructor.ConstructorError):
-            message = f"不支持的 YAML 标签或写法（{reason}），数据文件只能含普通的文字、数字、日期、列表和映射。"
+        tag = re.search(r"tag '([^']+)'", reason)
+        if isinstance(exc, yaml.constructor.ConstructorError) and reason.endswith("不是有效的日期"):
+            message, code = f"{reason}。", "date"
+        elif isinstance(exc, yaml.constructor.ConstructorError):
+            shown = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else reason
+            message = f"不支持的 YAML 标签 {shown}：数据文件只能含普通的文字、数字、日期、列表和映射，不会执行任何代码。"
             code = "yaml-tag"
         else:
-            message = f"YAML 语法错误：{reason}。"
+            message = f"YAML 语法错误：{_syntax_reason(reason)}。"
             code = "yaml-syntax"
         return None, [Problem(filename, line, column, message, code)]
-    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
+    except yaml.reader.ReaderError as exc:  # a control character the format does not allow
+        at = exc.position
+        if not (at < len(text) and ord(text[at]) == exc.character):  # libyaml counts bytes
+            at = len(text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore"))
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        message = f"文件含有不允许的控制字符（U+{exc.character:04X}），请删除。"
+        return None, [Problem(filename, line, column, message, "control-character")]
+    except yaml.YAMLError as exc:
         return None, [Problem(filename, 1, 1, f"YAML 无法读取：{exc}。", "yaml-syntax")]
     finally:
         loader.dispose()
     return data, loader.problems
+
+
+# PyYAML's words for the mistakes people make most, in the words of the people who make them.
+_SYNTAX_REASONS = (
+    ("found unexpected end of stream", "文件意外结束，可能有引号或括号没有闭合"),
+    ("did not find expected key", "缩进不一致，或此处缺少“键: 值”"),
+    ("found a tab character", "缩进中有制表符（Tab），请改用空格"),
+    ("did not find expected ',' or ']'", "列表没有正确闭合，缺少“,”或“]”"),
+    ("did not find expected ',' or '}'", "映射没有正确闭合，缺少“,”或“}”"),
+    ("mapping values are not allowed here", "此处不能出现“: ”；文字中含有冒号时请给整段文字加引号"),
+    (
+        "found character that cannot start any token",
+        "此处的字符不能作为值的开头；请给这段文字加引号",
+    ),
+    ("could not find expected ':'", "缺少“:”"),
+    ("found undefined alias", "引用了没有定义的锚点（*名称）"),
+    ("expected <block end>", "缩进不一致"),
+)
+
+
+def _syntax_reason(reason: str) -> str:
+    for english, chinese in _SYNTAX_REASONS:
+        if reason.startswith(english):
+            return chinese
+    return reason
 
 
 def read(path: Path, filename: str) -> tuple[Any, list[Problem]]:

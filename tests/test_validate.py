@@ -46,7 +46,7 @@ def test_bad_yaml_syntax_is_located(gongkai, tmp_path):
     result = validate(gongkai)
     assert result.exit_code == 1
     assert result.stdout == (
-        "data/tasks.yaml:10:9: error: YAML 语法错误：did not find expected ',' or ']'。\n"
+        "data/tasks.yaml:10:9: error: YAML 语法错误：列表没有正确闭合，缺少“,”或“]”。\n"
     )
 
 
@@ -62,7 +62,7 @@ def test_missing_field_wrong_type_and_unknown_key_are_all_reported(gongkai, tmp_
     assert result.stdout.splitlines() == [
         "data/tasks.yaml:10:3: error: 缺少必填字段 tasks[2].requirement。",
         "data/tasks.yaml:15:11: error: 字段 tasks[3].number 应为整数，实际是文字“三”。",
-        "data/tasks.yaml:27:3: error: 未知字段 tasks[4].dedline（可能是拼写错误）。",
+        "data/tasks.yaml:27:3: error: 未知字段 tasks[4].dedline（可能是拼写错误，是否是指 deadline？）",
     ]
     # The three invalid tasks are left out of the later checks, hence no warning for task 4.
     assert result.stderr == "检查未通过：1 项任务；3 个错误，0 个提醒。\n"

@@ -59,7 +59,7 @@ def list_(
     filters = Filters(
         unit=book.unit(unit) if unit else None,
         role=role.value if role else None,
-        section=section_numeral(section) if section else None,
+        section=section_numeral(book, section) if section else None,
         deadline=deadline,
         due_before=parse_date(due_before, "--due-before") if due_before else None,
         status=parse_status(status) if status else None,
