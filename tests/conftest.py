@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -131,3 +132,40 @@ def mini(tmp_path) -> Path:
 def private_cache(tmp_path_factory, monkeypatch):
     """Each test caches loaded ledgers in its own folder, never in the user's."""
     monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "测试员",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "测试员",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture
+def ledger(tmp_path, monkeypatch) -> Path:
+    """A git repository holding a copy of the 2021 plan; the tests run inside it."""
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    repo = tmp_path / "ledger"
+    shutil.copytree(REAL_DATA, repo / "data")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "测试员")
+    git(repo, "config", "user.email", "t@example.org")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "init")
+    return repo
+
+
+def snapshot(repo: Path) -> tuple[bytes, str, str]:
+    return (
+        (repo / "data" / "progress.yaml").read_bytes(),
+        git(repo, "rev-parse", "HEAD"),
+        git(repo, "status", "--porcelain"),
+    )

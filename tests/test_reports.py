@@ -355,3 +355,17 @@ def test_all_units_needs_a_file_format(gongkai, mini_progress):
         1,
         "错误：--all-units 为每个单位写一个文件，请用 --format md 或 --format xlsx。\n",
     )
+
+
+def test_control_characters_in_a_note_never_reach_the_terminal(gongkai, tmp_path):
+    note = "\\u001b[2J\\u001b]0;标题\\u0007清屏\\u009b31m红"  # escape sequences, written escaped
+    write_ledger(
+        tmp_path,
+        progress=f'- {{date: 2021-06-01, task: 2, unit: 县政府办公室, status: 进行中, note: "{note}"}}\n',
+    )
+    for fmt in ("table", "md", "csv"):
+        out = gongkai(
+            "show", "2", "--as-of", "2021-06-02", "-f", fmt, "--wide", "--data", "data"
+        ).stdout
+        assert "清屏" in out
+        assert not any(ch in out for ch in "\x1b\x07\x9b"), fmt

@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 from gongkai_cli import __version__
-from tests.conftest import REPO, SOURCE
-from tests.test_updates import GIT_ENV, git
+from tests.conftest import GIT_ENV, REPO, SOURCE, git
 
 
 def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:

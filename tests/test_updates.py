@@ -8,49 +8,12 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import REAL_DATA, REPO
+from tests.conftest import GIT_ENV, REAL_DATA, REPO, git, snapshot
 from tests.test_resolve import TOWNS
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "测试员",
-    "GIT_AUTHOR_EMAIL": "t@example.org",
-    "GIT_COMMITTER_NAME": "测试员",
-    "GIT_COMMITTER_EMAIL": "t@example.org",
-}
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
-    ).stdout
-
-
-@pytest.fixture
-def ledger(tmp_path, monkeypatch) -> Path:
-    """A git repository holding a copy of the 2021 plan; the tests run inside it."""
-    for key, value in GIT_ENV.items():
-        monkeypatch.setenv(key, value)
-    repo = tmp_path / "ledger"
-    shutil.copytree(REAL_DATA, repo / "data")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.name", "测试员")
-    git(repo, "config", "user.email", "t@example.org")
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "init")
-    return repo
-
-
-def snapshot(repo: Path) -> tuple[bytes, str, str]:
-    return (
-        (repo / "data" / "progress.yaml").read_bytes(),
-        git(repo, "rev-parse", "HEAD"),
-        git(repo, "status", "--porcelain"),
-    )
 
 
 def test_update_commits_only_the_log_and_keeps_staged_work(gongkai, ledger, monkeypatch):

@@ -9,7 +9,17 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.cli import AsOfOpt, DataOpt, Format, FormatOpt, command, data_dir, err, open_book
+from gongkai_cli.cli import (
+    AsOfOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    WideOpt,
+    command,
+    data_dir,
+    err,
+    open_book,
+)
 from gongkai_cli.errors import ExitStatus, GongkaiError
 
 
@@ -18,6 +28,7 @@ def show(
     number: Annotated[int, typer.Argument(help="任务编号。")],
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
+    wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:
     """显示一项任务的全部内容：要求、时限、牵头与落实单位（集合逐一展开）及各单位进展。"""
@@ -33,9 +44,8 @@ def show(
     if fmt in (Format.json, Format.csv):
         emit(fmt, lambda: assignments_view(row, day), lambda: task_json(book, row, day))
     else:
-        emit_sheet(
-            f"任务 {number}", show_fields(row, day), status_view(row, day), resolve_format(fmt)
-        )
+        fields, statuses = show_fields(row, day), status_view(row, day)
+        emit_sheet(f"任务 {number}", fields, statuses, resolve_format(fmt), wide=wide)
 
 
 @command("resolve")

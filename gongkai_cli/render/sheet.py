@@ -7,7 +7,9 @@ import sys
 from gongkai_cli.render.markdown import md_cell, view_to_markdown
 
 
-def emit_sheet(title: str, fields: list[tuple[str, str]], view, fmt: str) -> None:
+def emit_sheet(
+    title: str, fields: list[tuple[str, str]], view, fmt: str, *, wide: bool = False
+) -> None:
     if fmt == "md":
         lines = [f"# {md_cell(title)}\n"]
         lines += [f"- **{md_cell(label)}**：{md_cell(value)}" for label, value in fields]
@@ -26,4 +28,4 @@ def emit_sheet(title: str, fields: list[tuple[str, str]], view, fmt: str) -> Non
     for label, value in fields:
         grid.add_row(Text(label), Text(plain(value)))
     console().print(Panel(grid, title=Text(title, style="bold"), title_align="left"))
-    print_view(view, wide=False)
+    print_view(view, wide=wide)

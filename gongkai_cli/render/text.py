@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]"
+)  # C0 and C1 controls, line separators
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

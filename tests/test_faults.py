@@ -1,0 +1,142 @@
+"""Faults: a kill in the middle of an update, refused writes, and readers during writes."""
+
+from __future__ import annotations
+
+import errno
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import yaml
+
+from tests.conftest import GIT_ENV, REPO, git, snapshot, write_ledger
+from tests.test_resolve import TOWNS
+
+
+def cli(args: list[str], cwd, **kw) -> subprocess.Popen:
+    env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "gongkai_cli", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
+
+
+def test_a_kill_mid_update_leaves_the_log_as_before_or_with_the_whole_line(ledger):
+    log = ledger / "data" / "progress.yaml"
+    rng = random.Random(8)
+    for attempt in range(12):
+        before = log.read_bytes()
+        proc = cli(
+            [
+                "update",
+                "7",
+                "-u",
+                "县财政局",
+                "-s",
+                "done",
+                "--date",
+                "2021-06-20",
+                "-n",
+                f"第{attempt}次",
+            ],
+            ledger,
+        )
+        time.sleep(rng.uniform(0.05, 0.6))  # somewhere in start-up, the write or the commit
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        after = log.read_bytes()
+        assert after == before or (
+            after.startswith(before)
+            and after[len(before) :].count(b"\n") == 1
+            and f"第{attempt}次".encode() in after[len(before) :]
+        )
+        yaml.safe_load(after.decode("utf-8"))  # always a valid log
+        (ledger / ".git" / "index.lock").unlink(missing_ok=True)  # a killed git leaves its lock
+
+
+def test_a_log_that_cannot_be_written_changes_nothing(gongkai, ledger, monkeypatch):
+    monkeypatch.chdir(ledger)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr("gongkai_cli.fsutil.tempfile.mkstemp", refuse)
+    before = snapshot(ledger)
+    result = gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert (
+        result.stderr
+        == f"错误：无法写入 {ledger / 'data' / 'progress.yaml'}（没有写权限），未写入任何内容。\n"
+    )
+    assert snapshot(ledger) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="permissions do not bind root")
+def test_a_read_only_data_directory_gives_a_clear_message(gongkai, tmp_path, monkeypatch):
+    data = write_ledger(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    before = (data / "progress.yaml").read_bytes()
+    data.chmod(0o555)
+    try:
+        result = gongkai("update", "1", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
+    finally:
+        data.chmod(0o755)
+    assert result.exit_code == 1
+    assert "没有写权限" in result.stderr
+    assert (data / "progress.yaml").read_bytes() == before
+
+
+def test_readers_during_parallel_writes_never_see_a_half_written_log(ledger):
+    units = [
+        *TOWNS,
+        "县财政局",
+        "县教育局",
+        "县民政局",
+        "县司法局",
+        "县商务局",
+        "县审计局",
+        "县统计局",
+        "县水利局",
+        "县档案馆",
+    ]
+    stop = time.monotonic() + 60
+    failures: list[str] = []
+
+    def read_until_done(done):
+        reads = 0
+        while not done() and time.monotonic() < stop:
+            proc = cli(["validate"], ledger)
+            _, err = proc.communicate()
+            reads += 1
+            if proc.returncode != 0:
+                failures.append(err)
+        return reads
+
+    def write(unit):
+        proc = cli(["update", "7", "-u", unit, "-s", "done", "--date", "2021-06-20"], ledger)
+        return proc.communicate(), proc.returncode
+
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        writers = [pool.submit(write, u) for u in units]
+        readers = [
+            pool.submit(read_until_done, lambda: all(w.done() for w in writers)) for _ in range(3)
+        ]
+        results = [w.result() for w in writers]
+        reads = sum(r.result() for r in readers)
+    assert [code for _, code in results] == [0] * 20
+    assert failures == []
+    assert reads >= 3
+    assert (
+        len(yaml.safe_load((ledger / "data" / "progress.yaml").read_text(encoding="utf-8"))) == 20
+    )
+    assert git(ledger, "rev-list", "--count", "HEAD").strip() == "21"
