@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,6 @@ class Loaded:
     """What the loader found: the raw located data, the models that validated, the problems."""
 
     data_dir: DataDir
-    files: dict[str, bytes | None] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
     plan: PlanFile | None = None
     tasks: list[Task] = field(default_factory=list)
@@ -31,7 +31,6 @@ class Loaded:
     registry: Registry | None = None
     updates: list[Entry] = field(default_factory=list)
     update_raw_index: list[int] = field(default_factory=list)  # YAML path only
-    progress_text: str = ""
     ledger: Ledger | None = None
     problems: list[Problem] = field(default_factory=list)
 
@@ -39,22 +38,18 @@ class Loaded:
         return self.data_dir.display(filename)
 
 
-def read_files(data_dir: DataDir) -> dict[str, bytes | None]:
-    """The bytes of the three data files (None where a file is absent), read once."""
-    files: dict[str, bytes | None] = {}
-    for name in (TASKS, UNITS, PROGRESS):
-        try:
-            files[name] = data_dir.file(name).read_bytes()
-        except FileNotFoundError:
-            files[name] = None
-    return files
-
-
 def _text(loaded: Loaded, filename: str) -> str | None:
-    raw = loaded.files.get(filename)
-    if raw is None:
+    """A data file's text; its bytes live only as long as this call."""
+    try:
+        raw = loaded.data_dir.file(filename).read_bytes()
+    except FileNotFoundError:
         if filename != PROGRESS:  # no progress yet is normal; no plan or registry is not
             loaded.problems.append(Problem(loaded.name(filename), 1, 1, "文件不存在。", "io"))
+        return None
+    except OSError as exc:
+        loaded.problems.append(
+            Problem(loaded.name(filename), 1, 1, f"无法读取文件：{exc.strerror}。", "io")
+        )
         return None
     text, problems = yamlio.decode(raw, loaded.name(filename))
     loaded.problems += problems
@@ -119,7 +114,6 @@ def _load_progress(loaded: Loaded) -> None:
     text = _text(loaded, PROGRESS)
     if text is None:
         return
-    loaded.progress_text = text
     entries = parse_canonical(text)
     if entries is not None:
         loaded.updates = entries
@@ -154,7 +148,9 @@ def progress_position(loaded: Loaded, i: int, key: str) -> tuple[int, int]:
     if loaded.raw.get(PROGRESS) is not None:
         return yamlio.position_of(loaded.raw[PROGRESS], (loaded.update_raw_index[i], key))
     line = loaded.updates[i].line
-    data, _ = yamlio.parse(loaded.progress_text.split("\n")[line - 1], "")
+    with loaded.data_dir.file(PROGRESS).open(encoding="utf-8-sig") as handle:
+        text = next(itertools.islice(handle, line - 1, None), "")
+    data, _ = yamlio.parse(text, "")
     return line, yamlio.position_of(data, (0, key))[1]
 
 
@@ -206,7 +202,7 @@ def load(data_dir: DataDir) -> Loaded:
     """Read and check a data directory; every problem found is in the result."""
     from gongkai_cli.checks import run_checks
 
-    loaded = Loaded(data_dir, read_files(data_dir))
+    loaded = Loaded(data_dir)
     _load_plan(loaded)
     _load_registry(loaded)
     _load_progress(loaded)
