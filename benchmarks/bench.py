@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -65,11 +66,14 @@ def run_once(argv: list[str], env: dict[str, str], out: Path) -> tuple[float, fl
     return elapsed, usage.ru_maxrss / 1024
 
 
-def measure(argv, env, out, runs) -> dict[str, float]:
-    cold, _ = run_once(argv, env, out)
+def measure(argv, env, out, runs, cache: Path) -> dict[str, float]:
+    """One cold run (an empty cache, as after any change to the data), then `runs` more."""
+    shutil.rmtree(cache, ignore_errors=True)
+    cold, cold_memory = run_once(argv, env, out)
     samples = [run_once(argv, env, out) for _ in range(runs)]
     return {
         "cold": cold,
+        "cold_memory": cold_memory,
         "median": statistics.median(s[0] for s in samples),
         "memory": max(s[1] for s in samples),
     }
@@ -91,7 +95,7 @@ def main() -> None:
     env.pop("GONGKAI_DATA", None)
     sink = work / "out.txt"
 
-    floor = measure(FLOOR, env, sink, args.runs)["median"]
+    floor = measure(FLOOR, env, sink, args.runs, work / "cache")["median"]
     rows = []
     for ledger, data in ledgers.items():
         for name, argv in COMMANDS.items():
@@ -102,6 +106,7 @@ def main() -> None:
                 env,
                 sink,
                 args.runs,
+                work / "cache",
             )
             rows.append((ledger, name, result))
             print(
@@ -124,7 +129,7 @@ def main() -> None:
         "*cold* is the first run after any change to the data (the cache is keyed by the files' "
         "content); *median* is of the runs after it.",
         "",
-        "| ledger | command | cold (ms) | median (ms) | × floor | budget | peak memory (MB) |",
+        "| ledger | command | cold (ms) | median (ms) | × floor | budget | peak memory, cold / median (MB) |",
         "| --- | --- | ---: | ---: | ---: | --- | ---: |",
     ]
     for ledger, name, r in rows:
@@ -133,9 +138,10 @@ def main() -> None:
         verdict = (
             "" if budget is None else f"≤ {budget}× {'met' if ratio <= budget else '**not met**'}"
         )
-        memory = f"{r['memory']:.0f}"
+        memory = f"{r['cold_memory']:.0f} / {r['memory']:.0f}"
         if ledger == "ten":
-            memory += " (met)" if r["memory"] <= MEMORY_BUDGET_MB else " (**over**)"
+            cold_over, over = (r[k] > MEMORY_BUDGET_MB for k in ("cold_memory", "memory"))
+            memory += " (**over**)" if over else " (**over** when cold)" if cold_over else " (met)"
         lines.append(
             f"| {ledger} | {name} | {r['cold'] * 1000:.0f} | {r['median'] * 1000:.0f} | "
             f"{ratio:.2f} | {verdict} | {memory} |"
