@@ -50,25 +50,15 @@ class Book:
         """Every responsible unit's assignment, then units that reported through an
         undesignated open group, then each such group still outstanding."""
         resolution = self.resolution(number)
-        result = []
-        for role, units in (("lead", resolution.lead), ("implementer", resolution.implementers)):
-            for unit in units:
-                status, updated, note, done_on = self.history.state(number, unit, as_of)
-                result.append(Assignment(number, unit, role, status, updated, note, done_on))
+        units = [*resolution.lead, *resolution.implementers]
         if resolution.unresolved:
-            named = {a.unit for a in result}
-            for unit in self.history.reporters(number):
-                if unit not in named:
-                    status, updated, note, done_on = self.history.state(number, unit, as_of)
-                    if updated is not None:
-                        result.append(
-                            Assignment(number, unit, "implementer", status, updated, note, done_on)
-                        )
-            roles = {t.text: t.role for t in resolution.terms}
-            for group in resolution.unresolved:
-                result.append(
-                    Assignment(number, group, roles.get(group, "implementer"), designated=False)
-                )
+            units += [u for u in self.history.reporters(number) if resolution.role_of(u) is None]
+        result = [a for unit in units if (a := self.assignment(number, unit, as_of)) is not None]
+        roles = {t.text: t.role for t in resolution.terms}
+        result += [
+            Assignment(number, group, roles.get(group, "implementer"), designated=False)
+            for group in resolution.unresolved
+        ]
         return result
 
     def assignment(self, number: int, unit: str, as_of: dt.date) -> Assignment | None:
