@@ -313,3 +313,17 @@ def test_twenty_parallel_updates_all_land(ledger):
     assert sorted(e["unit"] for e in entries) == sorted(towns_and_units)
     assert git(ledger, "rev-list", "--count", "HEAD").strip() == "21"
     assert git(ledger, "status", "--porcelain") == ""
+
+
+def test_a_unit_inside_an_undesignated_group_may_report_and_is_told(gongkai, ledger, monkeypatch):
+    monkeypatch.chdir(ledger)
+    result = gongkai("update", "25", "-u", "县财政局", "-s", "进行中", "--date", "2021-07-01")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1] == (
+        "注意：县财政局 是通过尚未指定的“有关部门/相关单位”报送的，已接受；请在 tasks.yaml 中为该任务补充 designated:。"
+    )
+    show = json.loads(gongkai("show", "25", "--as-of", "2021-07-02", "-f", "json").stdout)
+    assert show["status"]["县财政局"]["status"] == "进行中"
+    assert show["unresolved"] == ["县政府有关部门"]  # the group stays outstanding until designated
+    outside = gongkai("update", "25", "-u", "濉溪镇", "-s", "进行中", "--date", "2021-07-01")
+    assert outside.exit_code == 1  # a town is not a county government department
