@@ -142,6 +142,31 @@ GIT_ENV = {
 }
 
 
+# Twenty units that answer for task 7 of the 2021 plan: one parallel update each.
+TWENTY_UNITS = [
+    "濉溪镇",
+    "韩村镇",
+    "刘桥镇",
+    "五沟镇",
+    "临涣镇",
+    "双堆集镇",
+    "铁佛镇",
+    "南坪镇",
+    "百善镇",
+    "孙疃镇",
+    "四铺镇",
+    "县财政局",
+    "县教育局",
+    "县民政局",
+    "县司法局",
+    "县商务局",
+    "县审计局",
+    "县统计局",
+    "县水利局",
+    "县档案馆",
+]
+
+
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(
         ["git", *args], cwd=repo, check=True, capture_output=True, text=True

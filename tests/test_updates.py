@@ -12,8 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import yaml
 
-from tests.conftest import GIT_ENV, REAL_DATA, REPO, git, snapshot
-from tests.test_resolve import TOWNS
+from tests.conftest import GIT_ENV, REAL_DATA, REPO, TWENTY_UNITS, git, snapshot
 
 
 def test_update_commits_only_the_log_and_keeps_staged_work(gongkai, ledger, monkeypatch):
@@ -272,18 +271,6 @@ def test_undo_reverts_the_last_update_and_refuses_anything_else(gongkai, ledger,
 
 def test_twenty_parallel_updates_all_land(ledger):
     env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(REPO)}
-    towns_and_units = [
-        *TOWNS,
-        "县财政局",
-        "县教育局",
-        "县民政局",
-        "县司法局",
-        "县商务局",
-        "县审计局",
-        "县统计局",
-        "县水利局",
-        "县档案馆",
-    ]
 
     def one(unit: str) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -307,10 +294,10 @@ def test_twenty_parallel_updates_all_land(ledger):
         )
 
     with ThreadPoolExecutor(max_workers=20) as pool:
-        results = list(pool.map(one, towns_and_units))
+        results = list(pool.map(one, TWENTY_UNITS))
     assert [r.returncode for r in results] == [0] * 20, [r.stderr for r in results if r.returncode]
     entries = yaml.safe_load((ledger / "data" / "progress.yaml").read_text(encoding="utf-8"))
-    assert sorted(e["unit"] for e in entries) == sorted(towns_and_units)
+    assert sorted(e["unit"] for e in entries) == sorted(TWENTY_UNITS)
     assert git(ledger, "rev-list", "--count", "HEAD").strip() == "21"
     assert git(ledger, "status", "--porcelain") == ""
 
