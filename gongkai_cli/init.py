@@ -43,43 +43,38 @@ def init(target: Path, plan: Path | None = None) -> tuple[DataDir, str | None]:
         (data / TASKS).write_text(tasks, encoding="utf-8")
         shutil.copyfile(bundled_dir() / UNITS, data / UNITS)
         (data / PROGRESS).write_text(EMPTY_LOG, encoding="utf-8")
+        data_dir = DataDir(data, "option")
+        title = _checked_title(data_dir)  # the plan must be valid before anything else is made
         (target / ".gitattributes").write_text(f"data/{PROGRESS} merge=union\n", encoding="utf-8")
-        (target / "README.md").write_text(
-            _template("README.md").format(title=_title(tasks)), encoding="utf-8"
-        )
+        readme = _template("README.md").replace("{title}", title)
+        (target / "README.md").write_text(readme, encoding="utf-8")
         workflow = target / ".github" / "workflows"
         workflow.mkdir(parents=True)
         (workflow / "gongkai.yml").write_text(
-            _template("gongkai.yml").format(version=__version__), encoding="utf-8"
+            _template("gongkai.yml").replace("{version}", __version__), encoding="utf-8"
         )
         (target / ".pre-commit-config.yaml").write_text(
             _template("pre-commit-config.yaml"), encoding="utf-8"
         )
-        data_dir = DataDir(data, "option")
-        _check(data_dir)
     except BaseException:
         shutil.rmtree(target) if created else [_remove(p) for p in target.iterdir()]
         raise
-    return data_dir, _first_commit(target, _title(tasks))
+    return data_dir, _first_commit(target, title)
 
 
 def _template(name: str) -> str:
     return (_TEMPLATES / name).read_text(encoding="utf-8")
 
 
-def _title(tasks: str) -> str:
-    import yaml
-
-    plan = yaml.safe_load(tasks)
-    return str(plan.get("title", "政务公开台账")) if isinstance(plan, dict) else "政务公开台账"
-
-
-def _check(data_dir: DataDir) -> None:
+def _checked_title(data_dir: DataDir) -> str:
+    """The plan's title, once the new ledger has passed every check."""
     from gongkai_cli.load import load
 
-    problems = [p for p in load(data_dir).problems if p.severity == "error"]
-    if problems:
+    loaded = load(data_dir)
+    problems = [p for p in loaded.problems if p.severity == "error"]
+    if problems or loaded.ledger is None:
         raise DataError(problems)
+    return loaded.ledger.title
 
 
 def _remove(path: Path) -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gongkai_cli import gitrepo, store
 from gongkai_cli.checks import is_answerable
 from gongkai_cli.datadir import PROGRESS, DataDir
 from gongkai_cli.errors import GongkaiError
-from gongkai_cli.models import MAX_NOTE, Update
+from gongkai_cli.models import MAX_NAME, MAX_NOTE, Update
 from gongkai_cli.query import Book, open_book
 
 
@@ -75,6 +75,10 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
         raise GongkaiError(
             f"说明过长（{len(request.note)} 字），请控制在 {MAX_NOTE} 字以内；未写入。"
         )
+    if request.by is not None and len(request.by) > MAX_NAME:
+        raise GongkaiError(
+            f"填报人过长（{len(request.by)} 字），请控制在 {MAX_NAME} 字以内；未写入。"
+        )
     for label, text in (("说明", request.note), ("填报人", request.by)):
         if text is not None and any("\ud800" <= ch <= "\udfff" for ch in text):
             raise GongkaiError(f"{label}中含有无法识别的字符（可能是终端编码不是 UTF-8）；未写入。")
@@ -90,15 +94,7 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
         book.task(request.task)
         units, via_open = expand_units(book, request.task, request.units)
         by = request.by or (found.user_name() if found else None)
-        request = Request(
-            request.task,
-            request.units,
-            request.status,
-            request.date,
-            request.note,
-            by,
-            request.commit,
-        )
+        request = replace(request, by=by)
         updates = [
             Update(
                 date=request.date,
@@ -148,7 +144,7 @@ def undo(data_dir: DataDir) -> Undone:
             raise GongkaiError(
                 f"最近一次提交（{sha[:7]} {title}）不是 gongkai update 的进展提交，未撤销。"
             )
-        if path.read_bytes() != repo.show("HEAD", path):
+        if not path.exists() or path.read_bytes() != repo.show("HEAD", path):
             raise GongkaiError(f"{PROGRESS} 有尚未提交的改动，未撤销；请先处理这些改动。")
         before = repo.show(f"{sha}~1", path) or b""
         store.write(path, before)

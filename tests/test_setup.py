@@ -81,6 +81,18 @@ def test_init_with_a_broken_plan_creates_nothing(tmp_path):
     assert not (tmp_path / "x").exists()
 
 
+def test_init_with_a_plan_that_is_not_yaml_at_all_creates_nothing(tmp_path):
+    bad = tmp_path / "plan.yaml"
+    bad.write_text(
+        "title: !!python/object/apply:os.system ['true']\nyear: [2021\n", encoding="utf-8"
+    )
+    result = run_cli(["init", "x", "--plan", str(bad)], tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0].startswith("x/data/tasks.yaml:")
+    assert not (tmp_path / "x").exists()
+
+
 def test_broken_tasks_in_an_initialised_ledger_fail_validation_as_annotations(tmp_path):
     run_cli(["init", "x"], tmp_path)
     tasks = tmp_path / "x" / "data" / "tasks.yaml"
