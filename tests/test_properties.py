@@ -16,7 +16,7 @@ from gongkai_cli.progresslog import parse_canonical
 from gongkai_cli.registry import UnitIndex
 from gongkai_cli.resolve import resolve
 from gongkai_cli.store import update_line
-from tests.conftest import REAL_DATA
+from tests.conftest import REAL_DATA, write_ledger
 
 INDEX = UnitIndex(
     Registry.model_validate(yaml.safe_load((REAL_DATA / "units.yaml").read_text(encoding="utf-8")))
@@ -106,3 +106,90 @@ def test_every_update_is_one_line_that_reads_back_the_same(note, by):
     fast = parse_canonical(line)
     if fast is not None:  # the fast reader may leave a rare escape to YAML, never misread it
         assert (fast[0].note, fast[0].by) == (note, by)
+
+
+COMMANDS = [
+    ["list"],
+    ["overdue"],
+    ["due"],
+    ["show"],
+    ["resolve"],
+    ["units"],
+    ["validate"],
+    ["log"],
+    ["stats"],
+    ["report", "progress"],
+    ["report", "overdue"],
+    ["report", "unit"],
+    ["update"],
+]
+WORDS = [
+    "--unit",
+    "--role",
+    "--section",
+    "--deadline",
+    "--due-before",
+    "--status",
+    "--search",
+    "--as-of",
+    "--by",
+    "--within",
+    "--format",
+    "--group",
+    "--strict",
+    "--wide",
+    "--note",
+    "--date",
+    "--since",
+    "-f",
+    "-u",
+    "-s",
+    "1",
+    "2",
+    "44",
+    "0",
+    "-3",
+    "县财政局",
+    "各镇",
+    "县直有关单位",
+    "县财政厅",
+    "lead",
+    "done",
+    "完成",
+    "2021-10-31",
+    "2021/13/01",
+    "昨天",
+    "30d",
+    "一个月",
+    "md",
+    "json",
+    "csv",
+    "table",
+    "xlsx",
+    "四",
+    "七",
+    "年底前",
+    "",
+    " ",
+    "=1+1",
+    "[red]x[/red]",
+    "\x1b[2J",
+    "a|b",
+    "😀",
+    "--",
+    "-",
+]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.sampled_from(COMMANDS), st.lists(st.sampled_from(WORDS), max_size=6))
+def test_no_command_line_reaches_a_traceback(gongkai, tmp_path_factory, command, words):
+    """Every outcome is a result, a one-sentence error (exit 1) or a usage error (exit 2)."""
+    root = tmp_path_factory.mktemp("ledger")
+    write_ledger(root, progress="- {date: 2021-05-01, task: 1, unit: 县财政局, status: 已完成}\n")
+    result = gongkai(*command, *words, "--data", str(root / "data"))  # the fixture re-raises
+    assert result.exit_code in (0, 1, 2)
+    if result.exit_code == 1:
+        assert result.stderr.strip(), (command, words)
