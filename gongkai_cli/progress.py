@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from array import array
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gongkai_cli.models import DONE_STATUSES, Deadline
+from gongkai_cli.models import DONE_STATUSES, STATUSES, Deadline
 
 if TYPE_CHECKING:
     from gongkai_cli.progresslog import Entry
@@ -51,16 +52,20 @@ class Assignment:
 
 
 class History:
-    """The log as columns, indexed by assignment (task, unit): each assignment's updates
-    are one run of the columns, in date order; updates of the same day keep the order of
-    the file, so the later line wins. Columns of plain values load fast from the cache."""
+    """The log as compact columns, indexed by assignment (task, unit).
 
-    def __init__(self, spans, days, statuses, notes, reporters):
-        self._spans: dict[tuple[int, str], tuple[int, int]] = spans
-        self._days: list[int] = days  # date ordinals
-        self._statuses: list[str] = statuses
-        self._notes: list[str | None] = notes
-        self._reporters: dict[int, list[str]] = reporters
+    Each assignment's updates are one run of the columns, in date order; updates of the
+    same day keep the order of the file, so the later line wins. Dates and statuses are
+    arrays and notes are indices into a table of distinct notes: a log of hundreds of
+    thousands of updates loads from the cache as a few buffers, not as a million objects.
+    """
+
+    def __init__(self, spans, days, statuses, notes, note_texts):
+        self._spans: dict[int, dict[str, int]] = spans  # task → unit → start << 32 | end
+        self._days: array = days  # date ordinals
+        self._statuses: array = statuses  # indices into STATUSES
+        self._notes: array = notes  # indices into note_texts
+        self._note_texts: list[str | None] = note_texts
 
     @classmethod
     def from_entries(cls, updates: list[Entry], canonical) -> History:
@@ -74,44 +79,46 @@ class History:
             return update.task, unit, update.date.toordinal(), i  # i: file order within a day
 
         rows = sorted(map(key, range(len(updates))))
-        spans: dict[tuple[int, str], tuple[int, int]] = {}
-        reporters: dict[int, list[str]] = {}
+        spans: dict[int, dict[str, int]] = {}
         start = 0
         for i in range(1, len(rows) + 1):
             if i == len(rows) or rows[i][:2] != rows[start][:2]:
                 task, unit = rows[start][:2]
-                spans[(task, unit)] = (start, i)
-                reporters.setdefault(task, []).append(unit)
+                spans.setdefault(task, {})[unit] = start << 32 | i
                 start = i
-        ordered = [updates[row[3]] for row in rows]
+        codes = {status: code for code, status in enumerate(STATUSES)}
+        note_index: dict[str | None, int] = {}
         return cls(
             spans,
-            [row[2] for row in rows],
-            [u.status for u in ordered],
-            [u.note for u in ordered],
-            reporters,
+            array("l", (row[2] for row in rows)),
+            array("b", (codes[updates[row[3]].status] for row in rows)),
+            array(
+                "L", (note_index.setdefault(updates[row[3]].note, len(note_index)) for row in rows)
+            ),
+            list(note_index),
         )
 
     def reporters(self, task: int) -> list[str]:
         """The units that have reported on a task, whether or not it names them."""
-        return self._reporters.get(task, [])
+        return list(self._spans.get(task, ()))
 
     def state(
         self, task: int, unit: str, as_of: dt.date
     ) -> tuple[str, dt.date | None, str | None, dt.date | None]:
         """(status, date of the latest update, its note, date the current done-run began)."""
-        span = self._spans.get((task, unit))
-        if span is None:
+        packed = self._spans.get(task, {}).get(unit)
+        if packed is None:
             return "未开始", None, None, None
-        start, end = span
+        start, end = packed >> 32, packed & 0xFFFFFFFF
         latest = bisect.bisect_right(self._days, as_of.toordinal(), start, end) - 1
         if latest < start:
             return "未开始", None, None, None
-        status = self._statuses[latest]
+        status = STATUSES[self._statuses[latest]]
         done_on = None
         if status in DONE_STATUSES:
             first = latest
-            while first > start and self._statuses[first - 1] in DONE_STATUSES:
+            while first > start and STATUSES[self._statuses[first - 1]] in DONE_STATUSES:
                 first -= 1
             done_on = dt.date.fromordinal(self._days[first])
-        return status, dt.date.fromordinal(self._days[latest]), self._notes[latest], done_on
+        note = self._note_texts[self._notes[latest]]
+        return status, dt.date.fromordinal(self._days[latest]), note, done_on
