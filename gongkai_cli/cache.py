@@ -37,11 +37,21 @@ def enabled() -> bool:
     return os.environ.get("GONGKAI_NO_CACHE", "") in ("", "0")
 
 
+def _code_digest() -> bytes:
+    """A digest of this package's own source: a cache written by other code (an upgrade,
+    a checkout of another commit) is never read back into classes that changed shape."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
 def content_key(data_dir: DataDir) -> str | None:
-    """A digest of everything a load depends on: the files' bytes (streamed, so a large
-    log is never held in memory just to be hashed), and the names that messages give
-    them (relative to the working directory). None if a file cannot be read."""
-    digest = hashlib.sha256(f"{__version__}\0".encode())
+    """A digest of everything a load depends on: the code, the files' bytes (streamed, so
+    a large log is never held in memory just to be hashed), and the names that messages
+    give them (relative to the working directory). None if a file cannot be read."""
+    digest = hashlib.sha256(f"{__version__}\0".encode() + _code_digest())
     for name in (TASKS, UNITS, PROGRESS):
         digest.update(f"{name}\0{data_dir.display(name)}\0".encode())
         try:
