@@ -109,14 +109,23 @@ def _load_registry(loaded: Loaded) -> None:
         loaded.problems += problems_from(exc, data, loaded.name(UNITS))
 
 
+def _stream_canonical(loaded: Loaded) -> list[Entry] | None:
+    """The log read line by line in its canonical form; None where it must be read whole."""
+    try:
+        with loaded.data_dir.file(PROGRESS).open(encoding="utf-8-sig", newline="") as lines:
+            return parse_canonical(lines)
+    except (OSError, UnicodeDecodeError):  # absent, unreadable or mis-encoded: said below
+        return None
+
+
 def _load_progress(loaded: Loaded) -> None:
+    entries = _stream_canonical(loaded)
+    if entries is not None:
+        loaded.updates = entries
+        return
     name = loaded.name(PROGRESS)
     text = _text(loaded, PROGRESS)
     if text is None:
-        return
-    entries = parse_canonical(text)
-    if entries is not None:
-        loaded.updates = entries
         return
     data, problems = yamlio.parse(text, name)
     loaded.problems += problems

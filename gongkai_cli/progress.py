@@ -69,32 +69,40 @@ class History:
 
     @classmethod
     def from_entries(cls, updates: list[Entry], canonical) -> History:
-        names: dict[str, str] = {}
+        names: dict[str, str] = {}  # as written → canonical
+        unit_ids: dict[str, int] = {}
 
-        def key(i: int) -> tuple[int, str, int, int]:
-            update = updates[i]
+        def unit_of(update: Entry) -> str:
             unit = names.get(update.unit)
             if unit is None:
                 unit = names[update.unit] = canonical(update.unit) or update.unit
-            return update.task, unit, update.date.toordinal(), i  # i: file order within a day
+            return unit
 
-        rows = sorted(map(key, range(len(updates))))
+        def key(i: int) -> int:
+            # One int per update, not a tuple: task, then unit, then date (22 bits hold
+            # any date's ordinal). The sort is stable, so a day's updates keep file order.
+            update = updates[i]
+            unit_id = unit_ids.setdefault(unit_of(update), len(unit_ids))
+            return update.task << 43 | unit_id << 22 | update.date.toordinal()
+
+        order = sorted(range(len(updates)), key=key)
         spans: dict[int, dict[str, int]] = {}
         start = 0
-        for i in range(1, len(rows) + 1):
-            if i == len(rows) or rows[i][:2] != rows[start][:2]:
-                task, unit = rows[start][:2]
-                spans.setdefault(task, {})[unit] = start << 32 | i
+        for i in range(1, len(order) + 1):
+            first = updates[order[start]]
+            if i == len(order) or (updates[order[i]].task, unit_of(updates[order[i]])) != (
+                first.task,
+                unit_of(first),
+            ):
+                spans.setdefault(first.task, {})[unit_of(first)] = start << 32 | i
                 start = i
         codes = {status: code for code, status in enumerate(STATUSES)}
         note_index: dict[str | None, int] = {}
         return cls(
             spans,
-            array("l", (row[2] for row in rows)),
-            array("b", (codes[updates[row[3]].status] for row in rows)),
-            array(
-                "L", (note_index.setdefault(updates[row[3]].note, len(note_index)) for row in rows)
-            ),
+            array("l", (updates[i].date.toordinal() for i in order)),
+            array("b", (codes[updates[i].status] for i in order)),
+            array("L", (note_index.setdefault(updates[i].note, len(note_index)) for i in order)),
             list(note_index),
         )
 
