@@ -142,8 +142,7 @@ GIT_ENV = {
 }
 
 
-# Twenty units that answer for task 7 of the 2021 plan: one parallel update each.
-TWENTY_UNITS = [
+TOWNS = [
     "濉溪镇",
     "韩村镇",
     "刘桥镇",
@@ -155,6 +154,10 @@ TWENTY_UNITS = [
     "百善镇",
     "孙疃镇",
     "四铺镇",
+]
+# Twenty units that answer for task 7 of the 2021 plan: one parallel update each.
+TWENTY_UNITS = [
+    *TOWNS,
     "县财政局",
     "县教育局",
     "县民政局",

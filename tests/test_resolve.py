@@ -12,21 +12,8 @@ from gongkai_cli.models import Registry
 from gongkai_cli.query import open_book
 from gongkai_cli.registry import UnitIndex
 from gongkai_cli.resolve import ResolveError, parse_roles, resolve
-from tests.conftest import REAL_DATA
+from tests.conftest import REAL_DATA, TOWNS
 
-TOWNS = [
-    "濉溪镇",
-    "韩村镇",
-    "刘桥镇",
-    "五沟镇",
-    "临涣镇",
-    "双堆集镇",
-    "铁佛镇",
-    "南坪镇",
-    "百善镇",
-    "孙疃镇",
-    "四铺镇",
-]
 _RAW_UNITS = yaml.safe_load((REAL_DATA / "units.yaml").read_text(encoding="utf-8"))["units"]
 GOV = [u["name"] for u in _RAW_UNITS if u["kind"] == "政府工作部门"]  # 县政府各部门, 县直各部门
 COUNTY = [
