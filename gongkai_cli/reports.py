@@ -293,7 +293,6 @@ class Tally:
     done: int = 0
     on_time: int = 0
     overdue: int = 0
-    late_done: int = 0
 
     def add(self, a: Assignment, row: Row, as_of: dt.date) -> None:
         light = a.light(row.deadline, as_of)
@@ -301,7 +300,6 @@ class Tally:
         self.done += a.done
         self.on_time += a.done and light != LATE_DONE
         self.overdue += light == OVERDUE
-        self.late_done += light == LATE_DONE
 
     @property
     def completion(self) -> float:
@@ -335,7 +333,7 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
     total = Tally(
         **{
             f: sum(getattr(t, f) for t in tallies.values())
-            for f in ("total", "done", "on_time", "overdue", "late_done")
+            for f in ("total", "done", "on_time", "overdue")
         }
     )
     # Short headers keep the table within 80 columns; the paragraph above the table defines them.

@@ -194,18 +194,6 @@ def _syntax_reason(reason: str) -> str:
     return reason
 
 
-def read(path: Path, filename: str) -> tuple[Any, list[Problem]]:
-    """Read, decode and parse a YAML file."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(filename, 1, 1, f"无法读取文件：{exc.strerror}。", "io")]
-    text, problems = decode(raw, filename)
-    if text is None:
-        return None, problems
-    return parse(text, filename)
-
-
 def position_of(data: Any, loc: tuple[Any, ...], *, key: bool = False) -> Position:
     """The position of the value at `loc` inside located data, or of its nearest ancestor."""
     pos: Position = getattr(data, "pos", (1, 1))

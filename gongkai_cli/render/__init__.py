@@ -10,8 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-FORMATS = ("table", "md", "json", "csv")
-
 
 @dataclass(frozen=True, slots=True)
 class Column:
