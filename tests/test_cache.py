@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from gongkai_cli import cache
-from gongkai_cli.datadir import DataDir
+from gongkai_cli.ledger import cache
+from gongkai_cli.ledger.datadir import DataDir
 from tests.conftest import write_ledger
 
 PROGRESS = "- {date: 2021-05-01, task: 1, unit: 县财政局, status: 已完成}\n"

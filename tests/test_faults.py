@@ -69,7 +69,7 @@ def test_a_log_that_cannot_be_written_changes_nothing(gongkai, ledger, monkeypat
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr("gongkai_cli.fsutil.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("gongkai_cli.record.atomic.tempfile.mkstemp", refuse)
     before = snapshot(ledger)
     result = gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
     assert (result.exit_code, result.stdout) == (1, "")

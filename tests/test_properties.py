@@ -10,13 +10,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongkai_cli.deadlines import parse_deadline
 from gongkai_cli.errors import GongkaiError
-from gongkai_cli.models import Registry, Update
-from gongkai_cli.progresslog import parse_canonical
-from gongkai_cli.registry import UnitIndex
-from gongkai_cli.resolve import resolve
-from gongkai_cli.store import update_line
+from gongkai_cli.ledger.logline import parse_canonical
+from gongkai_cli.model.deadlines import parse_deadline
+from gongkai_cli.model.registry import UnitIndex
+from gongkai_cli.model.resolver import resolve
+from gongkai_cli.model.schema import Registry, Update
+from gongkai_cli.record.append import update_line
 from tests.conftest import REAL_DATA, write_ledger
 
 INDEX = UnitIndex(

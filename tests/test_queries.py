@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gongkai_cli.deadlines import DeadlineError, parse_deadline
+from gongkai_cli.model.deadlines import DeadlineError, parse_deadline
 from tests.conftest import write_ledger
 
 DATED = [

@@ -7,11 +7,11 @@ import json
 import pytest
 import yaml
 
-from gongkai_cli.datadir import DataDir
-from gongkai_cli.models import Registry
-from gongkai_cli.query import open_book
-from gongkai_cli.registry import UnitIndex
-from gongkai_cli.resolve import ResolveError, parse_roles, resolve
+from gongkai_cli.ledger.datadir import DataDir
+from gongkai_cli.model.book import open_book
+from gongkai_cli.model.registry import UnitIndex
+from gongkai_cli.model.resolver import ResolveError, parse_roles, resolve
+from gongkai_cli.model.schema import Registry
 from tests.conftest import REAL_DATA, TOWNS
 
 _RAW_UNITS = yaml.safe_load((REAL_DATA / "units.yaml").read_text(encoding="utf-8"))["units"]

@@ -1,0 +1,221 @@
+"""show, resolve, units, validate, import-plan: the plan and its registry."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gongkai_cli.cli.options import (
+    AsOfOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    WideOpt,
+    commands_of,
+    data_dir,
+    err,
+    open_book,
+)
+from gongkai_cli.errors import ExitStatus, GongkaiError
+
+app = typer.Typer()
+command = commands_of(app)
+
+
+@command("show")
+def show(
+    number: Annotated[int, typer.Argument(help="任务编号。")],
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    wide: WideOpt = False,
+    data: DataOpt = None,
+) -> None:
+    """显示一项任务的全部内容：要求、时限、牵头与落实单位（集合逐一展开）及各单位进展。"""
+    from gongkai_cli.model.book import Row
+    from gongkai_cli.model.dates import parse_as_of
+    from gongkai_cli.output.sheet import emit_sheet
+    from gongkai_cli.output.view import emit, resolve_format
+    from gongkai_cli.output.views import assignments_view, show_fields, status_view, task_json
+
+    book = open_book(data)
+    day = parse_as_of(as_of)
+    row = Row(book, number, day)
+    if fmt in (Format.json, Format.csv):
+        emit(fmt, lambda: assignments_view(row, day), lambda: task_json(book, row, day))
+    else:
+        fields, statuses = show_fields(row, day), status_view(row, day)
+        emit_sheet(f"任务 {number}", fields, statuses, resolve_format(fmt), wide=wide)
+
+
+@command("resolve")
+def resolve_(
+    phrase: Annotated[
+        str, typer.Argument(help="责任单位原文，如 “县财政局牵头，各镇、县直各单位负责落实”。")
+    ],
+    fmt: FormatOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """显示一段责任单位文字如何展开为牵头单位和落实单位。"""
+    from gongkai_cli.model.resolver import resolve
+    from gongkai_cli.output.view import Column, View, emit
+
+    book = open_book(data)
+    resolution = resolve(phrase, book.ledger.index)
+    kinds = {
+        "unit": "单位",
+        "group": "集合",
+        "open-group": "开放集合（须指定）",
+        "designated": "指定",
+    }
+    roles = {"lead": "牵头", "implementer": "落实"}
+    rows = [
+        [t.text, roles[t.role], kinds[t.kind], str(len(t.units)), "、".join(t.units)]
+        for t in resolution.terms
+    ]
+    notes = [f"牵头 {len(resolution.lead)} 个，落实 {len(resolution.implementers)} 个。"]
+    if resolution.unresolved:
+        notes.append(
+            f"未展开：{'、'.join(resolution.unresolved)}（有关部门不等于全部部门，须在任务中用 designated: 指定）。"
+        )
+    payload = {
+        "phrase": phrase,
+        "lead": list(resolution.lead),
+        "implementers": list(resolution.implementers),
+        "unresolved": list(resolution.unresolved),
+        "terms": [
+            {"text": t.text, "role": t.role, "kind": t.kind, "units": list(t.units)}
+            for t in resolution.terms
+        ],
+    }
+    columns = [
+        Column("文字"),
+        Column("角色", no_wrap=True),
+        Column("类型"),
+        Column("单位数", no_wrap=True),
+        Column("展开为", long=True),
+    ]
+    emit(fmt, lambda: View(f"“{phrase}”", columns, rows, notes), lambda: payload, wide=True)
+
+
+@command("units")
+def units(
+    group: Annotated[
+        str | None, typer.Option("--group", "-g", help="只列出该集合的成员，如 各镇。")
+    ] = None,
+    fmt: FormatOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """列出单位名录；--group 列出某个集合（各镇、县直各单位……）的成员。"""
+    from gongkai_cli.output.view import Column, View, emit
+
+    index = open_book(data).ledger.index
+    if group is None:
+        names = list(index.units)
+        title = "单位名录"
+    elif group in index.groups:
+        names = list(index.members(group)) if not index.groups[group].open else []
+        if index.groups[group].open:
+            raise GongkaiError(
+                f"“{group}”是开放集合（有关部门），没有固定成员，须在各任务中用 designated: 指定。"
+            )
+        title = f"{group}（{len(names)}个）"
+    else:
+        hint = index.suggest(group)
+        raise GongkaiError(
+            f"没有名为“{group}”的单位集合" + (f"，是否是指“{hint}”？" if hint else "。")
+        )
+    chosen = [index.units[n] for n in names]
+    rows = [
+        [
+            u.name,
+            u.full_name or "",
+            u.kind,
+            "、".join(u.aliases),
+            "推断" if u.inferred else "已确认",
+        ]
+        for u in chosen
+    ]
+    columns = [
+        Column("名称"),
+        Column("全称"),
+        Column("类别"),
+        Column("别名"),
+        Column("依据", no_wrap=True),
+    ]
+    payload = [u.model_dump(exclude_defaults=True) for u in chosen]
+    emit(fmt, lambda: View(title, columns, rows, [f"共 {len(rows)} 个单位。"]), lambda: payload)
+
+
+class CheckFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@command("validate")
+def validate(
+    strict: Annotated[
+        bool, typer.Option("--strict", help="把提醒（未指定的有关部门、未用到的单位）也当作错误。")
+    ] = False,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option("--format", "-f", help="text、json，或 github（GitHub Actions 注释）。"),
+    ] = CheckFormat.text,
+    data: DataOpt = None,
+) -> None:
+    """检查数据：一次列出全部问题，格式为 文件:行:列: error: 说明；有错误时退出码为 1。"""
+    from gongkai_cli.ledger.cache import load_checked
+    from gongkai_cli.output.problems import write_problems
+
+    checked = load_checked(data_dir(data))
+    problems = checked.problems
+    if strict:
+        problems = [p if p.severity == "error" else _as_error(p) for p in problems]
+    errors = [p for p in problems if p.severity == "error"]
+    write_problems(problems, fmt.value)
+    summary = (
+        f"{checked.task_count} 项任务；{len(errors)} 个错误，{len(problems) - len(errors)} 个提醒。"
+    )
+    if fmt is CheckFormat.text:
+        err(("检查未通过：" if errors else "检查通过：") + summary)
+    if errors:
+        raise typer.Exit(ExitStatus.ERROR)
+
+
+def _as_error(problem):
+    from dataclasses import replace
+
+    return replace(problem, severity="error")
+
+
+@command("import-plan")
+def import_plan(
+    source: Annotated[
+        Path, typer.Argument(help="公开发布的四栏表格导出的文本文件。", dir_okay=False)
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="写入的任务文件；用 - 输出到屏幕。")
+    ] = Path("data/tasks.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的任务文件。")] = False,
+) -> None:
+    """把公开发布的计划表格（工作任务/具体要求/责任单位/时限要求）导入为 tasks.yaml。"""
+    from gongkai_cli.importers.text_export import dump_plan, parse_table_export
+    from gongkai_cli.ledger.yamlio import read_text
+    from gongkai_cli.record.atomic import atomic_write
+
+    text = read_text(source)
+    plan = parse_table_export(text, source.name)
+    content = dump_plan(plan)
+    if str(out) == "-":
+        sys.stdout.write(content)
+        return
+    if out.exists() and not force:
+        raise GongkaiError(f"{out} 已存在；为免覆盖已有内容，未写入。确需覆盖请加 --force。")
+    if not out.parent.is_dir():
+        raise GongkaiError(f"目录 {out.parent} 不存在。")
+    atomic_write(out, content.encode("utf-8"))
+    err(f"已从 {source} 导入 {len(plan['tasks'])} 项任务，写入 {out}。")

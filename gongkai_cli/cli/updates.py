@@ -1,0 +1,119 @@
+"""update, log, undo: recording progress."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from gongkai_cli.cli.options import DataOpt, FormatOpt, commands_of, data_dir, err
+
+app = typer.Typer()
+command = commands_of(app)
+
+# The ledger in a git repository is the official record; these lines say what happened to it.
+
+
+@command("update")
+def update(
+    task: Annotated[int, typer.Argument(help="任务编号。")],
+    unit: Annotated[
+        list[str], typer.Option("--unit", "-u", help="单位（可重复；也可写集合，如 各镇）。")
+    ],
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            "-s",
+            help="未开始、进行中、进展缓慢、已完成、不涉及（或 todo、doing、lagging、done、n/a）。",
+        ),
+    ],
+    note: Annotated[str | None, typer.Option("--note", "-n", help="进展说明。")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="进展发生的日期，默认今天。")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="填报人，默认 git 的 user.name。")] = None,
+    no_commit: Annotated[bool, typer.Option("--no-commit", help="只记录，不提交 git。")] = False,
+    data: DataOpt = None,
+) -> None:
+    """记录进展：追加到 progress.yaml，并单独提交一次 git（只含该文件）。"""
+    import datetime as dt
+
+    from gongkai_cli.model.dates import parse_date
+    from gongkai_cli.model.statuses import parse_status
+    from gongkai_cli.record.recording import Request, record
+
+    request = Request(
+        task=task,
+        units=tuple(unit),
+        status=parse_status(status),
+        date=parse_date(date, "--date") if date else dt.date.today(),
+        note=note,
+        by=by,
+        commit=not no_commit,
+    )
+    done = record(data_dir(data, writing=True), request)
+    names = [u.unit for u in done.updates]
+    who = names[0] if len(names) == 1 else f"{'、'.join(names)}（{len(names)}个单位）"
+    typer.echo(f"已记录：任务 {task} {who} → {request.status}（{request.date.isoformat()}）。")
+    if done.via_open_group:
+        typer.echo(
+            f"注意：{'、'.join(done.via_open_group)} 是通过尚未指定的“有关部门/相关单位”报送的，已接受；"
+            "请在 tasks.yaml 中为该任务补充 designated:。"
+        )
+    if done.commit:
+        typer.echo(f"已提交 git：{done.commit[:7]}")
+    else:
+        typer.echo(f"未提交 git：{done.why_not_committed}。")
+
+
+@command("log")
+def log(
+    task: Annotated[int | None, typer.Argument(help="只看该任务。")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看该单位。")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="只看该日期及以后的记录。")] = None,
+    fmt: FormatOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """进展记录的历史，最新的在前，附 git 提交号。"""
+    from gongkai_cli.model.dates import parse_date
+    from gongkai_cli.output.view import Column, View, emit
+    from gongkai_cli.record.history import log_entries
+
+    entries = log_entries(
+        data_dir(data), task, unit, parse_date(since, "--since") if since else None
+    )
+    columns = [
+        Column("日期", no_wrap=True),
+        Column("任务", no_wrap=True),
+        Column("单位"),
+        Column("状态", no_wrap=True),
+        Column("说明", long=True),
+        Column("填报人"),
+        Column("提交", no_wrap=True),
+    ]
+    rows = [
+        [
+            e["date"],
+            str(e["task"]),
+            e["unit"],
+            e["status"],
+            e["note"] or "",
+            e["by"] or "",
+            (e["commit"] or "")[:7],
+        ]
+        for e in entries
+    ]
+    emit(
+        fmt,
+        lambda: View("进展记录", columns, rows, [f"共 {len(rows)} 条。"], empty="没有进展记录。"),
+        lambda: entries,
+    )
+
+
+@command("undo")
+def undo_(data: DataOpt = None) -> None:
+    """撤销最近一次 gongkai update 的提交（新建一个撤销提交；最近的提交不是进展提交时拒绝）。"""
+    from gongkai_cli.record.recording import undo
+
+    done = undo(data_dir(data, writing=True))
+    typer.echo(f"已撤销 {done.reverted[:7]}（{done.subject}），撤销提交：{done.commit[:7]}")
+    err("提示：撤销后该次记录已从 progress.yaml 中移除，历史仍保留在 git 中。")

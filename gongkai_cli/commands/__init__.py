@@ -1,1 +1,0 @@
-"""The commands of `gongkai`, grouped by what they are about."""

@@ -1,0 +1,301 @@
+"""The cross-file checks of `gongkai validate`: one small function per rule, listed in CHECKS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from gongkai_cli.errors import Problem
+from gongkai_cli.ledger import yamlio
+from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS
+
+if TYPE_CHECKING:
+    from gongkai_cli.ledger.load import Loaded
+
+
+def _at(
+    loaded: Loaded,
+    filename: str,
+    loc: tuple[Any, ...],
+    message: str,
+    code: str,
+    severity: str = "error",
+    *,
+    key: bool = False,
+) -> Problem:
+    line, column = yamlio.position_of(loaded.raw.get(filename), loc, key=key)
+    return Problem(loaded.name(filename), line, column, message, code, severity)
+
+
+def check_task_numbers(loaded: Loaded) -> Iterator[Problem]:
+    """Each number once; together they run 1, 2, 3, … with no gap."""
+    seen: set[int] = set()
+    for task, raw_i in zip(loaded.tasks, loaded.task_raw_index, strict=True):
+        if task.number in seen:
+            yield _at(
+                loaded,
+                TASKS,
+                ("tasks", raw_i, "number"),
+                f"任务编号 {task.number} 重复出现。",
+                "duplicate-task",
+            )
+        seen.add(task.number)
+    if seen and loaded.plan is not None:
+        missing = sorted(set(range(1, max(seen) + 1)) - seen)
+        if missing:
+            yield _at(
+                loaded,
+                TASKS,
+                ("tasks",),
+                f"任务编号不连续，缺少：{'、'.join(map(str, missing))}。",
+                "missing-task",
+            )
+
+
+def check_unit_names(loaded: Loaded) -> Iterator[Problem]:
+    """A name or alias means one unit only, and never also a group."""
+    if loaded.registry is None:
+        return
+    owner: dict[str, str] = {}
+    groups = {g.name for g in loaded.registry.groups}
+    for i, unit in enumerate(loaded.registry.units):
+        if unit.name in owner:
+            yield _at(
+                loaded,
+                UNITS,
+                ("units", i, "name"),
+                f"单位名称“{unit.name}”重复登记。",
+                "duplicate-unit",
+            )
+        owner.setdefault(unit.name, unit.name)
+    for i, unit in enumerate(loaded.registry.units):
+        for j, alias in enumerate(unit.aliases):
+            if alias == unit.name:
+                continue
+            if owner.setdefault(alias, unit.name) != unit.name:
+                yield _at(
+                    loaded,
+                    UNITS,
+                    ("units", i, "aliases", j),
+                    f"别名“{alias}”同时属于“{owner[alias]}”和“{unit.name}”，一个名称只能指一个单位。",
+                    "duplicate-alias",
+                )
+    for i, unit in enumerate(loaded.registry.units):
+        for j, name in enumerate((unit.name, *unit.aliases)):
+            if name in groups:
+                loc = ("units", i, "name") if j == 0 else ("units", i, "aliases", j - 1)
+                yield _at(
+                    loaded,
+                    UNITS,
+                    loc,
+                    f"“{name}”已是一个单位集合的名称，不能再作单位名或别名。",
+                    "unit-group-clash",
+                )
+
+
+def check_groups(loaded: Loaded) -> Iterator[Problem]:
+    """Groups are well formed: open groups draw from a closed group; members exist."""
+    if loaded.registry is None or loaded.ledger is None:
+        return
+    index = loaded.ledger.index
+    kinds = {u.kind for u in loaded.registry.units}
+    seen: set[str] = set()
+    for i, group in enumerate(loaded.registry.groups):
+        here = ("groups", i)
+        if group.name in seen:
+            yield _at(
+                loaded, UNITS, (*here, "name"), f"集合“{group.name}”重复定义。", "duplicate-group"
+            )
+        seen.add(group.name)
+        if group.open:
+            target = index.groups.get(group.within or "")
+            if target is None or target.open:
+                yield _at(
+                    loaded,
+                    UNITS,
+                    (*here, "within") if group.within else here,
+                    f"开放集合“{group.name}”须用 within: 指明它取自哪个已定义的封闭集合。",
+                    "group-within",
+                )
+            continue
+        if not group.kinds and not group.members:
+            yield _at(
+                loaded,
+                UNITS,
+                here,
+                f"集合“{group.name}”既无 kinds 也无 members，是空的。",
+                "empty-group",
+            )
+        for j, member in enumerate(group.members):
+            if index.canonical(member) is None:
+                yield _at(
+                    loaded,
+                    UNITS,
+                    (*here, "members", j),
+                    f"集合“{group.name}”的成员“{member}”不在单位名录中。",
+                    "unknown-unit",
+                )
+        for j, kind in enumerate(group.kinds):
+            if kind not in kinds:
+                yield _at(
+                    loaded,
+                    UNITS,
+                    (*here, "kinds", j),
+                    f"集合“{group.name}”的类别“{kind}”下还没有任何单位。",
+                    "empty-kind",
+                    "warning",
+                )
+
+
+def check_inferred_units(loaded: Loaded) -> Iterator[Problem]:
+    """A unit listed by inference says so and why, so the office can confirm or correct it."""
+    if loaded.registry is None:
+        return
+    for i, unit in enumerate(loaded.registry.units):
+        if unit.inferred and not unit.note:
+            yield _at(
+                loaded,
+                UNITS,
+                ("units", i, "inferred"),
+                f"单位“{unit.name}”标为推断（inferred: true），须用 note: 说明依据。",
+                "inferred-note",
+            )
+
+
+def check_designations(loaded: Loaded) -> Iterator[Problem]:
+    """A designation names known units, from the pool of an open group the phrase contains."""
+    ledger = loaded.ledger
+    if ledger is None:
+        return
+    for task, raw_i in zip(loaded.tasks, loaded.task_raw_index, strict=True):
+        resolution = ledger.resolutions.get(task.number)
+        if not task.designated or resolution is None or ledger.tasks.get(task.number) is not task:
+            continue
+        open_groups = [t.text for t in resolution.terms if t.kind == "designated"]
+        if not open_groups:
+            yield _at(
+                loaded,
+                TASKS,
+                ("tasks", raw_i, "designated"),
+                f"任务 {task.number} 的责任单位中没有“有关部门/相关单位”，不需要 designated。",
+                "needless-designation",
+            )
+            continue
+        pool = {u for g in open_groups for u in ledger.index.members(g)}
+        for j, name in enumerate(task.designated):
+            unit = ledger.index.canonical(name)
+            if unit is None:
+                hint = ledger.index.suggest(name)
+                tail = f"，是否是指“{hint}”？" if hint else "。"
+                yield _at(
+                    loaded,
+                    TASKS,
+                    ("tasks", raw_i, "designated", j),
+                    f"任务 {task.number} 指定的“{name}”不在单位名录中{tail}",
+                    "unknown-unit",
+                )
+            elif unit not in pool:
+                yield _at(
+                    loaded,
+                    TASKS,
+                    ("tasks", raw_i, "designated", j),
+                    f"任务 {task.number} 指定的“{name}”不属于“{'、'.join(open_groups)}”的范围。",
+                    "designation-outside-group",
+                )
+
+
+def check_open_groups(loaded: Loaded) -> Iterator[Problem]:
+    """Warn where an open group (有关部门) is left undesignated: nobody yet answers for it."""
+    ledger = loaded.ledger
+    if ledger is None:
+        return
+    for task, raw_i in zip(loaded.tasks, loaded.task_raw_index, strict=True):
+        resolution = ledger.resolutions.get(task.number)
+        for group in resolution.unresolved if resolution else ():
+            yield _at(
+                loaded,
+                TASKS,
+                ("tasks", raw_i, "responsibility"),
+                f"任务 {task.number} 的“{group}”未指定具体单位；请在该任务下用 designated: 列出。",
+                "undesignated",
+                "warning",
+            )
+
+
+def check_progress(loaded: Loaded) -> Iterator[Problem]:
+    """Every update names a task of the plan and a unit that answers for it."""
+    from gongkai_cli.ledger.load import progress_position
+
+    ledger = loaded.ledger
+    if ledger is None:
+        return
+    name = loaded.name(PROGRESS)
+    answerable: dict[tuple[int, str], str | None] = {}  # (task, unit as written) → problem
+    for i, update in enumerate(loaded.updates):
+        key = (update.task, update.unit)
+        if key not in answerable:
+            answerable[key] = _progress_problem(ledger, update.task, update.unit)
+        problem = answerable[key]
+        if problem is not None:
+            field = "task" if problem[0] == "unknown-task" else "unit"
+            line, column = progress_position(loaded, i, field)
+            yield Problem(name, line, column, problem[1], problem[0])
+
+
+def _progress_problem(ledger, task: int, name: str) -> tuple[str, str] | None:
+    if task not in ledger.tasks:
+        return "unknown-task", f"进展记录中的任务 {task} 不在计划中。"
+    unit = ledger.index.canonical(name)
+    if unit is None:
+        return "unknown-unit", f"进展记录中的单位“{name}”不在单位名录中。"
+    if task in ledger.resolutions and not is_answerable(ledger, task, unit):
+        return "not-responsible", f"“{unit}”不是任务 {task} 的责任单位。"
+    return None
+
+
+def is_answerable(ledger, task: int, unit: str) -> bool:
+    """Whether `unit` answers for `task`: resolved, or inside one of its undesignated open groups."""
+    resolution = ledger.resolutions[task]
+    if resolution.role_of(unit):
+        return True
+    return any(unit in ledger.index.member_set(g) for g in resolution.unresolved)
+
+
+def check_unused_units(loaded: Loaded) -> Iterator[Problem]:
+    """Warn about registered units that no task reaches (often a misspelt or stale entry)."""
+    ledger = loaded.ledger
+    if ledger is None or loaded.registry is None or not ledger.resolutions:
+        return
+    used = {u for r in ledger.resolutions.values() for u in (*r.lead, *r.implementers)}
+    used |= {
+        u
+        for r in ledger.resolutions.values()
+        for g in r.unresolved
+        for u in ledger.index.members(g)
+    }
+    for i, unit in enumerate(loaded.registry.units):
+        if unit.name not in used:
+            yield _at(
+                loaded,
+                UNITS,
+                ("units", i, "name"),
+                f"单位“{unit.name}”没有出现在任何任务的责任单位中。",
+                "unused-unit",
+                "warning",
+            )
+
+
+CHECKS: tuple[Callable[[Loaded], Iterator[Problem]], ...] = (
+    check_task_numbers,
+    check_unit_names,
+    check_groups,
+    check_inferred_units,
+    check_designations,
+    check_open_groups,
+    check_progress,
+    check_unused_units,
+)
+
+
+def run_checks(loaded: Loaded) -> list[Problem]:
+    return [problem for check in CHECKS for problem in check(loaded)]

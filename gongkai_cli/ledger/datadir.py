@@ -1,0 +1,64 @@
+"""Find the data directory: --data, then $GONGKAI_DATA, then the nearest data/ upward, then the bundled plan."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from gongkai_cli.errors import GongkaiError
+
+TASKS, UNITS, PROGRESS = "tasks.yaml", "units.yaml", "progress.yaml"
+ENV_VAR = "GONGKAI_DATA"
+
+
+# The installed package's own folder (gongkai_cli/), which ships the bundled plan and templates.
+PACKAGE = Path(__file__).parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class DataDir:
+    path: Path
+    origin: str  # "option" | "env" | "found" | "bundled"
+
+    @property
+    def bundled(self) -> bool:
+        return self.origin == "bundled"
+
+    def file(self, name: str) -> Path:
+        return self.path / name
+
+    def display(self, name: str) -> str:
+        """How a file is named in messages: relative to the working directory where possible."""
+        path = self.path / name
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+
+def bundled_dir() -> Path:
+    packaged = PACKAGE / "bundled"
+    if (packaged / TASKS).is_file():
+        return packaged
+    # A source checkout or editable install: the repository's own data/ is the bundled plan.
+    return PACKAGE.resolve().parent / "data"
+
+
+def find_data_dir(option: Path | None = None, cwd: Path | None = None) -> DataDir:
+    if option is not None:
+        return _explicit(option, "option", "--data")
+    if os.environ.get(ENV_VAR):
+        return _explicit(Path(os.environ[ENV_VAR]), "env", f"环境变量 {ENV_VAR}")
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "data"
+        if (candidate / TASKS).is_file():
+            return DataDir(candidate, "found")
+    return DataDir(bundled_dir(), "bundled")
+
+
+def _explicit(path: Path, origin: str, via: str) -> DataDir:
+    if not (path / TASKS).is_file():
+        raise GongkaiError(f"{via} 指定的目录 {path} 中没有 {TASKS}。")
+    return DataDir(path, origin)

@@ -1,0 +1,223 @@
+"""The questions of the daily work: who answers for a task, what is late, what falls due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from gongkai_cli.errors import DataError, GongkaiError
+from gongkai_cli.ledger.cache import load_checked
+from gongkai_cli.model.fold import OVERDUE, Assignment, History
+from gongkai_cli.model.schema import Deadline, Ledger, Resolution, Task
+
+
+def open_book(data_dir) -> Book:
+    """The ledger of a data directory, ready for queries; errors in the data stop here."""
+    checked = load_checked(data_dir)
+    if not checked.ok:
+        raise DataError(checked.problems)
+    return Book(checked.ledger, checked.history)
+
+
+class Book:
+    """A ledger with its progress log indexed: the one object every query works on."""
+
+    def __init__(self, ledger: Ledger, history: History | None = None):
+        self.ledger = ledger
+        self._history = history
+
+    @property
+    def history(self) -> History:
+        if self._history is None:  # built on first use: `log` never needs it
+            self._history = History.from_entries(self.ledger.updates, self.ledger.index.canonical)
+        return self._history
+
+    def task(self, number: int) -> Task:
+        task = self.ledger.tasks.get(number)
+        if task is None:
+            raise GongkaiError(
+                f"计划中没有任务 {number}；任务编号为 1–{max(self.ledger.tasks, default=0)}。"
+            )
+        return task
+
+    def deadline(self, number: int) -> Deadline:
+        return self.ledger.deadlines[number]
+
+    def resolution(self, number: int) -> Resolution:
+        return self.ledger.resolutions[number]
+
+    def assignments(self, number: int, as_of: dt.date) -> list[Assignment]:
+        """Every responsible unit's assignment, then units that reported through an
+        undesignated open group, then each such group still outstanding."""
+        resolution = self.resolution(number)
+        units = [*resolution.lead, *resolution.implementers]
+        if resolution.unresolved:
+            units += [u for u in self.history.reporters(number) if resolution.role_of(u) is None]
+        result = [a for unit in units if (a := self.assignment(number, unit, as_of)) is not None]
+        roles = {t.text: t.role for t in resolution.terms}
+        result += [
+            Assignment(number, group, roles.get(group, "implementer"), designated=False)
+            for group in resolution.unresolved
+        ]
+        return result
+
+    def assignment(self, number: int, unit: str, as_of: dt.date) -> Assignment | None:
+        """One unit's assignment of a task (as `assignments` would give it), or None."""
+        resolution = self.resolution(number)
+        role = resolution.role_of(unit)
+        if role is None and not (resolution.unresolved and unit in self.history.reporters(number)):
+            return None
+        status, updated, note, done_on = self.history.state(number, unit, as_of)
+        if role is None and updated is None:
+            return None  # reports through an open group count from their first update
+        return Assignment(number, unit, role or "implementer", status, updated, note, done_on)
+
+    def unit(self, name: str) -> str:
+        """The canonical name of a unit given by name or alias; a clear error otherwise."""
+        index = self.ledger.index
+        unit = index.canonical(name)
+        if unit is not None:
+            return unit
+        if name in index.groups:
+            raise GongkaiError(
+                f"“{name}”是单位集合，不是单个单位；请给出具体单位（gongkai units --group {name} 可列出成员）。"
+            )
+        hint = index.suggest(name)
+        raise GongkaiError(
+            f"单位名录中没有“{name}”"
+            + (f"，是否是指“{hint}”？" if hint else "；gongkai units 可列出全部单位。")
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    unit: str | None = None  # canonical
+    role: str | None = None  # lead | implementer
+    section: str | None = None  # 一…六
+    deadline: str | None = None  # the phrase as printed
+    due_before: dt.date | None = None
+    status: str | None = None  # of the unit if --unit, else the task's
+    search: str | None = None
+
+
+def section_numeral(book: Book, value: str) -> str:
+    """The plan's section (its numeral: 一, 二, …) for --section, given as 四 or 4."""
+    numerals = list(dict.fromkeys(t.section.split("、", 1)[0] for t in book.ledger.tasks.values()))
+    text = value.strip().rstrip("、")
+    if text.isdigit() and 1 <= int(text) <= len(numerals):
+        return numerals[int(text) - 1]
+    if text in numerals:
+        return text
+    raise GongkaiError(
+        f"计划中没有大项“{value}”；大项为 {'、'.join(numerals)}（也可写 1–{len(numerals)}）。"
+    )
+
+
+class Row:
+    """One task as of a date. Its assignments are folded only when asked for: a listing
+    for one unit needs that unit's alone, which on a large ledger is most of the work."""
+
+    __slots__ = ("_assignments", "_book", "as_of", "deadline", "mine", "resolution", "role", "task")
+
+    def __init__(self, book: Book, number: int, as_of: dt.date, mine: Assignment | None = None):
+        self._book, self.as_of = book, as_of
+        self.task, self.deadline = book.task(number), book.deadline(number)
+        self.resolution = book.resolution(number)
+        self.mine = mine  # the filtered unit's assignment
+        self.role = mine.role if mine else None
+        self._assignments: tuple[Assignment, ...] | None = None
+
+    @property
+    def assignments(self) -> tuple[Assignment, ...]:
+        if self._assignments is None:
+            self._assignments = tuple(self._book.assignments(self.task.number, self.as_of))
+        return self._assignments
+
+    @property
+    def done(self) -> bool:
+        return all(a.done for a in self.assignments)
+
+    def task_status(self) -> str:
+        if self.done:
+            return "已完成"
+        if any(a.status != "未开始" for a in self.assignments):
+            return "进行中"
+        return "未开始"
+
+
+def list_tasks(book: Book, filters: Filters, as_of: dt.date) -> list[Row]:
+    rows = []
+    for number, task in book.ledger.tasks.items():
+        deadline = book.deadline(number)
+        if filters.section and not task.section.startswith(filters.section + "、"):
+            continue
+        if filters.deadline and "".join(task.deadline.split()) != "".join(filters.deadline.split()):
+            continue
+        if filters.due_before and (deadline.date is None or deadline.date >= filters.due_before):
+            continue
+        if filters.search and filters.search not in task.requirement:
+            continue
+        mine = None
+        if filters.unit:
+            mine = book.assignment(number, filters.unit, as_of)
+            if mine is None or (filters.role and mine.role != filters.role):
+                continue
+        row = Row(book, number, as_of, mine)
+        if filters.status:
+            status = mine.status if mine else row.task_status()
+            if status != filters.status:
+                continue
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class Late:
+    """A task with a date and the units not done: overdue (days > 0) or due soon (days ≥ 0)."""
+
+    number: int
+    deadline: Deadline
+    days: int  # days overdue, or days left
+    units: tuple[str, ...]
+    unresolved: tuple[str, ...]
+
+
+def overdue(book: Book, as_of: dt.date) -> list[Late]:
+    """Tasks whose deadline is before `as_of` with units not 已完成/不涉及 by then."""
+    result = []
+    for number in book.ledger.tasks:
+        deadline = book.deadline(number)
+        if deadline.date is None or deadline.date >= as_of:
+            continue
+        late = [a for a in book.assignments(number, as_of) if a.light(deadline, as_of) == OVERDUE]
+        if late:
+            result.append(_late(number, deadline, (as_of - deadline.date).days, late))
+    return result
+
+
+def due(book: Book, as_of: dt.date, within_days: int) -> list[Late]:
+    """Tasks falling due from `as_of` to `within_days` later that are not done."""
+    result = []
+    for number in book.ledger.tasks:
+        deadline = book.deadline(number)
+        if deadline.date is None or not 0 <= (deadline.date - as_of).days <= within_days:
+            continue
+        waiting = [a for a in book.assignments(number, as_of) if not a.done]
+        if waiting:
+            result.append(_late(number, deadline, (deadline.date - as_of).days, waiting))
+    return sorted(result, key=lambda late: (late.days, late.number))
+
+
+def _late(number: int, deadline: Deadline, days: int, assignments: list[Assignment]) -> Late:
+    units = tuple(a.unit for a in assignments if a.designated)
+    unresolved = tuple(a.unit for a in assignments if not a.designated)
+    return Late(number, deadline, days, units, unresolved)
+
+
+def by_unit(items: list[Late]) -> dict[str, list[Late]]:
+    """Regroup late tasks under each unit, units with the most first."""
+    grouped: dict[str, list[Late]] = {}
+    for item in items:
+        for unit in (*item.units, *item.unresolved):
+            grouped.setdefault(unit, []).append(item)
+    return dict(sorted(grouped.items(), key=lambda kv: -len(kv[1])))

@@ -1,0 +1,80 @@
+"""Deadline phrase → Deadline: a date in the plan's year, or ongoing."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+
+from gongkai_cli.errors import GongkaiError
+from gongkai_cli.model.schema import Deadline
+
+_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_NUM = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
+_ONGOING = re.compile(
+    r"^(持续推进|长期坚持|长期|持续|常态化|按月|每月|按季度?|每季度?|每半年|每年)(推进|开展|报送)?$"
+)
+_YEAR_END = re.compile(r"^(年底|年末|年内|全年)前?$")
+_MONTH_END = re.compile(rf"^{_NUM}月(底|末|份)?前?$")
+_DAY = re.compile(rf"^{_NUM}月(\d{{1,2}})日(前|之前)?$")
+_HALF = re.compile(r"^(上|下)半年(底|末)?前?$")
+_QUARTER = re.compile(r"^(?:第?([一二三四1-4])季度)(末|底)?前?$")
+
+# Phrases the parser understands, for the error message.
+EXAMPLES = "年底前、10月底前、上半年、一季度末、第三季度、11月15日前、持续推进"
+
+
+class DeadlineError(GongkaiError):
+    pass
+
+
+def _number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if len(text) == 2:  # 十一, 十二
+        return 10 + _DIGITS[text[1]]
+    return _DIGITS[text]
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    from dateutil.relativedelta import relativedelta
+
+    return dt.date(year, month, 1) + relativedelta(day=31)
+
+
+def parse_deadline(text: str, year: int) -> Deadline:
+    """Read a deadline phrase of a plan for `year`; raise DeadlineError if it is unknown."""
+    phrase = "".join(text.split())
+    with contextlib.suppress(ValueError):  # an ISO date written as the deadline
+        return Deadline(text, "date", dt.date.fromisoformat(phrase))
+    explicit = re.match(r"^((?:19|20|21)\d\d)年(.+)$", phrase)
+    if explicit:
+        year, phrase = int(explicit.group(1)), explicit.group(2)
+
+    if _ONGOING.match(phrase):
+        return Deadline(text, "ongoing", None)
+    try:
+        if _YEAR_END.match(phrase):
+            return Deadline(text, "date", dt.date(year, 12, 31))
+        if m := _MONTH_END.match(phrase):
+            return Deadline(text, "date", _month_end(year, _number(m.group(1))))
+        if m := _DAY.match(phrase):
+            return Deadline(text, "date", dt.date(year, _number(m.group(1)), int(m.group(2))))
+        if m := _HALF.match(phrase):
+            return Deadline(text, "date", _month_end(year, 6 if m.group(1) == "上" else 12))
+        if m := _QUARTER.match(phrase):
+            return Deadline(text, "date", _month_end(year, 3 * _number(m.group(1))))
+    except ValueError:  # 13月底前, 2月30日前
+        raise DeadlineError(f"时限“{text}”不是有效的日期。") from None
+    raise DeadlineError(f"无法识别时限“{text}”；可用的写法如：{EXAMPLES}。")

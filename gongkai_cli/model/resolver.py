@@ -1,0 +1,105 @@
+"""Responsibility phrase → lead units, implementing units and unresolved open groups.
+
+The grammar of the plans: `A、B牵头，C、D负责落实`; `A负责落实`; `A，B负责落实` (joint,
+no lead); items separated by 、 or ，; groups such as 各镇 expand to their members;
+open groups such as 县政府有关部门 expand only through the task's designation;
+`X、Y等部门` names X and Y. Spaces and half-width punctuation do not matter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from gongkai_cli.errors import GongkaiError
+from gongkai_cli.model.registry import UnitIndex
+from gongkai_cli.model.schema import Resolution, Term
+
+_LEAD = "牵头"
+_IMPLEMENT_SUFFIXES = ("负责落实", "具体落实", "配合落实", "负责", "落实", "配合", "参与")
+_OPEN_LIST = re.compile(r"等(?:部门|单位)?$")
+_SEPARATORS = re.compile(r"[、，,；;]+")
+
+
+class ResolveError(GongkaiError):
+    """A phrase names something the registry does not know."""
+
+    def __init__(self, message: str, term: str, offset: int):
+        super().__init__(message)
+        self.term = term
+        self.offset = offset  # where the term starts in the phrase as written
+
+
+def _normalise(phrase: str) -> str:
+    return "".join(phrase.split())
+
+
+def _split(text: str) -> list[str]:
+    items = []
+    for item in _SEPARATORS.split(text):
+        item = _OPEN_LIST.sub("", item)
+        if item:
+            items.append(item)
+    return items
+
+
+def parse_roles(phrase: str) -> tuple[list[str], list[str]]:
+    """Split a phrase into its lead items and its implementer items (names, not yet resolved)."""
+    text = _normalise(phrase)
+    lead_text, implement_text = "", text
+    if _LEAD in text:
+        lead_text, implement_text = text.split(_LEAD, 1)
+    for suffix in _IMPLEMENT_SUFFIXES:
+        if implement_text.endswith(suffix):
+            implement_text = implement_text[: -len(suffix)]
+            break
+    return _split(lead_text), _split(implement_text)
+
+
+def resolve(phrase: str, index: UnitIndex, designated: Sequence[str] = ()) -> Resolution:
+    """Expand a responsibility phrase. `designated` names the units that the phrase's
+    open groups (有关部门) stand for in this task; it must already be canonical names."""
+    lead_items, implement_items = parse_roles(phrase)
+    if not lead_items and not implement_items:
+        raise ResolveError(f"责任单位“{phrase}”中没有任何单位。", phrase, 0)
+
+    terms: list[Term] = []
+    open_terms: list[tuple[str, str]] = []  # (role, group name)
+    for role, items in (("lead", lead_items), ("implementer", implement_items)):
+        for item in items:
+            found = index.lookup(item)
+            if found is None:
+                hint = index.suggest(item)
+                message = f"责任单位中的“{item}”不在单位名录中"
+                message += (
+                    f"，是否是指“{hint}”？" if hint else "；请在 units.yaml 中登记该单位或别名。"
+                )
+                raise ResolveError(message, item, max(phrase.find(item), 0))
+            if found.kind == "unit":
+                terms.append(Term(item, role, "unit", (found.name,)))
+            elif found.kind == "group":
+                terms.append(Term(item, role, "group", index.members(found.name)))
+            else:
+                open_terms.append((role, found.name))
+
+    assigned = {u for t in terms for u in t.units}
+    unresolved: list[str] = []
+    for role, group in open_terms:
+        if designated:
+            terms.append(Term(group, role, "designated", tuple(designated)))
+        elif not set(index.members(group)) <= assigned:
+            # "The units concerned" cannot be guessed; it is never "all of them".
+            # It is settled only where the phrase already assigns the whole pool.
+            terms.append(Term(group, role, "open-group", ()))
+            unresolved.append(group)
+
+    lead = _unique(u for t in terms if t.role == "lead" for u in t.units)
+    lead_set = set(lead)
+    implementers = _unique(
+        u for t in terms if t.role == "implementer" for u in t.units if u not in lead_set
+    )
+    return Resolution(tuple(lead), tuple(implementers), tuple(unresolved), tuple(terms))
+
+
+def _unique(names) -> list[str]:
+    return list(dict.fromkeys(names))

@@ -1,0 +1,387 @@
+"""The published reports as plain models: the 进展情况 table, the overdue bulletin,
+a unit's checklist and the statistics. Each is built once and rendered by every format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from gongkai_cli.model.book import Book, Late, Row, by_unit, overdue
+from gongkai_cli.model.fold import LATE_DONE, OVERDUE, Assignment
+from gongkai_cli.output.view import Column
+
+# ----- a document: headings, paragraphs and tables, the shape every renderer knows -----
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    text: str
+    level: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    columns: list[Column]
+    rows: list[list[str]]
+    name: str = ""  # the sheet name in a workbook; tables with one name share a sheet
+    # The heading this table sits under. Flat formats (a sheet, CSV) cannot show headings,
+    # so they carry it in the first column of each row instead.
+    group: str = ""
+
+
+@dataclass
+class Document:
+    kind: str  # progress | overdue | unit | stats: names the default file
+    title: str
+    as_of: dt.date
+    blocks: list[Heading | Paragraph | Table] = field(default_factory=list)
+    payload: object = None  # the JSON form
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+def _names(units: list[str], limit: int = 6) -> str:
+    shown = "、".join(units[:limit])
+    return shown + (f"等{len(units)}个单位" if len(units) > limit else "")
+
+
+# ----- 进展情况: the monthly five-column table -----
+
+PROGRESS_COLUMNS = [
+    Column("工作任务"),
+    Column("具体要求", long=True),
+    Column("责任单位", long=True),
+    Column("时限要求", no_wrap=True),
+    Column("进展情况", long=True),
+]
+
+
+def progress_text(row: Row, as_of: dt.date, notes: int = 2) -> str:
+    """One task's progress in a sentence or three: done out of how many, who is late, latest notes."""
+    total, done = len(row.assignments), sum(a.done for a in row.assignments)
+    lights = [a.light(row.deadline, as_of) for a in row.assignments]
+    parts = []
+    if row.done:
+        parts.append("已办结" + ("（逾期完成）" if LATE_DONE in lights else ""))
+    else:
+        parts.append(f"{done}/{total} 个单位已完成")
+        late = [
+            a.unit + ("（未指定）" if not a.designated else "")
+            for a, light in zip(row.assignments, lights, strict=True)
+            if light == OVERDUE
+        ]
+        if late:
+            parts.append(f"逾期未完成：{_names(late)}")
+    # The latest notes, newest first; one note sent for several units at once is shown once.
+    same: dict[tuple[dt.date, str], list[str]] = {}
+    for a in sorted((a for a in row.assignments if a.note), key=lambda a: a.updated, reverse=True):
+        same.setdefault((a.updated, a.note), []).append(a.unit)
+    for (day, note), units in list(same.items())[:notes]:
+        who = units[0] if len(units) == 1 else f"{units[0]}等{len(units)}个单位"
+        parts.append(f"{who}（{day.isoformat()}）：{note}")
+    if done == 0 and not any(a.updated for a in row.assignments):
+        parts[0] = "尚无进展记录"
+    return "；".join(parts) + "。"
+
+
+def progress_report(book: Book, as_of: dt.date) -> Document:
+    ledger = book.ledger
+    doc = Document("progress", f"{ledger.title}进展情况（截至 {as_of.isoformat()}）", as_of)
+    payload = []
+    section = None
+    table: Table | None = None
+    for number, task in ledger.tasks.items():
+        if task.section != section:
+            section = task.section
+            table = Table(PROGRESS_COLUMNS, [], name="进展情况", group=section)
+            doc.blocks += [Heading(section), table]
+        row = Row(book, number, as_of)
+        text = progress_text(row, as_of)
+        table.rows.append(
+            [
+                task.subsection,
+                f"{number}．{task.requirement}",
+                task.responsibility,
+                task.deadline,
+                text,
+            ]
+        )
+        payload.append(
+            {
+                "number": number,
+                "section": task.section,
+                "subsection": task.subsection,
+                "done": row.done,
+                "progress": text,
+            }
+        )
+    doc.payload = {"title": doc.title, "as_of": as_of.isoformat(), "tasks": payload}
+    return doc
+
+
+# ----- 逾期通报 -----
+
+
+def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
+    items = overdue(book, as_of)
+    ranking = by_unit(items)
+    doc = Document(
+        "overdue", f"政务公开重点工作任务逾期情况通报（截至 {as_of.isoformat()}）", as_of
+    )
+    if not items:
+        doc.blocks.append(Paragraph(f"截至 {as_of.isoformat()}，没有逾期未完成的任务。"))
+    else:
+        doc.blocks.append(
+            Paragraph(
+                f"截至 {as_of.isoformat()}，共有 {len(items)} 项任务逾期未完成，涉及 {len(ranking)} 个单位。"
+            )
+        )
+        doc.blocks += [
+            Heading("逾期任务"),
+            Table(
+                [
+                    Column("编号", no_wrap=True),
+                    Column("具体要求", long=True),
+                    Column("时限要求", no_wrap=True),
+                    Column("逾期天数", no_wrap=True),
+                    Column("逾期单位", long=True),
+                ],
+                [
+                    [
+                        str(i.number),
+                        book.task(i.number).requirement,
+                        i.deadline.text,
+                        str(i.days),
+                        _late_units(i),
+                    ]
+                    for i in items
+                ],
+                name="逾期任务",
+            ),
+        ]
+        doc.blocks += [
+            Heading("各单位逾期情况"),
+            Table(
+                [
+                    Column("排名", no_wrap=True),
+                    Column("单位"),
+                    Column("逾期任务数", no_wrap=True),
+                    Column("任务编号（逾期天数）", long=True),
+                ],
+                [
+                    [
+                        str(rank),
+                        unit,
+                        str(len(tasks)),
+                        "、".join(f"{t.number}（{t.days}天）" for t in tasks),
+                    ]
+                    for rank, (unit, tasks) in _ranked(ranking)
+                ],
+                name="各单位",
+            ),
+        ]
+    doc.payload = {
+        "as_of": as_of.isoformat(),
+        "tasks": [
+            {
+                "number": i.number,
+                "deadline": i.deadline.as_dict(),
+                "days_overdue": i.days,
+                "units": list(i.units),
+                "unresolved": list(i.unresolved),
+            }
+            for i in items
+        ],
+        "units": [
+            {"unit": u, "overdue": len(t), "tasks": [x.number for x in t]}
+            for u, t in ranking.items()
+        ],
+    }
+    return doc
+
+
+def _late_units(item: Late) -> str:
+    return "、".join([*item.units, *(f"{g}（未指定）" for g in item.unresolved)])
+
+
+def _ranked(ranking: dict[str, list[Late]]):
+    """Competition ranking (1, 2, 2, 4): units with as many overdue tasks share a place."""
+    rank, previous = 0, None
+    for position, (unit, tasks) in enumerate(ranking.items(), start=1):
+        if len(tasks) != previous:
+            rank, previous = position, len(tasks)
+        yield rank, (unit, tasks)
+
+
+# ----- 单位责任清单 -----
+
+CHECKLIST_COLUMNS = [
+    Column("编号", no_wrap=True),
+    Column("具体要求", long=True),
+    Column("时限要求", no_wrap=True),
+    Column("截止日期", no_wrap=True),
+    Column("本单位状态", no_wrap=True),
+    Column("说明", long=True),
+]
+
+
+def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
+    doc = Document("unit", f"{unit}政务公开重点工作任务责任清单（截至 {as_of.isoformat()}）", as_of)
+    mine: dict[str, list[tuple[Row, Assignment]]] = {"lead": [], "implementer": []}
+    for number in book.ledger.tasks:
+        row = Row(book, number, as_of)
+        for a in row.assignments:
+            if a.unit == unit and a.designated:
+                mine[a.role].append((row, a))
+    counts = {role: len(items) for role, items in mine.items()}
+    everything = [pair for items in mine.values() for pair in items]
+    done = sum(a.done for _, a in everything)
+    late = sum(a.light(r.deadline, as_of) == OVERDUE for r, a in everything)
+    doc.blocks.append(
+        Paragraph(
+            f"共 {len(everything)} 项：牵头 {counts['lead']} 项，落实 {counts['implementer']} 项；"
+            f"已完成 {done} 项，逾期未完成 {late} 项。"
+        )
+    )
+    payload = []
+    for role, heading in (("lead", "牵头任务"), ("implementer", "落实任务")):
+        if not mine[role]:
+            continue
+        rows = []
+        for row, a in mine[role]:
+            light = a.light(row.deadline, as_of)
+            status = a.status + (f"（{light}）" if light else "")
+            due = row.deadline.date.isoformat() if row.deadline.date else "持续推进"
+            rows.append(
+                [
+                    str(row.task.number),
+                    row.task.requirement,
+                    row.task.deadline,
+                    due,
+                    status,
+                    a.note or "",
+                ]
+            )
+            payload.append(
+                {
+                    "number": row.task.number,
+                    "role": role,
+                    "deadline": row.deadline.as_dict(),
+                    "status": a.status,
+                    "light": light,
+                    "date": a.updated.isoformat() if a.updated else None,
+                    "note": a.note,
+                }
+            )
+        doc.blocks += [Heading(heading), Table(CHECKLIST_COLUMNS, rows, name=heading)]
+    doc.payload = {"unit": unit, "as_of": as_of.isoformat(), "tasks": payload}
+    return doc
+
+
+# ----- 统计 -----
+
+
+@dataclass
+class Tally:
+    total: int = 0
+    done: int = 0
+    on_time: int = 0
+    overdue: int = 0
+
+    def add(self, a: Assignment, row: Row, as_of: dt.date) -> None:
+        light = a.light(row.deadline, as_of)
+        self.total += 1
+        self.done += a.done
+        self.on_time += a.done and light != LATE_DONE
+        self.overdue += light == OVERDUE
+
+    @property
+    def completion(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Of the assignments that are finished or late, the share finished by the deadline."""
+        settled = self.done + self.overdue
+        return self.on_time / settled if settled else None
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
+    tallies: dict[str, Tally] = {}
+    if by == "unit":
+        for name in book.ledger.index.units:
+            tallies[name] = Tally()
+    for number, task in book.ledger.tasks.items():
+        row = Row(book, number, as_of)
+        for a in row.assignments:
+            if not a.designated:
+                continue
+            key = a.unit if by == "unit" else task.section
+            tallies.setdefault(key, Tally()).add(a, row, as_of)
+    tallies = {k: t for k, t in tallies.items() if t.total}
+    what = "单位" if by == "unit" else "大项"
+    total = Tally(
+        **{
+            f: sum(getattr(t, f) for t in tallies.values())
+            for f in ("total", "done", "on_time", "overdue")
+        }
+    )
+    # Short headers keep the table within 80 columns; the paragraph above the table defines them.
+    columns = [
+        Column(what),
+        Column("任务", no_wrap=True),
+        Column("完成", no_wrap=True),
+        Column("按期", no_wrap=True),
+        Column("逾期", no_wrap=True),
+        Column("完成率", no_wrap=True, bar=True),
+        Column("按期率", no_wrap=True),
+    ]
+    rows = [
+        [
+            key,
+            str(t.total),
+            str(t.done),
+            str(t.on_time),
+            str(t.overdue),
+            _percent(t.completion),
+            _percent(t.on_time_rate),
+        ]
+        for key, t in [*tallies.items(), ("合计", total)]
+    ]
+    doc = Document(
+        "stats", f"政务公开重点工作任务完成情况统计（按{what}，截至 {as_of.isoformat()}）", as_of
+    )
+    doc.blocks.append(
+        Paragraph(
+            "任务：责任单位承担的任务数；完成：已完成或不涉及；按期：在时限内完成；逾期：逾期未完成。"
+            "完成率＝完成 ÷ 任务；按期率＝按期 ÷（完成＋逾期）。"
+        )
+    )
+    doc.blocks.append(Table(columns, rows, name="统计"))
+    doc.payload = {
+        "as_of": as_of.isoformat(),
+        "by": by,
+        "rows": [
+            {
+                "key": key,
+                "total": t.total,
+                "done": t.done,
+                "on_time": t.on_time,
+                "overdue": t.overdue,
+                "completion_rate": round(t.completion, 4),
+                "on_time_rate": None if t.on_time_rate is None else round(t.on_time_rate, 4),
+            }
+            for key, t in [*tallies.items(), ("合计", total)]
+        ],
+    }
+    return doc

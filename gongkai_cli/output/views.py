@@ -1,0 +1,306 @@
+"""Query results → JSON payloads (the public contracts) and Views for the table, md and csv formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from gongkai_cli.model.book import Book, Late, Row
+from gongkai_cli.model.fold import Assignment
+from gongkai_cli.output.view import Column, View
+
+ROLE_WORDS = {"lead": "牵头", "implementer": "落实"}
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def assignment_json(a: Assignment, deadline, as_of: dt.date) -> dict[str, Any]:
+    return {
+        "role": a.role,
+        "status": a.status,
+        "date": _iso(a.updated),
+        "note": a.note,
+        "light": a.light(deadline, as_of),
+    }
+
+
+def task_json(book: Book, row: Row, as_of: dt.date) -> dict[str, Any]:
+    task, resolution = row.task, row.resolution
+    payload: dict[str, Any] = {
+        "number": task.number,
+        "section": task.section,
+        "subsection": task.subsection,
+        "requirement": task.requirement,
+        "responsibility": task.responsibility,
+        "deadline": row.deadline.as_dict(),
+        "lead": list(resolution.lead),
+        "implementers": list(resolution.implementers),
+        "unresolved": list(resolution.unresolved),
+        "as_of": as_of.isoformat(),
+        "done": row.done,
+        "status": {
+            a.unit: assignment_json(a, row.deadline, as_of) for a in row.assignments if a.designated
+        },
+    }
+    if row.role is not None:
+        payload["role"] = row.role
+    return payload
+
+
+def responsible_summary(row: Row) -> str:
+    """Who answers for a task, briefly: leads by name, implementers counted."""
+    r = row.resolution
+    parts = []
+    if r.lead:
+        parts.append("牵头：" + "、".join(r.lead))
+    if r.implementers:
+        shown = "、".join(r.implementers[:3]) + ("等" if len(r.implementers) > 3 else "")
+        parts.append(f"落实：{shown}（{len(r.implementers)}个）")
+    if r.unresolved:
+        parts.append("未指定：" + "、".join(r.unresolved))
+    return "；".join(parts)
+
+
+def progress_summary(row: Row) -> str:
+    done = sum(a.done for a in row.assignments)
+    return f"{done}/{len(row.assignments)} 完成"
+
+
+def list_view(rows: list[Row], unit: str | None, as_of: dt.date) -> View:
+    if unit:
+        columns = [
+            Column("编号", no_wrap=True),
+            Column("角色", no_wrap=True),
+            Column("具体要求", long=True),
+            Column("时限", no_wrap=True),
+            Column("状态", no_wrap=True),
+            Column("说明", long=True),
+        ]
+        body = []
+        for row in rows:
+            mine = row.mine
+            status = mine.status
+            light = mine.light(row.deadline, as_of)
+            body.append(
+                [
+                    str(row.task.number),
+                    ROLE_WORDS[row.role or mine.role],
+                    row.task.requirement,
+                    row.task.deadline,
+                    status + (f"（{light}）" if light else ""),
+                    mine.note or "",
+                ]
+            )
+        lead = sum(r.role == "lead" for r in rows)
+        title = f"{unit} 的任务（截至 {as_of.isoformat()}）"
+        notes = [f"共 {len(rows)} 项：牵头 {lead} 项，落实 {len(rows) - lead} 项。"]
+    else:
+        columns = [
+            Column("编号", no_wrap=True),
+            Column("具体要求", long=True),
+            Column("责任单位", long=True),
+            Column("时限", no_wrap=True),
+            Column("进展", no_wrap=True),
+        ]
+        body = [
+            [
+                str(r.task.number),
+                r.task.requirement,
+                responsible_summary(r),
+                r.task.deadline,
+                progress_summary(r),
+            ]
+            for r in rows
+        ]
+        title = f"任务清单（截至 {as_of.isoformat()}）"
+        notes = [f"共 {len(rows)} 项。"]
+    return View(title, columns, body, notes, empty="没有符合条件的任务。")
+
+
+def late_json(items: list[Late], days_key: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": i.number,
+            "deadline": i.deadline.as_dict(),
+            days_key: i.days,
+            "units": list(i.units),
+            "unresolved": list(i.unresolved),
+        }
+        for i in items
+    ]
+
+
+def _units_text(item: Late) -> str:
+    names = list(item.units) + [f"{g}（未指定）" for g in item.unresolved]
+    return f"{len(names)}个：{'、'.join(names)}" if len(names) > 1 else "".join(names)
+
+
+def late_view(book: Book, items: list[Late], as_of: dt.date, *, overdue: bool) -> View:
+    days_header = "逾期天数" if overdue else "剩余天数"
+    columns = [
+        Column("编号", no_wrap=True),
+        Column("具体要求", long=True),
+        Column("时限", no_wrap=True),
+        Column(days_header, no_wrap=True),
+        Column("未完成单位", long=True),
+    ]
+    rows = [
+        [
+            str(i.number),
+            book.task(i.number).requirement,
+            i.deadline.text,
+            str(i.days),
+            _units_text(i),
+        ]
+        for i in items
+    ]
+    what = "逾期任务" if overdue else "临期任务"
+    return View(
+        f"{what}（截至 {as_of.isoformat()}）",
+        columns,
+        rows,
+        [f"共 {len(items)} 项。"],
+        empty=f"没有{what}。",
+    )
+
+
+def late_by_unit_json(grouped: dict[str, list[Late]], days_key: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "unit": unit,
+            "tasks": [
+                {"number": i.number, "deadline": i.deadline.as_dict(), days_key: i.days}
+                for i in items
+            ],
+        }
+        for unit, items in grouped.items()
+    ]
+
+
+def late_by_unit_view(grouped: dict[str, list[Late]], as_of: dt.date, *, overdue: bool) -> View:
+    what = "逾期" if overdue else "临期"
+    columns = [
+        Column("单位"),
+        Column(f"{what}任务数", no_wrap=True),
+        Column("任务编号（天数）", long=True),
+    ]
+    rows = [
+        [unit, str(len(items)), "、".join(f"{i.number}（{i.days}天）" for i in items)]
+        for unit, items in grouped.items()
+    ]
+    return View(
+        f"按单位：{what}任务（截至 {as_of.isoformat()}）",
+        columns,
+        rows,
+        [f"共 {len(rows)} 个单位。"],
+        empty=f"没有{what}任务。",
+    )
+
+
+def _expansion(row: Row, role: str) -> str:
+    """A role's units as the phrase put them: groups expanded, with a count."""
+    lead = set(row.resolution.lead)
+    parts = []
+    for term in row.resolution.terms:
+        if term.role != role:
+            continue
+        units = [u for u in term.units if role == "lead" or u not in lead]
+        if term.kind == "unit":
+            parts.append(term.units[0])
+        elif term.kind == "open-group":
+            parts.append(f"{term.text}（未指定具体单位）")
+        else:
+            label = "指定" if term.kind == "designated" else ""
+            parts.append(f"{term.text}（{label}{len(units)}个：{'、'.join(units)}）")
+    return "；".join(parts) or "—"
+
+
+def show_fields(row: Row, as_of: dt.date) -> list[tuple[str, str]]:
+    task, deadline = row.task, row.deadline
+    due = (
+        f"{deadline.text}（{deadline.date.isoformat()}）"
+        if deadline.date
+        else f"{deadline.text}（不设固定日期）"
+    )
+    done = sum(a.done for a in row.assignments)
+    return [
+        ("大项", task.section),
+        ("小项", task.subsection),
+        ("具体要求", task.requirement),
+        ("责任单位", task.responsibility),
+        ("时限要求", due),
+        ("牵头单位", _expansion(row, "lead")),
+        ("落实单位", _expansion(row, "implementer")),
+        (
+            "进展",
+            f"截至 {as_of.isoformat()}：{done}/{len(row.assignments)} 个单位完成"
+            + ("，任务已办结" if row.done else ""),
+        ),
+    ]
+
+
+def status_view(row: Row, as_of: dt.date) -> View:
+    """Each unit's status; units still 未开始 with no update are folded into one line."""
+    columns = [
+        Column("单位"),
+        Column("角色", no_wrap=True),
+        Column("状态", no_wrap=True),
+        Column("日期", no_wrap=True),
+        Column("说明", long=True),
+    ]
+    rows, untouched = [], []
+    for a in row.assignments:
+        light = a.light(row.deadline, as_of)
+        if a.updated is None and a.designated:
+            untouched.append(a.unit)
+            continue
+        unit = a.unit if a.designated else f"{a.unit}（未指定）"
+        rows.append(
+            [
+                unit,
+                ROLE_WORDS[a.role],
+                a.status + (f"（{light}）" if light else ""),
+                _iso(a.updated) or "",
+                a.note or "",
+            ]
+        )
+    notes = (
+        [f"尚无进展记录（未开始）：{'、'.join(untouched)}（{len(untouched)}个）"]
+        if untouched
+        else []
+    )
+    return View(
+        f"任务 {row.task.number} 各单位进展（截至 {as_of.isoformat()}）",
+        columns,
+        rows,
+        notes,
+        empty="各单位均无进展记录。",
+    )
+
+
+def assignments_view(row: Row, as_of: dt.date) -> View:
+    """Every assignment of a task, one row each (the CSV of `show`)."""
+    columns = [
+        Column("任务"),
+        Column("单位"),
+        Column("角色"),
+        Column("状态"),
+        Column("提示"),
+        Column("日期"),
+        Column("说明"),
+    ]
+    rows = [
+        [
+            str(a.task),
+            a.unit,
+            ROLE_WORDS[a.role],
+            a.status,
+            a.light(row.deadline, as_of) or "",
+            _iso(a.updated) or "",
+            a.note or "",
+        ]
+        for a in row.assignments
+    ]
+    return View(f"任务 {row.task.number}", columns, rows)

@@ -1,0 +1,91 @@
+"""Create a new ledger: a git repository with the plan, the registry, an empty log and CI."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from gongkai_cli import __version__
+from gongkai_cli.errors import DataError, GongkaiError
+from gongkai_cli.ledger.datadir import PACKAGE, PROGRESS, TASKS, UNITS, DataDir, bundled_dir
+from gongkai_cli.record import git as gitrepo
+
+EMPTY_LOG = (
+    "# 进展记录：由 gongkai update 逐条追加，每行一条，请勿改写已有记录。\n"
+    "# 每条：date 日期, task 任务编号, unit 单位, status 状态, note 说明, by 填报人\n"
+)
+_TEMPLATES = PACKAGE / "templates"
+
+
+def _plan_text(plan: Path | None) -> str:
+    if plan is None:
+        return (bundled_dir() / TASKS).read_text(encoding="utf-8")
+    from gongkai_cli.ledger.yamlio import read_text
+
+    text = read_text(plan)
+    if plan.suffix in (".yaml", ".yml"):
+        return text
+    from gongkai_cli.importers.text_export import dump_plan, parse_table_export
+
+    return dump_plan(parse_table_export(text, plan.name))
+
+
+def init(target: Path, plan: Path | None = None) -> tuple[DataDir, str | None]:
+    """Create the ledger in `target` (new or empty); return its data dir and first commit."""
+    if target.exists() and any(target.iterdir()):
+        if (target / "data" / TASKS).exists():
+            raise GongkaiError(f"{target} 中已有台账（data/{TASKS}），不会覆盖。")
+        raise GongkaiError(f"{target} 不是空目录；为免覆盖已有文件，请指定一个新目录或空目录。")
+    tasks = _plan_text(plan)  # read before creating anything
+    created = not target.exists()
+    data = target / "data"
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+        (data / TASKS).write_text(tasks, encoding="utf-8")
+        shutil.copyfile(bundled_dir() / UNITS, data / UNITS)
+        (data / PROGRESS).write_text(EMPTY_LOG, encoding="utf-8")
+        data_dir = DataDir(data, "option")
+        title = _checked_title(data_dir)  # the plan must be valid before anything else is made
+        (target / ".gitattributes").write_text(f"data/{PROGRESS} merge=union\n", encoding="utf-8")
+        readme = _template("README.md").replace("{title}", title)
+        (target / "README.md").write_text(readme, encoding="utf-8")
+        workflow = target / ".github" / "workflows"
+        workflow.mkdir(parents=True)
+        (workflow / "gongkai.yml").write_text(
+            _template("gongkai.yml").replace("{version}", __version__), encoding="utf-8"
+        )
+        (target / ".pre-commit-config.yaml").write_text(
+            _template("pre-commit-config.yaml"), encoding="utf-8"
+        )
+    except BaseException:
+        shutil.rmtree(target) if created else [_remove(p) for p in target.iterdir()]
+        raise
+    return data_dir, _first_commit(target, title)
+
+
+def _template(name: str) -> str:
+    return (_TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def _checked_title(data_dir: DataDir) -> str:
+    """The plan's title, once the new ledger has passed every check."""
+    from gongkai_cli.ledger.load import load
+
+    loaded = load(data_dir)
+    problems = [p for p in loaded.problems if p.severity == "error"]
+    if problems or loaded.ledger is None:
+        raise DataError(problems)
+    return loaded.ledger.title
+
+
+def _remove(path: Path) -> None:
+    shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def _first_commit(target: Path, title: str) -> str | None:
+    try:
+        gitrepo.init_repo(target)
+        repo = gitrepo.Repo(target.resolve())
+        return repo.commit_all(f"建立台账：{title}")
+    except gitrepo.GitError as exc:
+        raise GongkaiError(f"台账文件已建立，但 git 初始化未完成：{exc}") from None

@@ -1,0 +1,48 @@
+"""The progress log as history: entries newest first, each with the commit that added it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from gongkai_cli.errors import DataError
+from gongkai_cli.ledger.datadir import PROGRESS, DataDir
+from gongkai_cli.ledger.load import load
+from gongkai_cli.record import git as gitrepo
+
+
+def log_entries(
+    data_dir: DataDir, task: int | None, unit: str | None, since: dt.date | None
+) -> list[dict[str, Any]]:
+    from gongkai_cli.model.book import Book
+
+    loaded = load(data_dir)
+    if loaded.ledger is None or any(p.severity == "error" for p in loaded.problems):
+        raise DataError(loaded.problems)
+    book = Book(loaded.ledger)
+    if task is not None:
+        book.task(task)
+    wanted = book.unit(unit) if unit else None
+    repo = gitrepo.find_repo(data_dir.path)
+    blame = repo.blame(data_dir.file(PROGRESS)) if repo else {}
+    entries = []
+    for update in loaded.updates:
+        name = book.ledger.index.canonical(update.unit) or update.unit
+        if (task is not None and update.task != task) or (wanted and name != wanted):
+            continue
+        if since and update.date < since:
+            continue
+        line = update.line
+        entries.append(
+            {
+                "date": update.date.isoformat(),
+                "task": update.task,
+                "unit": name,
+                "status": update.status,
+                "note": update.note,
+                "by": update.by,
+                "line": line,
+                "commit": blame.get(line),
+            }
+        )
+    return sorted(entries, key=lambda e: (e["date"], e["line"]), reverse=True)
