@@ -214,7 +214,7 @@ FIRST_ERROR = {
     "progress-datetime": "data/progress.yaml:1:10: error: 字段 [1].date 应为日期（如 2021-10-31），实际是2021-05-02 10:00:00。",
     "progress-missing-unit": "data/progress.yaml:1:3: error: 缺少必填字段 [1].unit。",
     "progress-extra-key": "data/progress.yaml:1:54: error: 未知字段 [1].score（可能是拼写错误）。",
-    "progress-megabyte-note": "data/progress.yaml:1:60: error: 字段 [1].note 过长（1000000 字），最多 2000 字。",
+    "progress-megabyte-note": "data/progress.yaml:1:1: error: 这一行过长（1000060 个字符），超出一条进展记录可能的长度（说明最多 2000 字）。",
     "progress-other-scripts": "data/progress.yaml:1:37: error: 进展记录中的单位“ئۈرۈمچی”不在单位名录中。",
     "progress-duplicate-key": "data/progress.yaml:1:41: error: 键 unit 重复出现（第 1 行已有），重复的键会使前一个值被悄悄覆盖。",
 }

@@ -358,7 +358,8 @@ def test_all_units_needs_a_file_format(gongkai, mini_progress):
 
 
 def test_control_characters_in_a_note_never_reach_the_terminal(gongkai, tmp_path):
-    note = "\\u001b[2J\\u001b]0;标题\\u0007清屏\\u009b31m红"  # escape sequences, written escaped
+    # C1 escape sequences (ESC and BEL, which XML forbids, are validate errors), written escaped
+    note = "\\u009b2J\\u009d0;标题\\u009c清屏\\u009b31m红"
     write_ledger(
         tmp_path,
         progress=f'- {{date: 2021-06-01, task: 2, unit: 县政府办公室, status: 进行中, note: "{note}"}}\n',

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,9 +53,10 @@ def test_update_commits_only_the_log_and_keeps_staged_work(gongkai, ledger, monk
     )
     assert git(ledger, "status", "--porcelain") == " M data/units.yaml\nA  other.txt\n"
     last = (ledger / "data" / "progress.yaml").read_text(encoding="utf-8").splitlines()[-1]
-    assert (
-        last
-        == "- {date: 2021-06-20, task: 7, unit: 县财政局, status: 已完成, note: 已在专栏公开, by: 测试员}"
+    assert re.fullmatch(
+        r"- \{id: [a-z][0-9a-z]{7}, date: 2021-06-20, task: 7, unit: 县财政局, status: 已完成, "
+        r"note: 已在专栏公开, by: 测试员\}",
+        last,
     )
 
 
@@ -254,23 +257,36 @@ def test_log_lists_updates_newest_first_with_commits(gongkai, ledger, monkeypatc
     ] == ["濉溪镇"]
 
 
-def test_undo_reverts_the_last_update_and_refuses_anything_else(gongkai, ledger, monkeypatch):
+def test_undo_appends_a_retraction_and_leaves_other_work_alone(gongkai, ledger, monkeypatch):
     monkeypatch.chdir(ledger)
-    before = (ledger / "data" / "progress.yaml").read_bytes()
+    log = ledger / "data" / "progress.yaml"
     gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
+    before = log.read_text(encoding="utf-8")
+    uid = re.search(r"\{id: (\w+),", before.splitlines()[-1]).group(1)
     (ledger / "other.txt").write_text("x")
     git(ledger, "add", "other.txt")
     result = gongkai("undo")
     assert result.exit_code == 0, result.stderr
-    assert (ledger / "data" / "progress.yaml").read_bytes() == before
-    assert git(ledger, "log", "-1", "--format=%s") == "撤销: 进度: 任务7 县财政局 → 已完成\n"
-    assert git(ledger, "status", "--porcelain") == "A  other.txt\n"
-    again = gongkai("undo")
-    assert again.exit_code == 1
-    assert again.stderr.startswith("错误：最近一次提交（")
-    assert again.stderr.endswith(
-        "撤销: 进度: 任务7 县财政局 → 已完成）不是 gongkai update 的进展提交，未撤销。\n"
+    sha = git(ledger, "rev-parse", "HEAD").strip()
+    assert result.stdout == (
+        f"已撤销 1 条进展（编号 {uid}）：进度: 任务7 县财政局 → 已完成。\n已提交 git：{sha[:7]}\n"
     )
+    after = log.read_text(encoding="utf-8")
+    assert after.startswith(before)  # nothing deleted
+    today = dt.date.today().isoformat()
+    assert re.fullmatch(
+        rf"- \{{id: [a-z][0-9a-z]{{7}}, date: {today}, retracts: {uid}, by: 测试员\}}\n",
+        after[len(before) :],
+    )
+    assert git(ledger, "log", "-1", "--format=%B") == (
+        f"撤销: 进度: 任务7 县财政局 → 已完成\n\nRetracts: {uid}\n\n"
+    )
+    assert git(ledger, "show", "--name-only", "--format=", "HEAD").split() == ["data/progress.yaml"]
+    assert git(ledger, "status", "--porcelain") == "A  other.txt\n"
+    shown = json.loads(gongkai("show", "7", "--as-of", "2021-07-01", "-f", "json").stdout)
+    assert shown["status"]["县财政局"]["status"] == "未开始"
+    again = gongkai("undo")
+    assert (again.exit_code, again.stderr) == (1, "错误：没有可撤销的进展记录。\n")
 
 
 def test_twenty_parallel_updates_all_land(ledger):

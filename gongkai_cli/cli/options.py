@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import enum
 import functools
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -48,7 +50,15 @@ WideOpt = Annotated[bool, typer.Option("--wide", help="表格中显示完整的�
 
 
 def err(message: str) -> None:
-    typer.echo(message, err=True)
+    from gongkai_cli.output.text import terminal
+
+    typer.echo(terminal(message), err=True)  # messages quote the data, escapes and all
+
+
+def say(message: str) -> None:
+    from gongkai_cli.output.text import terminal
+
+    typer.echo(terminal(message))
 
 
 def commands_of(group: typer.Typer):
@@ -69,7 +79,12 @@ def _guarded(func):
     @functools.wraps(func)
     def guarded(*a, **kw):
         try:
-            return func(*a, **kw)
+            result = func(*a, **kw)
+            sys.stdout.flush()  # a closed pipe shows here, while it can still be handled
+            return result
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise typer.Exit(ExitStatus.OK) from None
         except DataError as exc:
             for problem in exc.problems:
                 if problem.severity == "error":
@@ -80,6 +95,14 @@ def _guarded(func):
         raise typer.Exit(ExitStatus.ERROR)
 
     return guarded
+
+
+def _quiet_stdout() -> None:
+    """The reader went away (`gongkai list | head`): end quietly, as other Unix tools do,
+    with stdout pointed at /dev/null so that the final flush finds nowhere to fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def data_dir(option: Path | None, *, writing: bool = False):

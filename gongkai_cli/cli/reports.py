@@ -86,20 +86,18 @@ def publish(
 
 
 def report_dir(found) -> Path:
-    return Path.cwd() / "reports" if found.bundled else found.path.parent / "reports"
+    from gongkai_cli.ledger.datadir import working_dir
+
+    return working_dir() / "reports" if found.bundled else found.path.parent / "reports"
 
 
 def write_report(target: Path, content: bytes, found) -> None:
     from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS
-    from gongkai_cli.record.atomic import atomic_write
+    from gongkai_cli.record.atomic import write_output
 
     if target.resolve() in {found.file(n).resolve() for n in (TASKS, UNITS, PROGRESS)}:
         raise GongkaiError(f"{target} 是台账的数据文件，报表不能写到这里。")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, content)
-    except OSError as exc:
-        raise GongkaiError(f"无法写入 {target}：{exc.strerror}。") from None
+    write_output(target, content)
 
 
 @report_command("progress")
@@ -146,13 +144,14 @@ def unit_checklist(
 ) -> None:
     """单位责任清单：该单位牵头和落实的任务、时限、本单位状态和说明。"""
     from gongkai_cli.output.reports import unit_checklist as build
+    from gongkai_cli.record.atomic import safe_filename
 
     found, book, day = _book_and_day(data, as_of)
     if all_units == (unit is not None):
         raise typer.BadParameter("请给出一个单位，或使用 --all-units（二者选一）。")
     if not all_units:
         name = book.unit(unit)
-        publish(build(book, name, day), fmt, out, found, f"unit-{name}", wide)
+        publish(build(book, name, day), fmt, out, found, safe_filename(f"unit-{name}"), wide)
         return
     if fmt not in (ReportFormat.md, ReportFormat.xlsx):
         raise GongkaiError("--all-units 为每个单位写一个文件，请用 --format md 或 --format xlsx。")
@@ -160,7 +159,7 @@ def unit_checklist(
     for name in book.ledger.index.units:
         doc = build(book, name, day)
         if doc.tables():
-            publish(doc, fmt, folder / f"{name}.{fmt.value}", found, name)
+            publish(doc, fmt, folder / f"{safe_filename(name)}.{fmt.value}", found, name)
 
 
 class StatsBy(enum.StrEnum):

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.cli.options import DataOpt, FormatOpt, commands_of, data_dir, err
+from gongkai_cli.cli.options import DataOpt, FormatOpt, commands_of, data_dir, err, say
 
 app = typer.Typer()
 command = commands_of(app)
@@ -51,18 +51,20 @@ def update(
         commit=not no_commit,
     )
     done = record(data_dir(data, writing=True), request)
+    for note in done.notes:
+        err(f"提示：{note}")
     names = [u.unit for u in done.updates]
     who = names[0] if len(names) == 1 else f"{'、'.join(names)}（{len(names)}个单位）"
-    typer.echo(f"已记录：任务 {task} {who} → {request.status}（{request.date.isoformat()}）。")
+    say(f"已记录：任务 {task} {who} → {request.status}（{request.date.isoformat()}）。")
     if done.via_open_group:
-        typer.echo(
+        say(
             f"注意：{'、'.join(done.via_open_group)} 是通过尚未指定的“有关部门/相关单位”报送的，已接受；"
             "请在 tasks.yaml 中为该任务补充 designated:。"
         )
     if done.commit:
-        typer.echo(f"已提交 git：{done.commit[:7]}")
+        say(f"已提交 git：{done.commit[:7]}")
     else:
-        typer.echo(f"未提交 git：{done.why_not_committed}。")
+        say(f"未提交 git：{done.why_not_committed}。")
 
 
 @command("log")
@@ -73,7 +75,7 @@ def log(
     fmt: FormatOpt = None,
     data: DataOpt = None,
 ) -> None:
-    """进展记录的历史，最新的在前，附 git 提交号。"""
+    """进展记录的历史，最新的在前，附编号和 git 提交号；已撤销的记录注明撤销的日期和人。"""
     from gongkai_cli.model.dates import parse_date
     from gongkai_cli.output.view import Column, View, emit
     from gongkai_cli.record.history import log_entries
@@ -82,6 +84,7 @@ def log(
         data_dir(data), task, unit, parse_date(since, "--since") if since else None
     )
     columns = [
+        Column("编号", no_wrap=True),
         Column("日期", no_wrap=True),
         Column("任务", no_wrap=True),
         Column("单位"),
@@ -89,9 +92,11 @@ def log(
         Column("说明", long=True),
         Column("填报人"),
         Column("提交", no_wrap=True),
+        Column("撤销"),
     ]
     rows = [
         [
+            e["id"],
             e["date"],
             str(e["task"]),
             e["unit"],
@@ -99,21 +104,52 @@ def log(
             e["note"] or "",
             e["by"] or "",
             (e["commit"] or "")[:7],
+            _retraction_text(e["retracted"]),
         ]
         for e in entries
     ]
+    retracted = sum(1 for e in entries if e["retracted"])
+    summary = f"共 {len(rows)} 条" + (
+        f"，其中 {retracted} 条已撤销，不计入状态。" if retracted else "。"
+    )
     emit(
         fmt,
-        lambda: View("进展记录", columns, rows, [f"共 {len(rows)} 条。"], empty="没有进展记录。"),
+        lambda: View("进展记录", columns, rows, [summary], empty="没有进展记录。"),
         lambda: entries,
     )
 
 
+def _retraction_text(retracted: dict | None) -> str:
+    if not retracted:
+        return ""
+    who = f" {retracted['by']}" if retracted["by"] else ""
+    return f"已撤销（{retracted['date']}{who}，编号 {retracted['id']}）"
+
+
 @command("undo")
-def undo_(data: DataOpt = None) -> None:
-    """撤销最近一次 gongkai update 的提交（新建一个撤销提交；最近的提交不是进展提交时拒绝）。"""
+def undo_(
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(help="要撤销的进展编号（见 gongkai log）；不写则撤销最近一次记录。"),
+    ] = None,
+    no_commit: Annotated[bool, typer.Option("--no-commit", help="只记录，不提交 git。")] = False,
+    data: DataOpt = None,
+) -> None:
+    """撤销进展：追加一条撤销记录（原记录保留，但不再计入状态）；不写编号则撤销最近一次记录。"""
     from gongkai_cli.record.recording import undo
 
-    done = undo(data_dir(data, writing=True))
-    typer.echo(f"已撤销 {done.reverted[:7]}（{done.subject}），撤销提交：{done.commit[:7]}")
-    err("提示：撤销后该次记录已从 progress.yaml 中移除，历史仍保留在 git 中。")
+    done = undo(data_dir(data, writing=True), tuple(ids or ()), commit=not no_commit)
+    for note in done.notes:
+        err(f"提示：{note}")
+    shown = "、".join(u.id for u in done.retracted)
+    say(
+        f"已撤销 {len(done.retracted)} 条进展（编号 {shown}）：{done.subject.removeprefix('撤销: ')}。"
+    )
+    if done.commit:
+        say(f"已提交 git：{done.commit[:7]}")
+    else:
+        why = "已按要求不提交（--no-commit）" if no_commit else "数据目录不在 git 仓库中"
+        say(f"未提交 git：{why}。")
+    err(
+        "提示：撤销记录已追加到 progress.yaml；原记录仍在，gongkai log 中显示为“已撤销”，不再计入状态。"
+    )

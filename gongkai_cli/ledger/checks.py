@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -223,23 +226,203 @@ def check_open_groups(loaded: Loaded) -> Iterator[Problem]:
 
 
 def check_progress(loaded: Loaded) -> Iterator[Problem]:
-    """Every update names a task of the plan and a unit that answers for it."""
+    """Every update that counts names a task of the plan and a unit that answers for it."""
     from gongkai_cli.ledger.load import progress_position
 
     ledger = loaded.ledger
     if ledger is None:
         return
     name = loaded.name(PROGRESS)
+    retracted = loaded.retracted()
     answerable: dict[tuple[int, str], str | None] = {}  # (task, unit as written) → problem
-    for i, update in enumerate(loaded.updates):
+    for update in loaded.updates:
+        if update.id in retracted:
+            continue
         key = (update.task, update.unit)
         if key not in answerable:
             answerable[key] = _progress_problem(ledger, update.task, update.unit)
         problem = answerable[key]
         if problem is not None:
             field = "task" if problem[0] == "unknown-task" else "unit"
-            line, column = progress_position(loaded, i, field)
+            line, column = progress_position(loaded, update.line, field)
             yield Problem(name, line, column, problem[1], problem[0])
+
+
+def check_events(loaded: Loaded) -> Iterator[Problem]:
+    """Ids are unique, a retraction names an update of the log, no event is dated after
+    today; an update repeated exactly (two clerks recording the same thing) is a warning."""
+    from gongkai_cli.ledger.load import progress_position
+
+    name = loaded.name(PROGRESS)
+    today = dt.date.today()
+    seen: dict[str, Any] = {}  # id → the first event holding it
+    contents: dict[tuple[Any, ...], int] = {}  # an update's content → its first line
+    for update in loaded.updates:
+        content = update[:6]
+        first = seen.setdefault(update.id, update)
+        if first is not update and first[:6] != content:
+            line, column = progress_position(loaded, update.line, "id")
+            yield Problem(
+                name, line, column, f"编号 {update.id} 与第 {first.line} 行重复。", "duplicate-id"
+            )
+        earlier = contents.setdefault(content, update.line)
+        if earlier != update.line:
+            yield Problem(
+                name,
+                update.line,
+                1,
+                f"这条进展与第 {earlier} 行完全相同（日期、任务、单位、状态、说明、填报人都一样），可能重复记录了。",
+                "duplicate-update",
+                "warning",
+            )
+    updates = dict(seen)
+    for retraction in loaded.retractions:
+        first = seen.setdefault(retraction.id, retraction)
+        if first is not retraction and first != retraction._replace(line=first.line):
+            line, column = progress_position(loaded, retraction.line, "id")
+            yield Problem(
+                name,
+                line,
+                column,
+                f"编号 {retraction.id} 与第 {first.line} 行重复。",
+                "duplicate-id",
+            )
+        if retraction.retracts not in updates:
+            line, column = progress_position(loaded, retraction.line, "retracts")
+            yield Problem(
+                name,
+                line,
+                column,
+                f"撤销记录所指的编号 {retraction.retracts} 不是本文件中任何一条进展的编号。",
+                "unknown-retraction",
+            )
+    for event in (*loaded.updates, *loaded.retractions):
+        if event.date > today:
+            line, column = progress_position(loaded, event.line, "date")
+            yield Problem(
+                name,
+                line,
+                column,
+                f"日期 {event.date.isoformat()} 晚于今天，进展只能记录已发生的情况。",
+                "date-in-future",
+            )
+
+
+# Characters that XML (so xlsx and docx) cannot hold, and that no terminal shows: C0
+# controls other than tab and line breaks, lone surrogates, and U+FFFE/U+FFFF.
+FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def forbidden_text(text: str) -> str | None:
+    """'U+FFFF' for the first character that no output can hold, or None."""
+    found = FORBIDDEN_TEXT.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def check_text(loaded: Loaded) -> Iterator[Problem]:
+    """No text of any file holds a character that would break an output (an xlsx, a
+    terminal): YAML escapes such as \\uffff can write what the file itself cannot hold."""
+    from gongkai_cli.ledger.load import progress_position
+
+    for filename in (TASKS, UNITS):
+        for line, column, code in _forbidden_in(loaded.raw.get(filename)):
+            yield Problem(
+                loaded.name(filename), line, column, _forbidden_message(code), "forbidden-character"
+            )
+    judged: dict[str | None, str | None] = {None: None}
+    for event in (*loaded.updates, *loaded.retractions):
+        for key in ("unit", "note", "by"):
+            text = getattr(event, key, None)
+            code = judged.get(text, judged)
+            if code is judged:
+                code = judged[text] = forbidden_text(text)
+            if code is not None:
+                line, column = progress_position(loaded, event.line, key)
+                yield Problem(
+                    loaded.name(PROGRESS),
+                    line,
+                    column,
+                    _forbidden_message(code),
+                    "forbidden-character",
+                )
+
+
+def _forbidden_message(code: str) -> str:
+    return f"文字中含有不允许的字符 {code}（Excel、Word 和终端都无法正确显示），请删除。"
+
+
+def _forbidden_in(data: Any) -> Iterator[tuple[int, int, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and (code := forbidden_text(key)):
+                yield (*data.key_pos[key], code)
+            if isinstance(value, str) and (code := forbidden_text(value)):
+                yield (*data.value_pos[key], code)
+            else:
+                yield from _forbidden_in(value)
+    elif isinstance(data, list):
+        for value, pos in zip(data, data.item_pos, strict=True):
+            if isinstance(value, str) and (code := forbidden_text(value)):
+                yield (*pos, code)
+            else:
+                yield from _forbidden_in(value)
+
+
+def _name_flaw(name: str) -> str | None:
+    """Why a unit or group name cannot also be a file name or a clean line of text."""
+    if name != name.strip():
+        return "首尾有空格"
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs") for ch in name):
+        ch = next(ch for ch in name if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs"))
+        return f"含有看不见的控制或格式字符 U+{ord(ch):04X}"
+    if "/" in name or "\\" in name:
+        return "含有路径分隔符“/”或“\\”"
+    if ".." in name:
+        return "含有“..”"
+    if name.startswith("."):
+        return "以“.”开头"
+    return None
+
+
+def _look_alike(name: str) -> str:
+    """What a reader sees: width, case, spaces and invisible characters ignored."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return "".join(
+        ch for ch in folded if not ch.isspace() and unicodedata.category(ch)[0] not in "CZ"
+    )
+
+
+def check_names_are_safe(loaded: Loaded) -> Iterator[Problem]:
+    """Unit and group names become file names and table cells: no path parts, no
+    invisible characters, no edge spaces, and no two names that look the same."""
+    if loaded.registry is None:
+        return
+    places: list[tuple[str, tuple[Any, ...]]] = []
+    for i, group in enumerate(loaded.registry.groups):
+        places.append((group.name, ("groups", i, "name")))
+    for i, unit in enumerate(loaded.registry.units):
+        places.append((unit.name, ("units", i, "name")))
+        places += [(alias, ("units", i, "aliases", j)) for j, alias in enumerate(unit.aliases)]
+    looks: dict[str, str] = {}
+    for name, loc in places:
+        flaw = _name_flaw(name)
+        if flaw:
+            yield _at(
+                loaded,
+                UNITS,
+                loc,
+                f"名称“{name}”{flaw}；名称会用作文件名和报表内容，请改正。",
+                "unsafe-name",
+            )
+        first = looks.setdefault(_look_alike(name), name)
+        if first != name:
+            yield _at(
+                loaded,
+                UNITS,
+                loc,
+                f"名称“{name}”与“{first}”看起来相同（只差空格、全半角、大小写或看不见的字符），请统一写法。",
+                "look-alike-name",
+            )
 
 
 def _progress_problem(ledger, task: int, name: str) -> tuple[str, str] | None:
@@ -293,6 +476,9 @@ CHECKS: tuple[Callable[[Loaded], Iterator[Problem]], ...] = (
     check_designations,
     check_open_groups,
     check_progress,
+    check_events,
+    check_text,
+    check_names_are_safe,
     check_unused_units,
 )
 

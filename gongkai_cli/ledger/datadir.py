@@ -33,7 +33,7 @@ class DataDir:
         path = self.path / name
         try:
             return str(path.relative_to(Path.cwd()))
-        except ValueError:
+        except (ValueError, FileNotFoundError):  # elsewhere, or the working directory is gone
             return str(path)
 
 
@@ -46,16 +46,35 @@ def bundled_dir() -> Path:
 
 
 def find_data_dir(option: Path | None = None, cwd: Path | None = None) -> DataDir:
+    """The data directory to use; its files are regular files inside it, or it is refused."""
+    from gongkai_cli.ledger.files import check_data_files
+
+    found = _find(option, cwd)
+    if not found.bundled:
+        check_data_files(found.path, (TASKS, UNITS, PROGRESS), found.display)
+    return found
+
+
+def _find(option: Path | None, cwd: Path | None) -> DataDir:
     if option is not None:
         return _explicit(option, "option", "--data")
     if os.environ.get(ENV_VAR):
         return _explicit(Path(os.environ[ENV_VAR]), "env", f"环境变量 {ENV_VAR}")
-    here = (cwd or Path.cwd()).resolve()
+    here = (cwd or working_dir()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "data"
         if (candidate / TASKS).is_file():
             return DataDir(candidate, "found")
     return DataDir(bundled_dir(), "bundled")
+
+
+def working_dir() -> Path:
+    try:
+        return Path.cwd()
+    except FileNotFoundError:
+        raise GongkaiError(
+            "当前工作目录已不存在（可能已被删除或移走）；请进入一个存在的目录后再运行，或用 --data 指定数据目录。"
+        ) from None
 
 
 def _explicit(path: Path, origin: str, via: str) -> DataDir:

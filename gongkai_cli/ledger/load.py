@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,12 +13,20 @@ from pydantic import ValidationError
 from gongkai_cli.errors import Problem
 from gongkai_cli.ledger import yamlio
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS, DataDir
-from gongkai_cli.ledger.logline import Entry, parse_canonical
+from gongkai_cli.ledger.files import UnsafeFile, open_regular
+from gongkai_cli.ledger.logline import (
+    Entry,
+    LogRead,
+    Retraction,
+    derived_id,
+    read_log,
+)
 from gongkai_cli.ledger.schema_errors import describe, problems_from
 from gongkai_cli.model.deadlines import DeadlineError, parse_deadline
 from gongkai_cli.model.registry import UnitIndex
 from gongkai_cli.model.resolver import ResolveError, resolve
-from gongkai_cli.model.schema import Ledger, PlanFile, Registry, Task, Update
+from gongkai_cli.model.schema import MAX_NOTE, Ledger, PlanFile, Registry, Task, Update
+from gongkai_cli.model.schema import Retraction as RetractionModel
 
 
 @dataclass
@@ -29,19 +39,36 @@ class Loaded:
     tasks: list[Task] = field(default_factory=list)
     task_raw_index: list[int] = field(default_factory=list)  # position of each task in the file
     registry: Registry | None = None
-    updates: list[Entry] = field(default_factory=list)
-    update_raw_index: list[int] = field(default_factory=list)  # YAML path only
+    updates: list[Entry] = field(default_factory=list)  # every update, retracted or not
+    retractions: list[Retraction] = field(default_factory=list)
+    odd_items: dict[int, Any] = field(default_factory=dict)  # line → item read by YAML
     ledger: Ledger | None = None
     problems: list[Problem] = field(default_factory=list)
 
     def name(self, filename: str) -> str:
         return self.data_dir.display(filename)
 
+    def retracted(self) -> dict[str, Retraction]:
+        """Update id → its first retraction."""
+        found: dict[str, Retraction] = {}
+        for retraction in self.retractions:
+            found.setdefault(retraction.retracts, retraction)
+        return found
+
+
+def _open(loaded: Loaded, filename: str):
+    data_dir = loaded.data_dir
+    return open_regular(data_dir.file(filename), within=data_dir.path, shown=loaded.name(filename))
+
 
 def _text(loaded: Loaded, filename: str) -> str | None:
     """A data file's text; its bytes live only as long as this call."""
     try:
-        raw = loaded.data_dir.file(filename).read_bytes()
+        with _open(loaded, filename) as handle:
+            raw = handle.read()
+    except UnsafeFile as exc:
+        loaded.problems.append(Problem(loaded.name(filename), 1, 1, str(exc), "io"))
+        return None
     except FileNotFoundError:
         if filename != PROGRESS:  # no progress yet is normal; no plan or registry is not
             loaded.problems.append(Problem(loaded.name(filename), 1, 1, "文件不存在。", "io"))
@@ -109,56 +136,77 @@ def _load_registry(loaded: Loaded) -> None:
         loaded.problems += problems_from(exc, data, loaded.name(UNITS))
 
 
-def _stream_canonical(loaded: Loaded) -> list[Entry] | None:
-    """The log read line by line in its canonical form; None where it must be read whole."""
-    try:
-        with loaded.data_dir.file(PROGRESS).open(encoding="utf-8-sig", newline="") as lines:
-            return parse_canonical(lines)
-    except (OSError, UnicodeDecodeError):  # absent, unreadable or mis-encoded: said below
-        return None
-
-
 def _load_progress(loaded: Loaded) -> None:
-    entries = _stream_canonical(loaded)
-    if entries is not None:
-        loaded.updates = entries
+    try:
+        with _open(loaded, PROGRESS) as raw:
+            read = read_log(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
+    except FileNotFoundError:  # no progress yet is normal
+        return
+    except (UnsafeFile, OSError, UnicodeDecodeError):
+        _text(loaded, PROGRESS)  # says what is wrong, and where
         return
     name = loaded.name(PROGRESS)
-    text = _text(loaded, PROGRESS)
-    if text is None:
-        return
+    for line, length in read.overlong:
+        message = (
+            f"这一行过长（{length} 个字符），超出一条进展记录可能的长度（说明最多 {MAX_NOTE} 字）。"
+        )
+        loaded.problems.append(Problem(name, line, 1, message, "line-too-long"))
+    odd_before = 0  # items the runs before this one held
+    for first, events, text in read.odd_runs:
+        odd_before += _read_odd_run(loaded, read, first, events + odd_before, text)
+    if read.odd_runs:
+        read.updates.sort(key=lambda e: e.line)
+        read.retractions.sort(key=lambda r: r.line)
+    loaded.updates = read.updates
+    loaded.retractions = read.retractions
+
+
+def _read_odd_run(loaded: Loaded, read: LogRead, first: int, before: int, text: str) -> int:
+    """Lines that are not canonical, read by YAML as a list of updates and retractions
+    (`before` items precede them in the file); returns how many items they hold."""
+    name = loaded.name(PROGRESS)
     data, problems = yamlio.parse(text, name)
-    loaded.problems += problems
-    loaded.raw[PROGRESS] = data
-    if data is None:
-        return
-    if not isinstance(data, list):
-        line, column = getattr(data, "pos", (1, 1))
+    loaded.problems += [dataclasses.replace(p, line=p.line + first - 1) for p in problems]
+    if problems:
+        return 0
+    yamlio.shift(data, first - 1)
+    # Only block-list items (as the canonical lines are) fit in a log of one item per line.
+    if not isinstance(data, list) or not text.lstrip(" \t\r\n").startswith("-"):
+        line, column = getattr(data, "pos", (first, 1))
         loaded.problems.append(
             Problem(
                 name, line, column, "进展记录应是每行一条的列表（每行以“- ”开头）。", "schema-top"
             )
         )
-        return
+        return 0
     for i, item in enumerate(data):
+        line = data.item_pos[i][0]
+        retraction = isinstance(item, dict) and "retracts" in item
+        model = RetractionModel if retraction else Update
         try:
-            u = Update.model_validate(item)
+            valid = model.model_validate(item)
         except ValidationError as exc:
-            loaded.problems += problems_from(exc, item, name, prefix=(i,))
+            loaded.problems += problems_from(exc, item, name, prefix=(before + i,))
             continue
-        loaded.updates.append(
-            Entry(u.date, u.task, u.unit, u.status, u.note, u.by, data.item_pos[i][0])
-        )
-        loaded.update_raw_index.append(i)
+        loaded.odd_items[line] = item
+        if retraction:
+            read.retractions.append(
+                Retraction(valid.id, valid.date, valid.retracts, valid.by, line)
+            )
+            continue
+        entry = Entry(valid.date, valid.task, valid.unit, valid.status, valid.note, valid.by, line)
+        read.updates.append(entry._replace(id=valid.id or derived_id(entry)))
+    return len(data)
 
 
-def progress_position(loaded: Loaded, i: int, key: str) -> tuple[int, int]:
-    """Where field `key` of the i-th update stands; found only when a problem needs it."""
-    if loaded.raw.get(PROGRESS) is not None:
-        return yamlio.position_of(loaded.raw[PROGRESS], (loaded.update_raw_index[i], key))
-    line = loaded.updates[i].line
-    with loaded.data_dir.file(PROGRESS).open(encoding="utf-8-sig") as handle:
-        text = next(itertools.islice(handle, line - 1, None), "")
+def progress_position(loaded: Loaded, line: int, key: str) -> tuple[int, int]:
+    """Where field `key` of the event on `line` stands; found only when a problem needs it."""
+    item = loaded.odd_items.get(line)
+    if item is not None:
+        return yamlio.position_of(item, (key,))
+    with _open(loaded, PROGRESS) as raw:
+        lines = io.TextIOWrapper(raw, encoding="utf-8-sig")
+        text = next(itertools.islice(lines, line - 1, None), "")
     data, _ = yamlio.parse(text, "")
     return line, yamlio.position_of(data, (0, key))[1]
 
@@ -179,7 +227,7 @@ def _derive(loaded: Loaded) -> None:
         year or 0,
         {},
         index,
-        loaded.updates,
+        effective(loaded),
     )
     name = loaded.name(TASKS)
     for i, task in enumerate(loaded.tasks):
@@ -205,6 +253,14 @@ def _derive(loaded: Loaded) -> None:
                     Problem(name, line, column, f"任务 {task.number}：{exc}", "deadline")
                 )
     loaded.ledger = ledger
+
+
+def effective(loaded: Loaded) -> list[Entry]:
+    """The updates that count: all but the retracted ones."""
+    if not loaded.retractions:
+        return loaded.updates
+    retracted = loaded.retracted()
+    return [u for u in loaded.updates if u.id not in retracted]
 
 
 def load(data_dir: DataDir) -> Loaded:

@@ -1,21 +1,31 @@
-"""Read progress.yaml fast: the one-line form that `gongkai update` writes, parsed by pattern.
+"""The canonical lines of progress.yaml: written here, and read back fast by pattern.
+
+The log is a list of events, one flow mapping per line: an update
+(`- {id: …, date: …, task: …, unit: …, status: …, note: …, by: …}`) or a retraction of
+an earlier update (`- {id: …, date: …, retracts: …, by: …}`). Lines written before ids
+existed have no `id:`; they get one derived from their content.
 
 The log grows by hundreds of lines a week and every command reads it, so building a
 YAML node tree per line (with positions) is too slow at county scale. Lines in the
-canonical form are read here directly into Entry tuples; if any line is not in that
-form (a hand-edited file, say), the caller parses the whole file as YAML instead, so
-the result never differs from what YAML would give.
+canonical form are read here directly; any other line (a hand edit, say) is handed back
+as "odd", and only the odd lines go through YAML, in runs of neighbouring lines. A line
+too long to be any update is reported before YAML sees it. The fast reader accepts a
+line only where YAML would read it to the very same values.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
+import secrets
+import string
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from gongkai_cli.model.schema import MAX_NAME, MAX_NOTE
+from gongkai_cli.model.schema import ID_RE, MAX_NAME, MAX_NOTE
 
 
 class Entry(NamedTuple):
@@ -28,67 +38,219 @@ class Entry(NamedTuple):
     note: str | None
     by: str | None
     line: int  # 1-based line in progress.yaml
+    id: str = ""
 
+
+class Retraction(NamedTuple):
+    """One retraction: the update `retracts` no longer counts."""
+
+    id: str
+    date: dt.date
+    retracts: str
+    by: str | None
+    line: int
+
+
+# Ids start with a letter, so YAML never reads one as a number, a boolean or a date.
+ID_PATTERN = ID_RE.strip("^$")
+_ID_CHARS = string.ascii_lowercase + string.digits
+# No update fits in more: every character of the note and the names escaped, plus the keys.
+MAX_LINE = 10 * (MAX_NOTE + 2 * MAX_NAME) + 200
 
 # A plain scalar of Chinese characters, or a double-quoted one holding only characters
-# YAML reads as themselves (no raw line separators, NEL, C0/C1 controls or BOM).
+# YAML reads as themselves (no raw line separators, NEL, C0/C1 controls, BOM, U+FFFE/FFFF).
 _SCALAR = (
     r"(?:[\u3400-\u4dbf\u4e00-\u9fff（）·]+"
-    r'|"(?:[^"\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]|\\[^\x00-\x1f])*")'
+    r'|"(?:[^"\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]|\\[^\x00-\x1f])*")'
 )
-# One line of the log: an entry in the canonical form, or a blank or comment line.
-_LINE = re.compile(
-    r"(?:- \{date: (\d{4}-\d\d-\d\d), task: ([1-9]\d{0,8}), unit: (" + _SCALAR + r"), "
-    r"status: (未开始|进行中|进展缓慢|已完成|不涉及)"
+_DATE = r"(\d{4}-\d\d-\d\d)"
+_UPDATE = (
+    r"- \{(?:id: (" + ID_PATTERN + r"), )?date: " + _DATE + r", task: ([1-9]\d{0,8}), "
+    r"unit: (" + _SCALAR + r"), status: (未开始|进行中|进展缓慢|已完成|不涉及)"
     r"(?:, note: (" + _SCALAR + r"))?(?:, by: (" + _SCALAR + r"))?\}"
-    r"|[ \t]*(?:#[^\r\n]*)?)[ \t]*\r?\n?"
 )
-_JSON_ESCAPES = re.compile(r'\\[^"\\/bfnrtu]')  # YAML-only escapes (\x, \U, …): leave to YAML
+_RETRACTION = (
+    r"- \{id: (" + ID_PATTERN + r"), date: " + _DATE + r", retracts: (" + ID_PATTERN + r")"
+    r"(?:, by: (" + _SCALAR + r"))?\}"
+)
+# A comment holds printable characters only, and nothing YAML reads as a line break.
+_COMMENT = (
+    r"#[^\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]*"
+)
+_LINE = re.compile(
+    r"(?:" + _UPDATE + r"|" + _RETRACTION + r"|[ \t]*(?:" + _COMMENT + r")?)[ \t]*\r?\n?"
+)
+# YAML-only escapes (\x, \U, …) and escaped surrogates (JSON pairs them, YAML does not):
+# both are left to YAML.
+_YAML_ONLY_ESCAPES = re.compile(r'\\(?:[^"\\/bfnrtu]|u[dD][89a-fA-F])')
 
 
-def parse_canonical(lines: Iterable[str]) -> list[Entry] | None:
-    """Entries of a log (its lines, as from a file or io.StringIO) whose every line is
-    canonical, blank or a comment; None as soon as one is not. Lines are read one at a
-    time, so a large log is never held in memory as one string."""
-    entries: list[Entry] = []
-    append = entries.append
+@dataclass
+class LogRead:
+    """A log read line by line: its canonical events, and the lines left for YAML."""
+
+    updates: list[Entry] = field(default_factory=list)
+    retractions: list[Retraction] = field(default_factory=list)
+    # (first line, number of canonical events before it, text)
+    odd_runs: list[tuple[int, int, str]] = field(default_factory=list)
+    overlong: list[tuple[int, int]] = field(default_factory=list)  # (line, length)
+
+
+def read_log(lines: Iterable[str]) -> LogRead:
+    """Read a log (its lines, as from a file or io.StringIO) one line at a time, so a large
+    log is never held in memory as one string. Neighbouring odd lines, with the blank and
+    comment lines between them, form one run (a hand-written entry may span lines)."""
+    read = LogRead()
+    updates, retractions = read.updates.append, read.retractions.append
     # Names, notes and numbers repeat: keep one copy of each, keyed by the token as written.
     strings: dict[str | None, str | None] = {None: None}
     dates: dict[str, dt.date] = {}
     numbers: dict[str, int] = {}
     match = _LINE.fullmatch
-    try:
-        for number, line in enumerate(lines, start=1):
-            found = match(line)
-            if found is None:
-                return None  # a line that is neither canonical nor blank
-            day, task, unit, status, note, by = found.groups()
-            if day is None:
-                continue
-            date = dates.get(day)
-            if date is None:
-                date = dates[day] = dt.date.fromisoformat(day)
-            task_number = numbers.get(task)
-            if task_number is None:
-                task_number = numbers[task] = int(task)
-            values = []
-            for token in (unit, note, by):
-                value = strings.get(token, strings)
-                if value is strings:
-                    value = strings[token] = _unquote(token)
-                values.append(value)
-            note_, by_ = values[1], values[2]
-            if (note_ and len(note_) > MAX_NOTE) or (by_ and len(by_) > MAX_NAME):
-                return None  # too long: the schema says so, and where
-            append(Entry(date, task_number, values[0], status, note_, by_, number))
-    except ValueError:  # a date or an escape only YAML can judge
+    run: list[str] = []
+    run_start = 0
+    pending: list[str] = []  # blank and comment lines that may belong to the run
+
+    def close_run() -> None:
+        nonlocal run
+        if run:
+            events = len(read.updates) + len(read.retractions)
+            read.odd_runs.append((run_start, events, "".join(run)))
+            run = []
+
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE:
+            close_run()
+            pending.clear()
+            read.overlong.append((number, len(line.rstrip("\r\n"))))
+            continue
+        found = match(line)
+        event = None
+        if found is not None:
+            try:
+                event = _event(found.groups(), number, strings, dates, numbers)
+            except ValueError:  # a date or an escape only YAML can judge
+                found = None
+        if found is None:
+            if not run:
+                run_start = number
+            run.extend(pending)
+            pending.clear()
+            run.append(line)
+            continue
+        if event is None:  # blank or comment
+            if run:
+                pending.append(line)
+            continue
+        close_run()
+        pending.clear()
+        if isinstance(event, Entry):
+            updates(event)
+        else:
+            retractions(event)
+    close_run()
+    return read
+
+
+def _event(groups, number, strings, dates, numbers) -> Entry | Retraction | None:
+    uid, day, task, unit, status, note, by, rid, rday, retracts, rby = groups
+    if day is None and rday is None:
         return None
-    return entries
+    day = day or rday
+    date = dates.get(day)
+    if date is None:
+        date = dates[day] = dt.date.fromisoformat(day)
+    values = []
+    for token in (unit, note, by or rby):
+        value = strings.get(token, strings)
+        if value is strings:
+            value = strings[token] = _unquote(token)
+        values.append(value)
+    unit_, note_, by_ = values
+    if (note_ and len(note_) > MAX_NOTE) or (by_ and len(by_) > MAX_NAME):
+        raise ValueError("too long: the schema says so, and where")
+    if rid is not None:
+        return Retraction(rid, date, retracts, by_, number)
+    task_number = numbers.get(task)
+    if task_number is None:
+        task_number = numbers[task] = int(task)
+    entry = Entry(date, task_number, unit_, status, note_, by_, number, uid or "")
+    return entry if uid else entry._replace(id=derived_id(entry))
 
 
 def _unquote(token: str) -> str:
     if token[0] != '"':
         return token
-    if _JSON_ESCAPES.search(token):
+    if _YAML_ONLY_ESCAPES.search(token):
         raise ValueError(token)
     return json.loads(token)
+
+
+def derived_id(entry: Entry) -> str:
+    """The id of an update written without one: a digest of its content, so the same line
+    always gets the same id (and exact duplicates share it)."""
+    content = [entry.date.isoformat(), entry.task, entry.unit, entry.status, entry.note, entry.by]
+    digest = hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).digest()
+    return _id_from(digest)
+
+
+def new_id(taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A fresh random id, unlike any in `taken`."""
+    while True:
+        candidate = _id_from(secrets.token_bytes(8))
+        if candidate not in taken:
+            return candidate
+
+
+def _id_from(digest: bytes) -> str:
+    number = int.from_bytes(digest[:8], "big")
+    chars = [string.ascii_lowercase[number % 26]]
+    number //= 26
+    for _ in range(7):
+        number, rest = divmod(number, 36)
+        chars.append(_ID_CHARS[rest])
+    return "".join(chars)
+
+
+# ----- writing -----
+
+# Characters that stay as they are inside a double-quoted scalar; everything else is
+# escaped, since YAML folds line separators (U+2028, U+0085) and rejects C1 controls.
+_KEEP = re.compile(
+    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_PLAIN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff（）·]+")  # unit names, statuses, Chinese names
+
+
+def scalar(text: str) -> str:
+    if _PLAIN.fullmatch(text):
+        return text
+    body = json.dumps(text, ensure_ascii=False)  # escapes quotes, backslashes and C0 controls
+    return "".join(
+        ch if _KEEP.match(ch) else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
+        for ch in body
+    )
+
+
+def update_line(update, uid: str) -> str:
+    """One update as a one-line YAML flow mapping in a list, so each update is a one-line diff
+    (and two clones' appended lines merge with merge=union)."""
+    fields = [
+        f"id: {uid}",
+        f"date: {update.date.isoformat()}",
+        f"task: {update.task}",
+        f"unit: {scalar(update.unit)}",
+        f"status: {update.status}",
+    ]
+    if update.note is not None:
+        fields.append(f"note: {scalar(update.note)}")
+    if update.by is not None:
+        fields.append(f"by: {scalar(update.by)}")
+    return "- {" + ", ".join(fields) + "}\n"
+
+
+def retraction_line(uid: str, date: dt.date, retracts: str, by: str | None) -> str:
+    fields = [f"id: {uid}", f"date: {date.isoformat()}", f"retracts: {retracts}"]
+    if by is not None:
+        fields.append(f"by: {scalar(by)}")
+    return "- {" + ", ".join(fields) + "}\n"

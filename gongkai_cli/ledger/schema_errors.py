@@ -62,6 +62,8 @@ def message_for(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
         return f"字段 {name} 不能为空。"
     if kind == "string_too_long":
         return f"字段 {name} 过长（{len(error.get('input', ''))} 字），最多 {ctx.get('max_length')} 字。"
+    if kind == "string_pattern_mismatch":  # only ids have a pattern
+        return f"字段 {name} 的值{describe(error.get('input'))}不是有效的编号（小写字母开头，4–16 位小写字母或数字）。"
     if kind == "greater_than_equal":
         return f"字段 {name} 应不小于 {ctx.get('ge')}，实际是{describe(error.get('input'))}。"
     if kind == "less_than_equal":

@@ -194,6 +194,23 @@ def _syntax_reason(reason: str) -> str:
     return reason
 
 
+def shift(data: Any, lines: int) -> None:
+    """Move every position in located data down by `lines` (data parsed from a fragment)."""
+    if not isinstance(data, (LocatedDict, LocatedList)):
+        return
+    data.pos = (data.pos[0] + lines, data.pos[1])
+    if isinstance(data, LocatedDict):
+        for table in (data.key_pos, data.value_pos):
+            for key, (line, column) in table.items():
+                table[key] = (line + lines, column)
+        values = data.values()
+    else:
+        data.item_pos = [(line + lines, column) for line, column in data.item_pos]
+        values = data
+    for value in values:
+        shift(value, lines)
+
+
 def position_of(data: Any, loc: tuple[Any, ...], *, key: bool = False) -> Position:
     """The position of the value at `loc` inside located data, or of its nearest ancestor."""
     pos: Position = getattr(data, "pos", (1, 1))

@@ -88,14 +88,28 @@ class PlanFile(Strict):
     tasks: list[Task]
 
 
-class Update(Strict):
-    """One line of the progress log."""
+# Must match gongkai_cli.ledger.logline.ID_PATTERN (kept here so the schema needs no reader).
+ID_RE = r"^[a-z][0-9a-z]{3,15}$"
 
+
+class Update(Strict):
+    """One update of the progress log (lines written before ids existed have none)."""
+
+    id: str | None = Field(default=None, pattern=ID_RE)
     date: dt.date
     task: int = Field(ge=1)
     unit: str = NonEmpty
     status: Literal["未开始", "进行中", "进展缓慢", "已完成", "不涉及"]
     note: str | None = Field(default=None, max_length=MAX_NOTE)
+    by: str | None = Field(default=None, max_length=MAX_NAME)
+
+
+class Retraction(Strict):
+    """One retraction of the progress log: the update `retracts` no longer counts."""
+
+    id: str = Field(pattern=ID_RE)
+    date: dt.date
+    retracts: str = Field(pattern=ID_RE)
     by: str | None = Field(default=None, max_length=MAX_NAME)
 
 

@@ -7,12 +7,13 @@ import json
 import sys
 from typing import Any
 
-from gongkai_cli.output.text import spreadsheet_cell
+from gongkai_cli.output.text import spreadsheet_cell, terminal
 
 
 def write_json(payload: Any) -> None:
-    json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # JSON escapes C0 controls but not C1, bidi overrides or lone surrogates: those are
+    # written as \uXXXX escapes too, which read back as the same strings.
+    sys.stdout.write(terminal(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n")
 
 
 def write_csv(view) -> None:

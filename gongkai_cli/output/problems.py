@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
+from gongkai_cli.output.text import terminal, visible
+
 
 def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -21,13 +23,13 @@ def write_problems(problems, fmt: str) -> None:
             "errors": [p.as_dict() for p in problems if p.severity == "error"],
             "warnings": [p.as_dict() for p in problems if p.severity != "error"],
         }
-        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        out.write(terminal(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n")
     elif fmt == "github":
         for p in problems:
             out.write(
-                f"::{p.severity} file={_escape_property(p.file)},line={p.line},col={p.column},"
-                f"title={_escape_property(p.code)}::{_escape_data(p.message)}\n"
+                f"::{p.severity} file={_escape_property(visible(p.file))},line={p.line},col={p.column},"
+                f"title={_escape_property(p.code)}::{_escape_data(visible(p.message))}\n"
             )
     else:
         for p in problems:
-            out.write(p.as_text() + "\n")
+            out.write(visible(p.as_text()) + "\n")  # a unit's name may hold escapes

@@ -27,5 +27,5 @@ def emit_sheet(
     grid.add_column(overflow="fold")
     for label, value in fields:
         grid.add_row(Text(label), Text(plain(value)))
-    console().print(Panel(grid, title=Text(title, style="bold"), title_align="left"))
+    console().print(Panel(grid, title=Text(plain(title), style="bold"), title_align="left"))
     print_view(view, wide=wide)

@@ -32,7 +32,7 @@ def bar(cell: str) -> Text:
 
 def rich_table(columns, rows, *, wide: bool = False, title: str | None = None) -> Table:
     table = Table(
-        title=Text(title, style="bold") if title else None, show_lines=False, expand=False
+        title=Text(plain(title), style="bold") if title else None, show_lines=False, expand=False
     )
     for column in columns:
         table.add_column(
@@ -59,6 +59,6 @@ def print_view(view, *, wide: bool = False) -> None:
     if view.rows:
         out.print(table)
     else:
-        out.print(Text(f"{view.title}：{view.empty}"))
+        out.print(Text(plain(f"{view.title}：{view.empty}")))
     for note in view.notes:
         out.print(Text(plain(note)))

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import re
 
+# C0 and C1 controls, line separators, bidi overrides and isolates (which reorder what
+# follows them on screen), lone surrogates and the noncharacters U+FFFE/U+FFFF.
 _CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]"
-)  # C0 and C1 controls, line separators
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
+# Everything a terminal may act on or not show: controls (escape sequences begin with
+# one), format characters (zero-width, bidi), separators, surrogates, noncharacters.
+_INVISIBLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f"
+    r"\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\ufffe\uffff"
+    r"\U000110bd\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001-\U000e007f]"
+)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -14,6 +23,25 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def plain(text: str) -> str:
     """Drop control characters (terminal escapes among them); keep newlines and tabs."""
     return _CONTROL.sub("", text.replace("\r\n", "\n"))
+
+
+def _escape(found: re.Match) -> str:
+    code = ord(found.group())
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def visible(text: str) -> str:
+    """Text for one line of a message: every invisible or active character (an escape
+    sequence, a zero-width space, a line break) written out as \\uXXXX, so what a
+    terminal shows is what the data holds."""
+    return _INVISIBLE.sub(_escape, text)
+
+
+def terminal(text: str) -> str:
+    """Like `visible`, but line breaks and tabs stay: for messages of several lines."""
+    return "\n".join(
+        "\t".join(visible(part) for part in line.split("\t")) for line in text.split("\n")
+    )
 
 
 def one_line(text: str) -> str:

@@ -1,55 +1,35 @@
-"""Append updates to progress.yaml: one line each, atomically, under a lock, with rollback."""
+"""Append lines to progress.yaml under a lock, and commit exactly them, or nothing.
+
+A writer first settles what an earlier, killed writer left (its temporary files, and
+lines it appended but never committed), then refuses every state in which its commit
+could hold anything but its own lines: an unfinished rebase or merge, a detached HEAD,
+a log that differs from the committed one, a deleted log. After committing it checks
+the commit (a hook may have staged other files) and takes it back if it is not exactly
+the appended lines.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
-import re
+import os
+import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from gongkai_cli.errors import GongkaiError
-from gongkai_cli.model.schema import Update
+from gongkai_cli.ledger.datadir import PROGRESS, DataDir
+from gongkai_cli.ledger.files import kind_of
+from gongkai_cli.record import git as gitrepo
 from gongkai_cli.record.atomic import atomic_write
 
 LOCK_NAME = ".gongkai.lock"
+JOURNAL_NAME = "gongkai-journal"  # in .git: what an unfinished writer appended
 LOCK_TIMEOUT = (
     60  # seconds; parallel updates wait for each other, a stuck one does not hang forever
 )
-
-
-# Characters that stay as they are inside a double-quoted scalar; everything else is
-# escaped, since YAML folds line separators (U+2028, U+0085) and rejects C1 controls.
-_KEEP = re.compile(
-    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
-_PLAIN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff（）·]+")  # unit names, statuses, Chinese names
-
-
-def _scalar(text: str) -> str:
-    if _PLAIN.fullmatch(text):
-        return text
-    body = json.dumps(text, ensure_ascii=False)  # escapes quotes, backslashes and C0 controls
-    return "".join(
-        ch if _KEEP.match(ch) else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
-        for ch in body
-    )
-
-
-def update_line(update: Update) -> str:
-    """One update as a one-line YAML flow mapping in a list, so each update is a one-line diff
-    (and two clones' appended lines merge with merge=union)."""
-    fields = [
-        f"date: {update.date.isoformat()}",
-        f"task: {update.task}",
-        f"unit: {_scalar(update.unit)}",
-        f"status: {update.status}",
-    ]
-    if update.note is not None:
-        fields.append(f"note: {_scalar(update.note)}")
-    if update.by is not None:
-        fields.append(f"by: {_scalar(update.by)}")
-    return "- {" + ", ".join(fields) + "}\n"
 
 
 @contextlib.contextmanager
@@ -58,7 +38,8 @@ def locked(data_dir: Path, lock_dir: Path | None = None) -> Iterator[None]:
     (the repository's .git, so it never shows as an untracked file), else beside the data."""
     from filelock import FileLock, Timeout
 
-    lock = FileLock(str((lock_dir or data_dir) / LOCK_NAME), timeout=LOCK_TIMEOUT)
+    folder = lock_dir or data_dir
+    lock = FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT)
     try:
         with lock:
             yield
@@ -67,22 +48,216 @@ def locked(data_dir: Path, lock_dir: Path | None = None) -> Iterator[None]:
             f"台账正被另一个 gongkai 进程写入，等待 {LOCK_TIMEOUT} 秒仍未结束，未写入。"
         ) from None
     except PermissionError:
-        raise GongkaiError(f"无法在 {data_dir} 中写入（没有写权限），未写入任何内容。") from None
+        raise GongkaiError(f"无法在 {folder} 中写入（没有写权限），未写入任何内容。") from None
 
 
-def append(path: Path, updates: list[Update]) -> bytes:
-    """Append the updates; return the file's previous content, for a rollback."""
-    old = path.read_bytes() if path.exists() else b""
-    new = old if not old or old.endswith(b"\n") else old + b"\n"
-    new += "".join(update_line(u) for u in updates).encode("utf-8")
-    write(path, new)
-    return old
+@dataclass
+class Log:
+    """The progress log of a ledger, open for appending (see `open_log`)."""
+
+    path: Path
+    repo: gitrepo.Repo | None  # None: nothing is committed
+    notes: list[str]  # what settling an earlier writer's leftovers did, for the user
+
+    def append(self, lines: list[str], message: str) -> str | None:
+        """Append the lines; commit exactly them (when committing). Returns the commit."""
+        old = self.path.read_bytes() if self.path.exists() else b""
+        new = _appended(old, lines, self._newline(old))
+        if self.repo is None:
+            _write(self.path, new)
+            return None
+        journal = self.repo.git_path(JOURNAL_NAME)
+        head = self.repo.head_id()
+        entry = {"size": len(old), "sha256": hashlib.sha256(old).hexdigest(), "head": head}
+        _write_journal(journal, json.dumps(entry).encode())
+        _write(self.path, new)
+        try:
+            commit = self._commit(old, new, head, message)
+        finally:
+            journal.unlink(missing_ok=True)
+        return commit
+
+    def _newline(self, old: bytes) -> bytes:
+        """The file's own line ending; for a new file, what core.autocrlf asks for."""
+        end = old.find(b"\n")
+        if end >= 0:
+            return b"\r\n" if old[end - 1 : end] == b"\r" else b"\n"
+        if self.repo is not None and (self.repo.config("core.autocrlf") or "").lower() == "true":
+            return b"\r\n"
+        return b"\n"
+
+    def _commit(self, old: bytes, new: bytes, head: str | None, message: str) -> str:
+        repo = self.repo
+        tree = repo.index_tree()
+        try:
+            commit = repo.commit_only(self.path, message)
+        except gitrepo.GitError as exc:
+            raise GongkaiError(f"{exc}；{_restore(self.path, old, new)}") from None
+        stray = self._stray(commit, head, new)
+        if stray:
+            repo.take_back(commit, head, tree)
+            restored = _restore(self.path, old, new)
+            raise GongkaiError(
+                f"提交 {commit[:7]} 中混入了本次追加以外的内容（{stray}，可能是 git 钩子加入的），"
+                f"已撤回该提交并恢复暂存区；{restored}"
+            )
+        return commit
+
+    def _stray(self, commit: str, head: str | None, new: bytes) -> str | None:
+        """What the commit holds beyond the appended lines, or None if nothing."""
+        repo = self.repo
+        changed = repo.changed_paths(commit)
+        others = [p for p in changed if p != repo.rel(self.path)]
+        if others:
+            return "、".join(others)
+        if repo.parents(commit) != ([head] if head else []):
+            return "提交的父提交不是原来的 HEAD"
+        if repo.blob_id(commit, self.path) != repo.hash_of(self.path, new):
+            return f"{PROGRESS} 的内容与追加后的文件不同"
+        return None
 
 
-def write(path: Path, content: bytes) -> None:
+def _write_journal(path: Path, content: bytes) -> None:
+    """Written in place, not renamed: a torn journal is ignored, and it is whole before
+    the log is touched."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(fd, content)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise GongkaiError(f"无法写入 {path}：{exc.strerror}，未写入任何内容。") from None
+
+
+def _appended(old: bytes, lines: list[str], newline: bytes) -> bytes:
+    new = old if not old or old.endswith(b"\n") else old + newline
+    return new + b"".join(line.rstrip("\n").encode("utf-8") + newline for line in lines)
+
+
+def _write(path: Path, content: bytes) -> None:
     try:
         atomic_write(path, content)
     except PermissionError:
         raise GongkaiError(f"无法写入 {path}（没有写权限），未写入任何内容。") from None
     except OSError as exc:
         raise GongkaiError(f"无法写入 {path}：{exc.strerror}，未写入任何内容。") from None
+
+
+def _restore(path: Path, old: bytes, new: bytes) -> str:
+    """Take the appended lines back out of the file (truncating needs no free space);
+    say in which state the file is."""
+    try:
+        if path.read_bytes() == new:
+            os.truncate(path, len(old))
+        return "进展记录已恢复原样，未写入。"
+    except OSError as exc:
+        first = old.count(b"\n") + 1 + (0 if old.endswith(b"\n") or not old else 1)
+        last = new.count(b"\n")
+        return (
+            f"而 {path} 末尾新加的第 {first}–{last} 行未能撤回（{exc.strerror}）：这几行没有提交，"
+            "请手工删除它们后再记录。"
+        )
+
+
+def _settle_leftovers(data_dir: DataDir, repo: gitrepo.Repo | None) -> list[str]:
+    """Clean up after a writer that was killed: its temporary files, and lines it appended
+    but did not commit (its journal says how long the log was before)."""
+    path = data_dir.file(PROGRESS)
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
+    if repo is None:
+        return []
+    journal = repo.git_path(JOURNAL_NAME)
+    try:
+        entry = json.loads(journal.read_bytes())
+    except (OSError, ValueError):
+        journal.unlink(missing_ok=True)
+        return []
+    notes = []
+    if entry.get("head") == repo.head_id():  # the commit never happened
+        size = entry["size"]
+        with contextlib.suppress(OSError):
+            current = path.read_bytes()
+            before = hashlib.sha256(current[:size]).hexdigest()
+            if len(current) > size and before == entry["sha256"]:
+                os.truncate(path, size)
+                lines = current[size:].count(b"\n")
+                notes.append(f"上一次记录在提交前被中断，它写入但未提交的 {lines} 行已撤回。")
+    journal.unlink()
+    return notes
+
+
+def _check_writable(path: Path, shown: str) -> None:
+    """The log is replaced by renaming a new file over it: refuse where that would
+    replace a link, a special file, or a file its owner made read-only."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(info.st_mode):
+        raise GongkaiError(f"{shown} 是一个链接；gongkai 不通过链接写入，未写入。")
+    kind = kind_of(info.st_mode)
+    if kind is not None:
+        raise GongkaiError(f"{shown} 不是普通文件（是{kind}），未写入。")
+    if not info.st_mode & stat.S_IWUSR:
+        raise GongkaiError(
+            f"{shown} 是只读文件（权限 {stat.S_IMODE(info.st_mode):04o}），未写入；"
+            f"确需记录，请先恢复写权限（chmod u+w {shown}）。"
+        )
+
+
+def _check_not_deleted(repo: gitrepo.Repo, path: Path, shown: str) -> None:
+    if not path.exists() and repo.head_id() and repo.blob_id("HEAD", path) is not None:
+        raise GongkaiError(
+            f"{shown} 已被删除，但最近一次提交中有它；为免写出一个抹去全部历史的文件，未写入。"
+            f"请先恢复它（git checkout HEAD -- {repo.rel(path)}）。"
+        )
+
+
+def _check_committed(repo: gitrepo.Repo, path: Path, shown: str) -> None:
+    """Refuse where the commit would hold lines this command did not append."""
+    if not path.exists() or not repo.changes(path):
+        return
+    if repo.head_id() is None or repo.blob_id("HEAD", path) is None:
+        detail = "它还从未提交过"
+    else:
+        added, removed = repo.line_changes(path)
+        detail = f"比最近一次提交多 {added} 行、少 {removed} 行，或有已暂存的改动"
+    raise GongkaiError(
+        f"{shown} 有尚未提交的改动（{detail}）；为免把它们混入本次提交，未写入。"
+        f"请先提交（git commit {repo.rel(path)}）或放弃（git checkout HEAD -- {repo.rel(path)}）"
+        "这些改动，或加 --no-commit 只记录不提交。"
+    )
+
+
+@contextlib.contextmanager
+def open_log(data_dir: DataDir, *, commit: bool = True) -> Iterator[Log]:
+    """The log of `data_dir`, locked for appending, with every check of a safe write done.
+    Nothing is written until `Log.append`."""
+    path = data_dir.file(PROGRESS)
+    shown = data_dir.display(PROGRESS)
+    try:
+        repo = gitrepo.find_repo(data_dir.path)
+    except gitrepo.GitMissing as exc:
+        if commit:
+            raise GongkaiError(f"{exc}；未写入。如只想记录、不提交，请加 --no-commit。") from None
+        repo = None
+    lock_dir = repo.git_dir() if repo else None
+    if lock_dir is not None and not os.access(lock_dir, os.W_OK):
+        raise GongkaiError(f"无法写入 git 目录 {lock_dir}（没有写权限），未写入任何内容。")
+    with locked(data_dir.path, lock_dir):
+        notes = _settle_leftovers(data_dir, repo)
+        if repo is not None:
+            state = repo.unfinished()
+            if state:
+                raise GongkaiError(
+                    f"仓库处于{state}，此时写入的记录可能在该操作结束或中止时丢失；未写入。"
+                    "请先完成或中止该操作（如 git rebase --continue / --abort），或切回分支。"
+                )
+            _check_not_deleted(repo, path, shown)
+            if commit:
+                _check_committed(repo, path, shown)
+        _check_writable(path, shown)
+        yield Log(path, repo if commit else None, notes)

@@ -15,14 +15,27 @@ class GitError(GongkaiError):
     pass
 
 
-def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+class GitMissing(GitError):
+    pass
+
+
+def _git(
+    repo: Path, *args: str, check: bool = True, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
         result = subprocess.run(
-            ["git", *args], cwd=repo, capture_output=True, text=True, encoding="utf-8", env=env
+            ["git", *args],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            env=env,
+            input=stdin,
         )
     except FileNotFoundError:
-        raise GitError("找不到 git 命令；请先安装 git。") from None
+        raise GitMissing("找不到 git 命令；请先安装 git（或把它加入 PATH）。") from None
     if check and result.returncode != 0:
         reason = next((line for line in result.stderr.splitlines() if line.strip()), "未知原因")
         raise GitError(f"git {args[0]} 失败：{reason.strip()}")
@@ -39,6 +52,88 @@ class Repo:
     def git_dir(self) -> Path:
         out = _git(self.root, "rev-parse", "--git-common-dir").stdout.strip()
         return (self.root / out).resolve()
+
+    def git_path(self, name: str) -> Path:
+        out = _git(self.root, "rev-parse", "--git-path", name).stdout.strip()
+        return (self.root / out).resolve()
+
+    def unfinished(self) -> str | None:
+        """The git operation left half done (its Chinese name), or None when there is none."""
+        states = (
+            ("rebase-merge", "变基（rebase）"),
+            ("rebase-apply", "变基（rebase）或补丁应用（am）"),
+            ("MERGE_HEAD", "合并（merge）"),
+            ("CHERRY_PICK_HEAD", "拣选（cherry-pick）"),
+            ("REVERT_HEAD", "还原（revert）"),
+            ("BISECT_LOG", "二分查找（bisect）"),
+        )
+        for name, state in states:
+            if self.git_path(name).exists():
+                return f"正在进行的{state}"
+        if _git(self.root, "symbolic-ref", "-q", "HEAD", check=False).returncode != 0:
+            return "分离头指针（detached HEAD）状态"
+        return None
+
+    def head_id(self) -> str | None:
+        result = _git(self.root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False)
+        return result.stdout.strip() or None
+
+    def config(self, key: str) -> str | None:
+        return _git(self.root, "config", key, check=False).stdout.strip() or None
+
+    def changes(self, path: Path) -> str:
+        """`git status --porcelain` of one path: empty when it is exactly as committed."""
+        return _git(
+            self.root, "status", "--porcelain", "--untracked-files=all", "--", self.rel(path)
+        ).stdout
+
+    def line_changes(self, path: Path) -> tuple[int, int]:
+        """Lines added and removed in the working file against HEAD."""
+        out = _git(self.root, "diff", "--numstat", "HEAD", "--", self.rel(path), check=False)
+        added = removed = 0
+        for line in out.stdout.splitlines():
+            a, r, *_ = line.split("\t")
+            added, removed = added + int(a), removed + int(r)
+        return added, removed
+
+    def blob_id(self, rev: str, path: Path) -> str | None:
+        result = _git(
+            self.root, "rev-parse", "-q", "--verify", f"{rev}:{self.rel(path)}", check=False
+        )
+        return result.stdout.strip() or None
+
+    def hash_of(self, path: Path, content: bytes) -> str:
+        """The blob id git would store for `content` at `path` (its filters, such as
+        core.autocrlf, applied)."""
+        result = subprocess.run(
+            ["git", "hash-object", "--stdin", f"--path={self.rel(path)}"],
+            cwd=self.root,
+            input=content,
+            capture_output=True,
+            check=False,
+        )
+        return result.stdout.decode().strip()
+
+    def parents(self, rev: str) -> list[str]:
+        return _git(self.root, "rev-list", "--parents", "-n", "1", rev).stdout.split()[1:]
+
+    def changed_paths(self, rev: str) -> list[str]:
+        out = _git(self.root, "diff-tree", "--no-commit-id", "--name-only", "-r", "--root", rev)
+        return out.stdout.split()
+
+    def index_tree(self) -> str | None:
+        """The index as a tree, to put it back after a commit that must be taken back."""
+        result = _git(self.root, "write-tree", check=False)
+        return result.stdout.strip() if result.returncode == 0 else None
+
+    def take_back(self, commit: str, previous: str | None, tree: str | None) -> None:
+        """Move HEAD's branch from `commit` back to `previous`, and the index to `tree`."""
+        if previous is None:
+            _git(self.root, "update-ref", "-d", "HEAD", commit)
+        else:
+            _git(self.root, "update-ref", "-m", "gongkai: 撤回提交", "HEAD", previous, commit)
+        if tree is not None:
+            _git(self.root, "read-tree", tree)
 
     def user_name(self) -> str | None:
         result = _git(self.root, "config", "user.name", check=False)
@@ -101,10 +196,14 @@ def init_repo(folder: Path) -> None:
 
 
 def find_repo(folder: Path) -> Repo | None:
-    """The git repository holding `folder`, or None (also when git is not installed)."""
+    """The git repository holding `folder`, or None. Raises GitMissing where git is not
+    installed but `folder` looks like it is inside a repository."""
     try:
         result = _git(folder, "rev-parse", "--show-toplevel", check=False)
-    except GitError:
+    except GitMissing:
+        folder = folder.resolve()
+        if any((above / ".git").exists() for above in (folder, *folder.parents)):
+            raise
         return None
     if result.returncode != 0:
         return None

@@ -1,4 +1,5 @@
-"""The progress log as history: entries newest first, each with the commit that added it."""
+"""The progress log as history: updates newest first, each with the commit that added it
+and, where it was retracted, the retraction."""
 
 from __future__ import annotations
 
@@ -23,8 +24,12 @@ def log_entries(
     if task is not None:
         book.task(task)
     wanted = book.unit(unit) if unit else None
-    repo = gitrepo.find_repo(data_dir.path)
+    try:
+        repo = gitrepo.find_repo(data_dir.path)
+    except gitrepo.GitMissing:  # the log reads without git; it only lacks the commits
+        repo = None
     blame = repo.blame(data_dir.file(PROGRESS)) if repo else {}
+    retracted = loaded.retracted()
     entries = []
     for update in loaded.updates:
         name = book.ledger.index.canonical(update.unit) or update.unit
@@ -33,8 +38,10 @@ def log_entries(
         if since and update.date < since:
             continue
         line = update.line
+        retraction = retracted.get(update.id)
         entries.append(
             {
+                "id": update.id,
                 "date": update.date.isoformat(),
                 "task": update.task,
                 "unit": name,
@@ -43,6 +50,14 @@ def log_entries(
                 "by": update.by,
                 "line": line,
                 "commit": blame.get(line),
+                "retracted": retraction
+                and {
+                    "id": retraction.id,
+                    "date": retraction.date.isoformat(),
+                    "by": retraction.by,
+                    "line": retraction.line,
+                    "commit": blame.get(retraction.line),
+                },
             }
         )
     return sorted(entries, key=lambda e: (e["date"], e["line"]), reverse=True)

@@ -1,14 +1,15 @@
-"""Record progress: check the request against the ledger, append it, commit it to git."""
+"""Record progress and retract it: check the request against the ledger, append the lines,
+commit them to git."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from pathlib import Path
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import DataError, GongkaiError
 from gongkai_cli.ledger.checks import is_answerable
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
+from gongkai_cli.ledger.logline import Entry, new_id, retraction_line, update_line
 from gongkai_cli.model.book import Book, open_book
 from gongkai_cli.model.schema import MAX_NAME, MAX_NOTE, Update
 from gongkai_cli.record import append as store
@@ -29,9 +30,11 @@ class Request:
 @dataclass(frozen=True, slots=True)
 class Recorded:
     updates: list[Update]
+    ids: list[str]  # of the updates, in order
     via_open_group: list[str]  # units accepted through an undesignated 有关 group
     commit: str | None
     why_not_committed: str | None
+    notes: list[str]  # what settling a killed writer's leftovers did
 
 
 def expand_units(book: Book, task: int, names: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -71,6 +74,20 @@ def message(request: Request, units: list[str]) -> str:
     return f"{subject(request, units)}\n\n{body}" + "\n".join(trailers) + "\n"
 
 
+def _check_text(label: str, text: str | None) -> None:
+    from gongkai_cli.ledger.checks import forbidden_text
+
+    if text is None:
+        return
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise GongkaiError(f"{label}中含有无法识别的字符（可能是终端编码不是 UTF-8）；未写入。")
+    code = forbidden_text(text)
+    if code:
+        raise GongkaiError(
+            f"{label}中含有不允许的字符 {code}（Excel、Word 和终端都无法正确显示）；未写入。"
+        )
+
+
 def record(data_dir: DataDir, request: Request) -> Recorded:
     if request.note is not None and len(request.note) > MAX_NOTE:
         raise GongkaiError(
@@ -81,20 +98,17 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
             f"填报人过长（{len(request.by)} 字），请控制在 {MAX_NAME} 字以内；未写入。"
         )
     for label, text in (("说明", request.note), ("填报人", request.by)):
-        if text is not None and any("\ud800" <= ch <= "\udfff" for ch in text):
-            raise GongkaiError(f"{label}中含有无法识别的字符（可能是终端编码不是 UTF-8）；未写入。")
+        _check_text(label, text)
     if request.date > dt.date.today():
         raise GongkaiError(
             f"--date {request.date.isoformat()} 晚于今天，进展只能记录已发生的情况；未写入。"
         )
-    path: Path = data_dir.file(PROGRESS)
-    found = gitrepo.find_repo(data_dir.path)
-    repo = found if request.commit else None
-    with store.locked(data_dir.path, found.git_dir() if found else None):
+    with store.open_log(data_dir, commit=request.commit) as log:
         book = open_book(data_dir)  # read under the lock: the latest log
         book.task(request.task)
         units, via_open = expand_units(book, request.task, request.units)
-        by = request.by or (found.user_name() if found else None)
+        by = request.by or (log.repo.user_name() if log.repo else _user_name(data_dir))
+        _check_text("填报人（git 的 user.name）", by)
         request = replace(request, by=by)
         updates = [
             Update(
@@ -107,51 +121,91 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
             )
             for u in units
         ]
-        old = store.append(path, updates)
-        if repo is None:
+        ids: list[str] = []
+        for _ in updates:
+            ids.append(new_id(set(ids)))
+        lines = [update_line(u, uid) for u, uid in zip(updates, ids, strict=True)]
+        sha = log.append(lines, message(request, units))
+        why = None
+        if sha is None:
             why = (
                 "已按要求不提交（--no-commit）" if not request.commit else "数据目录不在 git 仓库中"
             )
-            return Recorded(updates, via_open, None, why)
-        try:
-            sha = repo.commit_only(path, message(request, units))
-        except gitrepo.GitError as exc:
-            store.write(path, old)
-            raise GongkaiError(f"{exc}；进展记录已恢复原样，未写入。") from None
-    return Recorded(updates, via_open, sha, None)
+    return Recorded(updates, ids, via_open, sha, why, log.notes)
+
+
+def _user_name(data_dir: DataDir) -> str | None:
+    try:
+        repo = gitrepo.find_repo(data_dir.path)
+    except gitrepo.GitMissing:
+        return None
+    return repo.user_name() if repo else None
 
 
 @dataclass(frozen=True, slots=True)
 class Undone:
-    reverted: str
+    retracted: list[Entry]
     subject: str
-    commit: str
+    commit: str | None
+    notes: list[str]
 
 
-def undo(data_dir: DataDir) -> Undone:
-    """Revert the last update commit, touching only progress.yaml (unlike `git revert`,
-    this works with other changes staged, and leaves them as they are)."""
-    path = data_dir.file(PROGRESS)
-    repo = gitrepo.find_repo(data_dir.path)
+def undo(data_dir: DataDir, ids: tuple[str, ...] = (), commit: bool = True) -> Undone:
+    """Retract updates: the given ones, else the last update still counting (with the
+    others its command recorded). A retraction line is appended; nothing is deleted, so
+    a union merge with a clone that still has the update keeps it retracted."""
+    from gongkai_cli.ledger.load import load
+
+    with store.open_log(data_dir, commit=commit) as log:
+        loaded = load(data_dir)
+        if any(p.severity == "error" for p in loaded.problems):
+            raise DataError(loaded.problems)
+        targets = _targets(loaded, ids, log.repo)
+        by = log.repo.user_name() if log.repo else _user_name(data_dir)
+        _check_text("填报人（git 的 user.name）", by)
+        today = dt.date.today()
+        taken = {u.id for u in loaded.updates} | {r.id for r in loaded.retractions}
+        lines = []
+        for target in targets:
+            uid = new_id(taken)
+            taken.add(uid)
+            lines.append(retraction_line(uid, today, target.id, by))
+        title = "撤销: " + _subject_of(targets)
+        body = "".join(f"Retracts: {t.id}\n" for t in targets)
+        sha = log.append(lines, f"{title}\n\n{body}")
+    return Undone(targets, title, sha, log.notes)
+
+
+def _subject_of(targets: list[Entry]) -> str:
+    first = targets[0]
+    units = list(dict.fromkeys(t.unit for t in targets))
+    who = units[0] if len(units) == 1 else f"{units[0]}等{len(units)}个单位"
+    return f"进度: 任务{first.task} {who} → {first.status}"
+
+
+def _targets(loaded, ids: tuple[str, ...], repo: gitrepo.Repo | None) -> list[Entry]:
+    retracted = loaded.retracted()
+    by_id = {u.id: u for u in loaded.updates}
+    if ids:
+        targets = []
+        for uid in dict.fromkeys(ids):
+            if any(r.id == uid for r in loaded.retractions):
+                raise GongkaiError(f"编号 {uid} 是一条撤销记录，不能再撤销；未撤销。")
+            if uid not in by_id:
+                raise GongkaiError(f"没有编号为 {uid} 的进展记录（编号见 gongkai log）；未撤销。")
+            if uid in retracted:
+                when = retracted[uid]
+                raise GongkaiError(
+                    f"编号 {uid} 的进展已于 {when.date.isoformat()} 撤销（第 {when.line} 行）；未撤销。"
+                )
+            targets.append(by_id[uid])
+        return targets
+    live = [u for u in loaded.updates if u.id not in retracted]
+    if not live:
+        raise GongkaiError("没有可撤销的进展记录。")
+    last = live[-1]
     if repo is None:
-        raise GongkaiError("数据目录不在 git 仓库中，没有可撤销的提交。")
-    with store.locked(data_dir.path, repo.git_dir()):
-        head = repo.head()
-        if head is None:
-            raise GongkaiError("仓库中还没有任何提交。")
-        sha, text, changed = head
-        title = text.splitlines()[0]
-        if not title.startswith("进度: ") or "\nTask: " not in text or changed != [repo.rel(path)]:
-            raise GongkaiError(
-                f"最近一次提交（{sha[:7]} {title}）不是 gongkai update 的进展提交，未撤销。"
-            )
-        if not path.exists() or path.read_bytes() != repo.show("HEAD", path):
-            raise GongkaiError(f"{PROGRESS} 有尚未提交的改动，未撤销；请先处理这些改动。")
-        before = repo.show(f"{sha}~1", path) or b""
-        store.write(path, before)
-        try:
-            commit = repo.commit_only(path, f"撤销: {title}\n\nReverts: {sha}\n")
-        except gitrepo.GitError as exc:
-            store.write(path, repo.show("HEAD", path) or b"")
-            raise GongkaiError(f"{exc}；进展记录已恢复原样。") from None
-    return Undone(sha, title, commit)
+        return [last]
+    blame = repo.blame(loaded.data_dir.file(PROGRESS))  # the lines its command committed with it
+    added_by = blame.get(last.line)
+    return [u for u in live if added_by and blame.get(u.line) == added_by] or [last]
