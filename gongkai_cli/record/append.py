@@ -58,6 +58,7 @@ class Log:
     path: Path
     repo: gitrepo.Repo | None  # None: nothing is committed
     notes: list[str]  # what settling an earlier writer's leftovers did, for the user
+    git_dir: Path | None = None
 
     def append(self, lines: list[str], message: str) -> str | None:
         """Append the lines; commit exactly them (when committing). Returns the commit."""
@@ -66,7 +67,7 @@ class Log:
         if self.repo is None:
             _write(self.path, new)
             return None
-        journal = self.repo.git_path(JOURNAL_NAME)
+        journal = self.git_dir / JOURNAL_NAME
         head = self.repo.head_id()
         entry = {"size": len(old), "sha256": hashlib.sha256(old).hexdigest(), "head": head}
         _write_journal(journal, json.dumps(entry).encode())
@@ -161,7 +162,9 @@ def _restore(path: Path, old: bytes, new: bytes) -> str:
         )
 
 
-def _settle_leftovers(data_dir: DataDir, repo: gitrepo.Repo | None) -> list[str]:
+def _settle_leftovers(
+    data_dir: DataDir, repo: gitrepo.Repo | None, git_dir: Path | None
+) -> list[str]:
     """Clean up after a writer that was killed: its temporary files, and lines it appended
     but did not commit (its journal says how long the log was before)."""
     path = data_dir.file(PROGRESS)
@@ -169,7 +172,7 @@ def _settle_leftovers(data_dir: DataDir, repo: gitrepo.Repo | None) -> list[str]
         stale.unlink(missing_ok=True)
     if repo is None:
         return []
-    journal = repo.git_path(JOURNAL_NAME)
+    journal = git_dir / JOURNAL_NAME
     try:
         entry = json.loads(journal.read_bytes())
     except (OSError, ValueError):
@@ -240,15 +243,18 @@ def open_log(data_dir: DataDir, *, commit: bool = True) -> Iterator[Log]:
     shown = data_dir.display(PROGRESS)
     try:
         repo = gitrepo.find_repo(data_dir.path)
-    except gitrepo.GitMissing as exc:
+    except gitrepo.GitMissing:
         if commit:
-            raise GongkaiError(f"{exc}；未写入。如只想记录、不提交，请加 --no-commit。") from None
+            raise GongkaiError(
+                "台账在 git 仓库中，但找不到 git 命令（请安装 git，或把它加入 PATH），未写入；"
+                "如只想记录、不提交，请加 --no-commit。"
+            ) from None
         repo = None
     lock_dir = repo.git_dir() if repo else None
     if lock_dir is not None and not os.access(lock_dir, os.W_OK):
         raise GongkaiError(f"无法写入 git 目录 {lock_dir}（没有写权限），未写入任何内容。")
     with locked(data_dir.path, lock_dir):
-        notes = _settle_leftovers(data_dir, repo)
+        notes = _settle_leftovers(data_dir, repo, lock_dir)
         if repo is not None:
             state = repo.unfinished()
             if state:
@@ -260,4 +266,4 @@ def open_log(data_dir: DataDir, *, commit: bool = True) -> Iterator[Log]:
             if commit:
                 _check_committed(repo, path, shown)
         _check_writable(path, shown)
-        yield Log(path, repo if commit else None, notes)
+        yield Log(path, repo if commit else None, notes, lock_dir)

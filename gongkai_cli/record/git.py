@@ -53,12 +53,9 @@ class Repo:
         out = _git(self.root, "rev-parse", "--git-common-dir").stdout.strip()
         return (self.root / out).resolve()
 
-    def git_path(self, name: str) -> Path:
-        out = _git(self.root, "rev-parse", "--git-path", name).stdout.strip()
-        return (self.root / out).resolve()
-
     def unfinished(self) -> str | None:
         """The git operation left half done (its Chinese name), or None when there is none."""
+        git_dir = Path(_git(self.root, "rev-parse", "--absolute-git-dir").stdout.strip())
         states = (
             ("rebase-merge", "变基（rebase）"),
             ("rebase-apply", "变基（rebase）或补丁应用（am）"),
@@ -68,7 +65,7 @@ class Repo:
             ("BISECT_LOG", "二分查找（bisect）"),
         )
         for name, state in states:
-            if self.git_path(name).exists():
+            if (git_dir / name).exists():
                 return f"正在进行的{state}"
         if _git(self.root, "symbolic-ref", "-q", "HEAD", check=False).returncode != 0:
             return "分离头指针（detached HEAD）状态"
