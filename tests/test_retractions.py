@@ -28,7 +28,7 @@ def test_undo_id_retracts_an_older_update_and_the_fold_ignores_it(gongkai, ledge
     gongkai("update", "7", "-u", "县财政局", "-s", "doing", "--date", "2021-03-01")
     gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-05-01")
     gongkai("update", "8", "-u", "县财政局", "-s", "done", "--date", "2021-05-02")
-    first, second, third = ids_of(log)
+    first, second, _ = ids_of(log)
     assert status(gongkai, 7, "县财政局") == "已完成"
 
     result = gongkai("undo", second)
