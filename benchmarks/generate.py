@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from gongkai_cli.ledger.datadir import DataDir  # noqa: E402
 from gongkai_cli.model.book import open_book  # noqa: E402
 from gongkai_cli.model.schema import Update  # noqa: E402
-from gongkai_cli.record.append import update_line  # noqa: E402
+from gongkai_cli.ledger.logline import update_line  # noqa: E402
 
 YEAR_START = dt.date(2021, 1, 4)
 NOTES = ["已在政府信息公开专栏公开", "正在起草", "材料已报县政务公开办", "按要求推进中", None, None]
@@ -58,7 +58,8 @@ def progress_lines(data: Path, seed: int = 2021) -> list[str]:
                             status=status,
                             note=rng.choice(NOTES),
                             by="填报员",
-                        )
+                        ),
+                        f"b{len(lines):07d}",
                     )
                 )
     rng.shuffle(lines)  # updates arrive in no particular order
