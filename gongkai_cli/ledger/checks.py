@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from gongkai_cli.errors import Problem
 from gongkai_cli.ledger import yamlio
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS
+from gongkai_cli.ledger.logline import Entry
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.load import Loaded
@@ -254,58 +255,44 @@ def check_events(loaded: Loaded) -> Iterator[Problem]:
     from gongkai_cli.ledger.load import progress_position
 
     name = loaded.name(PROGRESS)
+
+    def at(event, key: str, message: str, code: str, severity: str = "error") -> Problem:
+        line, column = progress_position(loaded, event.line, key) if key else (event.line, 1)
+        return Problem(name, line, column, message, code, severity)
+
     today = dt.date.today()
     seen: dict[str, Any] = {}  # id → the first event holding it
     contents: dict[tuple[Any, ...], int] = {}  # an update's content → its first line
-    for update in loaded.updates:
-        content = update[:6]
-        first = seen.setdefault(update.id, update)
-        if first is not update and first[:6] != content:
-            line, column = progress_position(loaded, update.line, "id")
-            yield Problem(
-                name, line, column, f"编号 {update.id} 与第 {first.line} 行重复。", "duplicate-id"
-            )
-        earlier = contents.setdefault(content, update.line)
-        if earlier != update.line:
-            yield Problem(
-                name,
-                update.line,
-                1,
-                f"这条进展与第 {earlier} 行完全相同（日期、任务、单位、状态、说明、填报人都一样），可能重复记录了。",
-                "duplicate-update",
-                "warning",
-            )
-    updates = dict(seen)
-    for retraction in loaded.retractions:
-        first = seen.setdefault(retraction.id, retraction)
-        if first is not retraction and first != retraction._replace(line=first.line):
-            line, column = progress_position(loaded, retraction.line, "id")
-            yield Problem(
-                name,
-                line,
-                column,
-                f"编号 {retraction.id} 与第 {first.line} 行重复。",
-                "duplicate-id",
-            )
-        if retraction.retracts not in updates:
-            line, column = progress_position(loaded, retraction.line, "retracts")
-            yield Problem(
-                name,
-                line,
-                column,
-                f"撤销记录所指的编号 {retraction.retracts} 不是本文件中任何一条进展的编号。",
-                "unknown-retraction",
-            )
+    retracted = loaded.retracted()
     for event in (*loaded.updates, *loaded.retractions):
+        first = seen.setdefault(event.id, event)
+        if first is not event and first._replace(line=0) != event._replace(line=0):
+            yield at(event, "id", f"编号 {event.id} 与第 {first.line} 行重复。", "duplicate-id")
         if event.date > today:
-            line, column = progress_position(loaded, event.line, "date")
-            yield Problem(
-                name,
-                line,
-                column,
+            yield at(
+                event,
+                "date",
                 f"日期 {event.date.isoformat()} 晚于今天，进展只能记录已发生的情况。",
                 "date-in-future",
             )
+        if not isinstance(event, Entry):
+            if not isinstance(seen.get(event.retracts), Entry):
+                yield at(
+                    event,
+                    "retracts",
+                    f"撤销记录所指的编号 {event.retracts} 不是本文件中任何一条进展的编号。",
+                    "unknown-retraction",
+                )
+        elif event.id not in retracted:  # a retracted copy is settled already
+            earlier = contents.setdefault(event[:6], event.line)
+            if earlier != event.line:
+                yield at(
+                    event,
+                    "",
+                    f"这条进展与第 {earlier} 行完全相同（日期、任务、单位、状态、说明、填报人都一样），可能重复记录了。",
+                    "duplicate-update",
+                    "warning",
+                )
 
 
 # Characters that XML (so xlsx and docx) cannot hold, and that no terminal shows: C0

@@ -41,6 +41,16 @@ def check_within(path: Path, within: Path | None, shown: str) -> None:
         raise UnsafeFile(f"{shown} 是指向 {within} 以外（{target}）的链接，不会读取或写入。")
 
 
+def _check_regular(info: os.stat_result, shown: str) -> None:
+    kind = kind_of(info.st_mode)
+    if kind is not None:
+        raise UnsafeFile(f"{shown} 不是普通文件（是{kind}），不会读取。")
+    if info.st_size > MAX_FILE:
+        raise UnsafeFile(
+            f"{shown} 过大（{info.st_size // 2**20} MB），超过 {MAX_FILE // 2**20} MB 的上限，不会读取。"
+        )
+
+
 def open_regular(path: Path, *, within: Path | None = None, shown: str | None = None) -> BinaryIO:
     """Open a regular file for reading; refuse a device, a FIFO (which would hang), a
     directory, a link out of `within`, or a file over MAX_FILE. Missing: FileNotFoundError."""
@@ -48,14 +58,7 @@ def open_regular(path: Path, *, within: Path | None = None, shown: str | None = 
     check_within(path, within, shown)
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     try:
-        info = os.fstat(fd)
-        kind = kind_of(info.st_mode)
-        if kind is not None:
-            raise UnsafeFile(f"{shown} 不是普通文件（是{kind}），不会读取。")
-        if info.st_size > MAX_FILE:
-            raise UnsafeFile(
-                f"{shown} 过大（{info.st_size // 2**20} MB），超过 {MAX_FILE // 2**20} MB 的上限，不会读取。"
-            )
+        _check_regular(os.fstat(fd), shown)
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -83,10 +86,4 @@ def check_data_files(folder: Path, names: tuple[str, ...], shown) -> None:
         except OSError as exc:
             raise UnsafeFile(f"无法读取 {shown(name)}：{exc.strerror}。") from None
         check_within(path, folder, shown(name))
-        kind = kind_of(info.st_mode)
-        if kind is not None:
-            raise UnsafeFile(f"{shown(name)} 不是普通文件（是{kind}），不会读取。")
-        if info.st_size > MAX_FILE:
-            raise UnsafeFile(
-                f"{shown(name)} 过大（{info.st_size // 2**20} MB），超过 {MAX_FILE // 2**20} MB 的上限，不会读取。"
-            )
+        _check_regular(info, shown(name))

@@ -122,9 +122,10 @@ def decode(raw: bytes, filename: str) -> tuple[str | None, list[Problem]]:
 def read_text(path: Path) -> str:
     """A user's text file as a string (UTF-8, BOM accepted), or one clear error naming it."""
     from gongkai_cli.errors import GongkaiError
+    from gongkai_cli.ledger.files import read_bytes
 
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path)  # a regular file of bounded size: never a FIFO or a device
     except OSError as exc:
         raise GongkaiError(f"无法读取 {path}：{exc.strerror}。") from None
     text, problems = decode(raw, str(path))
