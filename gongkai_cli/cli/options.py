@@ -86,9 +86,11 @@ def _guarded(func):
             _quiet_stdout()
             raise typer.Exit(ExitStatus.OK) from None
         except DataError as exc:
+            from gongkai_cli.output.text import visible
+
             for problem in exc.problems:
                 if problem.severity == "error":
-                    err(problem.as_text())
+                    err(visible(problem.as_text()))  # one line each, whatever the data holds
             err(f"错误：{exc}")
         except GongkaiError as exc:
             err(f"错误：{exc}")
