@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -35,3 +36,39 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a report, form or site file atomically, with the user's umask, creating its
+    folder; a device, FIFO, directory or symlink in its place is refused, never written through."""
+    import stat
+
+    from gongkai_cli.errors import GongkaiError
+
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        what = "符号链接" if stat.S_ISLNK(mode) else "目录" if stat.S_ISDIR(mode) else "特殊文件"
+        raise GongkaiError(f"{path} 是{what}，不会写入。")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        existed = mode is not None
+        atomic_write(path, data)
+        if not existed:  # mkstemp made it 0600; a new output file gets the umask's mode
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(path, 0o666 & ~umask)
+    except OSError as exc:
+        raise GongkaiError(f"无法写入 {path}：{exc.strerror}。") from None
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]')
+
+
+def safe_filename(text: str) -> str:
+    """A file name made from any text: no separators, `..`, leading dot or control and format
+    characters; trimmed, and never empty."""
+    name = _UNSAFE.sub("_", text).strip().replace("..", "_").lstrip(". ")
+    return name or "_"
