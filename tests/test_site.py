@@ -147,6 +147,18 @@ def test_a_rebuild_removes_pages_that_no_longer_exist(gongkai, tmp_path):
     )
     assert not (tmp_path / "site" / "units" / "县档案馆.html").exists()
     assert (tmp_path / "site" / "units" / "县史志馆.html").is_file()
+    # A manifest that names files outside the site (edited by hand, or hostile) removes none.
+    outside = tmp_path / "outside.html"
+    outside.write_text("keep", encoding="utf-8")
+    with (tmp_path / "site" / ".gongkai-site").open("a", encoding="utf-8") as manifest:
+        manifest.write(f"{outside}\n../outside.html\n")
+    assert (
+        gongkai(
+            "site", "--data", data, "--as-of", "2021-07-01", "--out", tmp_path / "site"
+        ).exit_code
+        == 0
+    )
+    assert outside.read_text(encoding="utf-8") == "keep"
 
 
 def test_a_folder_that_is_not_a_site_is_never_written_into(gongkai, tmp_path):

@@ -199,6 +199,7 @@ def write_site(out: Path, site: dict[str, bytes]) -> None:
         write_output(out / name, content)
     for name in sorted(previous - set(site)):
         stale = out / name
-        if ".." not in Path(name).parts and stale.is_file() and not stale.is_symlink():
+        inside = not Path(name).is_absolute() and ".." not in Path(name).parts
+        if inside and stale.is_file() and not stale.is_symlink():
             stale.unlink()
     write_output(manifest, "".join(f"{name}\n" for name in sorted(site)).encode("utf-8"))
