@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -272,3 +273,49 @@ def test_serve_answers_on_loopback_rebuilds_on_change_and_stops_on_ctrl_c(tmp_pa
         out, err = server.communicate(timeout=10)
     assert server.returncode == 0, err
     assert out == "已停止。\n" and err == ""
+
+
+def test_serve_on_a_port_in_use_says_so(gongkai, tmp_path):
+    data = write_ledger(tmp_path / "mini")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = gongkai(
+            "site",
+            "--data",
+            data,
+            "--as-of",
+            "2021-07-01",
+            "--out",
+            tmp_path / "site",
+            "--serve",
+            "--port",
+            port,
+        )
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f"错误：无法在 127.0.0.1:{port} 提供网站：端口已被占用；请用 --port 换一个端口。\n"
+    )
+
+
+def test_the_burn_up_ends_at_the_assignments_done_on_the_as_of_date(year):
+    import datetime as dt
+
+    from gongkai_cli.ledger.datadir import DataDir
+    from gongkai_cli.model.book import Row
+    from gongkai_cli.output.site.build import open_site_book
+    from gongkai_cli.output.site.pages import burnup
+
+    book, _ = open_site_book(DataDir(year, "option"))
+    day = dt.date(2021, 10, 31)
+    chart = burnup(book, day)
+    rows = [Row(book, n, day) for n in book.ledger.tasks]
+    designated = [(row, a) for row in rows for a in row.assignments if a.designated]
+    assert (chart.days[0], chart.days[-1]) == (dt.date(2021, 1, 1), dt.date(2021, 12, 31))
+    assert chart.days[len(chart.done) - 1] == day
+    assert chart.done[-1] == sum(a.done for _, a in designated) == 157
+    assert chart.total == len(designated) == 1438
+    assert chart.due[-1] == sum(row.deadline.date is not None for row, _ in designated)
+    assert chart.due == sorted(chart.due)

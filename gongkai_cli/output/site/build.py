@@ -110,20 +110,21 @@ def render_site(data_dir: DataDir, as_of: dt.date) -> dict[str, bytes]:
     env = _environment()
     files = unit_files(book.ledger.index.units)
     top, below = Links("", files), Links("../", files)
-    summary = pages.summaries(book, as_of)
+    rows = pages.folded(book, as_of)
+    summary = pages.summaries(book, rows, as_of)
     common = {"title": book.ledger.title, "as_of": as_of, "as_of_text": chinese_date(as_of)}
 
     def render(template: str, links: Links, **values) -> bytes:
         return env.get_template(template).render(**common, links=links, **values).encode("utf-8")
 
-    units = pages.unit_pages(book, as_of)
+    units = pages.unit_pages(book, rows, as_of)
     site: dict[str, bytes] = {
         "index.html": render(
-            "overview.html", top, **_overview(book, summary, units, top, as_of), page="index"
+            "overview.html", top, **_overview(book, rows, summary, units, top, as_of), page="index"
         ),
         "bulletin.html": render("bulletin.html", top, doc=_bulletin(book, as_of), page="bulletin"),
     }
-    for task in pages.task_pages(book, summary, entries, as_of):
+    for task in pages.task_pages(book, rows, summary, entries, as_of):
         site[f"tasks/{task.summary.number}.html"] = render(
             "task.html", below, task=task, page="task"
         )
@@ -136,7 +137,7 @@ def render_site(data_dir: DataDir, as_of: dt.date) -> dict[str, bytes]:
     return site
 
 
-def _overview(book: Book, summary, units, links: Links, as_of: dt.date) -> dict:
+def _overview(book: Book, rows, summary, units, links: Links, as_of: dt.date) -> dict:
     from gongkai_cli.output.reports import stats
 
     sections = [r for r in stats(book, as_of, "section").payload["rows"] if r["key"] != "合计"]
@@ -147,7 +148,7 @@ def _overview(book: Book, summary, units, links: Links, as_of: dt.date) -> dict:
     )
     return {
         "tasks": summary,
-        "counts": pages.counts(book, summary, as_of),
+        "counts": pages.counts(rows, summary, as_of),
         "units": units,
         "unit_stats": by_unit,
         "section_chart": charts.bar_chart(

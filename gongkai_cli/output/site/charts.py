@@ -121,9 +121,11 @@ def burnup_chart(data: Burnup, as_of_label: str) -> LineChart:
         return " ".join(f"{_n(x(d))},{_n(y(v))}" for d, v in zip(data.days, values, strict=False))
 
     months = []
+    count = (end.year - start.year) * 12 + end.month - start.month + 1
+    every = next((n for n in (1, 2, 3, 6) if count <= 12 * n), 12)  # at most about twelve labels
     month = dt.date(start.year, start.month, 1)
     while month <= end:
-        if month >= start:
+        if month >= start and (month.month - 1) % every == 0:
             label = f"{month.month}月" if month.month != 1 else f"{month.year}年1月"
             months.append(Tick(_n(x(month)), label, _n(bottom + 18)))
         month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)

@@ -80,13 +80,12 @@ class UnitPage:
         return sum(r.role == "lead" for r in self.rows)
 
 
-def task_lights(book: Book, as_of: dt.date) -> dict[int, Light]:
+def task_lights(book: Book, rows: dict[int, Row], as_of: dt.date) -> dict[int, Light]:
     """Every task's light: red exactly for `gongkai overdue`'s tasks, yellow for `gongkai due`'s."""
     late = {item.number: item for item in overdue(book, as_of)}
     soon = {item.number: item for item in due(book, as_of, SOON_DAYS)}
     lights = {}
-    for number in book.ledger.tasks:
-        row = Row(book, number, as_of)
+    for number, row in rows.items():
         if number in late:
             lights[number] = Light(RED, "逾期", f"逾期 {late[number].days} 天")
         elif number in soon:
@@ -120,11 +119,16 @@ def _pending(row: Row) -> str:
     return "持续推进" if row.deadline.date is None else ""
 
 
-def summaries(book: Book, as_of: dt.date) -> list[TaskSummary]:
-    lights = task_lights(book, as_of)
+def folded(book: Book, as_of: dt.date) -> dict[int, Row]:
+    """Every task as of the date; a Row folds its assignments once, for all the pages."""
+    return {number: Row(book, number, as_of) for number in book.ledger.tasks}
+
+
+def summaries(book: Book, rows: dict[int, Row], as_of: dt.date) -> list[TaskSummary]:
+    lights = task_lights(book, rows, as_of)
     result = []
-    for number, task in book.ledger.tasks.items():
-        row = Row(book, number, as_of)
+    for number, row in rows.items():
+        task = row.task
         result.append(
             TaskSummary(
                 number,
@@ -159,7 +163,11 @@ def _unit_row(row: Row, a: Assignment, as_of: dt.date) -> UnitRow:
 
 
 def task_pages(
-    book: Book, summary: list[TaskSummary], entries: list[Entry], as_of: dt.date
+    book: Book,
+    rows: dict[int, Row],
+    summary: list[TaskSummary],
+    entries: list[Entry],
+    as_of: dt.date,
 ) -> list[TaskPage]:
     canonical = book.ledger.index.canonical
     timelines: dict[int, list[Entry]] = {}
@@ -170,7 +178,7 @@ def task_pages(
             )
     pages = []
     for item in summary:
-        row = Row(book, item.number, as_of)
+        row = rows[item.number]
         timeline = sorted(timelines.get(item.number, []), key=lambda e: (e.date, e.line))
         pages.append(
             TaskPage(
@@ -185,15 +193,14 @@ def task_pages(
     return pages
 
 
-def unit_pages(book: Book, as_of: dt.date) -> list[UnitPage]:
-    rows: dict[str, list[UnitRow]] = {name: [] for name in book.ledger.index.units}
-    for number in book.ledger.tasks:
-        row = Row(book, number, as_of)
+def unit_pages(book: Book, rows: dict[int, Row], as_of: dt.date) -> list[UnitPage]:
+    by_unit: dict[str, list[UnitRow]] = {name: [] for name in book.ledger.index.units}
+    for row in rows.values():
         for a in row.assignments:
             if a.designated:
-                rows.setdefault(a.unit, []).append(_unit_row(row, a, as_of))
+                by_unit.setdefault(a.unit, []).append(_unit_row(row, a, as_of))
     pages = []
-    for name, mine in rows.items():
+    for name, mine in by_unit.items():
         unit = book.ledger.index.units.get(name)
         mine.sort(key=_urgency)
         page = UnitPage(
@@ -217,12 +224,11 @@ def _urgency(row: UnitRow) -> tuple:
     return (2, dt.date.min, row.task)
 
 
-def counts(book: Book, summary: list[TaskSummary], as_of: dt.date) -> dict[str, Counter]:
+def counts(rows: dict[int, Row], summary: list[TaskSummary], as_of: dt.date) -> dict[str, Counter]:
     """Tasks and assignments by state, each counted once (done, overdue, due soon, …)."""
     tasks = Counter(item.light.state for item in summary)
     assignments: Counter = Counter()
-    for number in book.ledger.tasks:
-        row = Row(book, number, as_of)
+    for row in rows.values():
         assignments.update(
             assignment_light(a, row, as_of).state for a in row.assignments if a.designated
         )

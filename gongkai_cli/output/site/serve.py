@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
 import threading
@@ -49,8 +50,9 @@ def serve(
     try:
         server = http.server.ThreadingHTTPServer((HOST, port), handler)
     except OSError as exc:
+        why = "端口已被占用" if exc.errno == errno.EADDRINUSE else exc.strerror
         raise GongkaiError(
-            f"无法在 {HOST}:{port} 提供网站：{exc.strerror}；请用 --port 换一个端口。"
+            f"无法在 {HOST}:{port} 提供网站：{why}；请用 --port 换一个端口。"
         ) from None
     server.daemon_threads = True
     stop = threading.Event()
