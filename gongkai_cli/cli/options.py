@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.errors import DataError, ExitStatus, GongkaiError
+from gongkai_cli.errors import DataError, ExitStatus, GongkaiError, ReadOnlyLedger
 
 
 class Format(enum.StrEnum):
@@ -72,7 +72,7 @@ def _guarded(func):
             return func(*a, **kw)
         except DataError as exc:
             for problem in exc.problems:
-                if problem.severity == "error":
+                if problem.is_error:
                     err(problem.as_text())
             err(f"错误：{exc}")
         except GongkaiError as exc:
@@ -88,7 +88,7 @@ def data_dir(option: Path | None, *, writing: bool = False):
     found = find_data_dir(option)
     if found.bundled:
         if writing:
-            raise GongkaiError(
+            raise ReadOnlyLedger(
                 "当前没有可写的台账，只有随程序附带的计划（只读）；请先运行 gongkai init 目录 建立自己的台账，"
                 "再在该目录中运行，或用 --data 指定其 data 目录。"
             )

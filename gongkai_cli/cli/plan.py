@@ -42,7 +42,7 @@ def show(
     from gongkai_cli.output.views import assignments_view, show_fields, status_view, task_json
 
     book = open_book(data)
-    day = parse_as_of(as_of)
+    day = parse_as_of(as_of, "--as-of")
     row = Row(book, number, day)
     if fmt in (Format.json, Format.csv):
         emit(fmt, lambda: assignments_view(row, day), lambda: task_json(book, row, day))
@@ -174,8 +174,8 @@ def validate(
     checked = load_checked(data_dir(data))
     problems = checked.problems
     if strict:
-        problems = [p if p.severity == "error" else _as_error(p) for p in problems]
-    errors = [p for p in problems if p.severity == "error"]
+        problems = [p if p.is_error else _as_error(p) for p in problems]
+    errors = [p for p in problems if p.is_error]
     write_problems(problems, fmt.value)
     summary = (
         f"{checked.task_count} 项任务；{len(errors)} 个错误，{len(problems) - len(errors)} 个提醒。"

@@ -48,7 +48,7 @@ def _book_and_day(data, as_of):
     from gongkai_cli.model.dates import parse_as_of
 
     found = data_dir(data)
-    return found, open_book(found), parse_as_of(as_of)
+    return found, open_book(found), parse_as_of(as_of, "--as-of")
 
 
 def publish(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gongkai_cli import __version__
-from gongkai_cli.errors import Problem
+from gongkai_cli.errors import Problem, has_errors
 from gongkai_cli.ledger.datadir import PACKAGE, PROGRESS, TASKS, UNITS, DataDir
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class Checked:
 
     @property
     def ok(self) -> bool:
-        return self.ledger is not None and not any(p.severity == "error" for p in self.problems)
+        return self.ledger is not None and not has_errors(self.problems)
 
 
 def load_checked(data_dir: DataDir) -> Checked:
