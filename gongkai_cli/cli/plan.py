@@ -15,10 +15,10 @@ from gongkai_cli.cli.options import (
     Format,
     FormatOpt,
     WideOpt,
+    book_for,
     commands_of,
     data_dir,
     err,
-    open_book,
 )
 from gongkai_cli.errors import ExitStatus, GongkaiError
 
@@ -41,7 +41,7 @@ def show(
     from gongkai_cli.output.view import emit, resolve_format
     from gongkai_cli.output.views import assignments_view, show_fields, status_view, task_json
 
-    book = open_book(data)
+    book = book_for(data)
     day = parse_as_of(as_of, "--as-of")
     row = Row(book, number, day)
     if fmt in (Format.json, Format.csv):
@@ -63,7 +63,7 @@ def resolve_(
     from gongkai_cli.model.resolver import resolve
     from gongkai_cli.output.view import Column, View, emit
 
-    book = open_book(data)
+    book = book_for(data)
     resolution = resolve(phrase, book.ledger.index)
     kinds = {
         "unit": "单位",
@@ -112,7 +112,7 @@ def units(
     """列出单位名录；--group 列出某个集合（各镇、县直各单位……）的成员。"""
     from gongkai_cli.output.view import Column, View, emit
 
-    index = open_book(data).ledger.index
+    index = book_for(data).ledger.index
     if group is None:
         names = list(index.units)
         title = "单位名录"
