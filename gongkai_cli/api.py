@@ -19,9 +19,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from gongkai_cli.errors import DataError, Problem
-from gongkai_cli.ledger.cache import load_checked
+from gongkai_cli.ledger.checked import load_checked, open_book
 from gongkai_cli.ledger.datadir import DataDir, find_data_dir, writable
-from gongkai_cli.model.book import Book, open_book
+from gongkai_cli.model.book import Book
 from gongkai_cli.model.statuses import parse_status
 from gongkai_cli.record import recording
 

@@ -101,6 +101,6 @@ def data_dir(option: Path | None, *, writing: bool = False):
 
 def book_for(option: Path | None):
     """The ledger that --data names (or that is found), ready for queries."""
-    from gongkai_cli.model.book import open_book
+    from gongkai_cli.ledger.checked import open_book
 
     return open_book(data_dir(option))

@@ -168,7 +168,7 @@ def validate(
     data: DataOpt = None,
 ) -> None:
     """检查数据：一次列出全部问题，格式为 文件:行:列: error: 说明；有错误时退出码为 1。"""
-    from gongkai_cli.ledger.cache import load_checked
+    from gongkai_cli.ledger.checked import load_checked
     from gongkai_cli.output.problems import write_problems
 
     checked = load_checked(data_dir(data))

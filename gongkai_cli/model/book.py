@@ -5,18 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from gongkai_cli.errors import DataError, InvalidValue, UnknownTask, UnknownUnit
-from gongkai_cli.ledger.cache import load_checked
+from gongkai_cli.errors import InvalidValue, UnknownTask, UnknownUnit
 from gongkai_cli.model.fold import OVERDUE, Assignment, History
 from gongkai_cli.model.schema import Deadline, Ledger, Resolution, Task
-
-
-def open_book(data_dir) -> Book:
-    """The ledger of a data directory, ready for queries; errors in the data stop here."""
-    checked = load_checked(data_dir)
-    if not checked.ok:
-        raise DataError(checked.problems)
-    return Book(checked.ledger, checked.history)
 
 
 class Book:

@@ -7,9 +7,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gongkai_cli.errors import GitFailed, InvalidValue, NothingToUndo, NotResponsible
+from gongkai_cli.ledger.checked import open_book
 from gongkai_cli.ledger.checks import is_answerable
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
-from gongkai_cli.model.book import Book, open_book
+from gongkai_cli.model.book import Book
 from gongkai_cli.model.schema import MAX_NAME, MAX_NOTE, Update
 from gongkai_cli.record import append as store
 from gongkai_cli.record import git as gitrepo
