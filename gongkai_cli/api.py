@@ -5,7 +5,7 @@
     book = gk.open_ledger("台账/data")
     day = gk.parse_date("2021-10-31")
     for late in gk.overdue(book, day):
-        print(late.number, late.days, [a.unit for a in late.assignments])
+        print(late.number, late.days, late.units)
     gk.record_update("台账/data", 7, ["县财政局"], "已完成", note="已公开")
 
 Nothing here imports Typer or Rich; errors are `GongkaiError` subclasses (gongkai_cli.errors).
