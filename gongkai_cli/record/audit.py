@@ -1,4 +1,4 @@
-"""The progress log as history: entries newest first, each with the commit that added it."""
+"""The audit trail of `gongkai log`: the progress log newest first, each entry with the commit that added it."""
 
 from __future__ import annotations
 
