@@ -170,12 +170,15 @@ def test_a_folder_that_is_not_a_site_is_never_written_into(gongkai, tmp_path):
     assert result.exit_code == 1
     assert result.stderr == (
         f"错误：{tmp_path / 'docs'} 不是空目录，也不是 gongkai 生成的网站；"
-        "为免覆盖其中的文件，请用 --out 指定新目录或空目录。\n"
+        "为免覆盖其中的文件，网站不会写到这里。请用 --out 指定新目录或空目录。\n"
     )
     assert os.listdir(tmp_path / "docs") == ["index.html"]
     result = gongkai("site", "--data", data, "--out", data / "tasks.yaml")
     assert result.exit_code == 1
-    assert result.stderr == f"错误：{data / 'tasks.yaml'} 不是目录；请用 --out 指定网站的目录。\n"
+    assert (
+        result.stderr
+        == f"错误：{data / 'tasks.yaml'} 不是目录，网站不能写到这里。请用 --out 指定新目录或空目录。\n"
+    )
 
 
 def test_a_symlink_in_the_site_is_refused_not_followed(gongkai, tmp_path):
@@ -296,7 +299,7 @@ def test_serve_on_a_port_in_use_says_so(gongkai, tmp_path):
     assert result.exit_code == 1
     assert (
         result.stderr
-        == f"错误：无法在 127.0.0.1:{port} 提供网站：端口已被占用；请用 --port 换一个端口。\n"
+        == f"错误：无法在 127.0.0.1:{port} 提供网站：端口已被占用。请用 --port 换一个端口。\n"
     )
 
 
@@ -305,10 +308,10 @@ def test_the_burn_up_ends_at_the_assignments_done_on_the_as_of_date(year):
 
     from gongkai_cli.ledger.datadir import DataDir
     from gongkai_cli.model.book import Row
-    from gongkai_cli.output.site.build import open_site_book
     from gongkai_cli.output.site.pages import burnup
+    from gongkai_cli.record.audit import book_and_log
 
-    book, _ = open_site_book(DataDir(year, "option"))
+    book, _ = book_and_log(DataDir(year, "option"))
     day = dt.date(2021, 10, 31)
     chart = burnup(book, day)
     rows = [Row(book, n, day) for n in book.ledger.tasks]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from pathlib import Path
 
@@ -43,7 +42,7 @@ def write_output(path: Path, data: bytes) -> None:
     folder; a device, FIFO, directory or symlink in its place is refused, never written through."""
     import stat
 
-    from gongkai_cli.errors import GongkaiError
+    from gongkai_cli.errors import WriteFailed
 
     try:
         mode = path.lstat().st_mode
@@ -51,7 +50,7 @@ def write_output(path: Path, data: bytes) -> None:
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
         what = "符号链接" if stat.S_ISLNK(mode) else "目录" if stat.S_ISDIR(mode) else "特殊文件"
-        raise GongkaiError(f"{path} 是{what}，不会写入。")
+        raise WriteFailed(f"{path} 是{what}，不会写入。")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         existed = mode is not None
@@ -61,14 +60,4 @@ def write_output(path: Path, data: bytes) -> None:
             os.umask(umask)
             os.chmod(path, 0o666 & ~umask)
     except OSError as exc:
-        raise GongkaiError(f"无法写入 {path}：{exc.strerror}。") from None
-
-
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]')
-
-
-def safe_filename(text: str) -> str:
-    """A file name made from any text: no separators, `..`, leading dot or control and format
-    characters; trimmed, and never empty."""
-    name = _UNSAFE.sub("_", text).strip().replace("..", "_").lstrip(". ")
-    return name or "_"
+        raise WriteFailed(f"无法写入 {path}：{exc.strerror}。") from None

@@ -1,4 +1,4 @@
-"""Render the site's pages with Jinja2 (autoescaped) and write them into the output folder."""
+"""Render the site's pages with Jinja2 (autoescaped): every file as bytes, by its path."""
 
 from __future__ import annotations
 
@@ -6,19 +6,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from gongkai_cli.errors import DataError, GongkaiError
-from gongkai_cli.ledger.datadir import DataDir
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.output.site import charts, pages
 from gongkai_cli.output.text import plain
 
-# Written into the folder with the list of files of the last build: a rebuild removes the pages
-# that no longer exist, and a folder without it (not a site of ours) is never written into.
-MANIFEST = ".gongkai-site"
+if TYPE_CHECKING:
+    from gongkai_cli.ledger.logline import Entry
+
 STATIC = ("site.css", "site.js")
 
 # Bidi controls would reorder the text around a note or a name; they are shown, not obeyed.
@@ -77,14 +75,18 @@ def _environment():
     return env
 
 
-def unit_files(names) -> dict[str, str]:
-    """One file name per unit, from its name; names that would collide get a number."""
-    from gongkai_cli.record.atomic import safe_filename
+# Characters a file name cannot hold on some system, or that would hide or reorder it.
+_NOT_IN_NAMES = re.compile(
+    r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]'
+)
 
+
+def unit_files(names) -> dict[str, str]:
+    """One page file per unit, named after it; names that would collide get a number."""
     files: dict[str, str] = {}
     taken: set[str] = set()
     for name in names:
-        stem = safe_filename(name)[:60]  # well under 255 bytes of UTF-8
+        stem = _NOT_IN_NAMES.sub("_", name).strip().lstrip(".")[:60] or "_"  # ≤ 255 bytes
         file, n = f"{stem}.html", 1
         while file.casefold() in taken:
             n += 1
@@ -94,19 +96,8 @@ def unit_files(names) -> dict[str, str]:
     return files
 
 
-def open_site_book(data_dir: DataDir) -> tuple[Book, list]:
-    """The book and the raw log (for the timelines), read once; errors in the data stop here."""
-    from gongkai_cli.ledger.load import load
-
-    loaded = load(data_dir)
-    if loaded.ledger is None or any(p.severity == "error" for p in loaded.problems):
-        raise DataError(loaded.problems)
-    return Book(loaded.ledger), list(loaded.updates)
-
-
-def render_site(data_dir: DataDir, as_of: dt.date) -> dict[str, bytes]:
-    """Every file of the site, by its path in the site folder."""
-    book, entries = open_site_book(data_dir)
+def render_site(book: Book, entries: list[Entry], as_of: dt.date) -> dict[str, bytes]:
+    """Every file of the site, by its path in the site folder; `entries` is the raw log."""
     env = _environment()
     files = unit_files(book.ledger.index.units)
     top, below = Links("", files), Links("../", files)
@@ -176,31 +167,3 @@ def _bulletin(book: Book, as_of: dt.date):
     from gongkai_cli.output.reports import overdue_bulletin
 
     return overdue_bulletin(book, as_of)
-
-
-# ----- the folder -----
-
-
-def write_site(out: Path, site: dict[str, bytes]) -> None:
-    """Write the files into `out`, then remove what the previous build wrote and this one did not.
-    A folder that holds anything but an earlier site is left untouched."""
-    from gongkai_cli.record.atomic import write_output
-
-    manifest = out / MANIFEST
-    if out.exists() and not out.is_dir():
-        raise GongkaiError(f"{out} 不是目录；请用 --out 指定网站的目录。")
-    if out.is_dir() and any(out.iterdir()) and not manifest.is_file():
-        raise GongkaiError(
-            f"{out} 不是空目录，也不是 gongkai 生成的网站；为免覆盖其中的文件，请用 --out 指定新目录或空目录。"
-        )
-    previous = (
-        set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
-    )
-    for name, content in site.items():
-        write_output(out / name, content)
-    for name in sorted(previous - set(site)):
-        stale = out / name
-        inside = not Path(name).is_absolute() and ".." not in Path(name).parts
-        if inside and stale.is_file() and not stale.is_symlink():
-            stale.unlink()
-    write_output(manifest, "".join(f"{name}\n" for name in sorted(site)).encode("utf-8"))

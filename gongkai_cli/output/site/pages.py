@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from gongkai_cli.ledger.logline import Entry
 from gongkai_cli.model.book import Book, Row, due, overdue
 from gongkai_cli.model.fold import LATE_DONE, OVERDUE, Assignment
+
+if TYPE_CHECKING:
+    from gongkai_cli.ledger.logline import Entry
 
 SOON_DAYS = 30  # a yellow light: due within this many days (`gongkai due`'s default)
 

@@ -16,6 +16,10 @@ HOST = "127.0.0.1"  # never another interface: the ledger's notes are not for th
 POLL_SECONDS = 0.5
 
 
+class PortUnavailable(GongkaiError):
+    """The port is taken, or not ours to bind."""
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # a request per line would bury the rebuild messages
         pass
@@ -51,9 +55,7 @@ def serve(
         server = http.server.ThreadingHTTPServer((HOST, port), handler)
     except OSError as exc:
         why = "端口已被占用" if exc.errno == errno.EADDRINUSE else exc.strerror
-        raise GongkaiError(
-            f"无法在 {HOST}:{port} 提供网站：{why}；请用 --port 换一个端口。"
-        ) from None
+        raise PortUnavailable(f"无法在 {HOST}:{port} 提供网站：{why}。") from None
     server.daemon_threads = True
     stop = threading.Event()
 
