@@ -194,7 +194,7 @@ def _chart(sheet, chart, columns, first: int, last: int) -> None:
         titles_from_data=True,
     )
     bars.set_categories(Reference(sheet, min_col=chart.label + 1, min_row=first, max_row=last))
-    bars.height = max(7.5, 0.5 * (last - first + 1) + 2)
+    bars.height = max(7.5, 0.7 * (last - first + 1) + 2)  # cm: room for every label
     bars.width = 16
     sheet.add_chart(bars, f"{get_column_letter(len(columns) + 2)}{HEADER_ROW}")
 
