@@ -410,3 +410,44 @@ def test_word_reports_print_as_expected_in_libreoffice(gongkai, noted, tmp_path)
         for width, height in sizes:
             assert (float(width) > float(height)) == (orientation == "landscape"), kind
             assert round(min(float(width), float(height)) / 72 * 25.4) == 210  # A4
+
+
+def test_markdown_report_carries_the_appendix_too(gongkai, noted):
+    text = gongkai(
+        "report", "progress", "--as-of", "2021-07-10", "-f", "md", "--out", "-", "--data", "data"
+    ).stdout
+    body, appendix = text.split("## 附表：各单位进展情况\n")
+    assert "（详见附表）" in body
+    assert all(f"| 1 | {u} |" in appendix and NOTES[u] in appendix for u in UNITS)
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory):
+    """The 2021 plan with a full year of updates, as the benchmarks generate it."""
+    from benchmarks.generate import write_year
+
+    data = tmp_path_factory.mktemp("year") / "data"
+    write_year(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("report", "progress"), ("report", "overdue"), ("report", "unit", "县财政局"), ("stats",)],
+)
+def test_each_report_renders_in_every_file_format_on_a_year_of_updates(
+    gongkai, year, tmp_path, args
+):
+    for fmt in ("md", "docx", "xlsx", "csv", "json"):
+        out = tmp_path / f"r.{fmt}"
+        result = gongkai(*args, "--as-of", "2021-10-31", "-f", fmt, "--out", out, "--data", year)
+        assert (result.exit_code, result.stderr) == (0, ""), fmt
+        content = out.read_bytes()
+        if fmt == "docx":
+            assert docx.Document(out).tables
+        elif fmt == "xlsx":
+            assert openpyxl.load_workbook(out).worksheets[0].max_row > 3
+        elif fmt == "csv":
+            assert content.startswith("\ufeff".encode()) and content.count(b"\n") > 1
+        else:
+            assert len(content) > 200

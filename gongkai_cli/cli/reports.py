@@ -130,9 +130,9 @@ def publish(
     chosen = _choose_format(fmt, out)
     if encoding is not None and chosen.name != "csv":
         raise GongkaiError("--encoding 只用于 --format csv。")
+    # With neither --format nor --out, the report is shown: a table, or Markdown in a pipe.
     to_stdout = str(out) == "-" or (
-        out is None
-        and (chosen.name in ("table", "csv", "json") or (fmt is None and not sys.stdout.isatty()))
+        out is None and (fmt is None or chosen.name in ("table", "csv", "json"))
     )
     if to_stdout and chosen.binary:
         raise GongkaiError(
@@ -243,6 +243,8 @@ def unit_checklist(
             "--all-units 请用 --format md（每个单位一个文件）、xlsx 或 docx（全部单位一个文件）。"
         )
     docs = [d for name in book.ledger.index.units if (d := build(book, name, day)).tables()]
+    if not docs:
+        raise GongkaiError("名录中没有承担任务的单位，没有责任清单可写。")
     if fmt is ReportFormat.md:
         folder = out or report_dir(found) / f"责任清单-{day.isoformat()}"
         for doc in docs:
