@@ -16,7 +16,7 @@ def _escape_property(text: str) -> str:
 def render_problems(problems, fmt: str) -> str:
     if fmt == "json":
         payload = {
-            "errors": [p.as_dict() for p in problems if p.severity == "error"],
+            "errors": [p.as_dict() for p in problems if p.is_error],
             "warnings": [p.as_dict() for p in problems if p.severity != "error"],
         }
         return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
