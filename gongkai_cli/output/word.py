@@ -177,8 +177,9 @@ def _repeat_header(row) -> None:
     from docx.oxml import OxmlElement
 
     properties = row._tr.get_or_add_trPr()
-    properties.append(OxmlElement("w:tblHeader"))
+    # In the schema's order: Word refuses a file whose row properties are out of order.
     properties.append(OxmlElement("w:cantSplit"))
+    properties.append(OxmlElement("w:tblHeader"))
 
 
 def _display_width(text: str) -> int:
