@@ -191,7 +191,7 @@ def test_a_symlink_in_the_site_is_refused_not_followed(gongkai, tmp_path):
     (site / "bulletin.html").symlink_to(target)
     result = gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
     assert result.exit_code == 1
-    assert result.stderr == f"错误：{site / 'bulletin.html'} 是符号链接，不会写入。\n"
+    assert result.stderr == f"错误：{site / 'bulletin.html'} 是符号链接，不能作为输出文件。\n"
     assert target.read_text(encoding="utf-8") == "keep"
 
 
