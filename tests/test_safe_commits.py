@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import GitFailed, GongkaiError
 from gongkai_cli.ledger.datadir import DataDir
 from gongkai_cli.model.statuses import parse_status
 from gongkai_cli.record import git as gitrepo
@@ -233,7 +233,7 @@ def _failing_commit(monkeypatch):
 
     def git_without_space(repo, *args, **kw):
         if args[0] == "commit":  # as git reports it when the disk is full
-            raise gitrepo.GitError(f"git commit 失败：{DISK_FULL}")
+            raise GitFailed(f"git commit 失败：{DISK_FULL}")
         return real(repo, *args, **kw)
 
     monkeypatch.setattr(gitrepo, "_git", git_without_space)

@@ -38,7 +38,7 @@ def test_report_out_refuses_devices_fifos_and_directories(gongkai, real_data, ma
     result = gongkai("report", "progress", "-f", "md", "--out", target, "--data", real_data)
     assert (result.exit_code, result.stderr) == (
         1,
-        f"错误：{target} 不是普通文件（是{kind}），未写入。\n",
+        f"错误：{target} 是{kind}，不能作为输出文件。\n",
     )
     assert stat.S_IFMT(target.lstat().st_mode) != stat.S_IFREG  # still what it was
 
@@ -51,7 +51,7 @@ def test_report_out_refuses_a_link_and_leaves_its_target_alone(gongkai, real_dat
     result = gongkai("report", "progress", "-f", "md", "--out", link, "--data", real_data)
     assert (result.exit_code, result.stderr) == (
         1,
-        f"错误：{link} 是一个链接；为免写到别处，gongkai 不通过链接写入，未写入。\n",
+        f"错误：{link} 是符号链接，不能作为输出文件。\n",
     )
     assert link.is_symlink() and outside.read_text(encoding="utf-8") == "别人的文件\n"
 

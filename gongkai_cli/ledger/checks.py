@@ -6,40 +6,22 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gongkai_cli.errors import Problem
-from gongkai_cli.ledger import yamlio
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS
+from gongkai_cli.ledger.loaded import Loaded
 from gongkai_cli.ledger.logline import Entry
-
-if TYPE_CHECKING:
-    from gongkai_cli.ledger.load import Loaded
-
-
-def _at(
-    loaded: Loaded,
-    filename: str,
-    loc: tuple[Any, ...],
-    message: str,
-    code: str,
-    severity: str = "error",
-    *,
-    key: bool = False,
-) -> Problem:
-    line, column = yamlio.position_of(loaded.raw.get(filename), loc, key=key)
-    return Problem(loaded.name(filename), line, column, message, code, severity)
 
 
 def check_task_numbers(loaded: Loaded) -> Iterator[Problem]:
     """Each number once; together they run 1, 2, 3, … with no gap."""
     seen: set[int] = set()
-    for task, raw_i in zip(loaded.tasks, loaded.task_raw_index, strict=True):
+    for i, task in enumerate(loaded.tasks):
         if task.number in seen:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 TASKS,
-                ("tasks", raw_i, "number"),
+                loaded.task_loc(i, "number"),
                 f"任务编号 {task.number} 重复出现。",
                 "duplicate-task",
             )
@@ -47,8 +29,7 @@ def check_task_numbers(loaded: Loaded) -> Iterator[Problem]:
     if seen and loaded.plan is not None:
         missing = sorted(set(range(1, max(seen) + 1)) - seen)
         if missing:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 TASKS,
                 ("tasks",),
                 f"任务编号不连续，缺少：{'、'.join(map(str, missing))}。",
@@ -64,8 +45,7 @@ def check_unit_names(loaded: Loaded) -> Iterator[Problem]:
     groups = {g.name for g in loaded.registry.groups}
     for i, unit in enumerate(loaded.registry.units):
         if unit.name in owner:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 UNITS,
                 ("units", i, "name"),
                 f"单位名称“{unit.name}”重复登记。",
@@ -77,8 +57,7 @@ def check_unit_names(loaded: Loaded) -> Iterator[Problem]:
             if alias == unit.name:
                 continue
             if owner.setdefault(alias, unit.name) != unit.name:
-                yield _at(
-                    loaded,
+                yield loaded.problem(
                     UNITS,
                     ("units", i, "aliases", j),
                     f"别名“{alias}”同时属于“{owner[alias]}”和“{unit.name}”，一个名称只能指一个单位。",
@@ -88,8 +67,7 @@ def check_unit_names(loaded: Loaded) -> Iterator[Problem]:
         for j, name in enumerate((unit.name, *unit.aliases)):
             if name in groups:
                 loc = ("units", i, "name") if j == 0 else ("units", i, "aliases", j - 1)
-                yield _at(
-                    loaded,
+                yield loaded.problem(
                     UNITS,
                     loc,
                     f"“{name}”已是一个单位集合的名称，不能再作单位名或别名。",
@@ -107,15 +85,14 @@ def check_groups(loaded: Loaded) -> Iterator[Problem]:
     for i, group in enumerate(loaded.registry.groups):
         here = ("groups", i)
         if group.name in seen:
-            yield _at(
-                loaded, UNITS, (*here, "name"), f"集合“{group.name}”重复定义。", "duplicate-group"
+            yield loaded.problem(
+                UNITS, (*here, "name"), f"集合“{group.name}”重复定义。", "duplicate-group"
             )
         seen.add(group.name)
         if group.open:
             target = index.groups.get(group.within or "")
             if target is None or target.open:
-                yield _at(
-                    loaded,
+                yield loaded.problem(
                     UNITS,
                     (*here, "within") if group.within else here,
                     f"开放集合“{group.name}”须用 within: 指明它取自哪个已定义的封闭集合。",
@@ -123,8 +100,7 @@ def check_groups(loaded: Loaded) -> Iterator[Problem]:
                 )
             continue
         if not group.kinds and not group.members:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 UNITS,
                 here,
                 f"集合“{group.name}”既无 kinds 也无 members，是空的。",
@@ -132,8 +108,7 @@ def check_groups(loaded: Loaded) -> Iterator[Problem]:
             )
         for j, member in enumerate(group.members):
             if index.canonical(member) is None:
-                yield _at(
-                    loaded,
+                yield loaded.problem(
                     UNITS,
                     (*here, "members", j),
                     f"集合“{group.name}”的成员“{member}”不在单位名录中。",
@@ -141,8 +116,7 @@ def check_groups(loaded: Loaded) -> Iterator[Problem]:
                 )
         for j, kind in enumerate(group.kinds):
             if kind not in kinds:
-                yield _at(
-                    loaded,
+                yield loaded.problem(
                     UNITS,
                     (*here, "kinds", j),
                     f"集合“{group.name}”的类别“{kind}”下还没有任何单位。",
@@ -157,8 +131,7 @@ def check_inferred_units(loaded: Loaded) -> Iterator[Problem]:
         return
     for i, unit in enumerate(loaded.registry.units):
         if unit.inferred and not unit.note:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 UNITS,
                 ("units", i, "inferred"),
                 f"单位“{unit.name}”标为推断（inferred: true），须用 note: 说明依据。",
@@ -171,16 +144,15 @@ def check_designations(loaded: Loaded) -> Iterator[Problem]:
     ledger = loaded.ledger
     if ledger is None:
         return
-    for task, raw_i in zip(loaded.tasks, loaded.task_raw_index, strict=True):
+    for i, task in enumerate(loaded.tasks):
         resolution = ledger.resolutions.get(task.number)
         if not task.designated or resolution is None or ledger.tasks.get(task.number) is not task:
             continue
         open_groups = [t.text for t in resolution.terms if t.kind == "designated"]
         if not open_groups:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 TASKS,
-                ("tasks", raw_i, "designated"),
+                loaded.task_loc(i, "designated"),
                 f"任务 {task.number} 的责任单位中没有“有关部门/相关单位”，不需要 designated。",
                 "needless-designation",
             )
@@ -191,18 +163,16 @@ def check_designations(loaded: Loaded) -> Iterator[Problem]:
             if unit is None:
                 hint = ledger.index.suggest(name)
                 tail = f"，是否是指“{hint}”？" if hint else "。"
-                yield _at(
-                    loaded,
+                yield loaded.problem(
                     TASKS,
-                    ("tasks", raw_i, "designated", j),
+                    loaded.task_loc(i, "designated", j),
                     f"任务 {task.number} 指定的“{name}”不在单位名录中{tail}",
                     "unknown-unit",
                 )
             elif unit not in pool:
-                yield _at(
-                    loaded,
+                yield loaded.problem(
                     TASKS,
-                    ("tasks", raw_i, "designated", j),
+                    loaded.task_loc(i, "designated", j),
                     f"任务 {task.number} 指定的“{name}”不属于“{'、'.join(open_groups)}”的范围。",
                     "designation-outside-group",
                 )
@@ -213,13 +183,12 @@ def check_open_groups(loaded: Loaded) -> Iterator[Problem]:
     ledger = loaded.ledger
     if ledger is None:
         return
-    for task, raw_i in zip(loaded.tasks, loaded.task_raw_index, strict=True):
+    for i, task in enumerate(loaded.tasks):
         resolution = ledger.resolutions.get(task.number)
         for group in resolution.unresolved if resolution else ():
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 TASKS,
-                ("tasks", raw_i, "responsibility"),
+                loaded.task_loc(i, "responsibility"),
                 f"任务 {task.number} 的“{group}”未指定具体单位；请在该任务下用 designated: 列出。",
                 "undesignated",
                 "warning",
@@ -228,8 +197,6 @@ def check_open_groups(loaded: Loaded) -> Iterator[Problem]:
 
 def check_progress(loaded: Loaded) -> Iterator[Problem]:
     """Every update that counts names a task of the plan and a unit that answers for it."""
-    from gongkai_cli.ledger.load import progress_position
-
     ledger = loaded.ledger
     if ledger is None:
         return
@@ -245,19 +212,17 @@ def check_progress(loaded: Loaded) -> Iterator[Problem]:
         problem = answerable[key]
         if problem is not None:
             field = "task" if problem[0] == "unknown-task" else "unit"
-            line, column = progress_position(loaded, update.line, field)
+            line, column = loaded.event_position(update.line, field)
             yield Problem(name, line, column, problem[1], problem[0])
 
 
 def check_events(loaded: Loaded) -> Iterator[Problem]:
     """Ids are unique, a retraction names an update of the log, no event is dated after
     today; an update repeated exactly (two clerks recording the same thing) is a warning."""
-    from gongkai_cli.ledger.load import progress_position
-
     name = loaded.name(PROGRESS)
 
     def at(event, key: str, message: str, code: str, severity: str = "error") -> Problem:
-        line, column = progress_position(loaded, event.line, key) if key else (event.line, 1)
+        line, column = loaded.event_position(event.line, key) if key else (event.line, 1)
         return Problem(name, line, column, message, code, severity)
 
     today = dt.date.today()
@@ -309,8 +274,6 @@ def forbidden_text(text: str) -> str | None:
 def check_text(loaded: Loaded) -> Iterator[Problem]:
     """No text of any file holds a character that would break an output (an xlsx, a
     terminal): YAML escapes such as \\uffff can write what the file itself cannot hold."""
-    from gongkai_cli.ledger.load import progress_position
-
     for filename in (TASKS, UNITS):
         for line, column, code in _forbidden_in(loaded.raw.get(filename)):
             yield Problem(
@@ -324,7 +287,7 @@ def check_text(loaded: Loaded) -> Iterator[Problem]:
             if code is judged:
                 code = judged[text] = forbidden_text(text)
             if code is not None:
-                line, column = progress_position(loaded, event.line, key)
+                line, column = loaded.event_position(event.line, key)
                 yield Problem(
                     loaded.name(PROGRESS),
                     line,
@@ -394,8 +357,7 @@ def check_names_are_safe(loaded: Loaded) -> Iterator[Problem]:
     for name, loc in places:
         flaw = _name_flaw(name)
         if flaw:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 UNITS,
                 loc,
                 f"名称“{name}”{flaw}；名称会用作文件名和报表内容，请改正。",
@@ -403,8 +365,7 @@ def check_names_are_safe(loaded: Loaded) -> Iterator[Problem]:
             )
         first = looks.setdefault(_look_alike(name), name)
         if first != name:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 UNITS,
                 loc,
                 f"名称“{name}”与“{first}”看起来相同（只差空格、全半角、大小写或看不见的字符），请统一写法。",
@@ -445,8 +406,7 @@ def check_unused_units(loaded: Loaded) -> Iterator[Problem]:
     }
     for i, unit in enumerate(loaded.registry.units):
         if unit.name not in used:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 UNITS,
                 ("units", i, "name"),
                 f"单位“{unit.name}”没有出现在任何任务的责任单位中。",

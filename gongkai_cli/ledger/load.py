@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import itertools
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from gongkai_cli.errors import Problem
 from gongkai_cli.ledger import yamlio
+from gongkai_cli.ledger.checks import run_checks
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS, DataDir
 from gongkai_cli.ledger.files import UnsafeFile, open_regular
+from gongkai_cli.ledger.loaded import Loaded
 from gongkai_cli.ledger.logline import (
     Entry,
     LogRead,
@@ -27,33 +27,6 @@ from gongkai_cli.model.registry import UnitIndex
 from gongkai_cli.model.resolver import ResolveError, resolve
 from gongkai_cli.model.schema import MAX_NOTE, Ledger, PlanFile, Registry, Task, Update
 from gongkai_cli.model.schema import Retraction as RetractionModel
-
-
-@dataclass
-class Loaded:
-    """What the loader found: the raw located data, the models that validated, the problems."""
-
-    data_dir: DataDir
-    raw: dict[str, Any] = field(default_factory=dict)
-    plan: PlanFile | None = None
-    tasks: list[Task] = field(default_factory=list)
-    task_raw_index: list[int] = field(default_factory=list)  # position of each task in the file
-    registry: Registry | None = None
-    updates: list[Entry] = field(default_factory=list)  # every update, retracted or not
-    retractions: list[Retraction] = field(default_factory=list)
-    odd_items: dict[int, Any] = field(default_factory=dict)  # line → item read by YAML
-    ledger: Ledger | None = None
-    problems: list[Problem] = field(default_factory=list)
-
-    def name(self, filename: str) -> str:
-        return self.data_dir.display(filename)
-
-    def retracted(self) -> dict[str, Retraction]:
-        """Update id → its first retraction."""
-        found: dict[str, Retraction] = {}
-        for retraction in self.retractions:
-            found.setdefault(retraction.retracts, retraction)
-        return found
 
 
 def _open(loaded: Loaded, filename: str):
@@ -113,7 +86,7 @@ def _load_plan(loaded: Loaded) -> None:
     try:
         loaded.plan = PlanFile.model_validate(data)
         loaded.tasks = list(loaded.plan.tasks)
-        loaded.task_raw_index = list(range(len(loaded.tasks)))
+        loaded.task_index = list(range(len(loaded.tasks)))
     except ValidationError as exc:
         loaded.problems += problems_from(exc, data, name)
         # Keep the tasks that are valid on their own, so the other checks still run on them.
@@ -121,7 +94,7 @@ def _load_plan(loaded: Loaded) -> None:
         for i, item in enumerate(items if isinstance(items, list) else []):
             try:
                 loaded.tasks.append(Task.model_validate(item))
-                loaded.task_raw_index.append(i)
+                loaded.task_index.append(i)
             except ValidationError:
                 pass
 
@@ -199,23 +172,6 @@ def _read_odd_run(loaded: Loaded, read: LogRead, first: int, before: int, text: 
     return len(data)
 
 
-def progress_position(loaded: Loaded, line: int, key: str) -> tuple[int, int]:
-    """Where field `key` of the event on `line` stands; found only when a problem needs it."""
-    item = loaded.odd_items.get(line)
-    if item is not None:
-        return yamlio.position_of(item, (key,))
-    with _open(loaded, PROGRESS) as raw:
-        lines = io.TextIOWrapper(raw, encoding="utf-8-sig")
-        text = next(itertools.islice(lines, line - 1, None), "")
-    data, _ = yamlio.parse(text, "")
-    return line, yamlio.position_of(data, (0, key))[1]
-
-
-def task_position(loaded: Loaded, task_index: int, key: str) -> tuple[int, int]:
-    raw = loaded.raw.get(TASKS)
-    return yamlio.position_of(raw, ("tasks", loaded.task_raw_index[task_index], key))
-
-
 def _derive(loaded: Loaded) -> None:
     if loaded.registry is None:
         return
@@ -227,7 +183,7 @@ def _derive(loaded: Loaded) -> None:
         year or 0,
         {},
         index,
-        effective(loaded),
+        loaded.counting(),
     )
     name = loaded.name(TASKS)
     for i, task in enumerate(loaded.tasks):
@@ -238,7 +194,7 @@ def _derive(loaded: Loaded) -> None:
                 task.number, resolve(task.responsibility, index, designated)
             )
         except ResolveError as exc:
-            line, column = task_position(loaded, i, "responsibility")
+            line, column = loaded.task_position(i, "responsibility")
             loaded.problems.append(
                 Problem(
                     name, line, column + exc.offset, f"任务 {task.number}：{exc}", "unknown-unit"
@@ -248,25 +204,15 @@ def _derive(loaded: Loaded) -> None:
             try:
                 ledger.deadlines.setdefault(task.number, parse_deadline(task.deadline, year))
             except DeadlineError as exc:
-                line, column = task_position(loaded, i, "deadline")
+                line, column = loaded.task_position(i, "deadline")
                 loaded.problems.append(
                     Problem(name, line, column, f"任务 {task.number}：{exc}", "deadline")
                 )
     loaded.ledger = ledger
 
 
-def effective(loaded: Loaded) -> list[Entry]:
-    """The updates that count: all but the retracted ones."""
-    if not loaded.retractions:
-        return loaded.updates
-    retracted = loaded.retracted()
-    return [u for u in loaded.updates if u.id not in retracted]
-
-
 def load(data_dir: DataDir) -> Loaded:
     """Read and check a data directory; every problem found is in the result."""
-    from gongkai_cli.ledger.checks import run_checks
-
     loaded = Loaded(data_dir)
     _load_plan(loaded)
     _load_registry(loaded)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 from gongkai_cli.output.text import terminal, visible
 
@@ -16,20 +15,18 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def write_problems(problems, fmt: str) -> None:
-    out = sys.stdout
+def render_problems(problems, fmt: str) -> str:
     if fmt == "json":
         payload = {
-            "errors": [p.as_dict() for p in problems if p.severity == "error"],
+            "errors": [p.as_dict() for p in problems if p.is_error],
             "warnings": [p.as_dict() for p in problems if p.severity != "error"],
         }
-        out.write(terminal(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n")
-    elif fmt == "github":
-        for p in problems:
-            out.write(
-                f"::{p.severity} file={_escape_property(visible(p.file))},line={p.line},col={p.column},"
-                f"title={_escape_property(p.code)}::{_escape_data(visible(p.message))}\n"
-            )
-    else:
-        for p in problems:
-            out.write(visible(p.as_text()) + "\n")  # a unit's name may hold escapes
+        return terminal(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n"
+    # A unit's name may hold escapes: each problem stays one visible line.
+    if fmt == "github":
+        return "".join(
+            f"::{p.severity} file={_escape_property(visible(p.file))},line={p.line},col={p.column},"
+            f"title={_escape_property(p.code)}::{_escape_data(visible(p.message))}\n"
+            for p in problems
+        )
+    return "".join(visible(p.as_text()) + "\n" for p in problems)

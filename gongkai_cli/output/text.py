@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls, line separators, bidi overrides and isolates (which reorder what
-# follows them on screen), lone surrogates and the noncharacters U+FFFE/U+FFFF.
 _CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
-)
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]"
+)  # C0 and C1 controls, line separators
 # Everything a terminal may act on or not show: controls (escape sequences begin with
 # one), format characters (zero-width, bidi), separators, surrogates, noncharacters.
 _INVISIBLE = re.compile(
@@ -35,6 +33,12 @@ def visible(text: str) -> str:
     sequence, a zero-width space, a line break) written out as \\uXXXX, so what a
     terminal shows is what the data holds."""
     return _INVISIBLE.sub(_escape, text)
+
+
+def on_screen(text: str) -> str:
+    """A cell of a terminal table: controls dropped, and what is left that a terminal would
+    act on or hide (a bidi override, a zero-width space) written out as \\uXXXX."""
+    return terminal(plain(text))
 
 
 def terminal(text: str) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import GitFailed, LedgerLocked, ReadOnlyLedger, WriteFailed
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.files import kind_of
 from gongkai_cli.record import git as gitrepo
@@ -44,11 +44,11 @@ def locked(data_dir: Path, lock_dir: Path | None = None) -> Iterator[None]:
         with lock:
             yield
     except Timeout:
-        raise GongkaiError(
+        raise LedgerLocked(
             f"台账正被另一个 gongkai 进程写入，等待 {LOCK_TIMEOUT} 秒仍未结束，未写入。"
         ) from None
     except PermissionError:
-        raise GongkaiError(f"无法在 {folder} 中写入（没有写权限），未写入任何内容。") from None
+        raise ReadOnlyLedger(f"无法在 {folder} 中写入（没有写权限），未写入任何内容。") from None
 
 
 @dataclass
@@ -92,13 +92,13 @@ class Log:
         tree = repo.index_tree()
         try:
             commit = repo.commit_only(self.path, message)
-        except gitrepo.GitError as exc:
-            raise GongkaiError(f"{exc}；{_restore(self.path, old, new)}") from None
+        except GitFailed as exc:
+            raise GitFailed(f"{exc}；{_restore(self.path, old, new)}") from None
         stray = self._stray(commit, head, new)
         if stray:
             repo.take_back(commit, head, tree)
             restored = _restore(self.path, old, new)
-            raise GongkaiError(
+            raise GitFailed(
                 f"提交 {commit[:7]} 中混入了本次追加以外的内容（{stray}，可能是 git 钩子加入的），"
                 f"已撤回该提交并恢复暂存区；{restored}"
             )
@@ -129,7 +129,7 @@ def _write_journal(path: Path, content: bytes) -> None:
         finally:
             os.close(fd)
     except OSError as exc:
-        raise GongkaiError(f"无法写入 {path}：{exc.strerror}，未写入任何内容。") from None
+        raise WriteFailed(f"无法写入 {path}：{exc.strerror}，未写入任何内容。") from None
 
 
 def _appended(old: bytes, lines: list[str], newline: bytes) -> bytes:
@@ -141,9 +141,9 @@ def _write(path: Path, content: bytes) -> None:
     try:
         atomic_write(path, content)
     except PermissionError:
-        raise GongkaiError(f"无法写入 {path}（没有写权限），未写入任何内容。") from None
+        raise ReadOnlyLedger(f"无法写入 {path}（没有写权限），未写入任何内容。") from None
     except OSError as exc:
-        raise GongkaiError(f"无法写入 {path}：{exc.strerror}，未写入任何内容。") from None
+        raise WriteFailed(f"无法写入 {path}：{exc.strerror}，未写入任何内容。") from None
 
 
 def _restore(path: Path, old: bytes, new: bytes) -> str:
@@ -200,12 +200,12 @@ def _check_writable(path: Path, shown: str) -> None:
     except FileNotFoundError:
         return
     if stat.S_ISLNK(info.st_mode):
-        raise GongkaiError(f"{shown} 是一个链接；gongkai 不通过链接写入，未写入。")
+        raise WriteFailed(f"{shown} 是一个链接；gongkai 不通过链接写入，未写入。")
     kind = kind_of(info.st_mode)
     if kind is not None:
-        raise GongkaiError(f"{shown} 不是普通文件（是{kind}），未写入。")
+        raise WriteFailed(f"{shown} 不是普通文件（是{kind}），未写入。")
     if not info.st_mode & stat.S_IWUSR:
-        raise GongkaiError(
+        raise ReadOnlyLedger(
             f"{shown} 是只读文件（权限 {stat.S_IMODE(info.st_mode):04o}），未写入；"
             f"确需记录，请先恢复写权限（chmod u+w {shown}）。"
         )
@@ -213,7 +213,7 @@ def _check_writable(path: Path, shown: str) -> None:
 
 def _check_not_deleted(repo: gitrepo.Repo, path: Path, shown: str) -> None:
     if not path.exists() and repo.head_id() and repo.blob_id("HEAD", path) is not None:
-        raise GongkaiError(
+        raise WriteFailed(
             f"{shown} 已被删除，但最近一次提交中有它；为免写出一个抹去全部历史的文件，未写入。"
             f"请先恢复它（git checkout HEAD -- {repo.rel(path)}）。"
         )
@@ -228,7 +228,7 @@ def _check_committed(repo: gitrepo.Repo, path: Path, shown: str) -> None:
     else:
         added, removed = repo.line_changes(path)
         detail = f"比最近一次提交多 {added} 行、少 {removed} 行，或有已暂存的改动"
-    raise GongkaiError(
+    raise WriteFailed(
         f"{shown} 有尚未提交的改动（{detail}）；为免把它们混入本次提交，未写入。"
         f"请先提交（git commit {repo.rel(path)}）或放弃（git checkout HEAD -- {repo.rel(path)}）"
         "这些改动，或加 --no-commit 只记录不提交。"
@@ -245,20 +245,20 @@ def open_log(data_dir: DataDir, *, commit: bool = True) -> Iterator[Log]:
         repo = gitrepo.find_repo(data_dir.path)
     except gitrepo.GitMissing:
         if commit:
-            raise GongkaiError(
+            raise GitFailed(
                 "台账在 git 仓库中，但找不到 git 命令（请安装 git，或把它加入 PATH），未写入；"
                 "如只想记录、不提交，请加 --no-commit。"
             ) from None
         repo = None
     lock_dir = repo.git_dir() if repo else None
     if lock_dir is not None and not os.access(lock_dir, os.W_OK):
-        raise GongkaiError(f"无法写入 git 目录 {lock_dir}（没有写权限），未写入任何内容。")
+        raise ReadOnlyLedger(f"无法写入 git 目录 {lock_dir}（没有写权限），未写入任何内容。")
     with locked(data_dir.path, lock_dir):
         notes = _settle_leftovers(data_dir, repo, lock_dir)
         if repo is not None:
             state = repo.unfinished()
             if state:
-                raise GongkaiError(
+                raise WriteFailed(
                     f"仓库处于{state}，此时写入的记录可能在该操作结束或中止时丢失；未写入。"
                     "请先完成或中止该操作（如 git rebase --continue / --abort），或切回分支。"
                 )

@@ -67,13 +67,11 @@ def write_output(path: Path, data: bytes) -> None:
         info = None
     except OSError as exc:
         raise GongkaiError(f"无法写入 {path}：{exc.strerror}。") from None
-    if info is not None:
-        if stat.S_ISLNK(info.st_mode):
-            raise GongkaiError(f"{path} 是一个链接；为免写到别处，gongkai 不通过链接写入，未写入。")
-        if not stat.S_ISREG(info.st_mode):
-            from gongkai_cli.ledger.files import kind_of
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        from gongkai_cli.ledger.files import kind_of
 
-            raise GongkaiError(f"{path} 不是普通文件（是{kind_of(info.st_mode)}），未写入。")
+        what = "符号链接" if stat.S_ISLNK(info.st_mode) else kind_of(info.st_mode)
+        raise GongkaiError(f"{path} 是{what}，不能作为输出文件。")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, data)

@@ -8,15 +8,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import GitFailed
 
 
-class GitError(GongkaiError):
-    pass
-
-
-class GitMissing(GitError):
-    pass
+class GitMissing(GitFailed):
+    """git is not installed (or not on PATH)."""
 
 
 def _git(
@@ -38,7 +34,7 @@ def _git(
         raise GitMissing("找不到 git 命令；请先安装 git（或把它加入 PATH）。") from None
     if check and result.returncode != 0:
         reason = next((line for line in result.stderr.splitlines() if line.strip()), "未知原因")
-        raise GitError(f"git {args[0]} 失败：{reason.strip()}")
+        raise GitFailed(f"git {args[0]} 失败：{reason.strip()}")
     return result
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from gongkai_cli.errors import DataError, GongkaiError
+from gongkai_cli.errors import DataError, InvalidValue, NothingToUndo, NotResponsible, has_errors
+from gongkai_cli.ledger.checked import open_book
 from gongkai_cli.ledger.checks import is_answerable
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.logline import Entry, new_id, retraction_line, update_line
-from gongkai_cli.model.book import Book, open_book
+from gongkai_cli.model.book import Book
 from gongkai_cli.model.schema import MAX_NAME, MAX_NOTE, Update
 from gongkai_cli.record import append as store
 from gongkai_cli.record import git as gitrepo
@@ -50,8 +51,10 @@ def expand_units(book: Book, task: int, names: tuple[str, ...]) -> tuple[list[st
     units = list(dict.fromkeys(units))
     outside = [u for u in units if not is_answerable(book.ledger, task, u)]
     if outside:
-        raise GongkaiError(
-            f"{'、'.join(outside)} 不是任务 {task} 的责任单位（责任单位：{book.task(task).responsibility}）；未写入。"
+        raise NotResponsible(
+            f"{'、'.join(outside)} 不是任务 {task} 的责任单位（责任单位：{book.task(task).responsibility}）；未写入。",
+            task,
+            outside,
         )
     return units, [u for u in units if resolution.role_of(u) is None]
 
@@ -80,28 +83,32 @@ def _check_text(label: str, text: str | None) -> None:
     if text is None:
         return
     if any("\ud800" <= ch <= "\udfff" for ch in text):
-        raise GongkaiError(f"{label}中含有无法识别的字符（可能是终端编码不是 UTF-8）；未写入。")
+        raise InvalidValue(
+            f"{label}中含有无法识别的字符（可能是终端编码不是 UTF-8）；未写入。", text
+        )
     code = forbidden_text(text)
     if code:
-        raise GongkaiError(
-            f"{label}中含有不允许的字符 {code}（Excel、Word 和终端都无法正确显示）；未写入。"
+        raise InvalidValue(
+            f"{label}中含有不允许的字符 {code}（Excel、Word 和终端都无法正确显示）；未写入。", text
         )
 
 
 def record(data_dir: DataDir, request: Request) -> Recorded:
     if request.note is not None and len(request.note) > MAX_NOTE:
-        raise GongkaiError(
-            f"说明过长（{len(request.note)} 字），请控制在 {MAX_NOTE} 字以内；未写入。"
+        raise InvalidValue(
+            f"说明过长（{len(request.note)} 字），请控制在 {MAX_NOTE} 字以内；未写入。",
+            request.note,
         )
     if request.by is not None and len(request.by) > MAX_NAME:
-        raise GongkaiError(
-            f"填报人过长（{len(request.by)} 字），请控制在 {MAX_NAME} 字以内；未写入。"
+        raise InvalidValue(
+            f"填报人过长（{len(request.by)} 字），请控制在 {MAX_NAME} 字以内；未写入。", request.by
         )
     for label, text in (("说明", request.note), ("填报人", request.by)):
         _check_text(label, text)
     if request.date > dt.date.today():
-        raise GongkaiError(
-            f"--date {request.date.isoformat()} 晚于今天，进展只能记录已发生的情况；未写入。"
+        raise InvalidValue(
+            f"--date {request.date.isoformat()} 晚于今天，进展只能记录已发生的情况；未写入。",
+            request.date.isoformat(),
         )
     with store.open_log(data_dir, commit=request.commit) as log:
         book = open_book(data_dir)  # read under the lock: the latest log
@@ -158,7 +165,7 @@ def undo(data_dir: DataDir, ids: tuple[str, ...] = (), commit: bool = True) -> U
 
     with store.open_log(data_dir, commit=commit) as log:
         loaded = load(data_dir)
-        if any(p.severity == "error" for p in loaded.problems):
+        if has_errors(loaded.problems):
             raise DataError(loaded.problems)
         targets = _targets(loaded, ids, log.repo)
         by = log.repo.user_name() if log.repo else _user_name(data_dir)
@@ -190,19 +197,19 @@ def _targets(loaded, ids: tuple[str, ...], repo: gitrepo.Repo | None) -> list[En
         targets = []
         for uid in dict.fromkeys(ids):
             if any(r.id == uid for r in loaded.retractions):
-                raise GongkaiError(f"编号 {uid} 是一条撤销记录，不能再撤销；未撤销。")
+                raise NothingToUndo(f"编号 {uid} 是一条撤销记录，不能再撤销；未撤销。")
             if uid not in by_id:
-                raise GongkaiError(f"没有编号为 {uid} 的进展记录（编号见 gongkai log）；未撤销。")
+                raise NothingToUndo(f"没有编号为 {uid} 的进展记录（编号见 gongkai log）；未撤销。")
             if uid in retracted:
                 when = retracted[uid]
-                raise GongkaiError(
+                raise NothingToUndo(
                     f"编号 {uid} 的进展已于 {when.date.isoformat()} 撤销（第 {when.line} 行）；未撤销。"
                 )
             targets.append(by_id[uid])
         return targets
     live = [u for u in loaded.updates if u.id not in retracted]
     if not live:
-        raise GongkaiError("没有可撤销的进展记录。")
+        raise NothingToUndo("没有可撤销的进展记录。")
     last = live[-1]
     if repo is None:
         return [last]

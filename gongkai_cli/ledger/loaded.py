@@ -1,0 +1,86 @@
+"""What the loader found in a data directory, and where each task and update stands in its file."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from gongkai_cli.errors import Problem
+from gongkai_cli.ledger import yamlio
+from gongkai_cli.ledger.datadir import PROGRESS, TASKS, DataDir
+from gongkai_cli.ledger.logline import Entry, Retraction
+from gongkai_cli.model.schema import Ledger, PlanFile, Registry, Task
+
+
+@dataclass
+class Loaded:
+    """What the loader found: the raw located data, the models that validated, the problems."""
+
+    data_dir: DataDir
+    raw: dict[str, Any] = field(default_factory=dict)
+    plan: PlanFile | None = None
+    tasks: list[Task] = field(default_factory=list)
+    # The position of each valid task among its file's items: invalid items are skipped,
+    # so the two can differ.
+    task_index: list[int] = field(default_factory=list)
+    registry: Registry | None = None
+    updates: list[Entry] = field(default_factory=list)  # every update, retracted or not
+    retractions: list[Retraction] = field(default_factory=list)
+    odd_items: dict[int, Any] = field(default_factory=dict)  # line → event read by YAML
+    ledger: Ledger | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def name(self, filename: str) -> str:
+        return self.data_dir.display(filename)
+
+    def problem(
+        self,
+        filename: str,
+        loc: tuple[Any, ...],
+        message: str,
+        code: str,
+        severity: str = "error",
+        *,
+        key: bool = False,
+    ) -> Problem:
+        """A problem located at `loc` (a path of keys and indexes) in one of the files."""
+        line, column = yamlio.position_of(self.raw.get(filename), loc, key=key)
+        return Problem(self.name(filename), line, column, message, code, severity)
+
+    def task_loc(self, i: int, *keys: Any) -> tuple[Any, ...]:
+        """The path in tasks.yaml of the i-th valid task (and of `keys` inside it)."""
+        return ("tasks", self.task_index[i], *keys)
+
+    def task_position(self, i: int, *keys: Any) -> tuple[int, int]:
+        return yamlio.position_of(self.raw.get(TASKS), self.task_loc(i, *keys))
+
+    def retracted(self) -> dict[str, Retraction]:
+        """Update id → its first retraction."""
+        found: dict[str, Retraction] = {}
+        for retraction in self.retractions:
+            found.setdefault(retraction.retracts, retraction)
+        return found
+
+    def counting(self) -> list[Entry]:
+        """The updates that count: all but the retracted ones."""
+        if not self.retractions:
+            return self.updates
+        retracted = self.retracted()
+        return [u for u in self.updates if u.id not in retracted]
+
+    def event_position(self, line: int, key: str) -> tuple[int, int]:
+        """Where field `key` of the event on `line` stands; found only when a problem needs
+        it (a canonical line was never parsed as YAML, so it is parsed now)."""
+        item = self.odd_items.get(line)
+        if item is not None:
+            return yamlio.position_of(item, (key,))
+        from gongkai_cli.ledger.files import open_regular
+
+        path = self.data_dir.file(PROGRESS)
+        with open_regular(path, within=self.data_dir.path) as raw:
+            lines = io.TextIOWrapper(raw, encoding="utf-8-sig")
+            text = next(itertools.islice(lines, line - 1, None), "")
+        data, _ = yamlio.parse(text, "")
+        return line, yamlio.position_of(data, (0, key))[1]
