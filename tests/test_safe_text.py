@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+import types
 
 import yaml
 from hypothesis import given, settings
@@ -260,3 +261,23 @@ def test_a_twenty_megabyte_line_is_rejected_quickly_and_in_little_memory(tmp_pat
     assert codes == "['line-too-long']"
     assert took < 2
     assert max_kb < 200 * 1024
+
+
+def test_a_date_that_was_in_the_future_is_not_an_error_once_its_day_comes(
+    gongkai, tmp_path, monkeypatch
+):
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    write_ledger(
+        tmp_path,
+        progress=f"- {{date: {tomorrow.isoformat()}, task: 1, unit: 县财政局, status: 已完成}}\n",
+    )
+    assert gongkai("validate", "--data", tmp_path / "data").exit_code == 1  # and cached
+
+    class Tomorrow(dt.date):
+        @classmethod
+        def today(cls):
+            return tomorrow
+
+    for module in ("gongkai_cli.ledger.checked", "gongkai_cli.ledger.checks"):
+        monkeypatch.setattr(f"{module}.dt", types.SimpleNamespace(date=Tomorrow))
+    assert gongkai("validate", "--data", tmp_path / "data").exit_code == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from gongkai_cli.errors import DataError, Problem, has_errors
@@ -30,6 +31,8 @@ class Checked:
 def load_checked(data_dir: DataDir) -> Checked:
     """load(), through the content-keyed cache."""
     key = content_key(data_dir) if enabled() else None
+    if key:  # a progress date after today is an error today, not tomorrow
+        key += dt.date.today().isoformat()
     checked = get(data_dir, key) if key else None
     if isinstance(checked, Checked):
         if checked.ledger is not None:
