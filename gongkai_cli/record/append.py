@@ -254,6 +254,7 @@ def open_log(data_dir: DataDir, *, commit: bool = True) -> Iterator[Log]:
     if lock_dir is not None and not os.access(lock_dir, os.W_OK):
         raise ReadOnlyLedger(f"无法写入 git 目录 {lock_dir}（没有写权限），未写入任何内容。")
     with locked(data_dir.path, lock_dir):
+        _check_writable(path, shown)
         notes = _settle_leftovers(data_dir, repo, lock_dir)
         if repo is not None:
             state = repo.unfinished()
@@ -265,5 +266,4 @@ def open_log(data_dir: DataDir, *, commit: bool = True) -> Iterator[Log]:
             _check_not_deleted(repo, path, shown)
             if commit:
                 _check_committed(repo, path, shown)
-        _check_writable(path, shown)
         yield Log(path, repo if commit else None, notes, lock_dir)
