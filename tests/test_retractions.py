@@ -10,7 +10,7 @@ import shutil
 from tests.conftest import git, write_ledger
 
 TODAY = dt.date.today().isoformat()
-ID = r"[a-z][0-9a-z]{7}"
+ID = r"[a-z][0-9a-z]{9}"
 
 
 def ids_of(log_path) -> list[str]:

@@ -54,7 +54,7 @@ def test_update_commits_only_the_log_and_keeps_staged_work(gongkai, ledger, monk
     assert git(ledger, "status", "--porcelain") == " M data/units.yaml\nA  other.txt\n"
     last = (ledger / "data" / "progress.yaml").read_text(encoding="utf-8").splitlines()[-1]
     assert re.fullmatch(
-        r"- \{id: [a-z][0-9a-z]{7}, date: 2021-06-20, task: 7, unit: 县财政局, status: 已完成, "
+        r"- \{id: [a-z][0-9a-z]{9}, date: 2021-06-20, task: 7, unit: 县财政局, status: 已完成, "
         r"note: 已在专栏公开, by: 测试员\}",
         last,
     )
@@ -275,7 +275,7 @@ def test_undo_appends_a_retraction_and_leaves_other_work_alone(gongkai, ledger, 
     assert after.startswith(before)  # nothing deleted
     today = dt.date.today().isoformat()
     assert re.fullmatch(
-        rf"- \{{id: [a-z][0-9a-z]{{7}}, date: {today}, retracts: {uid}, by: 测试员\}}\n",
+        rf"- \{{id: [a-z][0-9a-z]{{9}}, date: {today}, retracts: {uid}, by: 测试员\}}\n",
         after[len(before) :],
     )
     assert git(ledger, "log", "-1", "--format=%B") == (

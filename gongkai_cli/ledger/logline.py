@@ -53,8 +53,8 @@ class Retraction(NamedTuple):
 
 # Ids start with a letter, so YAML never reads one as a number, a boolean or a date.
 ID_PATTERN = ID_RE.strip("^$")
-_ID_CHARS = string.ascii_lowercase + string.digits
 # No update fits in more: every character of the note and the names escaped, plus the keys.
+_ID_CHARS = string.ascii_lowercase + string.digits
 MAX_LINE = 10 * (MAX_NOTE + 2 * MAX_NAME) + 200
 
 # A plain scalar of Chinese characters, or a double-quoted one holding only characters
@@ -189,9 +189,10 @@ def _unquote(token: str) -> str:
 def derived_id(entry: Entry) -> str:
     """The id of an update written without one: a digest of its content, so the same line
     always gets the same id (and exact duplicates share it)."""
-    content = [entry.date.isoformat(), entry.task, entry.unit, entry.status, entry.note, entry.by]
-    digest = hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).digest()
-    return _id_from(digest)
+    date, task, unit, status, note, by = entry[:6]
+    absent = "\x00"  # no text holds it: a missing note differs from an empty one
+    content = f"{date.isoformat()}\x1f{task}\x1f{unit}\x1f{status}\x1f{absent if note is None else note}\x1f{absent if by is None else by}"
+    return _id_from(hashlib.blake2b(content.encode(), digest_size=8).digest())
 
 
 def new_id(taken: set[str] | frozenset[str] = frozenset()) -> str:
@@ -203,10 +204,12 @@ def new_id(taken: set[str] | frozenset[str] = frozenset()) -> str:
 
 
 def _id_from(digest: bytes) -> str:
+    """Ten characters, a letter and nine letters or digits: about 2.6e15 ids, so that even
+    a log of a million lines is unlikely to hold two the same by chance."""
     number = int.from_bytes(digest[:8], "big")
-    chars = [string.ascii_lowercase[number % 26]]
-    number //= 26
-    for _ in range(7):
+    number, first = divmod(number, 26)
+    chars = [string.ascii_lowercase[first]]
+    for _ in range(9):
         number, rest = divmod(number, 36)
         chars.append(_ID_CHARS[rest])
     return "".join(chars)
