@@ -34,3 +34,8 @@ def parse_days(text: str) -> int:
         raise GongkaiError(f"--within“{text}”无法识别；请写成 30d、2w 或 30天。")
     days = int(match.group(1))
     return days * 7 if match.group(2) in ("w", "周") else days
+
+
+def chinese_date(day: dt.date) -> str:
+    """2021年10月31日: how dates read in text meant for people (no zero padding)."""
+    return f"{day.year}年{day.month}月{day.day}日"

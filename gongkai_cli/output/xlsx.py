@@ -1,7 +1,7 @@
 """Reports as an Excel 台账: one sheet per table, set up for printing on A4.
 
 The file is byte-for-byte reproducible: openpyxl stamps the document properties and
-every zip entry with the current time, so both are pinned (see _pin_times).
+every zip entry with the current time, so both are pinned (see pin_times).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ LONG_WIDTH = 48  # characters of Chinese text in a wrapped column
 MAX_WIDTH = 24
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
@@ -59,7 +59,7 @@ def to_xlsx(doc) -> bytes:
             sheet.oddHeader.center.text = doc.title.replace("&", "&&")
             sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
             sheet.print_options.horizontalCentered = True
-            widths[name] = [_display_width(c.header) for c in table.columns]
+            widths[name] = [display_width(c.header) for c in table.columns]
         for values in flat_rows(table):
             sheet.append([None] * len(values))
             for column_index, value in enumerate(values, start=1):
@@ -69,7 +69,7 @@ def to_xlsx(doc) -> bytes:
                     cell.data_type = "s"  # text is text: never a formula, whatever it starts with
                 cell.alignment = wrap
                 cell.border = border
-                widest = max((_display_width(line) for line in plain(value).split("\n")), default=0)
+                widest = max((display_width(line) for line in plain(value).split("\n")), default=0)
                 widths[name][column_index - 1] = max(widths[name][column_index - 1], widest)
     for table in doc.tables():
         name = (table.name or "台账")[:31]
@@ -81,13 +81,13 @@ def to_xlsx(doc) -> bytes:
 
     raw = io.BytesIO()
     workbook.save(raw)
-    return _pin_times(raw.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return pin_times(raw.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def _pin_times(data: bytes, stamp: str) -> bytes:
+def pin_times(data: bytes, stamp: str) -> bytes:
     """Re-zip with every entry dated 1980-01-01 and the 'modified' property set to the
     report's date: openpyxl writes the wall clock into both when it saves."""
     source = zipfile.ZipFile(io.BytesIO(data))
