@@ -69,9 +69,11 @@ def check(book: Book, form: ReturnedForm, today: dt.date) -> Checked:
     checked.problems += check_unit(book, form, checked, problem)
     if checked.unit is None:
         return checked
-    checked.problems += check_reporter(form, checked, problem)
+    checked.problems += check_reporter(form, problem)
+    checked.by, checked.phone = _one_line(form.reporter.value), _one_line(form.phone.value)
     checked.problems += check_digest(book, form, checked.unit, problem)
-    checked.problems += check_rows(book, form, checked, today, problem)
+    for found in check_rows(book, form, checked.unit, today, problem):
+        (checked.entries if isinstance(found, Entry) else checked.problems).append(found)
     return checked
 
 
@@ -110,16 +112,11 @@ def check_unit(book: Book, form: ReturnedForm, checked: Checked, problem) -> Ite
         )
 
 
-def check_reporter(form: ReturnedForm, checked: Checked, problem) -> Iterator[FormProblem]:
-    for cell, label, attribute in (
-        (form.reporter, "填报人", "by"),
-        (form.phone, "联系电话", "phone"),
-    ):
-        text = _text(cell.value)
+def check_reporter(form: ReturnedForm, problem) -> Iterator[FormProblem]:
+    for cell, label in ((form.reporter, "填报人"), (form.phone, "联系电话")):
+        text = _one_line(cell.value)
         if text is not None and len(text) > MAX_NAME:
             yield problem(cell, f"{label}过长（{len(text)} 字），请控制在 {MAX_NAME} 字以内。")
-        elif text is not None:
-            setattr(checked, attribute, " ".join(text.split()))
 
 
 def check_digest(book: Book, form: ReturnedForm, unit: str, problem) -> Iterator[FormProblem]:
@@ -135,11 +132,12 @@ def check_digest(book: Book, form: ReturnedForm, unit: str, problem) -> Iterator
 
 
 def check_rows(
-    book: Book, form: ReturnedForm, checked: Checked, today: dt.date, problem
-) -> Iterator[FormProblem]:
+    book: Book, form: ReturnedForm, unit: str, today: dt.date, problem
+) -> Iterator[FormProblem | Entry]:
+    """Each row's problems, or, for a row without errors, its entry."""
     from gongkai_cli.ledger.checks import is_answerable
 
-    ledger, unit = book.ledger, checked.unit
+    ledger = book.ledger
     seen: dict[int, str] = {}
     requirements = {_squeeze(t.requirement): n for n, t in ledger.tasks.items()}
     for row in form.rows:
@@ -177,13 +175,11 @@ def check_rows(
             )
         found = list(_row_entry(book, form, row, number, unit, today, problem))
         errors = [p for p in found if isinstance(p, FormProblem)]
-        yield from errors
-        if not errors:
-            checked.entries += [e for e in found if isinstance(e, Entry)]
+        yield from errors or found
 
 
 def _row_entry(book, form, row: ReturnedRow, number, unit, today, problem):
-    """The row's entry, or the problems that stop it."""
+    """The row's problems, then its entry (which counts only if there were none)."""
     status = None
     word = _text(row.status.value)
     if word is not None:
@@ -280,6 +276,11 @@ def _text(value: object) -> str | None:
         text = str(value)
     text = text.strip()
     return text or None
+
+
+def _one_line(value: object) -> str | None:
+    text = _text(value)
+    return " ".join(text.split()) if text is not None else None
 
 
 def _squeeze(text: str) -> str:

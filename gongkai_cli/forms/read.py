@@ -20,6 +20,7 @@ from gongkai_cli.forms import layout
 MAX_BYTES = 20 * 1024 * 1024  # a form is tens of kilobytes
 MAX_UNPACKED = 200 * 1024 * 1024  # a zip that inflates past this is not a form
 HEADER_SEARCH = 30  # rows scanned for the table's header
+MAX_ROWS = 2000  # task rows read; a plan ten times the size of 2021's has 430 tasks
 
 
 class FormFileError(GongkaiError):
@@ -66,7 +67,7 @@ def read_form(path: Path) -> ReturnedForm:
         return Cell(f"{sheet.title}!{found.coordinate}", found.value)
 
     rows = []
-    for number in range(header_row + 1, sheet.max_row + 1):
+    for number in range(header_row + 1, min(sheet.max_row, header_row + MAX_ROWS) + 1):
         cells = [cell(number, columns[name]) for name in _READ]
         if all(_blank(c.value) for c in cells):
             continue
