@@ -660,3 +660,28 @@ def test_forms_refuses_to_write_through_a_symlink(gongkai, ledger, monkeypatch, 
     assert result.exit_code == 1
     assert result.stderr == f"错误：forms/{FORM} 是符号链接，不是普通文件；未写入。\n"
     assert target.read_text(encoding="utf-8") == "别人的文件\n"
+
+
+def test_a_changed_task_number_or_a_long_note_is_an_error(gongkai, sent):
+    workbook = openpyxl.load_workbook(sent)
+    sheet = workbook["填报"]
+    rows = {n: row_of(sheet, n) for n in (7, 8, 9)}
+    sheet[f"A{rows[7]}"] = 8  # 8 is theirs too, but the row asks about task 7
+    sheet[f"A{rows[9]}"] = "8"  # and now task 8 appears twice
+    sheet[f"B{rows[9]}"] = sheet[f"B{rows[8]}"].value
+    sheet[f"H{rows[8]}"] = "很长" * 1001
+    sheet[f"A{rows[8] + 100}"] = "第二项"
+    sheet["B3"] = "张" * 101
+    workbook.save(sent)
+
+    result = gongkai("collect", f"forms/{FORM}")
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{FORM}:填报!B3: 填报人过长（101 字），请控制在 100 字以内。",
+        f"{FORM}:填报!A{rows[7]}: 编号 8 与本行的具体要求（任务 7）不符；请勿修改编号。",
+        f"{FORM}:填报!H{rows[8]}: 进展说明过长（2002 字），请控制在 2000 字以内。",
+        f"{FORM}:填报!A{rows[9]}: 任务 8 在 填报!A{rows[8]} 已填报过一次。",
+        f"{FORM}:填报!A{rows[8] + 100}: 编号“第二项”不是任务编号。",
+        f"错误：{FORM} 有 5 处错误，整份未收取。",
+    ]

@@ -158,7 +158,6 @@ def check_rows(
         if number in seen:
             yield problem(row.number, f"任务 {number} 在 {seen[number]} 已填报过一次。")
             continue
-        seen[number] = row.number.ref
         text = _squeeze(_text(row.requirement.value) or "")
         if text != _squeeze(task.requirement):
             other = requirements.get(text)
@@ -173,6 +172,7 @@ def check_rows(
                 f"任务 {number} 的具体要求与计划不一致；表中的修改不会改动计划。",
                 "warning",
             )
+        seen[number] = row.number.ref
         found = list(_row_entry(book, form, row, number, unit, today, problem))
         errors = [p for p in found if isinstance(p, FormProblem)]
         yield from errors or found
