@@ -17,7 +17,7 @@ from gongkai_cli.cli.options import (
     err,
     guarded,
 )
-from gongkai_cli.errors import ExitStatus, GongkaiError
+from gongkai_cli.errors import ExitStatus, GongkaiError, InvalidValue
 
 app = typer.Typer()
 command = commands_of(app)
@@ -62,18 +62,19 @@ def forms(
     from gongkai_cli.cli.reports import report_dir
     from gongkai_cli.forms.layout import file_name
     from gongkai_cli.forms.out import build_form, form_rows
-    from gongkai_cli.model.book import open_book
+    from gongkai_cli.ledger.checked import open_book
     from gongkai_cli.model.dates import chinese_date, parse_as_of, parse_date
 
     if all_units == bool(unit):
         raise typer.BadParameter("请用 --unit 指定单位，或使用 --all-units（二者选一）。")
     found = data_dir(data)
     book = open_book(found)
-    day = parse_as_of(as_of)
+    day = parse_as_of(as_of, "--as-of")
     deadline = parse_date(due, "--due") if due else day + dt.timedelta(days=DUE_DAYS)
     if deadline < day:
-        raise GongkaiError(
-            f"--due {deadline.isoformat()} 早于截至日期 {day.isoformat()}；请给出之后的日期。"
+        raise InvalidValue(
+            f"--due {deadline.isoformat()} 早于截至日期 {day.isoformat()}；请给出之后的日期。",
+            due or "",
         )
     names = list(book.ledger.index.units) if all_units else _units(book, unit)
     folder = out or report_dir(found) / f"进展填报-{day.isoformat()}"
@@ -139,13 +140,15 @@ def collect(
     from gongkai_cli.forms.check import check
     from gongkai_cli.forms.collect import collect as enter
     from gongkai_cli.forms.read import read_form
-    from gongkai_cli.model.book import open_book
+    from gongkai_cli.ledger.checked import open_book
     from gongkai_cli.model.dates import parse_date
 
     today = dt.date.today()
     day = parse_date(date, "--date") if date else today
     if day > today:
-        raise GongkaiError(f"--date {day.isoformat()} 晚于今天，进展只能记录已发生的情况；未收取。")
+        raise InvalidValue(
+            f"--date {day.isoformat()} 晚于今天，进展只能记录已发生的情况；未收取。", date or ""
+        )
     found = data_dir(data, writing=not dry_run)
     book = open_book(found)
     good, rejected = [], 0
@@ -219,7 +222,7 @@ def status(
 ) -> None:
     """填报表回收情况：哪些单位已交、哪些未交（催报名单），取自 collect 的提交记录。"""
     from gongkai_cli.forms.rounds import round_status
-    from gongkai_cli.model.book import open_book
+    from gongkai_cli.ledger.checked import open_book
     from gongkai_cli.model.dates import parse_date
     from gongkai_cli.output.view import Column, View, emit
     from gongkai_cli.record.git import find_repo

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import GitFailed, GongkaiError
 from gongkai_cli.forms.check import Checked, Entry
 from gongkai_cli.forms.rounds import TRAILER_FILE, TRAILER_ROUND, TRAILER_SHA, find_collected
+from gongkai_cli.ledger.checked import open_book
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
-from gongkai_cli.model.book import Book, open_book
+from gongkai_cli.model.book import Book
 from gongkai_cli.model.schema import DONE_STATUSES, Update
 from gongkai_cli.record import append as store
 from gongkai_cli.record import git as gitrepo
@@ -97,10 +98,10 @@ def collect(
         text = message(checked, updates, day)
         try:
             sha = repo.commit_only(path, text) if updates else repo.commit_empty(path, text)
-        except gitrepo.GitError as exc:
+        except GitFailed as exc:
             if old is not None:
                 store.write(path, old)
-            raise GongkaiError(f"{exc}；进展记录已恢复原样，{checked.form.name} 未收取。") from None
+            raise GitFailed(f"{exc}；进展记录已恢复原样，{checked.form.name} 未收取。") from None
     return Collected(decisions, sha, earlier, None)
 
 

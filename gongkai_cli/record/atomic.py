@@ -42,14 +42,14 @@ def write_output(path: Path, data: bytes) -> None:
     gives a new file; refuse a path that is a symlink, directory, device or FIFO."""
     import stat
 
-    from gongkai_cli.errors import GongkaiError
+    from gongkai_cli.errors import WriteFailed
 
     try:
         info = path.lstat()
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise GongkaiError(f"无法写入 {path}：{exc.strerror}。") from None
+        raise WriteFailed(f"无法写入 {path}：{exc.strerror}。") from None
     if info is not None and not stat.S_ISREG(info.st_mode):
         kind = (
             "符号链接"
@@ -58,14 +58,14 @@ def write_output(path: Path, data: bytes) -> None:
             if stat.S_ISDIR(info.st_mode)
             else "设备或管道文件"
         )
-        raise GongkaiError(f"{path} 是{kind}，不是普通文件；未写入。")
+        raise WriteFailed(f"{path} 是{kind}，不是普通文件；未写入。")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, data)
         if info is None:  # mkstemp made it 0600; a new output file gets the usual mode
             os.chmod(path, 0o666 & ~_umask())
     except OSError as exc:
-        raise GongkaiError(f"无法写入 {path}：{exc.strerror}。") from None
+        raise WriteFailed(f"无法写入 {path}：{exc.strerror}。") from None
 
 
 def _umask() -> int:
