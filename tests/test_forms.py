@@ -685,3 +685,21 @@ def test_a_changed_task_number_or_a_long_note_is_an_error(gongkai, sent):
         f"{FORM}:填报!A{rows[8] + 100}: 编号“第二项”不是任务编号。",
         f"错误：{FORM} 有 5 处错误，整份未收取。",
     ]
+
+
+def test_a_second_copy_with_nothing_new_adds_no_commit(gongkai, sent):
+    repo = sent.parent.parent
+    fill(sent, {7: {"状态": "进行中"}})
+    gongkai("collect", f"forms/{FORM}", "--date", "2021-11-05")
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    copy = fill(sent, {}, save_as=repo / "copy.xlsx", phone="13900000000")
+    assert copy.read_bytes() != sent.read_bytes()
+    before = snapshot(repo)
+
+    result = gongkai("collect", "copy.xlsx", "--date", "2021-11-06")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1] == (
+        f"  本轮已在提交 {sha[:7]} 中收取过该单位的表格，这份没有新内容。"
+    )
+    assert snapshot(repo)[:2] == before[:2]

@@ -207,6 +207,8 @@ def _report(checked, done) -> None:
         typer.echo(f"  已提交 git：{done.commit[:7]}")
     elif done.earlier and not done.updates():
         typer.echo(f"  这份表格已在提交 {done.earlier[:7]} 中收取过，没有新内容。")
+    elif done.replied and not done.updates():
+        typer.echo(f"  本轮已在提交 {done.replied[:7]} 中收取过该单位的表格，这份没有新内容。")
     elif done.why_not_committed and done.why_not_committed != "试运行":
         typer.echo(f"  未提交 git：{done.why_not_committed}。")
 

@@ -37,6 +37,7 @@ class Collected:
     decisions: list[Decision]
     commit: str | None
     earlier: str | None  # the commit that collected this very file before, if any
+    replied: str | None  # else one that collected another form of this unit and round
     why_not_committed: str | None
 
     def updates(self) -> list[Update]:
@@ -83,18 +84,18 @@ def collect(
     if dry_run:
         book = open_book(data_dir)
         decisions = decide(book, checked, day)
-        return Collected(decisions, None, _earlier(repo, checked), "试运行")
+        return Collected(decisions, None, *_earlier(repo, checked), "试运行")
     path = data_dir.file(PROGRESS)
     with store.locked(data_dir.path, repo.git_dir() if repo else None):
         decisions = decide(open_book(data_dir), checked, day)  # the latest log, under the lock
         updates = [d.update for d in decisions if d.update is not None]
-        earlier = _earlier(repo, checked)
-        if earlier and not updates:
-            return Collected(decisions, None, earlier, None)
+        earlier, replied = _earlier(repo, checked)
+        if (earlier or replied) and not updates:  # a reply this round is on record already
+            return Collected(decisions, None, earlier, replied, None)
         old = store.append(path, updates) if updates else None
         if repo is None or not commit:
             why = "已按要求不提交（--no-commit）" if repo else "数据目录不在 git 仓库中"
-            return Collected(decisions, None, earlier, why)
+            return Collected(decisions, None, earlier, replied, why)
         text = message(checked, updates, day)
         try:
             sha = repo.commit_only(path, text) if updates else repo.commit_empty(path, text)
@@ -102,14 +103,23 @@ def collect(
             if old is not None:
                 store.write(path, old)
             raise GitFailed(f"{exc}；进展记录已恢复原样，{checked.form.name} 未收取。") from None
-    return Collected(decisions, sha, earlier, None)
+    return Collected(decisions, sha, earlier, replied, None)
 
 
-def _earlier(repo: gitrepo.Repo | None, checked: Checked) -> str | None:
+def _earlier(repo: gitrepo.Repo | None, checked: Checked) -> tuple[str | None, str | None]:
+    """The commit that collected this very file, else one that collected another form of
+    the same unit and round (a corrected or re-saved copy)."""
     if repo is None:
-        return None
-    found = [c for c in find_collected(repo) if c.sha256 == checked.form.sha256]
-    return found[0].commit if found else None
+        return None, None
+    collected = find_collected(repo)
+    same = next((c.commit for c in collected if c.sha256 == checked.form.sha256), None)
+    if same is not None:
+        return same, None
+    round_ = checked.form.identity.as_of
+    other = next(
+        (c.commit for c in collected if c.round == round_ and c.unit == checked.unit), None
+    )
+    return None, other
 
 
 def message(checked: Checked, updates: list[Update], day: dt.date) -> str:
