@@ -187,7 +187,7 @@ def _report(checked, done) -> None:
     count = {
         o: sum(d.outcome == o for d in done.decisions) for o in (RECORD, UNCHANGED, ALREADY, OLDER)
     }
-    verb = "将记录" if done.why_not_committed == "试运行" else "记录"
+    verb = "将记录" if done.dry_run else "记录"
     parts = [f"{verb} {count[RECORD]} 条", f"未变 {count[UNCHANGED]} 条"]
     if count[ALREADY]:
         parts.append(f"此前已记录 {count[ALREADY]} 条")
@@ -209,7 +209,7 @@ def _report(checked, done) -> None:
         typer.echo(f"  这份表格已在提交 {done.earlier[:7]} 中收取过，没有新内容。")
     elif done.replied and not done.updates():
         typer.echo(f"  本轮已在提交 {done.replied[:7]} 中收取过该单位的表格，这份没有新内容。")
-    elif done.why_not_committed and done.why_not_committed != "试运行":
+    elif done.why_not_committed:
         typer.echo(f"  未提交 git：{done.why_not_committed}。")
 
 

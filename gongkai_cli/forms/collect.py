@@ -39,6 +39,7 @@ class Collected:
     earlier: str | None  # the commit that collected this very file before, if any
     replied: str | None  # else one that collected another form of this unit and round
     why_not_committed: str | None
+    dry_run: bool = False
 
     def updates(self) -> list[Update]:
         return [d.update for d in self.decisions if d.update is not None]
@@ -84,7 +85,7 @@ def collect(
     if dry_run:
         book = open_book(data_dir)
         decisions = decide(book, checked, day)
-        return Collected(decisions, None, *_earlier(repo, checked), "试运行")
+        return Collected(decisions, None, *_earlier(repo, checked), None, dry_run=True)
     path = data_dir.file(PROGRESS)
     with store.locked(data_dir.path, repo.git_dir() if repo else None):
         decisions = decide(open_book(data_dir), checked, day)  # the latest log, under the lock
