@@ -703,3 +703,19 @@ def test_a_second_copy_with_nothing_new_adds_no_commit(gongkai, sent):
         f"  本轮已在提交 {sha[:7]} 中收取过该单位的表格，这份没有新内容。"
     )
     assert snapshot(repo)[:2] == before[:2]
+
+
+def test_collect_shows_no_control_characters_from_a_form(gongkai, sent):
+    # XML lets a cell hold C1 controls such as CSI (U+009B), which some terminals obey.
+    fill(
+        sent, {7: {"状态": "进行中", "进展说明": "已起草\x9b31m\n第二行"}, 8: {"状态": "\x9b2J好"}}
+    )
+
+    result = gongkai("collect", f"forms/{FORM}", "--dry-run")
+
+    assert "\x9b" not in result.stdout + result.stderr
+    assert result.stderr.splitlines()[0].endswith(f"状态“2J好”无效，可填：{STATUS_WORDS}")
+    bad = sent.parent / "bad.xlsx"
+    fill(sent, {8: {"状态": None}}, save_as=bad)
+    result = gongkai("collect", bad, "--dry-run")
+    assert "  任务 7 → 进行中（" in result.stdout and "）：已起草31m 第二行\n" in result.stdout

@@ -121,6 +121,23 @@ def _write_all(planned: list[tuple[Path, bytes, int]], force: bool) -> None:
         write_output(path, content)
 
 
+def _say(line: str) -> None:
+    """One line of collect's report. Much in it comes from a returned file (names, notes,
+    cell text): control characters are dropped, so none can drive the terminal, and a
+    note's line breaks do not break the report's lines."""
+    typer.echo(_one_line(line))
+
+
+def _say_err(line: str) -> None:
+    err(_one_line(line))
+
+
+def _one_line(text: str) -> str:
+    from gongkai_cli.output.text import plain
+
+    return plain(text).replace("\n", " ")
+
+
 @command("collect")
 def collect(
     files: Annotated[list[Path], typer.Argument(help="发回的填报表（.xlsx），可写多个。")],
@@ -156,26 +173,26 @@ def collect(
         try:
             checked = check(book, read_form(path), today)
         except GongkaiError as exc:
-            err(f"错误：{exc}")
+            _say_err(f"错误：{exc}")
             rejected += 1
             continue
         for problem in checked.problems:
-            err(problem.as_text())
+            _say_err(problem.as_text())
         if checked.ok:
             good.append(checked)
         else:
             errors = sum(p.severity == "error" for p in checked.problems)
-            err(f"错误：{checked.form.name} 有 {errors} 处错误，整份未收取。")
+            _say_err(f"错误：{checked.form.name} 有 {errors} 处错误，整份未收取。")
             rejected += 1
     if rejected and all_or_nothing:
-        err(f"错误：{rejected} 份表格有误；按 --all-or-nothing，{len(files)} 份全部未收取。")
+        _say_err(f"错误：{rejected} 份表格有误；按 --all-or-nothing，{len(files)} 份全部未收取。")
         raise typer.Exit(ExitStatus.ERROR)
     for checked in good:
         _report(checked, enter(found, checked, day, commit=not no_commit, dry_run=dry_run))
     if dry_run:
-        typer.echo("（试运行：未写入任何内容。）")
+        _say("（试运行：未写入任何内容。）")
     if len(files) > 1:
-        typer.echo(f"共 {len(files)} 份：收取 {len(good)} 份，拒收 {rejected} 份。")
+        _say(f"共 {len(files)} 份：收取 {len(good)} 份，拒收 {rejected} 份。")
     if rejected:
         raise typer.Exit(ExitStatus.ERROR)
 
@@ -193,24 +210,24 @@ def _report(checked, done) -> None:
         parts.append(f"此前已记录 {count[ALREADY]} 条")
     if count[OLDER]:
         parts.append(f"跳过 {count[OLDER]} 条")
-    typer.echo(
+    _say(
         f"{checked.form.name}：{checked.unit}，截至 {ident.as_of.isoformat()}；{'，'.join(parts)}。"
     )
     for decision in done.decisions:
         if decision.update is not None:
             u = decision.update
             note = f"：{u.note}" if u.note else ""
-            typer.echo(f"  任务 {u.task} → {u.status}（{u.date.isoformat()}）{note}")
+            _say(f"  任务 {u.task} → {u.status}（{u.date.isoformat()}）{note}")
         elif decision.outcome == OLDER:
-            typer.echo(f"  跳过{decision.reason}")
+            _say(f"  跳过{decision.reason}")
     if done.commit:
-        typer.echo(f"  已提交 git：{done.commit[:7]}")
+        _say(f"  已提交 git：{done.commit[:7]}")
     elif done.earlier and not done.updates():
-        typer.echo(f"  这份表格已在提交 {done.earlier[:7]} 中收取过，没有新内容。")
+        _say(f"  这份表格已在提交 {done.earlier[:7]} 中收取过，没有新内容。")
     elif done.replied and not done.updates():
-        typer.echo(f"  本轮已在提交 {done.replied[:7]} 中收取过该单位的表格，这份没有新内容。")
+        _say(f"  本轮已在提交 {done.replied[:7]} 中收取过该单位的表格，这份没有新内容。")
     elif done.why_not_committed:
-        typer.echo(f"  未提交 git：{done.why_not_committed}。")
+        _say(f"  未提交 git：{done.why_not_committed}。")
 
 
 @forms_command("status")
