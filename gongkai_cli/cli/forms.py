@@ -14,6 +14,7 @@ from gongkai_cli.cli.options import (
     FormatOpt,
     commands_of,
     data_dir,
+    emit,
     err,
     guarded,
 )
@@ -243,7 +244,7 @@ def status(
     from gongkai_cli.forms.rounds import round_status
     from gongkai_cli.ledger.checked import open_book
     from gongkai_cli.model.dates import parse_date
-    from gongkai_cli.output.view import Column, View, emit
+    from gongkai_cli.output.view import Column, View
     from gongkai_cli.record.git import find_repo
 
     found = data_dir(data)

@@ -47,6 +47,25 @@ AsOfOpt = Annotated[
 WideOpt = Annotated[bool, typer.Option("--wide", help="表格中显示完整的具体要求。")]
 
 
+def emit(fmt, view, payload, *, wide: bool = False) -> None:
+    """Write a query's result to standard output in the chosen format (see output.view.render)."""
+    from gongkai_cli.output.view import render
+
+    write_stdout(render(fmt, view, payload, wide=wide))
+
+
+def write_stdout(content: str | bytes) -> None:
+    import sys
+
+    if isinstance(content, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+
+
 def err(message: str) -> None:
     typer.echo(message, err=True)
 

@@ -77,7 +77,7 @@ def build_form(book: Book, unit: str, as_of: dt.date, due: dt.date) -> bytes:
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
-    from gongkai_cli.output.xlsx import pin_times
+    from gongkai_cli.output.package import reproducible
 
     rows = form_rows(book, unit, as_of)
     ident = identity(book, unit, as_of, due, rows)
@@ -97,7 +97,7 @@ def build_form(book: Book, unit: str, as_of: dt.date, due: dt.date) -> bytes:
     workbook.security = WorkbookProtection(lockStructure=True)
     raw = io.BytesIO()
     workbook.save(raw)
-    return pin_times(raw.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return reproducible(raw.getvalue(), as_of)
 
 
 def _styles():
@@ -245,7 +245,7 @@ def _height(requirement: str, last_note: str) -> float:
     punctuation, hence a line holds about nine tenths of the column's width."""
     import math
 
-    from gongkai_cli.output.xlsx import display_width
+    from gongkai_cli.output.text import display_width
 
     widths = dict(zip(layout.COLUMNS, layout.WIDTHS, strict=True))
     lines = max(

@@ -38,5 +38,5 @@ def parse_days(text: str, option: str = "期限") -> int:
 
 
 def chinese_date(day: dt.date) -> str:
-    """2021年10月31日: how dates read in text meant for people (no zero padding)."""
+    """2021-10-31 as 2021年10月31日, the way official documents write a date."""
     return f"{day.year}年{day.month}月{day.day}日"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -38,56 +39,40 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def write_output(path: Path, data: bytes) -> None:
-    """Write a report, form or site file atomically, with the permissions the user's umask
-    gives a new file; refuse a path that is a symlink, directory, device or FIFO."""
+    """Write a report, form or site file atomically, with the user's umask, into a plain
+    file only: a device, FIFO, directory or symlink at `path` is refused."""
     import stat
 
-    from gongkai_cli.errors import WriteFailed
+    from gongkai_cli.errors import GongkaiError
 
     try:
-        info = path.lstat()
+        mode = os.lstat(path).st_mode
     except FileNotFoundError:
-        info = None
+        mode = None
     except OSError as exc:
-        raise WriteFailed(f"无法写入 {path}：{exc.strerror}。") from None
-    if info is not None and not stat.S_ISREG(info.st_mode):
-        kind = (
-            "符号链接"
-            if stat.S_ISLNK(info.st_mode)
-            else "目录"
-            if stat.S_ISDIR(info.st_mode)
-            else "设备或管道文件"
-        )
-        raise WriteFailed(f"{path} 是{kind}，不是普通文件；未写入。")
+        raise GongkaiError(f"无法写入 {path}：{exc.strerror}。") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        what = "目录" if stat.S_ISDIR(mode) else "符号链接" if stat.S_ISLNK(mode) else "特殊文件"
+        raise GongkaiError(f"{path} 是{what}，不能作为输出文件。")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, data)
-        if info is None:  # mkstemp made it 0600; a new output file gets the usual mode
-            os.chmod(path, 0o666 & ~_umask())
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            atomic_write(path, data)
+            os.chmod(path, 0o666 & ~umask)
+        else:
+            atomic_write(path, data)
     except OSError as exc:
-        raise WriteFailed(f"无法写入 {path}：{exc.strerror}。") from None
+        raise GongkaiError(f"无法写入 {path}：{exc.strerror}。") from None
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_WINDOWS_RESERVED = str.maketrans(dict.fromkeys('/\\:*?"<>|', "_"))
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f/\\\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 def safe_filename(text: str) -> str:
-    """A file name made from any text: no path separators or characters Windows refuses, no
-    `..`, no leading dot, no control or format characters, trimmed, never empty."""
-    import unicodedata
-
-    name = "".join(
-        ch
-        for ch in text.translate(_WINDOWS_RESERVED)
-        if unicodedata.category(ch) not in ("Cc", "Cf")
-    )
-    while ".." in name:
-        name = name.replace("..", ".")
-    name = name.strip().lstrip(".").strip().rstrip(". ")
-    return name[:80] or "未命名"
+    """A file name made from any text: no path separators, no control or format
+    characters, no leading dot; never empty."""
+    name = _UNSAFE.sub("", text).strip().replace("..", "")
+    name = name.lstrip(".").strip()
+    return name or "未命名"
