@@ -147,6 +147,22 @@ def check_groups(loaded: Loaded) -> Iterator[Problem]:
                 )
 
 
+def check_incomplete_groups(loaded: Loaded) -> Iterator[Problem]:
+    """Warn about each group drafted from a plan: only its members the plan named are known."""
+    if loaded.registry is None:
+        return
+    for i, group in enumerate(loaded.registry.groups):
+        if group.incomplete:
+            yield _at(
+                loaded,
+                UNITS,
+                ("groups", i, "incomplete"),
+                f"集合“{group.name}”是从计划推断的，只含计划点名的单位；请补全其全部成员后删去 incomplete: true。",
+                "incomplete-group",
+                "warning",
+            )
+
+
 def check_inferred_units(loaded: Loaded) -> Iterator[Problem]:
     """A unit listed by inference says so and why, so the office can confirm or correct it."""
     if loaded.registry is None:
@@ -209,13 +225,15 @@ def check_open_groups(loaded: Loaded) -> Iterator[Problem]:
     ledger = loaded.ledger
     if ledger is None:
         return
+    from gongkai_cli.ledger.load import responsibility_at
+
     for task, raw_i in zip(loaded.tasks, loaded.task_raw_index, strict=True):
         resolution = ledger.resolutions.get(task.number)
         for group in resolution.unresolved if resolution else ():
             yield _at(
                 loaded,
                 TASKS,
-                ("tasks", raw_i, "responsibility"),
+                ("tasks", raw_i, responsibility_at(task, group)[0]),
                 f"任务 {task.number} 的“{group}”未指定具体单位；请在该任务下用 designated: 列出。",
                 "undesignated",
                 "warning",
@@ -289,6 +307,7 @@ CHECKS: tuple[Callable[[Loaded], Iterator[Problem]], ...] = (
     check_task_numbers,
     check_unit_names,
     check_groups,
+    check_incomplete_groups,
     check_inferred_units,
     check_designations,
     check_open_groups,

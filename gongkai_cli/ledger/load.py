@@ -163,6 +163,17 @@ def progress_position(loaded: Loaded, i: int, key: str) -> tuple[int, int]:
     return line, yamlio.position_of(data, (0, key))[1]
 
 
+def responsibility_at(task, term: str = "", offset: int = 0) -> tuple[str, int]:
+    """The field of a task that holds its responsibility (or `term` in it), and the offset there."""
+    if task.responsibility is not None:
+        return "responsibility", offset
+    for key in ("lead", "implementers"):
+        cell = getattr(task, key)
+        if cell and term and term in cell:
+            return key, cell.find(term)
+    return ("lead" if task.lead else "implementers"), 0
+
+
 def task_position(loaded: Loaded, task_index: int, key: str) -> tuple[int, int]:
     raw = loaded.raw.get(TASKS)
     return yamlio.position_of(raw, ("tasks", loaded.task_raw_index[task_index], key))
@@ -186,15 +197,12 @@ def _derive(loaded: Loaded) -> None:
         ledger.tasks.setdefault(task.number, task)
         designated = [index.canonical(u) or u for u in task.designated]
         try:
-            ledger.resolutions.setdefault(
-                task.number, resolve(task.responsibility, index, designated)
-            )
+            ledger.resolutions.setdefault(task.number, resolve(task.phrase, index, designated))
         except ResolveError as exc:
-            line, column = task_position(loaded, i, "responsibility")
+            key, offset = responsibility_at(task, exc.term, exc.offset)
+            line, column = task_position(loaded, i, key)
             loaded.problems.append(
-                Problem(
-                    name, line, column + exc.offset, f"任务 {task.number}：{exc}", "unknown-unit"
-                )
+                Problem(name, line, column + offset, f"任务 {task.number}：{exc}", "unknown-unit")
             )
         if year:
             try:

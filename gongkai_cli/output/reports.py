@@ -107,7 +107,7 @@ def progress_report(book: Book, as_of: dt.date) -> Document:
             [
                 task.subsection,
                 f"{number}．{task.requirement}",
-                task.responsibility,
+                task.phrase,
                 task.deadline,
                 text,
             ]

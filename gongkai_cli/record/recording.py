@@ -48,7 +48,7 @@ def expand_units(book: Book, task: int, names: tuple[str, ...]) -> tuple[list[st
     outside = [u for u in units if not is_answerable(book.ledger, task, u)]
     if outside:
         raise GongkaiError(
-            f"{'、'.join(outside)} 不是任务 {task} 的责任单位（责任单位：{book.task(task).responsibility}）；未写入。"
+            f"{'、'.join(outside)} 不是任务 {task} 的责任单位（责任单位：{book.task(task).phrase}）；未写入。"
         )
     return units, [u for u in units if resolution.role_of(u) is None]
 
