@@ -174,3 +174,155 @@ def write_html(plan: dict, path: Path) -> Path:
 """
     path.write_text(page, encoding="utf-8")
     return path
+
+
+# A bureau's own plan: its sections (科室) answer, numbered 1、 and titled by short task names.
+DEPARTMENT_PLAN = {
+    "title": "某市生态环境局2023年政务公开工作要点分工",
+    "header": ["序号", "工作任务", "工作内容", "责任科室", "完成时限"],
+    "sections": [
+        (
+            "一、加强重点领域信息公开",
+            [
+                (
+                    "环评信息",
+                    "及时公开建设项目环评受理、拟审批和审批结果信息。",
+                    "行政审批科",
+                    "持续推进",
+                ),
+                (
+                    "执法信息",
+                    "按月公开行政处罚决定和“双随机”抽查结果。",
+                    "执法监督科、法规科",
+                    "每季度",
+                ),
+                ("预算决算", "公开本局部门预算、决算和“三公”经费。", "办公室、财务科", "6月底前"),
+            ],
+        ),
+        (
+            "二、夯实公开工作基础",
+            [
+                (
+                    "制度建设",
+                    "修订本局政府信息公开工作制度，落实“三审三校”。",
+                    "办公室牵头，各科室负责落实",
+                    "9月底前",
+                ),
+                ("年度报告", "编制并发布本局政府信息公开工作年度报告。", "办公室", "1月31日前"),
+                (
+                    "依申请公开",
+                    "规范依申请公开办理，按时答复。",
+                    "法规科牵头，有关科室配合",
+                    "持续推进",
+                ),
+            ],
+        ),
+    ],
+}
+
+# A district plan: 牵头单位 and 责任单位 in two columns, sections merged across.
+DISTRICT_PLAN = {
+    "title": "某市某区2022年政务公开重点工作任务分工方案",
+    "header": ["序号", "重点任务", "具体要求", "牵头单位", "责任单位", "完成时间"],
+    "sections": [
+        (
+            "一、优化政务服务信息公开",
+            [
+                (
+                    "（一）公开办事指南",
+                    "全面公开政务服务事项办事指南，做到应公开尽公开。",
+                    "区数据资源局",
+                    "区直各单位",
+                    "6月底前",
+                ),
+                (
+                    "（一）公开办事指南",
+                    "在区政府网站集中发布“一件事一次办”事项清单。",
+                    "区数据资源管理局",
+                    "各镇（街道）",
+                    "年底前",
+                ),
+                (
+                    "（二）公开惠企政策",
+                    "梳理发布惠企政策清单，开展政策解读。",
+                    "区发改委、区经信局",
+                    "区直有关部门",
+                    "持续推进",
+                ),
+            ],
+        ),
+        (
+            "二、加强平台建设",
+            [
+                (
+                    "（一）政府网站",
+                    "做好区政府网站内容保障，按季度开展自查。",
+                    "区政府办",
+                    "区政府办公室、各镇（街道）",
+                    "每季度",
+                ),
+                (
+                    "（二）政务新媒体",
+                    "规范政务新媒体管理，清理“僵尸”账号。",
+                    "区委网信办",
+                    "区直各单位、各镇（街道）",
+                    "10月底前",
+                ),
+            ],
+        ),
+    ],
+}
+
+
+def write_table_docx(spec: dict, path: Path) -> Path:
+    """A Word table of `spec`: sections merged across, numbers written “1、”."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(spec["title"])
+    header = spec["header"]
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    number = 0
+    for section, rows in spec["sections"]:
+        cells = table.add_row().cells
+        cells[0].merge(cells[-1]).text = section
+        for row in rows:
+            number += 1
+            cells = table.add_row().cells
+            for cell, text in zip(cells, (f"{number}、", *row), strict=True):
+                cell.text = text
+    document.save(path)
+    return path
+
+
+def write_table_xlsx(spec: dict, path: Path) -> Path:
+    """An Excel sheet of `spec`: title merged across, sections merged across, numbers as numbers,
+    a 重点任务 cell merged down over the rows it shares."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    width = len(spec["header"])
+    sheet.append([spec["title"]])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.append(spec["header"])
+    number = 0
+    for section, rows in spec["sections"]:
+        sheet.append([section])
+        sheet.merge_cells(
+            start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=width
+        )
+        previous = None
+        for row in rows:
+            number += 1
+            sheet.append([number, None if row[0] == previous else row[0], *row[1:]])
+            if row[0] == previous:
+                sheet.merge_cells(
+                    start_row=sheet.max_row - 1, start_column=2, end_row=sheet.max_row, end_column=2
+                )
+            previous = row[0]
+    book.save(path)
+    return path

@@ -219,14 +219,14 @@ def import_plan(
     """把计划（Word、Excel、网页、CSV 或表格导出文本）导入为 tasks.yaml；导入已有台账时先显示与原计划的差异。"""
     from gongkai_cli.importers.text_export import dump_plan
     from gongkai_cli.ledger.plans import read_plan
+    from gongkai_cli.ledger.yamlio import read_text
     from gongkai_cli.record.atomic import atomic_write
 
     plan, imported, warnings = read_plan(source, title=title, year=year)
     for warning in warnings:
         err(f"提醒：{warning}")
-    content = dump_plan(
-        imported if imported is not None else plan.model_dump(exclude_defaults=True)
-    )
+    # A tasks.yaml is taken as it is, its comments and layout being its authors'.
+    content = read_text(source) if imported is None else dump_plan(imported)
     if str(out) == "-":
         sys.stdout.write(content)
         return

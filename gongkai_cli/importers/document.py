@@ -23,10 +23,10 @@ def _refuse_compound(data: bytes, filename: str, suffix: str) -> None:
     if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
         raise GongkaiError(f"{filename}：文件设有密码保护，请在 Word/Excel 中取消密码后再导入。")
     if suffix in _OLD_EXCEL or _utf16("Workbook") in data or _utf16("Book") in data:
-        kind, new = "Excel/WPS 表格（.xls/.et）", ".xlsx"
+        kind, new = "Excel/WPS 表格文件（.xls/.et）", ".xlsx"
     else:
-        kind, new = "Word/WPS 文字（.doc/.wps）", ".docx"
-    raise GongkaiError(f"{filename}：这是旧版 {kind} 文件，无法直接读取；请另存为 {new} 后再导入。")
+        kind, new = "Word/WPS 文字文件（.doc/.wps）", ".docx"
+    raise GongkaiError(f"{filename}：这是旧版 {kind}，无法直接读取；请另存为 {new} 后再导入。")
 
 
 def _package_kind(path: Path, filename: str) -> str:
@@ -36,7 +36,7 @@ def _package_kind(path: Path, filename: str) -> str:
     except (zipfile.BadZipFile, OSError):
         raise GongkaiError(f"{filename}：文件已损坏，无法作为 Word 或 Excel 文件读取。") from None
     if sum(i.file_size for i in infos) > MAX_UNPACKED:
-        raise GongkaiError(f"{filename}：解压后超过 {MAX_UNPACKED // 2**20} MB，不像一份工作计划。")
+        raise GongkaiError(f"{filename}：解压后超过 {_size(MAX_UNPACKED)}，不像一份工作计划。")
     names = {i.filename for i in infos}
     if "word/document.xml" in names:
         return "docx"
@@ -52,7 +52,7 @@ def import_document(path: Path, *, title: str | None = None, year: int | None = 
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise GongkaiError(
-                f"{filename}：文件有 {size // 2**20} MB，超过 {MAX_BYTES // 2**20} MB 上限，不像一份工作计划。"
+                f"{filename}：文件有 {_size(size)}，超过 {_size(MAX_BYTES)} 上限，不像一份工作计划。"
             )
         data = path.read_bytes()
     except FileNotFoundError:
@@ -93,6 +93,10 @@ def import_document(path: Path, *, title: str | None = None, year: int | None = 
             return _text_export(path, data, title, year)
         grids = read_csv(text, delimiter, filename)
     return read_plan_tables(grids, filename, titles=titles, title=title, year=year)
+
+
+def _size(n: int) -> str:
+    return f"{n // 2**20} MB" if n >= 2**20 else f"{max(1, n // 1024)} KB"
 
 
 def _looks_like_html(data: bytes) -> bool:

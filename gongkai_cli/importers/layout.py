@@ -84,8 +84,7 @@ def _find_header(grid: Grid) -> _Columns | set[str]:
         for c, meaning in enumerate(meanings):
             if meaning is None and not row[c].strip():
                 meaning = "task"  # an unheaded column beside the table: structure or numbers
-            if meaning:
-                by_meaning.setdefault(meaning, []).append(c)
+            by_meaning.setdefault(meaning or "other", []).append(c)
         return _Columns(header_rows, r + len(header_rows), by_meaning)
     return best
 
@@ -117,14 +116,20 @@ def plan_tables(grids: list[Grid], filename: str) -> list[tuple[Grid, _Columns]]
 def _title_columns(grid: Grid, columns: _Columns) -> tuple[list[int], list[int]]:
     """Split the 工作任务 (or unheaded) columns into number columns and title columns by content."""
     numbers, titles = list(columns.get("number")), []
+    data = grid.rows[columns.first_data_row :]
+    for c in columns.get("other"):
+        # 类别, 大项…: a column of 一、/（一） merged down holds the sections, whatever its header
+        cells = [row[c] for row in data if row[c]]
+        if cells and all(SECTION.match(t) or SUBSECTION.match(t) for t in cells):
+            titles.append(c)
     for c in columns.get("task"):
-        cells = [row[c] for row in grid.rows[columns.first_data_row :] if row[c].strip()]
+        cells = [row[c] for row in data if row[c].strip()]
         numeric = sum(1 for t in cells if _NUMBER.match(squeeze(t)))
         if not numbers and cells and numeric * 2 > len(cells):
             numbers.append(c)
         else:
             titles.append(c)
-    return numbers, titles
+    return numbers, sorted(titles)
 
 
 def _joined(row: list[str], cols: list[int]) -> str:
