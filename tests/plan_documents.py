@@ -89,6 +89,9 @@ def write_docx(plan: dict, path: Path, header=HEADER) -> Path:
             merged = first.merge(table.rows[len(table.rows) - 1].cells[0])
             merged.text = subsection
     widths = (Cm(3.5), Cm(1), Cm(13), Cm(5), Cm(2.2))
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width

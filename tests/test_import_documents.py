@@ -393,3 +393,34 @@ def test_import_warnings_are_printed(gongkai, tmp_path):
     assert result.exit_code == 0
     assert result.stderr == "提醒：原文没有序号，已按表中顺序编号 1–2。\n"
     assert "- number: 2\n" in result.stdout
+
+
+def test_a_word_plan_laid_out_inside_another_table_is_found(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某县2022年要点")
+    inner = document.add_table(rows=1, cols=1).cell(0, 0).add_table(rows=2, cols=3)
+    for row, texts in zip(
+        inner.rows,
+        [["具体要求", "责任单位", "时限要求"], ["公开。", "县财政局负责落实", "年底前"]],
+        strict=True,
+    ):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    document.save(tmp_path / "nested.docx")
+    result = import_document(tmp_path / "nested.docx")
+    assert result.plan["tasks"] == [
+        {
+            "number": 1,
+            "section": "某县2022年要点",
+            "subsection": "某县2022年要点",
+            "requirement": "公开。",
+            "responsibility": "县财政局负责落实",
+            "deadline": "年底前",
+        }
+    ]
+    assert result.warnings == [
+        "原文没有序号，已按表中顺序编号 1–1。",
+        "表中没有“一、”式大项，没有大项的任务以计划标题为大项。",
+    ]

@@ -35,8 +35,13 @@ def read_xlsx(path: Path, filename: str) -> list[Grid]:
                 counter.add()
                 rows.append([_text(v) for v in values])
             rows = square(_trimmed(rows))
+            spread = 0
             for top, left, bottom, right in merges.get(sheet.title, ()):
-                _spread(rows, top, left, bottom, right)
+                spread += _spread(rows, top, left, bottom, right)
+                if spread > MAX_ROWS * MAX_COLUMNS:  # overlapping sheet-wide merges: not a plan
+                    raise GongkaiError(
+                        f"{filename}：工作表“{sheet.title}”的合并单元格过多，不像一份工作计划。"
+                    )
 
             def ref(r: int, c: int, title: str = sheet.title) -> str:
                 return f"工作表“{title}”{get_column_letter(c + 1)}{r + 1}"
@@ -64,14 +69,16 @@ def _trimmed(rows: list[list[str]]) -> list[list[str]]:
     return rows
 
 
-def _spread(rows: list[list[str]], top: int, left: int, bottom: int, right: int) -> None:
-    """Give every cell of a merged range the text of its top-left cell (0-based, inclusive)."""
-    if top >= len(rows):
-        return
-    text = rows[top][left] if left < len(rows[top]) else ""
-    for r in range(top, min(bottom, len(rows) - 1) + 1):
-        for c in range(left, min(right, len(rows[r]) - 1) + 1):
-            rows[r][c] = text
+def _spread(rows: list[list[str]], top: int, left: int, bottom: int, right: int) -> int:
+    """Give every cell of a merged range the text of its top-left cell (0-based, inclusive);
+    return how many cells that filled."""
+    if top >= len(rows) or not rows[top] or left >= len(rows[top]):
+        return 0
+    text = rows[top][left]
+    bottom, right = min(bottom, len(rows) - 1), min(right, len(rows[top]) - 1)
+    for r in range(top, bottom + 1):
+        rows[r][left : right + 1] = [text] * (right + 1 - left)
+    return (bottom + 1 - top) * (right + 1 - left)
 
 
 def _merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from gongkai_cli.importers.grid import MAX_COLUMNS, Grid, RowCounter, cell_text, square
+from gongkai_cli.importers.grid import MAX_COLUMNS, MAX_ROWS, Grid, RowCounter, cell_text, square
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.IGNORECASE)
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "caption", "center", "section"}
@@ -117,7 +117,10 @@ class _PageParser(HTMLParser):
             if table.row is None:
                 table.row = []
             values = dict(attrs)
-            table.span = (_span(values.get("rowspan")), _span(values.get("colspan")))
+            table.span = (
+                _span(values.get("rowspan"), MAX_ROWS),
+                _span(values.get("colspan"), MAX_COLUMNS),
+            )
             table.cell = []
         elif tag == "br" or tag in _BLOCKS:
             self._text("\n")
@@ -167,9 +170,9 @@ class _PageParser(HTMLParser):
         self.block = []
 
 
-def _span(value: str | None) -> int:
+def _span(value: str | None, most: int) -> int:
     try:
-        return max(1, min(int(value or 1), MAX_COLUMNS * 100))
+        return max(1, min(int(value or 1), most))
     except ValueError:
         return 1
 

@@ -31,8 +31,10 @@ def read_docx(path: Path, filename: str) -> list[Grid]:
             if text := text_of(element):
                 recent.append(text)
         elif isinstance(element, CT_Tbl):
-            rows = _rows(element, text_of, counter)
-            grids.append(Grid(f"第{len(grids) + 1}个表格", rows, above=recent[::-1][:5]))
+            # A plan laid out inside another table comes after it, with the same text above.
+            for table in (element, *element.xpath(".//w:tc/w:tbl")):
+                rows = _rows(table, text_of, counter)
+                grids.append(Grid(f"第{len(grids) + 1}个表格", rows, above=recent[::-1][:5]))
             recent = []
     return grids
 
