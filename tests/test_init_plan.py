@@ -282,3 +282,58 @@ def test_a_task_may_not_have_both_forms_of_responsibility(gongkai, tmp_path):
         "both/data/tasks.yaml:4:3: error: tasks[1]：责任单位写作 responsibility，"
         "或分写为 lead 与 implementers，二者只能选一种。"
     )
+
+
+@pytest.mark.parametrize(
+    ("group", "kinds"),
+    [
+        ("各镇", ["镇"]),
+        ("各乡镇", ["镇", "乡"]),
+        ("各乡镇（街道）", ["镇", "乡", "街道"]),
+        ("各街道", ["街道"]),
+        ("各镇（街道）", ["镇", "街道"]),
+        ("县直各单位", ["部门"]),
+        ("区直各单位", ["部门"]),
+        ("市直各部门", ["部门"]),
+        ("各科室", ["科室"]),
+        ("各村", ["村"]),
+    ],
+)
+def test_group_phrases_stand_for_unit_kinds(group, kinds):
+    from gongkai_cli.importers.units_draft import group_kinds
+
+    assert group_kinds(group) == kinds
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("濉溪镇", "镇"),
+        ("城关乡", "乡"),
+        ("东城街道", "街道"),
+        ("城关街道办事处", "街道"),
+        ("县财政局", "部门"),
+        ("县卫健委", "部门"),
+        ("县政府办", "部门"),
+        ("县融媒体中心", "部门"),
+        ("县档案馆", "部门"),
+        ("县红十字会", "部门"),
+        ("政策法规科", "科室"),
+        ("财务股", "科室"),
+        ("县开发区管委会", "园区"),
+        ("濉芜产业园", "园区"),
+    ],
+)
+def test_unit_kinds_are_guessed_from_the_name(name, kind):
+    from gongkai_cli.importers.units_draft import kind_of
+
+    assert kind_of(name, "县") == kind
+
+
+def test_the_plans_level_comes_from_its_phrases():
+    from gongkai_cli.importers.units_draft import level_of
+
+    assert level_of(["县财政局", "县直各单位"]) == "县"
+    assert level_of(["市财政局", "市直各部门"]) == "市"
+    assert level_of(["区发改委", "区直有关部门", "各镇（街道）"]) == "区"
+    assert level_of(["办公室", "各科室"]) == "科室"
