@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import PlanDocumentError
 from gongkai_cli.importers.grid import MAX_BYTES, MAX_UNPACKED
 from gongkai_cli.importers.layout import Imported, read_plan_tables
 
@@ -21,12 +21,14 @@ def _utf16(name: str) -> bytes:
 def _refuse_compound(data: bytes, filename: str, suffix: str) -> None:
     """An OLE compound file: an encrypted .docx/.xlsx, or an old binary Word/Excel/WPS file."""
     if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
-        raise GongkaiError(f"{filename}：文件设有密码保护，请在 Word/Excel 中取消密码后再导入。")
+        raise PlanDocumentError(
+            f"{filename}：文件设有密码保护，请在 Word/Excel 中取消密码后再导入。"
+        )
     if suffix in _OLD_EXCEL or _utf16("Workbook") in data or _utf16("Book") in data:
         kind, new = "Excel/WPS 表格文件（.xls/.et）", ".xlsx"
     else:
         kind, new = "Word/WPS 文字文件（.doc/.wps）", ".docx"
-    raise GongkaiError(f"{filename}：这是旧版 {kind}，无法直接读取；请另存为 {new} 后再导入。")
+    raise PlanDocumentError(f"{filename}：这是旧版 {kind}，无法直接读取；请另存为 {new} 后再导入。")
 
 
 def _package_kind(path: Path, filename: str) -> str:
@@ -34,15 +36,17 @@ def _package_kind(path: Path, filename: str) -> str:
         with zipfile.ZipFile(path) as package:
             infos = package.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise GongkaiError(f"{filename}：文件已损坏，无法作为 Word 或 Excel 文件读取。") from None
+        raise PlanDocumentError(
+            f"{filename}：文件已损坏，无法作为 Word 或 Excel 文件读取。"
+        ) from None
     if sum(i.file_size for i in infos) > MAX_UNPACKED:
-        raise GongkaiError(f"{filename}：解压后超过 {_size(MAX_UNPACKED)}，不像一份工作计划。")
+        raise PlanDocumentError(f"{filename}：解压后超过 {_size(MAX_UNPACKED)}，不像一份工作计划。")
     names = {i.filename for i in infos}
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
-    raise GongkaiError(f"{filename}：是压缩包，但不是 Word（.docx）或 Excel（.xlsx）文件。")
+    raise PlanDocumentError(f"{filename}：是压缩包，但不是 Word（.docx）或 Excel（.xlsx）文件。")
 
 
 def import_document(path: Path, *, title: str | None = None, year: int | None = None) -> Imported:
@@ -51,22 +55,22 @@ def import_document(path: Path, *, title: str | None = None, year: int | None = 
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise GongkaiError(
+            raise PlanDocumentError(
                 f"{filename}：文件有 {_size(size)}，超过 {_size(MAX_BYTES)} 上限，不像一份工作计划。"
             )
         data = path.read_bytes()
     except FileNotFoundError:
-        raise GongkaiError(f"找不到文件 {path}。") from None
+        raise PlanDocumentError(f"找不到文件 {path}。") from None
     except IsADirectoryError:
-        raise GongkaiError(f"{path} 是目录，不是计划文件。") from None
+        raise PlanDocumentError(f"{path} 是目录，不是计划文件。") from None
     except OSError as exc:
-        raise GongkaiError(f"无法读取 {path}：{exc.strerror}。") from None
+        raise PlanDocumentError(f"无法读取 {path}：{exc.strerror}。") from None
     suffix = path.suffix.lower()
     titles: list[str] = []
     if data.startswith(_OLE):
         _refuse_compound(data, filename, suffix)
     if data.startswith(b"%PDF"):
-        raise GongkaiError(
+        raise PlanDocumentError(
             f"{filename}：PDF 中的表格无法可靠读出；请使用计划的 Word、Excel 或网页版本。"
         )
     if data.startswith(b"PK\x03\x04"):

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import PlanDocumentError
 from gongkai_cli.importers.grid import MAX_COLUMNS, MAX_ROWS, Grid, RowCounter, cell_text, square
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -25,7 +25,9 @@ def read_xlsx(path: Path, filename: str) -> list[Grid]:
         book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
         merges = _merged_ranges(path)
     except Exception:  # openpyxl raises many kinds for a damaged package; all mean the same
-        raise GongkaiError(f"{filename}：无法作为 Excel 工作簿读取，文件可能已损坏。") from None
+        raise PlanDocumentError(
+            f"{filename}：无法作为 Excel 工作簿读取，文件可能已损坏。"
+        ) from None
     counter = RowCounter(filename)
     grids = []
     try:
@@ -39,7 +41,7 @@ def read_xlsx(path: Path, filename: str) -> list[Grid]:
             for top, left, bottom, right in merges.get(sheet.title, ()):
                 spread += _spread(rows, top, left, bottom, right)
                 if spread > MAX_ROWS * MAX_COLUMNS:  # overlapping sheet-wide merges: not a plan
-                    raise GongkaiError(
+                    raise PlanDocumentError(
                         f"{filename}：工作表“{sheet.title}”的合并单元格过多，不像一份工作计划。"
                     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import PlanDocumentError
 
 MAX_BYTES = 20 * 1024 * 1024  # a plan is a few hundred KB; a larger file is not a plan
 MAX_UNPACKED = 200 * 1024 * 1024  # what a .docx/.xlsx may unpack to (a zip bomb is not)
@@ -53,6 +53,6 @@ class RowCounter:
     def add(self, n: int = 1) -> None:
         self.count += n
         if self.count > MAX_ROWS:
-            raise GongkaiError(
+            raise PlanDocumentError(
                 f"{self.filename}：表格超过 {MAX_ROWS} 行，不像一份工作计划；请只导入计划表格本身。"
             )

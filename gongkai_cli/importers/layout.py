@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import PlanDocumentError
 from gongkai_cli.importers.grid import Grid
 
 SECTION = re.compile(r"^[一二三四五六七八九十百]+[、．.]")
@@ -101,7 +101,7 @@ def plan_tables(grids: list[Grid], filename: str) -> list[tuple[Grid, _Columns]]
     if found:
         return found
     if not grids:
-        raise GongkaiError(
+        raise PlanDocumentError(
             f"{filename}：没有找到任何表格；计划应是含“具体要求”“责任单位”等列的表格。"
         )
     missing = next(
@@ -110,7 +110,7 @@ def plan_tables(grids: list[Grid], filename: str) -> list[tuple[Grid, _Columns]]
         if meaning not in best and not (meaning == "responsibility" and best & _RESPONSIBLE)
     )
     every = "都" if len(grids) > 1 else ""
-    raise GongkaiError(f"{filename}：找到 {len(grids)} 个表格，{every}没有“{missing}”列。")
+    raise PlanDocumentError(f"{filename}：找到 {len(grids)} 个表格，{every}没有“{missing}”列。")
 
 
 def _title_columns(grid: Grid, columns: _Columns) -> tuple[list[int], list[int]]:
@@ -184,7 +184,7 @@ class _Reader:
             text = _joined(row, requirement)
             if not text:
                 if any(row[c] for c in (*lead, *implementers, *deadline)):
-                    raise GongkaiError(
+                    raise PlanDocumentError(
                         f"{self.filename}：{grid.ref(r, requirement[0])}：这一行有责任单位或时限，却没有具体要求。"
                     )
                 continue
@@ -213,7 +213,7 @@ class _Reader:
             self.tasks.append(task)
 
     def _missing(self, grid: Grid, r: int, c: int, label: str) -> str:
-        raise GongkaiError(f"{self.filename}：{grid.ref(r, c)}：这项任务的“{label}”是空的。")
+        raise PlanDocumentError(f"{self.filename}：{grid.ref(r, c)}：这项任务的“{label}”是空的。")
 
     def finish(self, title: str) -> list[dict[str, Any]]:
         numbers = self.numbers
@@ -254,18 +254,18 @@ def read_plan_tables(
     for grid, columns in tables:
         reader.read(grid, columns)
     if not reader.tasks:
-        raise GongkaiError(f"{filename}：{tables[0][0].where}有表头，但下面没有任何任务行。")
+        raise PlanDocumentError(f"{filename}：{tables[0][0].where}有表头，但下面没有任何任务行。")
     first, columns = tables[0]
     start = columns.first_data_row - len(columns.header_rows)
     # A title cell merged across the top of the table (common in Excel) is nearest of all.
     above = [t for row in reversed(first.rows[:start]) for t in dict.fromkeys(c for c in row if c)]
     title = title or choose_title([*above, *first.above, *titles])
     if not title:
-        raise GongkaiError(f"{filename}：表格上方没有找到计划标题；请用 --title 指定。")
+        raise PlanDocumentError(f"{filename}：表格上方没有找到计划标题；请用 --title 指定。")
     if year is None:
         found = YEAR.search(title)
         if not found:
-            raise GongkaiError(
+            raise PlanDocumentError(
                 f"{filename}：标题“{title[:40]}”中没有年份；请用 --year 指定计划年度。"
             )
         year = int(found.group(1))

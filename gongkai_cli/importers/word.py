@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import PlanDocumentError
 from gongkai_cli.importers.grid import MAX_COLUMNS, Grid, RowCounter, cell_text, square
 
 
@@ -18,7 +18,7 @@ def read_docx(path: Path, filename: str) -> list[Grid]:
     try:
         body = docx.Document(str(path)).element.body
     except Exception:  # python-docx raises many kinds for a damaged package; all mean the same
-        raise GongkaiError(f"{filename}：无法作为 Word 文档读取，文件可能已损坏。") from None
+        raise PlanDocumentError(f"{filename}：无法作为 Word 文档读取，文件可能已损坏。") from None
 
     def text_of(p) -> str:
         return cell_text(Paragraph(p, None).text)
