@@ -337,3 +337,12 @@ def test_the_plans_level_comes_from_its_phrases():
     assert level_of(["市财政局", "市直各部门"]) == "市"
     assert level_of(["区发改委", "区直有关部门", "各镇（街道）"]) == "区"
     assert level_of(["办公室", "各科室"]) == "科室"
+
+
+def test_an_unknown_unit_in_a_lead_column_is_located_in_that_column(gongkai, tmp_path):
+    data = write_ledger(tmp_path / "split", tasks=SPLIT.replace("lead: 县财政局", "lead: 县财务局"))
+    result = gongkai("validate", "--data", data)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].startswith(
+        "split/data/tasks.yaml:8:9: error: 任务 1：责任单位中的“县财务局”不在单位名录中"
+    )

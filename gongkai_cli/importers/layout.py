@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, NoReturn
 
 from gongkai_cli.errors import PlanDocumentError
 from gongkai_cli.importers.grid import Grid
@@ -137,6 +137,33 @@ def _joined(row: list[str], cols: list[int]) -> str:
     return "".join(dict.fromkeys(row[c] for c in cols if row[c]))
 
 
+@dataclass(frozen=True)
+class _Roles:
+    """Which grid columns hold each field of a task, in one plan table."""
+
+    numbers: list[int]
+    titles: list[int]  # 一、/（一） structure or short task titles
+    requirement: list[int]
+    lead: list[int]  # non-empty only where lead and implementers are split
+    implementers: list[int]
+    deadline: list[int]
+
+    @classmethod
+    def of(cls, grid: Grid, columns: _Columns) -> _Roles:
+        numbers, titles = _title_columns(grid, columns)
+        lead, partners = columns.get("lead"), columns.get("partners")
+        responsibility = columns.get("responsibility")
+        implementers = (partners or responsibility) if lead else responsibility + partners
+        return cls(
+            numbers,
+            titles,
+            columns.get("requirement"),
+            lead,
+            implementers,
+            columns.get("deadline"),
+        )
+
+
 class _Reader:
     def __init__(self, filename: str):
         self.filename = filename
@@ -145,7 +172,6 @@ class _Reader:
         self.tasks: list[dict[str, Any]] = []
         self.numbers: list[int | None] = []
         self.warnings: list[str] = []
-        self.titles_used = False
 
     def structure(self, text: str) -> bool:
         if SECTION.match(text):
@@ -158,61 +184,56 @@ class _Reader:
         return False
 
     def read(self, grid: Grid, columns: _Columns) -> None:
-        number_cols, title_cols = _title_columns(grid, columns)
-        lead, partners = columns.get("lead"), columns.get("partners")
-        responsibility = columns.get("responsibility")
-        split = bool(lead)
-        implementers = (partners or responsibility) if split else responsibility + partners
-        requirement, deadline = columns.get("requirement"), columns.get("deadline")
+        roles = _Roles.of(grid, columns)
         for r in range(columns.first_data_row, len(grid.rows)):
             row = grid.rows[r]
             texts = list(dict.fromkeys(t for t in row if t))
             if not texts or tuple(squeeze(c) for c in row) in columns.header_rows:
                 continue
-            if any(header_meaning(row[c]) == "requirement" for c in requirement):
+            if any(header_meaning(row[c]) == "requirement" for c in roles.requirement):
                 continue  # the header again, after a page break
             if len(texts) == 1 and not _NUMBER.match(squeeze(texts[0])):
-                if not self.structure(texts[0]):
+                if not self.structure(texts[0]):  # a row across the table: 一、, （一）, or a note
                     self.warnings.append(
                         f"{grid.ref(r, 0)}：跳过了不是任务的一行“{texts[0][:20]}”。"
                     )
                 continue
-            for c in title_cols:
+            for c in roles.titles:
                 if row[c] and not self.structure(row[c]):
                     self.subsection = row[c]  # a short task title stands for the subsection
-                    self.titles_used = True
-            text = _joined(row, requirement)
-            if not text:
-                if any(row[c] for c in (*lead, *implementers, *deadline)):
-                    raise PlanDocumentError(
-                        f"{self.filename}：{grid.ref(r, requirement[0])}：这一行有责任单位或时限，却没有具体要求。"
-                    )
-                continue
-            task: dict[str, Any] = {
-                "number": 0,
-                "section": self.section,
-                "subsection": self.subsection,
-            }
-            task["requirement"] = text
-            if split:
-                if _joined(row, lead):
-                    task["lead"] = _joined(row, lead)
-                if _joined(row, implementers):
-                    task["implementers"] = _joined(row, implementers)
-                if len(task) == 4:
-                    self._missing(grid, r, lead[0], "责任单位")
-            else:
-                task["responsibility"] = _joined(row, implementers) or self._missing(
-                    grid, r, implementers[0], "责任单位"
-                )
-            task["deadline"] = _joined(row, deadline) or self._missing(
-                grid, r, deadline[0], "时限要求"
-            )
-            number = _NUMBER.match(squeeze(_joined(row, number_cols)))
-            self.numbers.append(int(number.group(1)) if number else None)
-            self.tasks.append(task)
+            self._task(grid, r, roles)
 
-    def _missing(self, grid: Grid, r: int, c: int, label: str) -> str:
+    def _task(self, grid: Grid, r: int, roles: _Roles) -> None:
+        row = grid.rows[r]
+        requirement = _joined(row, roles.requirement)
+        if not requirement:
+            if any(row[c] for c in (*roles.lead, *roles.implementers, *roles.deadline)):
+                raise PlanDocumentError(
+                    f"{self.filename}：{grid.ref(r, roles.requirement[0])}：这一行有责任单位或时限，却没有具体要求。"
+                )
+            return
+        task: dict[str, Any] = {
+            "number": 0,
+            "section": self.section,
+            "subsection": self.subsection,
+            "requirement": requirement,
+        }
+        lead, implementers = _joined(row, roles.lead), _joined(row, roles.implementers)
+        if not (lead or implementers):
+            self._missing(grid, r, (roles.lead or roles.implementers)[0], "责任单位")
+        if roles.lead:
+            task |= {"lead": lead} if lead else {}
+            task |= {"implementers": implementers} if implementers else {}
+        else:
+            task["responsibility"] = implementers
+        task["deadline"] = _joined(row, roles.deadline) or self._missing(
+            grid, r, roles.deadline[0], "时限要求"
+        )
+        number = _NUMBER.match(squeeze(_joined(row, roles.numbers)))
+        self.numbers.append(int(number.group(1)) if number else None)
+        self.tasks.append(task)
+
+    def _missing(self, grid: Grid, r: int, c: int, label: str) -> NoReturn:
         raise PlanDocumentError(f"{self.filename}：{grid.ref(r, c)}：这项任务的“{label}”是空的。")
 
     def finish(self, title: str) -> list[dict[str, Any]]:
