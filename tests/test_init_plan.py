@@ -346,3 +346,11 @@ def test_an_unknown_unit_in_a_lead_column_is_located_in_that_column(gongkai, tmp
     assert result.stdout.splitlines()[0].startswith(
         "split/data/tasks.yaml:8:9: error: 任务 1：责任单位中的“县财务局”不在单位名录中"
     )
+
+
+def test_the_site_shows_split_columns_as_one_phrase(gongkai, tmp_path):
+    data = write_ledger(tmp_path / "split", tasks=SPLIT)
+    result = gongkai("site", "--data", data, "--out", tmp_path / "site")
+    assert result.exit_code == 0, result.stderr
+    page = (tmp_path / "site" / "tasks" / "1.html").read_text(encoding="utf-8")
+    assert "县财政局牵头，各镇、县直各单位负责落实" in page
