@@ -263,6 +263,7 @@ def test_undo_appends_a_retraction_and_leaves_other_work_alone(gongkai, ledger, 
     gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
     before = log.read_text(encoding="utf-8")
     uid = re.search(r"\{id: (\w+),", before.splitlines()[-1]).group(1)
+    recorded = git(ledger, "rev-parse", "HEAD").strip()
     (ledger / "other.txt").write_text("x")
     git(ledger, "add", "other.txt")
     result = gongkai("undo")
@@ -279,7 +280,7 @@ def test_undo_appends_a_retraction_and_leaves_other_work_alone(gongkai, ledger, 
         after[len(before) :],
     )
     assert git(ledger, "log", "-1", "--format=%B") == (
-        f"撤销: 进度: 任务7 县财政局 → 已完成\n\nRetracts: {uid}\n\n"
+        f"撤销: 进度: 任务7 县财政局 → 已完成\n\nRetracts: {uid}\nReverts: {recorded}\n\n"
     )
     assert git(ledger, "show", "--name-only", "--format=", "HEAD").split() == ["data/progress.yaml"]
     assert git(ledger, "status", "--porcelain") == "A  other.txt\n"

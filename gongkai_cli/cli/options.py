@@ -86,7 +86,7 @@ def commands_of(group: typer.Typer):
 
     def command(*args, **kwargs):
         def register(func):
-            group.command(*args, **kwargs)(_guarded(func))
+            group.command(*args, **kwargs)(guarded(func))
             return func
 
         return register
@@ -94,9 +94,11 @@ def commands_of(group: typer.Typer):
     return command
 
 
-def _guarded(func):
+def guarded(func):
+    """`func` with the core's GongkaiError turned into one sentence on stderr and exit 1."""
+
     @functools.wraps(func)
-    def guarded(*a, **kw):
+    def call(*a, **kw):
         try:
             result = func(*a, **kw)
             sys.stdout.flush()  # a closed pipe shows here, while it can still be handled
@@ -115,7 +117,7 @@ def _guarded(func):
             err(f"错误：{exc}")
         raise typer.Exit(ExitStatus.ERROR)
 
-    return guarded
+    return call
 
 
 def _quiet_stdout() -> None:

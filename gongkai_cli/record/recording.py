@@ -52,7 +52,7 @@ def expand_units(book: Book, task: int, names: tuple[str, ...]) -> tuple[list[st
     outside = [u for u in units if not is_answerable(book.ledger, task, u)]
     if outside:
         raise NotResponsible(
-            f"{'、'.join(outside)} 不是任务 {task} 的责任单位（责任单位：{book.task(task).responsibility}）；未写入。",
+            f"{'、'.join(outside)} 不是任务 {task} 的责任单位（责任单位：{book.task(task).phrase}）；未写入。",
             task,
             outside,
         )
@@ -167,7 +167,7 @@ def undo(data_dir: DataDir, ids: tuple[str, ...] = (), commit: bool = True) -> U
         loaded = load(data_dir)
         if has_errors(loaded.problems):
             raise DataError(loaded.problems)
-        targets = _targets(loaded, ids, log.repo)
+        targets, whole = _targets(loaded, ids, log.repo)
         by = log.repo.user_name() if log.repo else _user_name(data_dir)
         _check_text("填报人（git 的 user.name）", by)
         today = dt.date.today()
@@ -179,6 +179,8 @@ def undo(data_dir: DataDir, ids: tuple[str, ...] = (), commit: bool = True) -> U
             lines.append(retraction_line(uid, today, target.id, by))
         title = "撤销: " + _subject_of(targets)
         body = "".join(f"Retracts: {t.id}\n" for t in targets)
+        if whole:  # every update of that commit is retracted now: say so, as git revert does
+            body += f"Reverts: {whole}\n"
         sha = log.append(lines, f"{title}\n\n{body}")
     return Undone(targets, title, sha, log.notes)
 
@@ -190,7 +192,11 @@ def _subject_of(targets: list[Entry]) -> str:
     return f"进度: 任务{first.task} {who} → {first.status}"
 
 
-def _targets(loaded, ids: tuple[str, ...], repo: gitrepo.Repo | None) -> list[Entry]:
+def _targets(
+    loaded, ids: tuple[str, ...], repo: gitrepo.Repo | None
+) -> tuple[list[Entry], str | None]:
+    """The updates to retract, and the commit they all came from when they are the whole of
+    what it recorded (so that `forms status` no longer counts a collected form)."""
     retracted = loaded.retracted()
     by_id = {u.id: u for u in loaded.updates}
     if ids:
@@ -206,13 +212,15 @@ def _targets(loaded, ids: tuple[str, ...], repo: gitrepo.Repo | None) -> list[En
                     f"编号 {uid} 的进展已于 {when.date.isoformat()} 撤销（第 {when.line} 行）；未撤销。"
                 )
             targets.append(by_id[uid])
-        return targets
+        return targets, None
     live = [u for u in loaded.updates if u.id not in retracted]
     if not live:
         raise NothingToUndo("没有可撤销的进展记录。")
     last = live[-1]
     if repo is None:
-        return [last]
+        return [last], None
     blame = repo.blame(loaded.data_dir.file(PROGRESS))  # the lines its command committed with it
     added_by = blame.get(last.line)
-    return [u for u in live if added_by and blame.get(u.line) == added_by] or [last]
+    if added_by is None:
+        return [last], None
+    return [u for u in live if blame.get(u.line) == added_by], added_by
