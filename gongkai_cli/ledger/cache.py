@@ -1,29 +1,50 @@
-"""A cache of loaded ledgers, keyed by the content of the data files (never by time stamps).
+"""A cache of loaded ledgers: plain data (JSON and arrays of numbers), keyed by the bytes parsed.
 
 Reading a year's log is cheap, but a large ledger's log takes seconds to parse, check and
-index, and every command reads it. The cache keeps the result of `load` (the ledger, the
-history columns and the problems found) for the exact bytes of tasks.yaml, units.yaml and
-progress.yaml; any change to any byte makes a new key. One file per data directory, in
-the user's own cache folder (made private), written atomically; if it cannot be read or
-written, the ledger is simply loaded again. Set GONGKAI_NO_CACHE=1 to bypass it.
+index, and every command reads it. The cache keeps what commands need of a load (the plan's
+plain values, the history columns, the problems found) in one file per data directory, in
+the user's private cache folder, written atomically.
+
+Safety:
+- The file is data only: a line of JSON and raw arrays of integers. Nothing in it can run
+  code when read (no pickle, no marshal); a file that does not parse is simply ignored.
+- The folder is created 0700 and is refused, with one notice, if it belongs to another user
+  or others can write to it: then nothing is cached.
+- The answer is keyed by the SHA-256 of the very bytes the loader parsed (not of the files
+  as they were before or after), plus gongkai's code and the names messages give the files.
+- A warm read compares each file's stat fingerprint (device, inode, size, mtime and ctime
+  in nanoseconds) with the one recorded when those bytes were read; only if it differs is
+  the file hashed again and compared with the recorded digest. See the README's section on
+  speed for why a matching fingerprint is safe to trust.
+If the cache cannot be read or written, the ledger is simply loaded again. Set
+GONGKAI_NO_CACHE=1 to bypass it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import os
-import pickle
-from dataclasses import dataclass
+import stat
+import sys
+from array import array
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gongkai_cli import __version__
 from gongkai_cli.errors import Problem
 from gongkai_cli.ledger.datadir import PACKAGE, PROGRESS, TASKS, UNITS, DataDir
+from gongkai_cli.ledger.seen import ABSENT, Seen, fingerprint, settled
 
 if TYPE_CHECKING:
     from gongkai_cli.model.fold import History
-    from gongkai_cli.model.schema import Ledger
+    from gongkai_cli.model.values import Ledger
+
+FILES = (TASKS, UNITS, PROGRESS)
+MAGIC = b"gongkai-cache 2\n"  # the format; a change of shape changes the number
+ARRAY_TYPES = ("l", "b", "L")  # the history's columns: days, statuses, notes
 
 
 def cache_dir() -> Path:
@@ -37,62 +58,55 @@ def enabled() -> bool:
     return os.environ.get("GONGKAI_NO_CACHE", "") in ("", "0")
 
 
+_refused: set[Path] = set()  # folders already refused in this process: say so once
+
+
+def private_dir() -> Path | None:
+    """The cache folder, created 0700; None (said once) if others could write into it."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+    except OSError:  # a read-only home: the cache is only an optimisation
+        return None
+    why = None
+    if not stat.S_ISDIR(info.st_mode):
+        why = "不是目录"
+    elif info.st_uid != os.getuid():
+        why = "属于其他用户"
+    elif info.st_mode & 0o022:
+        why = "其他用户可以写入"
+    if why is None:
+        return folder
+    if folder not in _refused:
+        _refused.add(folder)
+        print(f"提示：缓存目录 {folder} {why}，为安全起见本次不使用缓存。", file=sys.stderr)
+    return None
+
+
 def _code_digest() -> bytes:
     """A digest of this package's own source: a cache written by other code (an upgrade,
-    a checkout of another commit) is never read back into classes that changed shape."""
+    a checkout of another commit) is never read back by code that derives differently."""
     digest = hashlib.sha256()
-    package = PACKAGE
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.digest()
 
 
-def content_key(data_dir: DataDir) -> str | None:
-    """A digest of everything a load depends on: the code, the files' bytes (streamed, so
-    a large log is never held in memory just to be hashed), and the names that messages
-    give them (relative to the working directory). None if a file cannot be read."""
+def context(data_dir: DataDir) -> str:
+    """Everything a load depends on besides the files' bytes: the code, and the names that
+    messages give the files (relative to the working directory)."""
     digest = hashlib.sha256(f"{__version__}\0".encode() + _code_digest())
-    for name in (TASKS, UNITS, PROGRESS):
+    for name in FILES:
         digest.update(f"{name}\0{data_dir.display(name)}\0".encode())
-        try:
-            with data_dir.file(name).open("rb") as handle:
-                digest.update(hashlib.file_digest(handle, "sha256").digest())
-        except FileNotFoundError:
-            digest.update(b"absent")
-        except OSError:
-            return None
     return digest.hexdigest()
 
 
-def _file_for(data_dir: DataDir) -> Path:
+def _file_for(folder: Path, data_dir: DataDir) -> Path:
     """One cache file per data directory and way of naming it (messages name files
     relative to the working directory), so running from two folders does not thrash."""
-    names = "\0".join(
-        [str(data_dir.path.resolve()), *(data_dir.display(n) for n in (TASKS, UNITS, PROGRESS))]
-    )
-    return cache_dir() / f"{hashlib.sha256(names.encode()).hexdigest()[:32]}.pickle"
-
-
-def get(data_dir: DataDir, key: str) -> Any | None:
-    try:
-        with _file_for(data_dir).open("rb") as handle:
-            stored_key = pickle.load(handle)
-            if stored_key != key:
-                return None
-            return pickle.load(handle)
-    except Exception:  # missing, truncated or from another version: load afresh
-        return None
-
-
-def put(data_dir: DataDir, key: str, value: Any) -> None:
-    from gongkai_cli.record.atomic import atomic_write
-
-    try:
-        folder = cache_dir()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic_write(_file_for(data_dir), pickle.dumps(key, 5) + pickle.dumps(value, 5))
-    except Exception:  # a read-only home, a full disk: the cache is only an optimisation
-        pass
+    names = "\0".join([str(data_dir.path.resolve()), *(data_dir.display(n) for n in FILES)])
+    return folder / f"{hashlib.sha256(names.encode()).hexdigest()[:32]}.cache"
 
 
 @dataclass
@@ -110,23 +124,191 @@ class Checked:
         return self.ledger is not None and not any(p.severity == "error" for p in self.problems)
 
 
+# ----- the file: MAGIC, a JSON line (the key), a JSON line (the value), the arrays' bytes -----
+
+
+def _check(data_dir: DataDir, recorded: dict[str, Any]) -> dict[str, Seen] | None:
+    """What the files hold now, if it is what was recorded (None otherwise): a file whose
+    fingerprint still matches is taken on trust, any other is hashed again."""
+    now = {}
+    for name in FILES:
+        digest, mark = recorded[name]
+        try:
+            handle = data_dir.file(name).open("rb")
+        except FileNotFoundError:
+            if digest != ABSENT.digest:
+                return None
+            now[name] = ABSENT
+            continue
+        with handle:
+            before = os.fstat(handle.fileno())
+            if digest == ABSENT.digest:
+                return None
+            if mark is not None and tuple(mark) == fingerprint(before):
+                now[name] = Seen(digest, tuple(mark))
+                continue
+            if hashlib.file_digest(handle, "sha256").hexdigest() != digest:
+                return None
+            now[name] = Seen(digest, settled(before, os.fstat(handle.fileno())))
+    return now
+
+
+def _dump(value: Any) -> Any:
+    """A plain value (a frozen dataclass of the model) as JSON-ready fields."""
+    return {f.name: getattr(value, f.name) for f in fields(value) if f.init}
+
+
+def _restore(cls: type, data: dict[str, Any]) -> Any:
+    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
+
+def _encode(checked: Checked) -> tuple[dict[str, Any], list[array]]:
+    ledger, history = checked.ledger, checked.history
+    value: dict[str, Any] = {
+        "problems": [_dump(p) for p in checked.problems],
+        "task_count": checked.task_count,
+        "ledger": None,
+        "history": None,
+    }
+    if ledger is not None:
+        value["ledger"] = {
+            "title": ledger.title,
+            "year": ledger.year,
+            "tasks": [_dump(t) for t in ledger.tasks.values()],
+            "units": [_dump(u) for u in ledger.index.units.values()],
+            "groups": [_dump(g) for g in ledger.index.groups.values()],
+            "resolutions": [
+                [n, r.lead, r.implementers, r.unresolved, [_dump(t) for t in r.terms]]
+                for n, r in ledger.resolutions.items()
+            ],
+            "deadlines": [
+                [n, d.text, d.kind, d.date and d.date.isoformat()]
+                for n, d in ledger.deadlines.items()
+            ],
+        }
+    columns: list[array] = []
+    if history is not None:
+        spans, days, statuses, notes, note_texts = history.columns()
+        value["history"] = {"spans": list(spans.items()), "notes": note_texts}
+        columns = [days, statuses, notes]
+    return value, columns
+
+
+def _decode(data_dir: DataDir, value: dict[str, Any], columns: list[array]) -> Checked:
+    from gongkai_cli.model import values
+    from gongkai_cli.model.fold import History
+    from gongkai_cli.model.registry import UnitIndex
+
+    ledger = history = None
+    if (raw := value["ledger"]) is not None:
+        ledger = values.Ledger(
+            data_dir,
+            raw["title"],
+            raw["year"],
+            {t["number"]: _restore(values.Task, t) for t in raw["tasks"]},
+            UnitIndex(
+                [_restore(values.Unit, u) for u in raw["units"]],
+                [_restore(values.Group, g) for g in raw["groups"]],
+            ),
+            [],
+            {
+                n: values.Resolution(
+                    tuple(lead),
+                    tuple(impl),
+                    tuple(unres),
+                    tuple(_restore(values.Term, t) for t in terms),
+                )
+                for n, lead, impl, unres, terms in raw["resolutions"]
+            },
+            {
+                n: values.Deadline(text, kind, day and dt.date.fromisoformat(day))
+                for n, text, kind, day in raw["deadlines"]
+            },
+        )
+    if (raw := value["history"]) is not None:
+        spans = {task: units for task, units in raw["spans"]}
+        history = History(spans, *columns, raw["notes"])
+    problems = [Problem(**p) for p in value["problems"]]
+    return Checked(ledger, history, problems, value["task_count"])
+
+
+def get(data_dir: DataDir, folder: Path, head: str) -> Checked | None:
+    path = _file_for(folder, data_dir)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+                return None
+            if handle.readline() != MAGIC:
+                return None
+            key = json.loads(handle.readline())
+            if key["context"] != head:
+                return None
+            seen = _check(data_dir, key["files"])
+            if seen is None:
+                return None
+            value = json.loads(handle.readline())
+            columns = []
+            for code, length in zip(ARRAY_TYPES, key["lengths"], strict=True):
+                column = array(code)
+                column.fromfile(handle, length)  # EOFError if the file is short
+                columns.append(column)
+            if handle.read(1):
+                return None
+        checked = _decode(data_dir, value, columns)
+    except Exception:  # truncated, from another version, not ours at all: load afresh
+        return None
+    if any(list(s.fingerprint or ()) != (key["files"][n][1] or []) for n, s in seen.items()):
+        put(data_dir, folder, head, seen, checked)  # touched, not changed: vouch by stat again
+    return checked
+
+
+def put(data_dir: DataDir, folder: Path, head: str, seen: dict[str, Seen], checked: Checked):
+    if any(name not in seen for name in FILES):
+        return  # a file could not be read whole: there is no key for what was parsed
+    value, columns = _encode(checked)
+    key = {
+        "context": head,
+        "files": {name: [seen[name].digest, seen[name].fingerprint] for name in FILES},
+        "lengths": [len(c) for c in columns] if columns else [0, 0, 0],
+    }
+    if not columns:
+        columns = [array(code) for code in ARRAY_TYPES]
+    path = _file_for(folder, data_dir)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        # Not fsynced: after a crash a cut-short file fails to parse and is ignored.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        with os.fdopen(os.open(tmp, flags, 0o600), "wb") as handle:
+            handle.write(MAGIC)
+            handle.write(json.dumps(key, ensure_ascii=False).encode() + b"\n")
+            handle.write(json.dumps(value, ensure_ascii=False).encode() + b"\n")
+            for column in columns:
+                column.tofile(handle)
+        os.replace(tmp, path)
+    except Exception:  # a full disk, a race with another writer: the cache is optional
+        tmp.unlink(missing_ok=True)
+
+
 def load_checked(data_dir: DataDir) -> Checked:
-    """load(), through the content-keyed cache."""
-    key = content_key(data_dir) if enabled() else None
-    checked = get(data_dir, key) if key else None
-    if isinstance(checked, Checked):
-        if checked.ledger is not None:
-            checked.ledger.data_dir = data_dir
+    """load(), through the cache."""
+    folder = private_dir() if enabled() else None
+    head = context(data_dir) if folder else ""
+    if folder and (checked := get(data_dir, folder, head)) is not None:
         return checked
-    from gongkai_cli.ledger.load import load
+    from gongkai_cli.ledger import load
     from gongkai_cli.model.fold import History
 
-    loaded = load(data_dir)
+    loaded = load.load(data_dir)
     checked = Checked(loaded.ledger, None, loaded.problems, len(loaded.tasks))
     if checked.ok:
         ledger = loaded.ledger
         checked.history = History.from_entries(ledger.updates, ledger.index.canonical)
         ledger.updates = []  # folded into the history; the raw log is for `gongkai log`
-    if key:
-        put(data_dir, key, checked)
+    if folder:
+        put(data_dir, folder, head, loaded.seen, checked)
     return checked

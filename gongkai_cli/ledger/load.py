@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -13,10 +13,15 @@ from gongkai_cli.ledger import yamlio
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS, DataDir
 from gongkai_cli.ledger.logline import Entry, parse_canonical
 from gongkai_cli.ledger.schema_errors import describe, problems_from
+from gongkai_cli.ledger.seen import ABSENT, Seen, read_bytes, text_lines
+from gongkai_cli.model import values
 from gongkai_cli.model.deadlines import DeadlineError, parse_deadline
 from gongkai_cli.model.registry import UnitIndex
 from gongkai_cli.model.resolver import ResolveError, resolve
-from gongkai_cli.model.schema import Ledger, PlanFile, Registry, Task, Update
+from gongkai_cli.model.schema import PlanFile, Registry, Task, Update
+from gongkai_cli.model.values import Ledger
+
+Value = TypeVar("Value")
 
 
 @dataclass
@@ -33,6 +38,7 @@ class Loaded:
     update_raw_index: list[int] = field(default_factory=list)  # YAML path only
     ledger: Ledger | None = None
     problems: list[Problem] = field(default_factory=list)
+    seen: dict[str, Seen] = field(default_factory=dict)  # what was read of each file
 
     def name(self, filename: str) -> str:
         return self.data_dir.display(filename)
@@ -41,8 +47,9 @@ class Loaded:
 def _text(loaded: Loaded, filename: str) -> str | None:
     """A data file's text; its bytes live only as long as this call."""
     try:
-        raw = loaded.data_dir.file(filename).read_bytes()
+        raw, loaded.seen[filename] = read_bytes(loaded.data_dir.file(filename))
     except FileNotFoundError:
+        loaded.seen[filename] = ABSENT
         if filename != PROGRESS:  # no progress yet is normal; no plan or registry is not
             loaded.problems.append(Problem(loaded.name(filename), 1, 1, "文件不存在。", "io"))
         return None
@@ -112,7 +119,7 @@ def _load_registry(loaded: Loaded) -> None:
 def _stream_canonical(loaded: Loaded) -> list[Entry] | None:
     """The log read line by line in its canonical form; None where it must be read whole."""
     try:
-        with loaded.data_dir.file(PROGRESS).open(encoding="utf-8-sig", newline="") as lines:
+        with text_lines(loaded.data_dir.file(PROGRESS), loaded.seen, PROGRESS) as lines:
             return parse_canonical(lines)
     except (OSError, UnicodeDecodeError):  # absent, unreadable or mis-encoded: said below
         return None
@@ -168,10 +175,27 @@ def task_position(loaded: Loaded, task_index: int, key: str) -> tuple[int, int]:
     return yamlio.position_of(raw, ("tasks", loaded.task_raw_index[task_index], key))
 
 
+def plain(cls: type[Value], model: Any) -> Value:
+    """The plain value (`model.values`) of a validated schema object: same fields, lists as tuples."""
+    return cls(
+        **{
+            f.name: tuple(v) if isinstance(v := getattr(model, f.name), list) else v
+            for f in fields(cls)
+        }
+    )
+
+
+def unit_index(registry: Registry) -> UnitIndex:
+    return UnitIndex(
+        [plain(values.Unit, u) for u in registry.units],
+        [plain(values.Group, g) for g in registry.groups],
+    )
+
+
 def _derive(loaded: Loaded) -> None:
     if loaded.registry is None:
         return
-    index = UnitIndex(loaded.registry)
+    index = unit_index(loaded.registry)
     year = loaded.plan.year if loaded.plan else None
     ledger = Ledger(
         loaded.data_dir,
@@ -183,7 +207,7 @@ def _derive(loaded: Loaded) -> None:
     )
     name = loaded.name(TASKS)
     for i, task in enumerate(loaded.tasks):
-        ledger.tasks.setdefault(task.number, task)
+        ledger.tasks.setdefault(task.number, plain(values.Task, task))
         designated = [index.canonical(u) or u for u in task.designated]
         try:
             ledger.resolutions.setdefault(

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from gongkai_cli.model.schema import MAX_NAME, MAX_NOTE
+from gongkai_cli.model.values import MAX_NAME, MAX_NOTE
 
 
 class Entry(NamedTuple):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from gongkai_cli.errors import DataError, GongkaiError
 from gongkai_cli.ledger.cache import load_checked
 from gongkai_cli.model.fold import OVERDUE, Assignment, History
-from gongkai_cli.model.schema import Deadline, Ledger, Resolution, Task
+from gongkai_cli.model.values import Deadline, Ledger, Resolution, Task
 
 
 def open_book(data_dir) -> Book:

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from gongkai_cli.errors import GongkaiError
-from gongkai_cli.model.schema import Deadline
+from gongkai_cli.model.values import Deadline
 
 _DIGITS = {
     "一": 1,

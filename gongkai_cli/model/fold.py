@@ -8,7 +8,7 @@ from array import array
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gongkai_cli.model.schema import DONE_STATUSES, STATUSES, Deadline
+from gongkai_cli.model.values import DONE_STATUSES, STATUSES, Deadline
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.logline import Entry
@@ -69,33 +69,30 @@ class History:
 
     @classmethod
     def from_entries(cls, updates: list[Entry], canonical) -> History:
+        """Index a log in time linear in its length: no comparison sort of the updates."""
         names: dict[str, str] = {}  # as written → canonical
-        unit_ids: dict[str, int] = {}
-
-        def unit_of(update: Entry) -> str:
+        run_ids: dict[tuple[int, str], int] = {}  # (task, unit) in order of first mention
+        run_of = array("L")  # each update's run
+        days: dict[int, list[int]] = {}  # date ordinal → its updates, in file order
+        for update in updates:
             unit = names.get(update.unit)
             if unit is None:
                 unit = names[update.unit] = canonical(update.unit) or update.unit
-            return unit
-
-        def key(i: int) -> int:
-            # One int per update, not a tuple: task, then unit, then date (22 bits hold
-            # any date's ordinal). The sort is stable, so a day's updates keep file order.
-            update = updates[i]
-            unit_id = unit_ids.setdefault(unit_of(update), len(unit_ids))
-            return update.task << 43 | unit_id << 22 | update.date.toordinal()
-
-        order = sorted(range(len(updates)), key=key)
+            run_of.append(run_ids.setdefault((update.task, unit), len(run_ids)))
+            days.setdefault(update.date.toordinal(), []).append(len(run_of) - 1)
+        # Buckets per day, taken in date order (only the distinct days are sorted): each
+        # run comes out in date order, a day's updates in file order, so the later line
+        # of a day wins.
+        runs: list[list[int]] = [[] for _ in run_ids]
+        for day in sorted(days):
+            for i in days[day]:
+                runs[run_of[i]].append(i)
+        del days, run_of
         spans: dict[int, dict[str, int]] = {}
-        start = 0
-        for i in range(1, len(order) + 1):
-            first = updates[order[start]]
-            if i == len(order) or (updates[order[i]].task, unit_of(updates[order[i]])) != (
-                first.task,
-                unit_of(first),
-            ):
-                spans.setdefault(first.task, {})[unit_of(first)] = start << 32 | i
-                start = i
+        order: list[int] = []
+        for (task, unit), run in zip(run_ids, runs, strict=True):
+            spans.setdefault(task, {})[unit] = len(order) << 32 | len(order) + len(run)
+            order += run
         codes = {status: code for code, status in enumerate(STATUSES)}
         note_index: dict[str | None, int] = {}
         return cls(
@@ -105,6 +102,10 @@ class History:
             array("L", (note_index.setdefault(updates[i].note, len(note_index)) for i in order)),
             list(note_index),
         )
+
+    def columns(self) -> tuple[dict[int, dict[str, int]], array, array, array, list[str | None]]:
+        """The arguments that rebuild this history (for the cache)."""
+        return self._spans, self._days, self._statuses, self._notes, self._note_texts
 
     def reporters(self, task: int) -> list[str]:
         """The units that have reported on a task, whether or not it names them."""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from gongkai_cli.errors import GongkaiError
 from gongkai_cli.model.registry import UnitIndex
-from gongkai_cli.model.schema import Resolution, Term
+from gongkai_cli.model.values import Resolution, Term
 
 _LEAD = "牵头"
 _IMPLEMENT_SUFFIXES = ("负责落实", "具体落实", "配合落实", "负责", "落实", "配合", "参与")
