@@ -39,7 +39,7 @@ def test_the_key_follows_the_code(tmp_path, monkeypatch):
     data = DataDir(write_ledger(tmp_path), "option")
     cache.load_checked(data)
     assert cached(data) is not None
-    monkeypatch.setattr(cache, "_code_digest", lambda: b"another version of gongkai")
+    monkeypatch.setattr(cache, "_code_stamp", lambda: [["fold.py", 1, 2]])
     assert cached(data) is None
 
 
@@ -51,7 +51,7 @@ def test_a_settled_file_is_vouched_for_by_its_fingerprint_without_reading_it(tmp
     def no_hashing(*args):
         raise AssertionError("a file was hashed although its fingerprint matched")
 
-    monkeypatch.setattr(cache.hashlib, "file_digest", no_hashing)
+    monkeypatch.setattr(cache, "file_digest", no_hashing)
     assert cached(data) is not None
 
 

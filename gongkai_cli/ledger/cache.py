@@ -11,7 +11,8 @@ Safety:
 - The folder is created 0700 and is refused, with one notice, if it belongs to another user
   or others can write to it: then nothing is cached.
 - The answer is keyed by the SHA-256 of the very bytes the loader parsed (not of the files
-  as they were before or after), plus gongkai's code and the names messages give the files.
+  as they were before or after), plus gongkai's code (its files' sizes and times) and the
+  names messages give the files.
 - A warm read compares each file's stat fingerprint (device, inode, size, mtime and ctime
   in nanoseconds) with the one recorded when those bytes were read; only if it differs is
   the file hashed again and compared with the recorded digest. See the README's section on
@@ -23,11 +24,11 @@ GONGKAI_NO_CACHE=1 to bypass it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import stat
 import sys
+import zlib
 from array import array
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from gongkai_cli import __version__
 from gongkai_cli.errors import Problem
 from gongkai_cli.ledger.datadir import PACKAGE, PROGRESS, TASKS, UNITS, DataDir
-from gongkai_cli.ledger.seen import ABSENT, Seen, fingerprint, settled
+from gongkai_cli.ledger.seen import ABSENT, Seen, file_digest, fingerprint, settled
 
 if TYPE_CHECKING:
     from gongkai_cli.model.fold import History
@@ -84,29 +85,35 @@ def private_dir() -> Path | None:
     return None
 
 
-def _code_digest() -> bytes:
-    """A digest of this package's own source: a cache written by other code (an upgrade,
-    a checkout of another commit) is never read back by code that derives differently."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")):
-        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.digest()
+def _code_stamp() -> list[list[object]]:
+    """Each source file of this package with its size and modification time: a cache
+    written by other code (an upgrade, a checkout of another commit, an edit) is never read
+    back by code that derives differently. Stat, not content: installing or checking out
+    code writes its files anew, and a warm read should not hash its own program."""
+    stamp = []
+    for folder, dirs, files in os.walk(PACKAGE):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                where = os.path.relpath(os.path.join(folder, name), PACKAGE)
+                stamp.append([where, info.st_size, info.st_mtime_ns])
+    return stamp
 
 
 def context(data_dir: DataDir) -> str:
     """Everything a load depends on besides the files' bytes: the code, and the names that
     messages give the files (relative to the working directory)."""
-    digest = hashlib.sha256(f"{__version__}\0".encode() + _code_digest())
-    for name in FILES:
-        digest.update(f"{name}\0{data_dir.display(name)}\0".encode())
-    return digest.hexdigest()
+    names = [data_dir.display(name) for name in FILES]
+    return json.dumps([__version__, names, _code_stamp()], ensure_ascii=False)
 
 
 def _file_for(folder: Path, data_dir: DataDir) -> Path:
     """One cache file per data directory and way of naming it (messages name files
-    relative to the working directory), so running from two folders does not thrash."""
+    relative to the working directory), so running from two folders does not thrash.
+    The name only finds the file (its key says whose it is), so a CRC is enough."""
     names = "\0".join([str(data_dir.path.resolve()), *(data_dir.display(n) for n in FILES)])
-    return folder / f"{hashlib.sha256(names.encode()).hexdigest()[:32]}.cache"
+    return folder / f"{zlib.crc32(names.encode()):08x}.cache"
 
 
 @dataclass
@@ -147,7 +154,7 @@ def _check(data_dir: DataDir, recorded: dict[str, Any]) -> dict[str, Seen] | Non
             if mark is not None and tuple(mark) == fingerprint(before):
                 now[name] = Seen(digest, tuple(mark))
                 continue
-            if hashlib.file_digest(handle, "sha256").hexdigest() != digest:
+            if file_digest(handle) != digest:
                 return None
             now[name] = Seen(digest, settled(before, os.fstat(handle.fileno())))
     return now

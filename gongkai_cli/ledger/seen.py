@@ -7,7 +7,6 @@ computed from, even when the file is replaced while it is being read.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import time
@@ -48,7 +47,15 @@ def settled(before: os.stat_result, after: os.stat_result) -> Fingerprint | None
     return mark
 
 
+def file_digest(handle) -> str:
+    import hashlib  # only when a file must be hashed: OpenSSL is slow to load
+
+    return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def read_bytes(path: Path) -> tuple[bytes, Seen]:
+    import hashlib
+
     with path.open("rb") as handle:
         before = os.fstat(handle.fileno())
         data = handle.read()
@@ -76,6 +83,8 @@ class _Hashing(io.RawIOBase):
 def text_lines(path: Path, seen: dict[str, Seen], name: str) -> Iterator[io.TextIOWrapper]:
     """A data file opened as text (BOM dropped, line endings kept), hashed as it is read:
     once it has been read to the end, `seen[name]` holds what was read."""
+    import hashlib
+
     digest = hashlib.sha256()
     with path.open("rb", buffering=0) as raw:
         before = os.fstat(raw.fileno())
