@@ -12,11 +12,12 @@ Floors, timed with the same interpreter: the import floor
 (one bool option). Ledgers (benchmarks/generate.py, seeded): **year**, the 2021 plan with a
 year of progress; **ten** and **hundred**, the same plan with a log 10 and 100 times as long.
 
-Each command is run once cold (an empty cache, as after any change to the data) and then
-`--runs` times, each right after a run of the import floor and one of the bare app; a
-budget is judged on the median of the (command / floor) ratios of those back-to-back pairs,
-so a machine that slows down for a while slows both sides of a pair alike. Output goes to a
-file, as in a script or a pipe.
+Each command is run once cold (an empty cache, as after any change to the data; `--runs`
+times, each after the import floor, where a cold budget is judged) and then `--runs` times
+warm, each right after a run of the import floor and one of the bare app; a budget is judged
+on the median of the (command / floor) ratios of those back-to-back runs, so a machine that
+slows down for a while slows both sides alike. Output goes to a file, as in a script or a
+pipe.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ BUDGETS = {
     ("hundred", "list --unit 县财政局"): 1.3,
 }
 COLD_BUDGET = {"ten": 3.0}  # cold `list` on the 10× ledger, × the import floor
+COLD_CHECKED = {("ten", "list --unit 县财政局"), ("hundred", "list --unit 县财政局")}
 HUNDRED_COLD_OVER = 10  # 100× cold − warm ≤ this × the 10× cold − warm
 PER_UPDATE_GROWTH = 1.3  # 100× cold cost per update ≤ this × the 10× one
 MEMORY_BUDGET_MB = 200
@@ -92,17 +94,22 @@ def run_once(argv: list[str], env: dict[str, str], out: Path) -> tuple[float, fl
     return elapsed, usage.ru_maxrss / 1024
 
 
-def measure(argv, floors, env, out, runs, cache: Path) -> dict[str, float]:
-    """One cold run, then `runs` triples (import floor, bare app, command) back to back."""
-    shutil.rmtree(cache, ignore_errors=True)
-    cold, cold_memory = run_once(argv, env, out)
+def measure(argv, floors, env, out, runs, cache: Path, cold_runs: int = 1) -> dict[str, float]:
+    """`cold_runs` cold runs (the cache emptied first, as after any change to the data), each
+    right after the import floor; then `runs` triples (import floor, bare app, command)."""
+    colds = []
+    for _ in range(cold_runs):
+        floor = run_once(floors[0], env, out)[0]
+        shutil.rmtree(cache, ignore_errors=True)
+        colds.append((floor, *run_once(argv, env, out)))
     triples = []
     for _ in range(runs):
         floor = [run_once(f, env, out)[0] for f in floors]
         triples.append((*floor, *run_once(argv, env, out)))
     return {
-        "cold": cold,
-        "cold_memory": cold_memory,
+        "cold": statistics.median(t for _, t, _ in colds),
+        "cold_ratio": statistics.median(t / f for f, t, _ in colds),
+        "cold_memory": max(m for *_, m in colds),
         "median": statistics.median(t for _, _, t, _ in triples),
         "ratio": statistics.median(t / f for f, _, t, _ in triples),
         "bare_ratio": statistics.median(t / b for _, b, t, _ in triples),
@@ -153,7 +160,10 @@ def main() -> None:
             argv = [str(script), *COMMANDS[name]]
             if name != "gongkai --help":
                 argv += ["--data", str(ledgers[ledger])]
-            rows[ledger, name] = r = measure(argv, floors, env, sink, args.runs, work / "cache")
+            colds = args.runs if (ledger, name) in COLD_CHECKED else 1
+            rows[ledger, name] = r = measure(
+                argv, floors, env, sink, args.runs, work / "cache", colds
+            )
             print(
                 f"{ledger:7} {name:28} cold {r['cold'] * 1000:6.0f} ms  warm "
                 f"{r['median'] * 1000:5.0f} ms  {r['ratio']:5.2f}× floor  "
@@ -186,7 +196,8 @@ def report(args, rows, floor: float, bare: float, updates: dict[str, int]) -> st
         "",
         f"Ledgers: the 2021 plan (43 tasks) with a log of **year** {updates['year']:,} updates, "
         f"**ten** {updates['ten']:,}, **hundred** {updates['hundred']:,}. *cold* is the first "
-        "run after any change to the data; *warm* is the median of the runs after it.",
+        "run after any change to the data (the median of the runs where a cold budget is "
+        "judged); *warm* is the median of the runs after it.",
         "",
         "| ledger | command | cold (ms) | warm (ms) | × import floor | × bare Typer | budget (× import floor) | peak memory cold / warm (MB) |",
         "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |",
@@ -203,14 +214,14 @@ def report(args, rows, floor: float, bare: float, updates: dict[str, int]) -> st
     ten_cost, hundred_cost = (r["cold"] - r["median"] for r in (ten, hundred))
     per_ten = ten_cost / updates["ten"] * 1e6
     per_hundred = hundred_cost / updates["hundred"] * 1e6
-    cold_ratio = ten["cold"] / floor
+    cold_ratio = ten["cold_ratio"]
     lines += [
         "",
         "Cold loads (`list --unit 县财政局`, cold minus warm):",
         "",
         "| check | figure | budget |",
         "| --- | --- | --- |",
-        f"| ten, cold | {cold_ratio:.2f}× the import floor (single run) "
+        f"| ten, cold | {ten['cold'] * 1000:.0f} ms, {cold_ratio:.2f}× the import floor "
         f"| ≤ {COLD_BUDGET['ten']} {verdict(cold_ratio <= COLD_BUDGET['ten'])} |",
         f"| hundred, cold − warm | {hundred_cost * 1000:.0f} ms = "
         f"{hundred_cost / ten_cost:.1f}× ten's {ten_cost * 1000:.0f} ms "
