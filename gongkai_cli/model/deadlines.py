@@ -48,9 +48,10 @@ def _number(text: str) -> int:
 
 
 def _month_end(year: int, month: int) -> dt.date:
-    from dateutil.relativedelta import relativedelta
-
-    return dt.date(year, month, 1) + relativedelta(day=31)
+    # The day before the first of the next month: dateutil would cost more to import, on
+    # every cold load, than this whole module takes to run.
+    dt.date(year, month, 1)  # ValueError for a month such as 13
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def parse_deadline(text: str, year: int) -> Deadline:
