@@ -11,6 +11,7 @@ import stat
 
 from gongkai_cli.ledger import cache, seen
 from gongkai_cli.ledger import load as load_module
+from gongkai_cli.ledger.checked import load_checked
 from gongkai_cli.ledger.datadir import DataDir
 from tests.conftest import write_ledger
 
@@ -19,12 +20,12 @@ PROGRESS = "- {date: 2021-05-01, task: 1, unit: 县财政局, status: 已完成}
 
 def cached(data: DataDir):
     """The cached answer for a data directory, or None if the cache has none for its files."""
-    return cache.get(data, cache.private_dir(), cache.context(data))
+    return cache.get(cache.place(data), data)
 
 
 def test_the_answer_is_keyed_by_every_byte_of_every_file(tmp_path):
     data = DataDir(write_ledger(tmp_path, progress=PROGRESS), "option")
-    cache.load_checked(data)
+    load_checked(data)
     assert cached(data) is not None
     for name in ("tasks.yaml", "units.yaml", "progress.yaml"):
         path = data.file(name)
@@ -37,7 +38,7 @@ def test_the_answer_is_keyed_by_every_byte_of_every_file(tmp_path):
 
 def test_the_key_follows_the_code(tmp_path, monkeypatch):
     data = DataDir(write_ledger(tmp_path), "option")
-    cache.load_checked(data)
+    load_checked(data)
     assert cached(data) is not None
     monkeypatch.setattr(cache, "_code_stamp", lambda: [["fold.py", 1, 2]])
     assert cached(data) is None
@@ -46,7 +47,7 @@ def test_the_key_follows_the_code(tmp_path, monkeypatch):
 def test_a_settled_file_is_vouched_for_by_its_fingerprint_without_reading_it(tmp_path, monkeypatch):
     monkeypatch.setattr(seen, "SETTLED_NS", 0)  # as if the files were written long ago
     data = DataDir(write_ledger(tmp_path, progress=PROGRESS), "option")
-    cache.load_checked(data)
+    load_checked(data)
 
     def no_hashing(*args):
         raise AssertionError("a file was hashed although its fingerprint matched")
@@ -58,13 +59,13 @@ def test_a_settled_file_is_vouched_for_by_its_fingerprint_without_reading_it(tmp
 def test_an_edit_that_keeps_the_size_and_the_modification_time_is_seen(tmp_path, monkeypatch):
     monkeypatch.setattr(seen, "SETTLED_NS", 0)
     data = DataDir(write_ledger(tmp_path, progress=PROGRESS), "option")
-    assert cache.load_checked(data).history.state(1, "县财政局", dt.date(2021, 6, 1))[0] == "已完成"
+    assert load_checked(data).history.state(1, "县财政局", dt.date(2021, 6, 1))[0] == "已完成"
     path = data.file("progress.yaml")
     before = path.stat()
     path.write_text(PROGRESS.replace("已完成", "不涉及"), encoding="utf-8")  # same length in bytes
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # ctime still moves on
     assert path.stat().st_size == before.st_size
-    assert cache.load_checked(data).history.state(1, "县财政局", dt.date(2021, 6, 1))[0] == "不涉及"
+    assert load_checked(data).history.state(1, "县财政局", dt.date(2021, 6, 1))[0] == "不涉及"
 
 
 def test_the_answer_belongs_to_the_bytes_parsed_not_to_the_bytes_checked(

@@ -116,6 +116,7 @@ WARM_LIST_MODULES = [
     "gongkai_cli.errors",
     "gongkai_cli.ledger",
     "gongkai_cli.ledger.cache",
+    "gongkai_cli.ledger.checked",
     "gongkai_cli.ledger.datadir",
     "gongkai_cli.ledger.seen",
     "gongkai_cli.model",

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.errors import DataError, ExitStatus, GongkaiError
+from gongkai_cli.errors import DataError, ExitStatus, GongkaiError, ReadOnlyLedger
 
 
 class Format(enum.StrEnum):
@@ -72,7 +72,7 @@ def _guarded(func):
             return func(*a, **kw)
         except DataError as exc:
             for problem in exc.problems:
-                if problem.severity == "error":
+                if problem.is_error:
                     err(problem.as_text())
             err(f"错误：{exc}")
         except GongkaiError as exc:
@@ -83,20 +83,24 @@ def _guarded(func):
 
 
 def data_dir(option: Path | None, *, writing: bool = False):
-    from gongkai_cli.ledger.datadir import find_data_dir
+    from gongkai_cli.ledger.datadir import find_data_dir, writable
 
     found = find_data_dir(option)
-    if found.bundled:
-        if writing:
-            raise GongkaiError(
+    if writing:
+        try:
+            return writable(found)
+        except ReadOnlyLedger:
+            raise ReadOnlyLedger(
                 "当前没有可写的台账，只有随程序附带的计划（只读）；请先运行 gongkai init 目录 建立自己的台账，"
                 "再在该目录中运行，或用 --data 指定其 data 目录。"
-            )
+            ) from None
+    if found.bundled:
         err(f"提示：未找到 data/ 目录，使用随程序附带的计划（只读）：{found.path}")
     return found
 
 
-def open_book(option: Path | None):
-    from gongkai_cli.model.book import open_book as open_data
+def book_for(option: Path | None):
+    """The ledger that --data names (or that is found), ready for queries."""
+    from gongkai_cli.ledger.checked import open_book
 
-    return open_data(data_dir(option))
+    return open_book(data_dir(option))

@@ -15,10 +15,10 @@ from gongkai_cli.cli.options import (
     Format,
     FormatOpt,
     WideOpt,
+    book_for,
     commands_of,
     data_dir,
     err,
-    open_book,
 )
 from gongkai_cli.errors import ExitStatus, GongkaiError
 
@@ -41,8 +41,8 @@ def show(
     from gongkai_cli.output.view import emit, resolve_format
     from gongkai_cli.output.views import assignments_view, show_fields, status_view, task_json
 
-    book = open_book(data)
-    day = parse_as_of(as_of)
+    book = book_for(data)
+    day = parse_as_of(as_of, "--as-of")
     row = Row(book, number, day)
     if fmt in (Format.json, Format.csv):
         emit(fmt, lambda: assignments_view(row, day), lambda: task_json(book, row, day))
@@ -63,7 +63,7 @@ def resolve_(
     from gongkai_cli.model.resolver import resolve
     from gongkai_cli.output.view import Column, View, emit
 
-    book = open_book(data)
+    book = book_for(data)
     resolution = resolve(phrase, book.ledger.index)
     kinds = {
         "unit": "单位",
@@ -113,7 +113,7 @@ def units(
     from gongkai_cli.model.values import as_dict
     from gongkai_cli.output.view import Column, View, emit
 
-    index = open_book(data).ledger.index
+    index = book_for(data).ledger.index
     if group is None:
         names = list(index.units)
         title = "单位名录"
@@ -169,14 +169,14 @@ def validate(
     data: DataOpt = None,
 ) -> None:
     """检查数据：一次列出全部问题，格式为 文件:行:列: error: 说明；有错误时退出码为 1。"""
-    from gongkai_cli.ledger.cache import load_checked
+    from gongkai_cli.ledger.checked import load_checked
     from gongkai_cli.output.problems import write_problems
 
     checked = load_checked(data_dir(data))
     problems = checked.problems
     if strict:
-        problems = [p if p.severity == "error" else _as_error(p) for p in problems]
-    errors = [p for p in problems if p.severity == "error"]
+        problems = [p if p.is_error else _as_error(p) for p in problems]
+    errors = [p for p in problems if p.is_error]
     write_problems(problems, fmt.value)
     summary = (
         f"{checked.task_count} 项任务；{len(errors)} 个错误，{len(problems) - len(errors)} 个提醒。"

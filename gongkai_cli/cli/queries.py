@@ -13,8 +13,8 @@ from gongkai_cli.cli.options import (
     Format,
     FormatOpt,
     WideOpt,
+    book_for,
     commands_of,
-    open_book,
 )
 
 app = typer.Typer()
@@ -65,8 +65,8 @@ def list_(
 
     if role and not unit:
         raise typer.BadParameter("--role 须与 --unit 一起使用。", param_hint="--role")
-    book = open_book(data)
-    day = parse_as_of(as_of)
+    book = book_for(data)
+    day = parse_as_of(as_of, "--as-of")
     filters = Filters(
         unit=book.unit(unit) if unit else None,
         role=role.value if role else None,
@@ -93,10 +93,10 @@ def _late_command(
     from gongkai_cli.output.view import emit
     from gongkai_cli.output.views import late_by_unit_json, late_by_unit_view, late_json, late_view
 
-    book = open_book(data)
-    day = parse_as_of(as_of)
+    book = book_for(data)
+    day = parse_as_of(as_of, "--as-of")
     is_overdue = kind == "overdue"
-    items = overdue(book, day) if is_overdue else due(book, day, parse_days(within))
+    items = overdue(book, day) if is_overdue else due(book, day, parse_days(within, "--within"))
     days_key = "days_overdue" if is_overdue else "days_left"
     if by is By.unit:
         grouped = by_unit(items)

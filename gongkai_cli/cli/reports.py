@@ -44,11 +44,11 @@ OutOpt = Annotated[
 
 
 def _book_and_day(data, as_of):
-    from gongkai_cli.model.book import open_book
+    from gongkai_cli.ledger.checked import open_book
     from gongkai_cli.model.dates import parse_as_of
 
     found = data_dir(data)
-    return found, open_book(found), parse_as_of(as_of)
+    return found, open_book(found), parse_as_of(as_of, "--as-of")
 
 
 def publish(

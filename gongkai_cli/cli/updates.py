@@ -76,7 +76,7 @@ def log(
     """进展记录的历史，最新的在前，附 git 提交号。"""
     from gongkai_cli.model.dates import parse_date
     from gongkai_cli.output.view import Column, View, emit
-    from gongkai_cli.record.history import log_entries
+    from gongkai_cli.record.audit import log_entries
 
     entries = log_entries(
         data_dir(data), task, unit, parse_date(since, "--since") if since else None

@@ -1,9 +1,10 @@
 """A cache of loaded ledgers: plain data (JSON and arrays of numbers), keyed by the bytes parsed.
 
 Reading a year's log is cheap, but a large ledger's log takes seconds to parse, check and
-index, and every command reads it. The cache keeps what commands need of a load (the plan's
-plain values, the history columns, the problems found) in one file per data directory, in
-the user's private cache folder, written atomically.
+index, and every command reads it. The cache keeps what commands need of a load (what
+`ledger.checked` encodes: the plan's plain values, the history columns, the problems found)
+in one file per data directory, in the user's private cache folder, written atomically.
+This module only keys, gets and puts.
 
 Safety:
 - The file is data only: a line of JSON and raw arrays of integers. Nothing in it can run
@@ -23,32 +24,25 @@ GONGKAI_NO_CACHE=1 to bypass it.
 
 from __future__ import annotations
 
-import datetime as dt
-import gc
 import json
 import os
 import stat
 import sys
 import zlib
 from array import array
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gongkai_cli import __version__
-from gongkai_cli.errors import Problem
 from gongkai_cli.ledger.datadir import PACKAGE, PROGRESS, TASKS, UNITS, DataDir
 from gongkai_cli.ledger.seen import ABSENT, Seen, file_digest, fingerprint, settled
 
-if TYPE_CHECKING:
-    from gongkai_cli.model.fold import History
-    from gongkai_cli.model.values import Ledger
-
 FILES = (TASKS, UNITS, PROGRESS)
 MAGIC = b"gongkai-cache 2\n"  # the format; a change of shape changes the number
-ARRAY_TYPES = ("l", "b", "L")  # the history's columns: days, statuses, notes
+ARRAY_TYPES = ("l", "b", "L")  # the columns stored after the JSON: machine integers
+
+Stored = tuple[dict[str, Any], list[array]]  # a JSON value and its integer columns
+Place = tuple[Path, str]  # the cache file, and the context a stored answer must match
 
 
 def cache_dir() -> Path:
@@ -119,21 +113,6 @@ def _file_for(folder: Path, data_dir: DataDir) -> Path:
     return folder / f"{zlib.crc32(names.encode()):08x}.cache"
 
 
-@dataclass
-class Checked:
-    """What commands need of a load, small enough to cache: the ledger (without its raw
-    log), the history columns, every problem and the number of valid tasks."""
-
-    ledger: Ledger | None
-    history: History | None
-    problems: list[Problem]
-    task_count: int
-
-    @property
-    def ok(self) -> bool:
-        return self.ledger is not None and not any(p.severity == "error" for p in self.problems)
-
-
 # ----- the file: MAGIC, a JSON line (the key), a JSON line (the value), the arrays' bytes -----
 
 
@@ -163,87 +142,15 @@ def _check(data_dir: DataDir, recorded: dict[str, Any]) -> dict[str, Seen] | Non
     return now
 
 
-def _dump(value: Any) -> Any:
-    """A plain value (a frozen dataclass of the model) as JSON-ready fields."""
-    return {f.name: getattr(value, f.name) for f in fields(value) if f.init}
+def place(data_dir: DataDir) -> Place | None:
+    """Where a data directory's answer is cached; None if caching is off or unsafe."""
+    folder = private_dir() if enabled() else None
+    return (_file_for(folder, data_dir), context(data_dir)) if folder else None
 
 
-def _restore(cls: type, data: dict[str, Any]) -> Any:
-    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
-
-
-def _encode(checked: Checked) -> tuple[dict[str, Any], list[array]]:
-    ledger, history = checked.ledger, checked.history
-    value: dict[str, Any] = {
-        "problems": [_dump(p) for p in checked.problems],
-        "task_count": checked.task_count,
-        "ledger": None,
-        "history": None,
-    }
-    if ledger is not None:
-        value["ledger"] = {
-            "title": ledger.title,
-            "year": ledger.year,
-            "tasks": [_dump(t) for t in ledger.tasks.values()],
-            "units": [_dump(u) for u in ledger.index.units.values()],
-            "groups": [_dump(g) for g in ledger.index.groups.values()],
-            "resolutions": [
-                [n, r.lead, r.implementers, r.unresolved, [_dump(t) for t in r.terms]]
-                for n, r in ledger.resolutions.items()
-            ],
-            "deadlines": [
-                [n, d.text, d.kind, d.date and d.date.isoformat()]
-                for n, d in ledger.deadlines.items()
-            ],
-        }
-    columns: list[array] = []
-    if history is not None:
-        spans, days, statuses, notes, note_texts = history.columns()
-        value["history"] = {"spans": list(spans.items()), "notes": note_texts}
-        columns = [days, statuses, notes]
-    return value, columns
-
-
-def _decode(data_dir: DataDir, value: dict[str, Any], columns: list[array]) -> Checked:
-    from gongkai_cli.model import values
-    from gongkai_cli.model.fold import History
-    from gongkai_cli.model.registry import UnitIndex
-
-    ledger = history = None
-    if (raw := value["ledger"]) is not None:
-        ledger = values.Ledger(
-            data_dir,
-            raw["title"],
-            raw["year"],
-            {t["number"]: _restore(values.Task, t) for t in raw["tasks"]},
-            UnitIndex(
-                [_restore(values.Unit, u) for u in raw["units"]],
-                [_restore(values.Group, g) for g in raw["groups"]],
-            ),
-            [],
-            {
-                n: values.Resolution(
-                    tuple(lead),
-                    tuple(impl),
-                    tuple(unres),
-                    tuple(_restore(values.Term, t) for t in terms),
-                )
-                for n, lead, impl, unres, terms in raw["resolutions"]
-            },
-            {
-                n: values.Deadline(text, kind, day and dt.date.fromisoformat(day))
-                for n, text, kind, day in raw["deadlines"]
-            },
-        )
-    if (raw := value["history"]) is not None:
-        spans = {task: units for task, units in raw["spans"]}
-        history = History(spans, *columns, raw["notes"])
-    problems = [Problem(**p) for p in value["problems"]]
-    return Checked(ledger, history, problems, value["task_count"])
-
-
-def get(data_dir: DataDir, folder: Path, head: str) -> Checked | None:
-    path = _file_for(folder, data_dir)
+def get(where: Place, data_dir: DataDir) -> Stored | None:
+    """The stored answer, if it was computed from the bytes the files hold now."""
+    path, head = where
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
@@ -269,26 +176,25 @@ def get(data_dir: DataDir, folder: Path, head: str) -> Checked | None:
                 columns.append(column)
             if handle.read(1):
                 return None
-        checked = _decode(data_dir, value, columns)
     except Exception:  # truncated, from another version, not ours at all: load afresh
         return None
     if any(list(s.fingerprint or ()) != (key["files"][n][1] or []) for n, s in seen.items()):
-        put(data_dir, folder, head, seen, checked)  # touched, not changed: vouch by stat again
-    return checked
+        put(where, seen, value, columns)  # touched, not changed: vouch by stat again
+    return value, columns
 
 
-def put(data_dir: DataDir, folder: Path, head: str, seen: dict[str, Seen], checked: Checked):
+def put(where: Place, seen: dict[str, Seen], value: dict[str, Any], columns: list[array]):
+    """Store an answer under the bytes it was computed from (`seen`); `columns` are arrays
+    of the ARRAY_TYPES, in that order."""
     if any(name not in seen for name in FILES):
         return  # a file could not be read whole: there is no key for what was parsed
-    value, columns = _encode(checked)
+    assert [c.typecode for c in columns] == list(ARRAY_TYPES)
+    path, head = where
     key = {
         "context": head,
         "files": {name: [seen[name].digest, seen[name].fingerprint] for name in FILES},
-        "lengths": [len(c) for c in columns] if columns else [0, 0, 0],
+        "lengths": [len(c) for c in columns],
     }
-    if not columns:
-        columns = [array(code) for code in ARRAY_TYPES]
-    path = _file_for(folder, data_dir)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         # Not fsynced: after a crash a cut-short file fails to parse and is ignored.
@@ -302,38 +208,3 @@ def put(data_dir: DataDir, folder: Path, head: str, seen: dict[str, Seen], check
         os.replace(tmp, path)
     except Exception:  # a full disk, a race with another writer: the cache is optional
         tmp.unlink(missing_ok=True)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A load makes hundreds of thousands of lasting tuples (one per update) and no
-    reference cycles: the cyclic collector would walk them over and over for nothing
-    (about 8% of a cold load). Reference counting still frees everything as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def load_checked(data_dir: DataDir) -> Checked:
-    """load(), through the cache."""
-    folder = private_dir() if enabled() else None
-    head = context(data_dir) if folder else ""
-    if folder and (checked := get(data_dir, folder, head)) is not None:
-        return checked
-    from gongkai_cli.ledger import load
-    from gongkai_cli.model.fold import History
-
-    with _collector_paused():
-        loaded = load.load(data_dir)
-        checked = Checked(loaded.ledger, None, loaded.problems, len(loaded.tasks))
-        if checked.ok:
-            ledger = loaded.ledger
-            checked.history = History.from_entries(ledger.updates, ledger.index.canonical)
-            ledger.updates = []  # folded into the history; the raw log is for `gongkai log`
-    if folder:
-        put(data_dir, folder, head, loaded.seen, checked)
-    return checked

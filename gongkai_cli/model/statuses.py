@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import InvalidValue
 from gongkai_cli.model.values import STATUS_ALIASES, STATUSES
 
 
@@ -13,9 +13,10 @@ def parse_status(text: str) -> str:
     if word.lower() in STATUS_ALIASES:
         return STATUS_ALIASES[word.lower()]
     if word in ("逾期", "逾期完成", "临期"):
-        raise GongkaiError(
-            f"“{word}”由日期推算得出，不能手工填写；请填写 {'、'.join(STATUSES)} 之一。"
+        raise InvalidValue(
+            f"“{word}”由日期推算得出，不能手工填写；请填写 {'、'.join(STATUSES)} 之一。", text
         )
-    raise GongkaiError(
-        f"状态“{text}”无效；请填写 {'、'.join(STATUSES)} 之一（或 todo、doing、lagging、done、n/a）。"
+    raise InvalidValue(
+        f"状态“{text}”无效；请填写 {'、'.join(STATUSES)} 之一（或 todo、doing、lagging、done、n/a）。",
+        text,
     )

@@ -18,7 +18,7 @@ def write_problems(problems, fmt: str) -> None:
     out = sys.stdout
     if fmt == "json":
         payload = {
-            "errors": [p.as_dict() for p in problems if p.severity == "error"],
+            "errors": [p.as_dict() for p in problems if p.is_error],
             "warnings": [p.as_dict() for p in problems if p.severity != "error"],
         }
         out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from gongkai_cli import __version__
-from gongkai_cli.errors import DataError, GongkaiError
+from gongkai_cli.errors import DataError, GitFailed, LedgerExists
 from gongkai_cli.ledger.datadir import PACKAGE, PROGRESS, TASKS, UNITS, DataDir, bundled_dir
 from gongkai_cli.record import git as gitrepo
 
@@ -34,8 +34,8 @@ def init(target: Path, plan: Path | None = None) -> tuple[DataDir, str | None]:
     """Create the ledger in `target` (new or empty); return its data dir and first commit."""
     if target.exists() and any(target.iterdir()):
         if (target / "data" / TASKS).exists():
-            raise GongkaiError(f"{target} 中已有台账（data/{TASKS}），不会覆盖。")
-        raise GongkaiError(f"{target} 不是空目录；为免覆盖已有文件，请指定一个新目录或空目录。")
+            raise LedgerExists(f"{target} 中已有台账（data/{TASKS}），不会覆盖。")
+        raise LedgerExists(f"{target} 不是空目录；为免覆盖已有文件，请指定一个新目录或空目录。")
     tasks = _plan_text(plan)  # read before creating anything
     created = not target.exists()
     data = target / "data"
@@ -72,7 +72,7 @@ def _checked_title(data_dir: DataDir) -> str:
     from gongkai_cli.ledger.load import load
 
     loaded = load(data_dir)
-    problems = [p for p in loaded.problems if p.severity == "error"]
+    problems = [p for p in loaded.problems if p.is_error]
     if problems or loaded.ledger is None:
         raise DataError(problems)
     return loaded.ledger.title
@@ -87,5 +87,5 @@ def _first_commit(target: Path, title: str) -> str | None:
         gitrepo.init_repo(target)
         repo = gitrepo.Repo(target.resolve())
         return repo.commit_all(f"建立台账：{title}")
-    except gitrepo.GitError as exc:
-        raise GongkaiError(f"台账文件已建立，但 git 初始化未完成：{exc}") from None
+    except GitFailed as exc:
+        raise GitFailed(f"台账文件已建立，但 git 初始化未完成：{exc}") from None

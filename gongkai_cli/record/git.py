@@ -8,11 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai_cli.errors import GongkaiError
-
-
-class GitError(GongkaiError):
-    pass
+from gongkai_cli.errors import GitFailed
 
 
 def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -22,10 +18,10 @@ def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
             ["git", *args], cwd=repo, capture_output=True, text=True, encoding="utf-8", env=env
         )
     except FileNotFoundError:
-        raise GitError("找不到 git 命令；请先安装 git。") from None
+        raise GitFailed("找不到 git 命令；请先安装 git。") from None
     if check and result.returncode != 0:
         reason = next((line for line in result.stderr.splitlines() if line.strip()), "未知原因")
-        raise GitError(f"git {args[0]} 失败：{reason.strip()}")
+        raise GitFailed(f"git {args[0]} 失败：{reason.strip()}")
     return result
 
 
@@ -104,7 +100,7 @@ def find_repo(folder: Path) -> Repo | None:
     """The git repository holding `folder`, or None (also when git is not installed)."""
     try:
         result = _git(folder, "rev-parse", "--show-toplevel", check=False)
-    except GitError:
+    except GitFailed:
         return None
     if result.returncode != 0:
         return None

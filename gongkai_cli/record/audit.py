@@ -1,11 +1,11 @@
-"""The progress log as history: entries newest first, each with the commit that added it."""
+"""The audit trail of `gongkai log`: the progress log newest first, each entry with the commit that added it."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from gongkai_cli.errors import DataError
+from gongkai_cli.errors import DataError, has_errors
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.load import load
 from gongkai_cli.record import git as gitrepo
@@ -17,7 +17,7 @@ def log_entries(
     from gongkai_cli.model.book import Book
 
     loaded = load(data_dir)
-    if loaded.ledger is None or any(p.severity == "error" for p in loaded.problems):
+    if loaded.ledger is None or has_errors(loaded.problems):
         raise DataError(loaded.problems)
     book = Book(loaded.ledger)
     if task is not None:
