@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import fields
 
 import pytest
 from hypothesis import given, settings
@@ -24,7 +23,7 @@ from tests.conftest import REAL_DATA
 )
 def test_each_plain_value_has_exactly_the_fields_of_its_schema(file_schema, value):
     """A field added to a file schema (task leads, say) must be added to its value too."""
-    assert [f.name for f in fields(value)] == list(file_schema.model_fields)
+    assert list(value._fields) == list(file_schema.model_fields)
 
 
 START = dt.date(2021, 1, 1)

@@ -82,8 +82,10 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _dump(value: Any) -> dict[str, Any]:
-    """A frozen dataclass's fields, JSON-ready (tuples become lists)."""
-    return {f.name: getattr(value, f.name) for f in fields(value) if f.init}
+    """A plain value's fields (a named tuple's, or a problem's), JSON-ready."""
+    if isinstance(value, tuple):
+        return value._asdict()
+    return {f.name: getattr(value, f.name) for f in fields(value)}
 
 
 def _restore(cls: type, data: dict[str, Any]) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
@@ -143,10 +142,7 @@ def _load_progress(loaded: Loaded) -> None:
 def plain(cls: type[Value], model: Any) -> Value:
     """The plain value (`model.values`) of a validated schema object: same fields, lists as tuples."""
     return cls(
-        **{
-            f.name: tuple(v) if isinstance(v := getattr(model, f.name), list) else v
-            for f in fields(cls)
-        }
+        **{f: tuple(v) if isinstance(v := getattr(model, f), list) else v for f in cls._fields}
     )
 
 

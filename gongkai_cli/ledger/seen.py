@@ -12,8 +12,8 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # A file changed this recently may change again within the same tick of the file
 # system's clock, keeping its size and time stamps: its fingerprint cannot vouch for
@@ -23,8 +23,7 @@ SETTLED_NS = 2_000_000_000
 Fingerprint = tuple[int, int, int, int, int]  # device, inode, size, mtime_ns, ctime_ns
 
 
-@dataclass(frozen=True, slots=True)
-class Seen:
+class Seen(NamedTuple):
     digest: str  # SHA-256 of the bytes parsed ("" for a file that was absent)
     fingerprint: Fingerprint | None  # None: only the digest can vouch for the bytes
 

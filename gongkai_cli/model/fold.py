@@ -5,8 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from array import array
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from gongkai_cli.model.values import DONE_STATUSES, STATUSES, Deadline
 
@@ -16,8 +15,7 @@ if TYPE_CHECKING:
 OVERDUE, LATE_DONE, DUE_SOON = "逾期", "逾期完成", "临期"
 
 
-@dataclass(frozen=True, slots=True)
-class Assignment:
+class Assignment(NamedTuple):
     """One unit's share of one task (task × unit), as things stood on a date.
 
     `unit` is a canonical unit name, or, where `designated` is False, an open group

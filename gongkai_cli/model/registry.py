@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gongkai_cli.model.values import Group, Unit
 
 
-@dataclass(frozen=True, slots=True)
-class Lookup:
+class Lookup(NamedTuple):
     """What one name means: a unit, a closed group, or an open group."""
 
     kind: str  # "unit" | "group" | "open-group"

@@ -1,16 +1,17 @@
-"""The plan as the queries use it: plain frozen values, free of Pydantic, cheap to cache.
+"""The plan as the queries use it: plain frozen values (named tuples), free of Pydantic.
 
 The file schemas (`model.schema`) validate what is read; these are what is kept. A warm
 read (`list`, `overdue`, `show`) is answered from these alone, so it never imports
 Pydantic, YAML or dateutil. Each value has exactly the fields of its schema (a test
 holds them together); lists become tuples so that every value is hashable and frozen.
+Named tuples rather than dataclasses: a warm read defines these classes on every run, and
+a dataclass costs ten times as much to define.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import MISSING, dataclass, field, fields
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.datadir import DataDir
@@ -35,19 +36,17 @@ STATUS_ALIASES = {
 }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Unit:
+class Unit(NamedTuple):
     name: str
     full_name: str | None = None
     aliases: tuple[str, ...] = ()
-    kind: str
+    kind: str = ""  # always given: the schema requires it (a default only keeps its place)
     inferred: bool = False
     source: str | None = None
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Group:
+class Group(NamedTuple):
     """A phrase such as 各镇 that stands for a set of units (see `schema.Group`)."""
 
     name: str
@@ -58,8 +57,7 @@ class Group:
     within: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Task:
+class Task(NamedTuple):
     number: int
     section: str
     subsection: str
@@ -69,22 +67,21 @@ class Task:
     designated: tuple[str, ...] = ()
 
 
-def as_dict(value, *, exclude_defaults: bool = False) -> dict[str, object]:
+def as_dict(value: NamedTuple, *, exclude_defaults: bool = False) -> dict[str, object]:
     """A plan value's fields, in the order of its file schema (for JSON output)."""
+    defaults = value._field_defaults if exclude_defaults else {}
+    missing = object()
     return {
-        f.name: getattr(value, f.name)
-        for f in fields(value)
-        if not (
-            exclude_defaults and f.default is not MISSING and getattr(value, f.name) == f.default
-        )
+        name: item
+        for name, item in zip(value._fields, value, strict=True)
+        if defaults.get(name, missing) != item
     }
 
 
 # ----- derived values: computed on load, never stored -----
 
 
-@dataclass(frozen=True, slots=True)
-class Deadline:
+class Deadline(NamedTuple):
     text: str
     kind: Literal["date", "ongoing"]
     date: dt.date | None
@@ -97,8 +94,7 @@ class Deadline:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """One item of a responsibility phrase and how it was read (for `gongkai resolve`)."""
 
     text: str
@@ -107,33 +103,48 @@ class Term:
     units: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(NamedTuple):
     """What a responsibility phrase expands to; lead and implementers never overlap."""
 
     lead: tuple[str, ...]
     implementers: tuple[str, ...]
     unresolved: tuple[str, ...]  # open groups that no designation expanded
-    terms: tuple[Term, ...] = field(default=())
-    _roles: dict[str, str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        roles = dict.fromkeys(self.implementers, "implementer") | dict.fromkeys(self.lead, "lead")
-        object.__setattr__(self, "_roles", roles)
+    terms: tuple[Term, ...] = ()
 
     def role_of(self, unit: str) -> str | None:
-        return self._roles.get(unit)
+        if unit in self.lead:
+            return "lead"
+        if unit in self.implementers:
+            return "implementer"
+        return None
 
 
-@dataclass
 class Ledger:
     """The plan, its registry and its progress log, with everything derived from them."""
 
-    data_dir: DataDir
-    title: str
-    year: int
-    tasks: dict[int, Task]  # by number, in the plan's order
-    index: UnitIndex
-    updates: list[Entry]  # the log as read; emptied once folded into a History
-    resolutions: dict[int, Resolution] = field(default_factory=dict)
-    deadlines: dict[int, Deadline] = field(default_factory=dict)
+    __slots__ = (
+        "data_dir",
+        "deadlines",
+        "index",
+        "resolutions",
+        "tasks",
+        "title",
+        "updates",
+        "year",
+    )
+
+    def __init__(
+        self,
+        data_dir: DataDir,
+        title: str,
+        year: int,
+        tasks: dict[int, Task],  # by number, in the plan's order
+        index: UnitIndex,
+        updates: list[Entry],  # the log as read; emptied once folded into a History
+        resolutions: dict[int, Resolution] | None = None,
+        deadlines: dict[int, Deadline] | None = None,
+    ):
+        self.data_dir, self.title, self.year, self.tasks = data_dir, title, year, tasks
+        self.index, self.updates = index, updates
+        self.resolutions = {} if resolutions is None else resolutions
+        self.deadlines = {} if deadlines is None else deadlines
