@@ -80,8 +80,8 @@ PER_UPDATE_GROWTH = 1.3  # 100× cold cost per update ≤ this × the 10× one
 MEMORY_BUDGET_MB = 200
 
 
-def run_once(argv: list[str], env: dict[str, str], out: Path) -> tuple[float, float]:
-    """Wall time (s) and peak resident memory (MB) of one process."""
+def run_once(argv: list[str], env: dict[str, str], out: Path) -> tuple[float, float, float]:
+    """Wall time (s), peak resident memory (MB) and CPU time (s, user + system) of one process."""
     with out.open("wb") as sink:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -91,7 +91,7 @@ def run_once(argv: list[str], env: dict[str, str], out: Path) -> tuple[float, fl
         elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 1):  # validate may report warnings/errors
         raise SystemExit(f"failed: {' '.join(argv)}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def measure(argv, floors, env, out, runs, cache: Path, cold_runs: int = 1) -> dict[str, float]:
@@ -107,13 +107,15 @@ def measure(argv, floors, env, out, runs, cache: Path, cold_runs: int = 1) -> di
         floor = [run_once(f, env, out)[0] for f in floors]
         triples.append((*floor, *run_once(argv, env, out)))
     return {
-        "cold": statistics.median(t for _, t, _ in colds),
-        "cold_ratio": statistics.median(t / f for f, t, _ in colds),
-        "cold_memory": max(m for *_, m in colds),
-        "median": statistics.median(t for _, _, t, _ in triples),
-        "ratio": statistics.median(t / f for f, _, t, _ in triples),
-        "bare_ratio": statistics.median(t / b for _, b, t, _ in triples),
-        "memory": max(m for *_, m in triples),
+        "cold": statistics.median(t for _, t, _, _ in colds),
+        "cold_ratio": statistics.median(t / f for f, t, _, _ in colds),
+        "cold_memory": max(m for _, _, m, _ in colds),
+        "cold_cpu": min(c for *_, c in colds),
+        "median": statistics.median(t for _, _, t, _, _ in triples),
+        "ratio": statistics.median(t / f for f, _, t, _, _ in triples),
+        "bare_ratio": statistics.median(t / b for _, b, t, _, _ in triples),
+        "memory": max(m for _, _, _, m, _ in triples),
+        "cpu": min(c for *_, c in triples),
     }
 
 
@@ -211,22 +213,26 @@ def report(args, rows, floor: float, bare: float, updates: dict[str, int]) -> st
             f"{r['cold_memory']:.0f} / {r['memory']:.0f} |"
         )
     ten, hundred = rows["ten", "list --unit 县财政局"], rows["hundred", "list --unit 县财政局"]
-    ten_cost, hundred_cost = (r["cold"] - r["median"] for r in (ten, hundred))
+    # Growth is judged on CPU time (the least of the runs): a run of seconds on a shared
+    # machine waits for the CPU far more than one of a tenth of a second, so wall times of
+    # runs so unequal in length compare the machine's load, not the program.
+    ten_cost, hundred_cost = (r["cold_cpu"] - r["cpu"] for r in (ten, hundred))
     per_ten = ten_cost / updates["ten"] * 1e6
     per_hundred = hundred_cost / updates["hundred"] * 1e6
     cold_ratio = ten["cold_ratio"]
     lines += [
         "",
-        "Cold loads (`list --unit 县财政局`, cold minus warm):",
+        "Cold loads (`list --unit 县财政局`); growth is judged on CPU time (user + system, the "
+        "least of the runs), which the machine's load disturbs far less than wall time:",
         "",
         "| check | figure | budget |",
         "| --- | --- | --- |",
         f"| ten, cold | {ten['cold'] * 1000:.0f} ms, {cold_ratio:.2f}× the import floor "
         f"| ≤ {COLD_BUDGET['ten']} {verdict(cold_ratio <= COLD_BUDGET['ten'])} |",
-        f"| hundred, cold − warm | {hundred_cost * 1000:.0f} ms = "
+        f"| hundred, cold − warm (CPU) | {hundred_cost * 1000:.0f} ms = "
         f"{hundred_cost / ten_cost:.1f}× ten's {ten_cost * 1000:.0f} ms "
         f"| ≤ {HUNDRED_COLD_OVER}× {verdict(hundred_cost <= HUNDRED_COLD_OVER * ten_cost)} |",
-        f"| per update | ten {per_ten:.1f} µs, hundred {per_hundred:.1f} µs "
+        f"| per update (CPU) | ten {per_ten:.2f} µs, hundred {per_hundred:.2f} µs "
         f"({per_hundred / per_ten:.2f}×) "
         f"| ≤ {PER_UPDATE_GROWTH}× {verdict(per_hundred <= PER_UPDATE_GROWTH * per_ten)} |",
         f"| hundred, cold peak memory | {hundred['cold_memory']:.0f} MB "
