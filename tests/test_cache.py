@@ -174,3 +174,11 @@ def test_a_corrupt_cache_file_is_ignored(gongkai, tmp_path):
     for path in cache.cache_dir().iterdir():
         path.write_bytes(b"\x80\x05not a pickle at all")
     assert gongkai(*args).stdout == expected
+
+
+def test_a_fifo_in_place_of_the_log_does_not_hang_the_cache_check(tmp_path):
+    data = DataDir(write_ledger(tmp_path, progress=PROGRESS), "option")
+    load_checked(data)
+    data.file("progress.yaml").unlink()
+    os.mkfifo(data.file("progress.yaml"))
+    assert cached(data) is None

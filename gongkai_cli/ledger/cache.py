@@ -122,16 +122,16 @@ def _check(data_dir: DataDir, recorded: dict[str, Any]) -> dict[str, Seen] | Non
     now = {}
     for name in FILES:
         digest, mark = recorded[name]
-        try:
-            handle = data_dir.file(name).open("rb")
+        try:  # not blocking: a FIFO put in a file's place must not hang the check
+            fd = os.open(data_dir.file(name), os.O_RDONLY | os.O_NONBLOCK)
         except FileNotFoundError:
             if digest != ABSENT.digest:
                 return None
             now[name] = ABSENT
             continue
-        with handle:
-            before = os.fstat(handle.fileno())
-            if digest == ABSENT.digest:
+        with open(fd, "rb") as handle:
+            before = os.fstat(fd)
+            if digest == ABSENT.digest or not stat.S_ISREG(before.st_mode):
                 return None
             if mark is not None and tuple(mark) == fingerprint(before):
                 now[name] = Seen(digest, tuple(mark))
