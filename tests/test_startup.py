@@ -36,6 +36,9 @@ ARGUMENTS = [
     ["upate"],
     ["report", "--help"],
     ["report", "progres"],
+    ["forms", "--help"],
+    ["forms", "statsu"],
+    ["collect", "--help"],
     ["list", "--help"],
     ["list", "--bogus"],
     ["--version"],
@@ -56,9 +59,9 @@ def test_the_lazy_app_answers_as_the_eager_app(args, monkeypatch):
 
 
 def test_a_mistyped_command_is_suggested():
-    result = CliRunner().invoke(app_module.app, ["lsit"], prog_name="gongkai")
+    result = CliRunner().invoke(app_module.app, ["overdeu"], prog_name="gongkai")
     assert result.exit_code == 2
-    assert "No such command 'lsit'. Did you mean 'list'?" in result.stderr
+    assert result.stderr.endswith("Error: No such command 'overdeu'. Did you mean 'overdue'?\n")
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
@@ -127,6 +130,7 @@ WARM_LIST_MODULES = [
     "gongkai_cli.model.statuses",
     "gongkai_cli.model.values",
     "gongkai_cli.output",
+    "gongkai_cli.output.formats",
     "gongkai_cli.output.markdown",
     "gongkai_cli.output.text",
     "gongkai_cli.output.view",

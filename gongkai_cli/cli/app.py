@@ -31,6 +31,9 @@ COMMANDS = {
     "undo": "gongkai_cli.cli.updates",
     "stats": "gongkai_cli.cli.reports",
     "report": "gongkai_cli.cli.reports",
+    "collect": "gongkai_cli.cli.forms",
+    "forms": "gongkai_cli.cli.forms",
+    "site": "gongkai_cli.cli.site",
     "init": "gongkai_cli.cli.create",
 }
 

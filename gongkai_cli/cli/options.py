@@ -47,6 +47,25 @@ AsOfOpt = Annotated[
 WideOpt = Annotated[bool, typer.Option("--wide", help="表格中显示完整的具体要求。")]
 
 
+def emit(fmt, view, payload, *, wide: bool = False) -> None:
+    """Write a query's result to standard output in the chosen format (see output.view.render)."""
+    from gongkai_cli.output.view import render
+
+    write_stdout(render(fmt, view, payload, wide=wide))
+
+
+def write_stdout(content: str | bytes) -> None:
+    import sys
+
+    if isinstance(content, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+
+
 def err(message: str) -> None:
     typer.echo(message, err=True)
 
@@ -57,7 +76,7 @@ def commands_of(group: typer.Typer):
 
     def command(*args, **kwargs):
         def register(func):
-            group.command(*args, **kwargs)(_guarded(func))
+            group.command(*args, **kwargs)(guarded(func))
             return func
 
         return register
@@ -65,9 +84,11 @@ def commands_of(group: typer.Typer):
     return command
 
 
-def _guarded(func):
+def guarded(func):
+    """`func` with the core's GongkaiError turned into one sentence on stderr and exit 1."""
+
     @functools.wraps(func)
-    def guarded(*a, **kw):
+    def call(*a, **kw):
         try:
             return func(*a, **kw)
         except DataError as exc:
@@ -79,7 +100,7 @@ def _guarded(func):
             err(f"错误：{exc}")
         raise typer.Exit(ExitStatus.ERROR)
 
-    return guarded
+    return call
 
 
 def data_dir(option: Path | None, *, writing: bool = False):

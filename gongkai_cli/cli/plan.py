@@ -18,7 +18,9 @@ from gongkai_cli.cli.options import (
     book_for,
     commands_of,
     data_dir,
+    emit,
     err,
+    write_stdout,
 )
 from gongkai_cli.errors import ExitStatus, GongkaiError
 
@@ -37,8 +39,8 @@ def show(
     """显示一项任务的全部内容：要求、时限、牵头与落实单位（集合逐一展开）及各单位进展。"""
     from gongkai_cli.model.book import Row
     from gongkai_cli.model.dates import parse_as_of
-    from gongkai_cli.output.sheet import emit_sheet
-    from gongkai_cli.output.view import emit, resolve_format
+    from gongkai_cli.output.formats import FORMATS
+    from gongkai_cli.output.view import resolve_format
     from gongkai_cli.output.views import assignments_view, show_fields, status_view, task_json
 
     book = book_for(data)
@@ -48,7 +50,8 @@ def show(
         emit(fmt, lambda: assignments_view(row, day), lambda: task_json(book, row, day))
     else:
         fields, statuses = show_fields(row, day), status_view(row, day)
-        emit_sheet(f"任务 {number}", fields, statuses, resolve_format(fmt), wide=wide)
+        renderer = FORMATS[resolve_format(fmt)].renderer
+        write_stdout(renderer.render_sheet(f"任务 {number}", fields, statuses, wide=wide))
 
 
 @command("resolve")
@@ -61,7 +64,7 @@ def resolve_(
 ) -> None:
     """显示一段责任单位文字如何展开为牵头单位和落实单位。"""
     from gongkai_cli.model.resolver import resolve
-    from gongkai_cli.output.view import Column, View, emit
+    from gongkai_cli.output.view import Column, View
 
     book = book_for(data)
     resolution = resolve(phrase, book.ledger.index)
@@ -111,7 +114,7 @@ def units(
 ) -> None:
     """列出单位名录；--group 列出某个集合（各镇、县直各单位……）的成员。"""
     from gongkai_cli.model.values import as_dict
-    from gongkai_cli.output.view import Column, View, emit
+    from gongkai_cli.output.view import Column, View
 
     index = book_for(data).ledger.index
     if group is None:
@@ -170,14 +173,14 @@ def validate(
 ) -> None:
     """检查数据：一次列出全部问题，格式为 文件:行:列: error: 说明；有错误时退出码为 1。"""
     from gongkai_cli.ledger.checked import load_checked
-    from gongkai_cli.output.problems import write_problems
+    from gongkai_cli.output.problems import render_problems
 
     checked = load_checked(data_dir(data))
     problems = checked.problems
     if strict:
         problems = [p if p.is_error else _as_error(p) for p in problems]
     errors = [p for p in problems if p.is_error]
-    write_problems(problems, fmt.value)
+    write_stdout(render_problems(problems, fmt.value))
     summary = (
         f"{checked.task_count} 项任务；{len(errors)} 个错误，{len(problems) - len(errors)} 个提醒。"
     )

@@ -15,6 +15,7 @@ from gongkai_cli.cli.options import (
     WideOpt,
     book_for,
     commands_of,
+    emit,
 )
 
 app = typer.Typer()
@@ -60,7 +61,6 @@ def list_(
     from gongkai_cli.model.book import Filters, list_tasks, section_numeral
     from gongkai_cli.model.dates import parse_as_of, parse_date
     from gongkai_cli.model.statuses import parse_status
-    from gongkai_cli.output.view import emit
     from gongkai_cli.output.views import list_view, task_json
 
     if role and not unit:
@@ -90,7 +90,6 @@ def _late_command(
 ) -> None:
     from gongkai_cli.model.book import by_unit, due, overdue
     from gongkai_cli.model.dates import parse_as_of, parse_days
-    from gongkai_cli.output.view import emit
     from gongkai_cli.output.views import late_by_unit_json, late_by_unit_view, late_json, late_view
 
     book = book_for(data)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.cli.options import DataOpt, FormatOpt, commands_of, data_dir, err
+from gongkai_cli.cli.options import DataOpt, FormatOpt, commands_of, data_dir, emit, err
 
 app = typer.Typer()
 command = commands_of(app)
@@ -75,7 +75,7 @@ def log(
 ) -> None:
     """进展记录的历史，最新的在前，附 git 提交号。"""
     from gongkai_cli.model.dates import parse_date
-    from gongkai_cli.output.view import Column, View, emit
+    from gongkai_cli.output.view import Column, View
     from gongkai_cli.record.audit import log_entries
 
     entries = log_entries(

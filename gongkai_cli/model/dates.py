@@ -35,3 +35,8 @@ def parse_days(text: str, option: str = "期限") -> int:
         raise InvalidValue(f"{option}“{text}”无法识别；请写成 30d、2w 或 30天。", text)
     days = int(match.group(1))
     return days * 7 if match.group(2) in ("w", "周") else days
+
+
+def chinese_date(day: dt.date) -> str:
+    """2021-10-31 as 2021年10月31日, the way official documents write a date."""
+    return f"{day.year}年{day.month}月{day.day}日"

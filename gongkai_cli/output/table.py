@@ -1,4 +1,8 @@
-"""Terminal output with Rich; every cell is a Text, so markup in user text is printed as is."""
+"""Terminal output with Rich; every cell is a Text, so markup in user text is printed as is.
+
+Rendered into a string with the console's own idea of the terminal (width, colour), which
+the command then writes: the renderer never writes to the terminal itself.
+"""
 
 from __future__ import annotations
 
@@ -53,12 +57,54 @@ def rich_table(columns, rows, *, wide: bool = False, title: str | None = None) -
     return table
 
 
-def print_view(view, *, wide: bool = False) -> None:
+def _captured(draw) -> str:
     out = console()
-    table = rich_table(view.columns, view.rows, wide=wide, title=view.title)
-    if view.rows:
-        out.print(table)
-    else:
-        out.print(Text(f"{view.title}：{view.empty}"))
-    for note in view.notes:
-        out.print(Text(plain(note)))
+    with out.capture() as captured:
+        draw(out)
+    return captured.get()
+
+
+def render_view(view, payload=None, *, wide: bool = False) -> str:
+    view = view()
+
+    def draw(out: Console) -> None:
+        if view.rows:
+            out.print(rich_table(view.columns, view.rows, wide=wide, title=view.title))
+        else:
+            out.print(Text(f"{view.title}：{view.empty}"))
+        for note in view.notes:
+            out.print(Text(plain(note)))
+
+    return _captured(draw)
+
+
+def render_document(doc, options) -> str:
+    from gongkai_cli.output.reports import Heading, Paragraph
+
+    def draw(out: Console) -> None:
+        out.print(Text(plain(doc.full_title), style="bold"))
+        for block in doc.blocks:
+            if isinstance(block, Heading):
+                out.print()
+                out.print(Text(plain(block.text), style="bold"))
+            elif isinstance(block, Paragraph):
+                out.print(Text(plain(block.text)))
+            else:
+                out.print(rich_table(block.columns, block.text_rows(), wide=options.wide))
+
+    return _captured(draw)
+
+
+def render_sheet(title: str, fields: list[tuple[str, str]], view, *, wide: bool = False) -> str:
+    """A record as labelled fields in a panel, followed by its table (`gongkai show`)."""
+    from rich.panel import Panel
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in fields:
+        grid.add_row(Text(label), Text(plain(value)))
+    panel = _captured(
+        lambda out: out.print(Panel(grid, title=Text(title, style="bold"), title_align="left"))
+    )
+    return panel + render_view(lambda: view, wide=wide)

@@ -57,6 +57,32 @@ class Repo:
         _git(self.root, "commit", "--only", "--quiet", "-m", message, "--", rel)
         return _git(self.root, "rev-parse", "HEAD").stdout.strip()
 
+    def commit_empty(self, path: Path, message: str) -> str:
+        """A commit that changes nothing, to record an event (a form returned with no news);
+        naming `path` with --only keeps whatever else is staged out of it."""
+        _git(
+            self.root,
+            "commit",
+            "--only",
+            "--allow-empty",
+            "--quiet",
+            "-m",
+            message,
+            "--",
+            self.rel(path),
+        )
+        return _git(self.root, "rev-parse", "HEAD").stdout.strip()
+
+    def messages(self, *patterns: str) -> list[tuple[str, str]]:
+        """(id, full message) of each commit whose message matches any of the patterns,
+        newest first; none in a repository without commits."""
+        grep = [f"--grep={p}" for p in patterns]
+        result = _git(self.root, "log", "--format=%H%x00%B%x00", *grep, check=False)
+        if result.returncode != 0:
+            return []
+        parts = result.stdout.split("\x00")
+        return [(parts[i].strip(), parts[i + 1].strip()) for i in range(0, len(parts) - 1, 2)]
+
     def commit_all(self, message: str) -> str:
         _git(self.root, "add", "--all")
         _git(self.root, "commit", "--quiet", "-m", message)
