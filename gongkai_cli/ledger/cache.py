@@ -39,7 +39,7 @@ from gongkai_cli.ledger.seen import ABSENT, Seen, file_digest, fingerprint, sett
 
 FILES = (TASKS, UNITS, PROGRESS)
 MAGIC = b"gongkai-cache 2\n"  # the format; a change of shape changes the number
-ARRAY_TYPES = ("l", "b", "L")  # the columns stored after the JSON: machine integers
+INTEGER_TYPES = frozenset("bBhHiIlLqQ")  # what a stored column may hold: machine integers
 
 Stored = tuple[dict[str, Any], list[array]]  # a JSON value and its integer columns
 Place = tuple[Path, str]  # the cache file, and the context a stored answer must match
@@ -170,7 +170,9 @@ def get(where: Place, data_dir: DataDir) -> Stored | None:
                 return None
             value = json.loads(handle.readline())
             columns = []
-            for code, length in zip(ARRAY_TYPES, key["lengths"], strict=True):
+            for code, length in key["columns"]:
+                if code not in INTEGER_TYPES:
+                    return None
                 column = array(code)
                 column.fromfile(handle, length)  # EOFError if the file is short
                 columns.append(column)
@@ -185,15 +187,15 @@ def get(where: Place, data_dir: DataDir) -> Stored | None:
 
 def put(where: Place, seen: dict[str, Seen], value: dict[str, Any], columns: list[array]):
     """Store an answer under the bytes it was computed from (`seen`); `columns` are arrays
-    of the ARRAY_TYPES, in that order."""
+    of integers, read back as they were given."""
     if any(name not in seen for name in FILES):
         return  # a file could not be read whole: there is no key for what was parsed
-    assert [c.typecode for c in columns] == list(ARRAY_TYPES)
+    assert all(c.typecode in INTEGER_TYPES for c in columns)
     path, head = where
     key = {
         "context": head,
         "files": {name: [seen[name].digest, seen[name].fingerprint] for name in FILES},
-        "lengths": [len(c) for c in columns],
+        "columns": [[c.typecode, len(c)] for c in columns],
     }
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

@@ -116,7 +116,7 @@ def _encode(checked: Checked) -> tuple[dict[str, Any], list[array]]:
                 for n, d in ledger.deadlines.items()
             ],
         }
-    columns = [array(code) for code in cache.ARRAY_TYPES]
+    columns: list[array] = []
     if history is not None:
         spans, days, statuses, notes, note_texts = history.columns()
         value["history"] = {"spans": list(spans.items()), "notes": note_texts}
