@@ -26,6 +26,7 @@ COMMANDS = {
     "units": "gongkai_cli.cli.plan",
     "validate": "gongkai_cli.cli.plan",
     "import-plan": "gongkai_cli.cli.plan",
+    "plan": "gongkai_cli.cli.versions",
     "update": "gongkai_cli.cli.updates",
     "log": "gongkai_cli.cli.updates",
     "undo": "gongkai_cli.cli.updates",

@@ -8,15 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # Re-exported: the limits and status words are part of what the file schemas check.
 from gongkai_cli.model.values import (  # noqa: F401
     DONE_STATUSES,
+    IMPLEMENT_ENDINGS,
     MAX_NAME,
     MAX_NOTE,
     STATUS_ALIASES,
     STATUSES,
+    joined_phrase,
 )
 
 
@@ -53,9 +55,13 @@ class Group(Strict):
     members: list[str] = []
     open: bool = False
     within: str | None = None
+    # Drafted from a plan (`init --plan`): the members the plan named, not yet all of them.
+    incomplete: bool = False
 
 
 class Registry(Strict):
+    # 县 / 区 / 市, or 科室 for a department's plan over its own sections; drafted from the plan.
+    level: str | None = None
     groups: list[Group]
     units: list[Unit]
 
@@ -65,9 +71,30 @@ class Task(Strict):
     section: str = NonEmpty
     subsection: str = NonEmpty
     requirement: str = NonEmpty
-    responsibility: str = NonEmpty
+    # The phrase as printed (“A牵头，B负责落实”), or, where the plan prints lead and
+    # implementers in two columns, those two cells verbatim.
+    responsibility: str | None = Field(default=None, min_length=1)
+    lead: str | None = Field(default=None, min_length=1)
+    implementers: str | None = Field(default=None, min_length=1)
     deadline: str = NonEmpty
     designated: list[str] = []
+
+    @model_validator(mode="after")
+    def _one_form_of_responsibility(self) -> Task:
+        if self.responsibility is not None and (self.lead or self.implementers):
+            raise ValueError(
+                "责任单位写作 responsibility，或分写为 lead 与 implementers，二者只能选一种"
+            )
+        if self.responsibility is None and self.implementers is None:
+            raise ValueError("缺少责任单位：应有 responsibility，或 lead 与 implementers")
+        return self
+
+    @property
+    def phrase(self) -> str:
+        """The responsibility as one phrase; two columns read as “A牵头，B负责落实” would."""
+        if self.responsibility is not None:
+            return self.responsibility
+        return joined_phrase(self.lead, self.implementers or "")
 
 
 class PlanFile(Strict):

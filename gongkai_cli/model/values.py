@@ -36,6 +36,22 @@ STATUS_ALIASES = {
 }
 
 
+IMPLEMENT_ENDINGS = ("负责落实", "具体落实", "配合落实", "负责", "落实", "配合", "参与")
+
+
+def joined_phrase(lead: str | None, implementers: str) -> str:
+    """Lead and implementer cells as the one phrase of the single-column form."""
+    parts = []
+    if lead and lead.strip():
+        lead = lead.strip()
+        parts.append(lead if lead.endswith("牵头") else lead + "牵头")
+    implementers = implementers.strip()
+    if implementers:
+        done = implementers.endswith(IMPLEMENT_ENDINGS)
+        parts.append(implementers if done else implementers + "负责落实")
+    return "，".join(parts)
+
+
 class Unit(NamedTuple):
     name: str
     full_name: str | None = None
@@ -55,6 +71,7 @@ class Group(NamedTuple):
     members: tuple[str, ...] = ()
     open: bool = False
     within: str | None = None
+    incomplete: bool = False  # drafted from a plan: the members it named, not yet all
 
 
 class Task(NamedTuple):
@@ -62,9 +79,19 @@ class Task(NamedTuple):
     section: str
     subsection: str
     requirement: str
-    responsibility: str
-    deadline: str
+    # The phrase as printed, or (where the plan has two columns) lead and implementers.
+    responsibility: str | None = None
+    lead: str | None = None
+    implementers: str | None = None
+    deadline: str = ""  # always given: the schema requires it (a default only keeps its place)
     designated: tuple[str, ...] = ()
+
+    @property
+    def phrase(self) -> str:
+        """The responsibility as one phrase; two columns read as “A牵头，B负责落实” would."""
+        if self.responsibility is not None:
+            return self.responsibility
+        return joined_phrase(self.lead, self.implementers or "")
 
 
 def as_dict(value: NamedTuple, *, exclude_defaults: bool = False) -> dict[str, object]:
