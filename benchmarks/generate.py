@@ -1,10 +1,13 @@
 """Generate synthetic ledgers for the benchmarks.
 
-    python benchmarks/generate.py year OUT   # the 2021 plan with a full year of progress
-    python benchmarks/generate.py ten OUT    # 10×: 430 tasks, ~700 units, the same density
+    python benchmarks/generate.py year OUT      # the 2021 plan with a full year of progress
+    python benchmarks/generate.py ten OUT       # the same plan, a log ten times as long
+    python benchmarks/generate.py hundred OUT   # … a hundred times as long (431,400 updates)
+    python benchmarks/generate.py wide OUT      # 430 tasks, ~700 units, a year's density
 
 A full year means every assignment (task × unit) is updated about three times:
-进行中, sometimes 进展缓慢, then mostly 已完成 (some after the deadline). The random
+进行中, sometimes 进展缓慢, then mostly 已完成 (some after the deadline). A log N times
+as long is N such years drawn with different seeds, shuffled together. The random
 generator is seeded, so a ledger is the same on every machine.
 """
 
@@ -73,7 +76,15 @@ def write_year(out: Path) -> None:
     print(f"{out}: {len(lines)} updates")
 
 
-def write_ten(out: Path) -> None:
+def write_times(out: Path, times: int) -> None:
+    shutil.copytree(ROOT / "data", out, dirs_exist_ok=True)
+    lines = [line for seed in range(2021, 2021 + times) for line in progress_lines(out, seed)]
+    random.Random(times).shuffle(lines)
+    (out / "progress.yaml").write_text("".join(lines), encoding="utf-8")
+    print(f"{out}: {len(lines)} updates")
+
+
+def write_wide(out: Path) -> None:
     """Ten copies of the plan's tasks over a registry ten times larger (kinds kept)."""
     out.mkdir(parents=True, exist_ok=True)
     plan = yaml.safe_load((ROOT / "data" / "tasks.yaml").read_text(encoding="utf-8"))
@@ -111,10 +122,15 @@ def write_ten(out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["year", "ten"])
+    parser.add_argument("kind", choices=["year", "ten", "hundred", "wide"])
     parser.add_argument("out", type=Path)
     args = parser.parse_args()
-    (write_year if args.kind == "year" else write_ten)(args.out)
+    if args.kind == "year":
+        write_year(args.out)
+    elif args.kind == "wide":
+        write_wide(args.out)
+    else:
+        write_times(args.out, 10 if args.kind == "ten" else 100)
 
 
 if __name__ == "__main__":

@@ -11,14 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai_cli.errors import GongkaiError
+from gongkai_cli.ledger.load import unit_index
 from gongkai_cli.ledger.logline import read_log, update_line
 from gongkai_cli.model.deadlines import parse_deadline
-from gongkai_cli.model.registry import UnitIndex
 from gongkai_cli.model.resolver import resolve
 from gongkai_cli.model.schema import Registry, Update
 from tests.conftest import REAL_DATA, write_ledger
 
-INDEX = UnitIndex(
+INDEX = unit_index(
     Registry.model_validate(yaml.safe_load((REAL_DATA / "units.yaml").read_text(encoding="utf-8")))
 )
 NAMES = sorted({*INDEX.units, *(a for u in INDEX.units.values() for a in u.aliases)})

@@ -113,6 +113,7 @@ def units(
     data: DataOpt = None,
 ) -> None:
     """列出单位名录；--group 列出某个集合（各镇、县直各单位……）的成员。"""
+    from gongkai_cli.model.values import as_dict
     from gongkai_cli.output.view import Column, View
 
     index = book_for(data).ledger.index
@@ -149,7 +150,7 @@ def units(
         Column("别名"),
         Column("依据", no_wrap=True),
     ]
-    payload = [u.model_dump(exclude_defaults=True) for u in chosen]
+    payload = [as_dict(u, exclude_defaults=True) for u in chosen]
     emit(fmt, lambda: View(title, columns, rows, [f"共 {len(rows)} 个单位。"]), lambda: payload)
 
 

@@ -159,9 +159,12 @@ def check_designations(loaded: Loaded) -> Iterator[Problem]:
     ledger = loaded.ledger
     if ledger is None:
         return
+    numbers: set[int] = set()  # the ledger keeps a number's first task: check only that one
     for i, task in enumerate(loaded.tasks):
         resolution = ledger.resolutions.get(task.number)
-        if not task.designated or resolution is None or ledger.tasks.get(task.number) is not task:
+        first = task.number not in numbers
+        numbers.add(task.number)
+        if not task.designated or resolution is None or not first:
             continue
         open_groups = [t.text for t in resolution.terms if t.kind == "designated"]
         if not open_groups:

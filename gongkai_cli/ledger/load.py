@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import io
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -12,7 +11,7 @@ from gongkai_cli.errors import Problem
 from gongkai_cli.ledger import yamlio
 from gongkai_cli.ledger.checks import run_checks
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS, DataDir
-from gongkai_cli.ledger.files import UnsafeFile, open_regular
+from gongkai_cli.ledger.files import UnsafeFile, check_data_files
 from gongkai_cli.ledger.loaded import Loaded, responsibility_at
 from gongkai_cli.ledger.logline import (
     Entry,
@@ -22,27 +21,34 @@ from gongkai_cli.ledger.logline import (
     read_log,
 )
 from gongkai_cli.ledger.schema_errors import describe, problems_from
+from gongkai_cli.ledger.seen import ABSENT, read_bytes, text_lines
+from gongkai_cli.model import values
 from gongkai_cli.model.deadlines import DeadlineError, parse_deadline
 from gongkai_cli.model.registry import UnitIndex
 from gongkai_cli.model.resolver import ResolveError, resolve
-from gongkai_cli.model.schema import MAX_NOTE, Ledger, PlanFile, Registry, Task, Update
+from gongkai_cli.model.schema import PlanFile, Registry, Task, Update
 from gongkai_cli.model.schema import Retraction as RetractionModel
+from gongkai_cli.model.values import MAX_NOTE, Ledger
+
+Value = TypeVar("Value")
 
 
-def _open(loaded: Loaded, filename: str):
-    data_dir = loaded.data_dir
-    return open_regular(data_dir.file(filename), within=data_dir.path, shown=loaded.name(filename))
+def _check(loaded: Loaded, filename: str) -> None:
+    """Refuse a special file, a link out of the data directory or an oversized file
+    (UnsafeFile) before it is opened; a missing one is left to the reader."""
+    check_data_files(loaded.data_dir.path, (filename,), loaded.name)
 
 
 def _text(loaded: Loaded, filename: str) -> str | None:
     """A data file's text; its bytes live only as long as this call."""
     try:
-        with _open(loaded, filename) as handle:
-            raw = handle.read()
+        _check(loaded, filename)
+        raw, loaded.seen[filename] = read_bytes(loaded.data_dir.file(filename))
     except UnsafeFile as exc:
         loaded.problems.append(Problem(loaded.name(filename), 1, 1, str(exc), "io"))
         return None
     except FileNotFoundError:
+        loaded.seen[filename] = ABSENT
         if filename != PROGRESS:  # no progress yet is normal; no plan or registry is not
             loaded.problems.append(Problem(loaded.name(filename), 1, 1, "文件不存在。", "io"))
         return None
@@ -111,9 +117,11 @@ def _load_registry(loaded: Loaded) -> None:
 
 def _load_progress(loaded: Loaded) -> None:
     try:
-        with _open(loaded, PROGRESS) as raw:
-            read = read_log(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
+        _check(loaded, PROGRESS)
+        with text_lines(loaded.data_dir.file(PROGRESS), loaded.seen, PROGRESS) as lines:
+            read = read_log(lines)
     except FileNotFoundError:  # no progress yet is normal
+        loaded.seen[PROGRESS] = ABSENT
         return
     except (UnsafeFile, OSError, UnicodeDecodeError):
         _text(loaded, PROGRESS)  # says what is wrong, and where
@@ -172,10 +180,24 @@ def _read_odd_run(loaded: Loaded, read: LogRead, first: int, before: int, text: 
     return len(data)
 
 
+def plain(cls: type[Value], model: Any) -> Value:
+    """The plain value (`model.values`) of a validated schema object: same fields, lists as tuples."""
+    return cls(
+        **{f: tuple(v) if isinstance(v := getattr(model, f), list) else v for f in cls._fields}
+    )
+
+
+def unit_index(registry: Registry) -> UnitIndex:
+    return UnitIndex(
+        [plain(values.Unit, u) for u in registry.units],
+        [plain(values.Group, g) for g in registry.groups],
+    )
+
+
 def _derive(loaded: Loaded) -> None:
     if loaded.registry is None:
         return
-    index = UnitIndex(loaded.registry)
+    index = unit_index(loaded.registry)
     year = loaded.plan.year if loaded.plan else None
     ledger = Ledger(
         loaded.data_dir,
@@ -187,7 +209,7 @@ def _derive(loaded: Loaded) -> None:
     )
     name = loaded.name(TASKS)
     for i, task in enumerate(loaded.tasks):
-        ledger.tasks.setdefault(task.number, task)
+        ledger.tasks.setdefault(task.number, plain(values.Task, task))
         designated = [index.canonical(u) or u for u in task.designated]
         try:
             ledger.resolutions.setdefault(task.number, resolve(task.phrase, index, designated))

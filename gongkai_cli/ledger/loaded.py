@@ -11,7 +11,9 @@ from gongkai_cli.errors import Problem
 from gongkai_cli.ledger import yamlio
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, DataDir
 from gongkai_cli.ledger.logline import Entry, Retraction
-from gongkai_cli.model.schema import Ledger, PlanFile, Registry, Task
+from gongkai_cli.ledger.seen import Seen
+from gongkai_cli.model.schema import PlanFile, Registry, Task
+from gongkai_cli.model.values import Ledger
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Loaded:
     odd_items: dict[int, Any] = field(default_factory=dict)  # line → event read by YAML
     ledger: Ledger | None = None
     problems: list[Problem] = field(default_factory=list)
+    seen: dict[str, Seen] = field(default_factory=dict)  # what was read of each file
 
     def name(self, filename: str) -> str:
         return self.data_dir.display(filename)

@@ -16,16 +16,13 @@ line only where YAML would read it to the very same values.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
-import secrets
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from gongkai_cli.model.schema import ID_RE, MAX_NAME, MAX_NOTE
+from gongkai_cli.model.values import ID_RE, MAX_NAME, MAX_NOTE
 
 
 class Entry(NamedTuple):
@@ -85,15 +82,17 @@ _LINE = re.compile(
 _YAML_ONLY_ESCAPES = re.compile(r'\\(?:[^"\\/bfnrtu]|u[dD][89a-fA-F])')
 
 
-@dataclass
 class LogRead:
     """A log read line by line: its canonical events, and the lines left for YAML."""
 
-    updates: list[Entry] = field(default_factory=list)
-    retractions: list[Retraction] = field(default_factory=list)
-    # (first line, number of canonical events before it, text)
-    odd_runs: list[tuple[int, int, str]] = field(default_factory=list)
-    overlong: list[tuple[int, int]] = field(default_factory=list)  # (line, length)
+    __slots__ = ("odd_runs", "overlong", "retractions", "updates")
+
+    def __init__(self) -> None:
+        self.updates: list[Entry] = []
+        self.retractions: list[Retraction] = []
+        # (first line, number of canonical events before it, text)
+        self.odd_runs: list[tuple[int, int, str]] = []
+        self.overlong: list[tuple[int, int]] = []  # (line, length)
 
 
 def read_log(lines: Iterable[str]) -> LogRead:
@@ -189,6 +188,8 @@ def _unquote(token: str) -> str:
 def derived_id(entry: Entry) -> str:
     """The id of an update written without one: a digest of its content, so the same line
     always gets the same id (and exact duplicates share it)."""
+    import hashlib
+
     date, task, unit, status, note, by = entry[:6]
     absent = "\x00"  # no text holds it: a missing note differs from an empty one
     content = f"{date.isoformat()}\x1f{task}\x1f{unit}\x1f{status}\x1f{absent if note is None else note}\x1f{absent if by is None else by}"
@@ -197,6 +198,8 @@ def derived_id(entry: Entry) -> str:
 
 def new_id(taken: set[str] | frozenset[str] = frozenset()) -> str:
     """A fresh random id, unlike any in `taken`."""
+    import secrets
+
     while True:
         candidate = _id_from(secrets.token_bytes(8))
         if candidate not in taken:

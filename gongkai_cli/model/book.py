@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gongkai_cli.errors import InvalidValue, UnknownTask, UnknownUnit
 from gongkai_cli.model.fold import OVERDUE, Assignment, History
-from gongkai_cli.model.schema import Deadline, Ledger, Resolution, Task
+from gongkai_cli.model.values import Deadline, Ledger, Resolution, Task
 
 
 class Book:
@@ -84,8 +84,7 @@ class Book:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Filters:
+class Filters(NamedTuple):
     unit: str | None = None  # canonical
     role: str | None = None  # lead | implementer
     section: str | None = None  # 一…六
@@ -167,8 +166,7 @@ def list_tasks(book: Book, filters: Filters, as_of: dt.date) -> list[Row]:
     return rows
 
 
-@dataclass(frozen=True, slots=True)
-class Late:
+class Late(NamedTuple):
     """A task with a date and the units not done: overdue (days > 0) or due soon (days ≥ 0)."""
 
     number: int

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from gongkai_cli.errors import GongkaiError
-from gongkai_cli.model.schema import Deadline
+from gongkai_cli.model.values import Deadline
 
 _DIGITS = {
     "一": 1,
@@ -48,9 +48,10 @@ def _number(text: str) -> int:
 
 
 def _month_end(year: int, month: int) -> dt.date:
-    from dateutil.relativedelta import relativedelta
-
-    return dt.date(year, month, 1) + relativedelta(day=31)
+    # The day before the first of the next month: dateutil would cost more to import, on
+    # every cold load, than this whole module takes to run.
+    dt.date(year, month, 1)  # ValueError for a month such as 13
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def parse_deadline(text: str, year: int) -> Deadline:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from typing import NamedTuple
 
-from gongkai_cli.model.schema import Group, Registry, Unit
+from gongkai_cli.model.values import Group, Unit
 
 
-@dataclass(frozen=True, slots=True)
-class Lookup:
+class Lookup(NamedTuple):
     """What one name means: a unit, a closed group, or an open group."""
 
     kind: str  # "unit" | "group" | "open-group"
@@ -19,13 +19,14 @@ class UnitIndex:
     """Fast lookups over a validated registry. Conflicts (an alias claimed twice) are
     reported by the checks; here the first claim wins so the index is always usable."""
 
-    def __init__(self, registry: Registry):
+    def __init__(self, units: Iterable[Unit], groups: Iterable[Group]):
+        units = list(units)
         self.units: dict[str, Unit] = {}
-        self.groups: dict[str, Group] = {g.name: g for g in registry.groups}
+        self.groups: dict[str, Group] = {g.name: g for g in groups}
         self._names: dict[str, str] = {}
-        for unit in registry.units:
+        for unit in units:
             self.units.setdefault(unit.name, unit)
-        for unit in registry.units:
+        for unit in units:
             for name in (unit.name, *unit.aliases):
                 self._names.setdefault(name, unit.name)
         self._members: dict[str, tuple[str, ...]] = {}

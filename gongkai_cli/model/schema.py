@@ -1,34 +1,26 @@
-"""The schemas of the data files (strict Pydantic models) and the values derived from them."""
+"""The schemas of the data files: strict Pydantic models that validate what is read.
+
+What the queries keep is the plain values of `model.values`, made from these on load.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-if TYPE_CHECKING:
-    from gongkai_cli.ledger.datadir import DataDir
-    from gongkai_cli.ledger.logline import Entry
-    from gongkai_cli.model.registry import UnitIndex
-
-STATUSES = ("未开始", "进行中", "进展缓慢", "已完成", "不涉及")
-MAX_NOTE = 2000  # characters: a note is a sentence or a paragraph, not a document
-MAX_NAME = 100
-DONE_STATUSES = frozenset({"已完成", "不涉及"})
-STATUS_ALIASES = {
-    "todo": "未开始",
-    "doing": "进行中",
-    "lagging": "进展缓慢",
-    "done": "已完成",
-    "n/a": "不涉及",
-    "na": "不涉及",
-    # Words that real county ledgers use for the same states.
-    "未启动": "未开始",
-    "序时推进": "进行中",
-    "本单位不涉及": "不涉及",
-}
+# Re-exported: the limits and status words are part of what the file schemas check.
+from gongkai_cli.model.values import (  # noqa: F401
+    DONE_STATUSES,
+    ID_RE,
+    IMPLEMENT_ENDINGS,
+    MAX_NAME,
+    MAX_NOTE,
+    STATUS_ALIASES,
+    STATUSES,
+    joined_phrase,
+)
 
 
 class Strict(BaseModel):
@@ -106,31 +98,11 @@ class Task(Strict):
         return joined_phrase(self.lead, self.implementers or "")
 
 
-IMPLEMENT_ENDINGS = ("负责落实", "具体落实", "配合落实", "负责", "落实", "配合", "参与")
-
-
-def joined_phrase(lead: str | None, implementers: str) -> str:
-    """Lead and implementer cells as the one phrase of the single-column form."""
-    parts = []
-    if lead and lead.strip():
-        lead = lead.strip()
-        parts.append(lead if lead.endswith("牵头") else lead + "牵头")
-    implementers = implementers.strip()
-    if implementers:
-        done = implementers.endswith(IMPLEMENT_ENDINGS)
-        parts.append(implementers if done else implementers + "负责落实")
-    return "，".join(parts)
-
-
 class PlanFile(Strict):
     title: str = NonEmpty
     year: int = Field(ge=1949, le=2200)
     source: str | None = None
     tasks: list[Task]
-
-
-# Must match gongkai_cli.ledger.logline.ID_PATTERN (kept here so the schema needs no reader).
-ID_RE = r"^[a-z][0-9a-z]{3,15}$"
 
 
 class Update(Strict):
@@ -152,62 +124,3 @@ class Retraction(Strict):
     date: dt.date
     retracts: str = Field(pattern=ID_RE)
     by: str | None = Field(default=None, max_length=MAX_NAME)
-
-
-# ----- derived values: computed on load, never stored -----
-
-
-@dataclass(frozen=True, slots=True)
-class Deadline:
-    text: str
-    kind: Literal["date", "ongoing"]
-    date: dt.date | None
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "text": self.text,
-            "kind": self.kind,
-            "date": self.date.isoformat() if self.date else None,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """What a responsibility phrase expands to; lead and implementers never overlap."""
-
-    lead: tuple[str, ...]
-    implementers: tuple[str, ...]
-    unresolved: tuple[str, ...]  # open groups that no designation expanded
-    terms: tuple[Term, ...] = field(default=())
-    _roles: dict[str, str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        roles = dict.fromkeys(self.implementers, "implementer") | dict.fromkeys(self.lead, "lead")
-        object.__setattr__(self, "_roles", roles)
-
-    def role_of(self, unit: str) -> str | None:
-        return self._roles.get(unit)
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """One item of a responsibility phrase and how it was read (for `gongkai resolve`)."""
-
-    text: str
-    role: Literal["lead", "implementer"]
-    kind: Literal["unit", "group", "open-group", "designated"]
-    units: tuple[str, ...]
-
-
-@dataclass
-class Ledger:
-    """The plan, its registry and its progress log, with everything derived from them."""
-
-    data_dir: DataDir
-    title: str
-    year: int
-    tasks: dict[int, Task]  # by number, in the plan's order
-    index: UnitIndex
-    updates: list[Entry]  # the log as read; emptied once folded into a History
-    resolutions: dict[int, Resolution] = field(default_factory=dict)
-    deadlines: dict[int, Deadline] = field(default_factory=dict)

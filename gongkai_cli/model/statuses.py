@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gongkai_cli.errors import InvalidValue
-from gongkai_cli.model.schema import STATUS_ALIASES, STATUSES
+from gongkai_cli.model.values import STATUS_ALIASES, STATUSES
 
 
 def parse_status(text: str) -> str:

@@ -1,0 +1,179 @@
+"""The plan as the queries use it: plain frozen values (named tuples), free of Pydantic.
+
+The file schemas (`model.schema`) validate what is read; these are what is kept. A warm
+read (`list`, `overdue`, `show`) is answered from these alone, so it never imports
+Pydantic, YAML or dateutil. Each value has exactly the fields of its schema (a test
+holds them together); lists become tuples so that every value is hashable and frozen.
+Named tuples rather than dataclasses: a warm read defines these classes on every run, and
+a dataclass costs ten times as much to define.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from gongkai_cli.ledger.datadir import DataDir
+    from gongkai_cli.ledger.logline import Entry
+    from gongkai_cli.model.registry import UnitIndex
+
+STATUSES = ("未开始", "进行中", "进展缓慢", "已完成", "不涉及")
+MAX_NOTE = 2000  # characters: a note is a sentence or a paragraph, not a document
+MAX_NAME = 100
+# An event's id: a letter first, so YAML never reads one as a number, a boolean or a date.
+ID_RE = r"^[a-z][0-9a-z]{3,15}$"
+DONE_STATUSES = frozenset({"已完成", "不涉及"})
+STATUS_ALIASES = {
+    "todo": "未开始",
+    "doing": "进行中",
+    "lagging": "进展缓慢",
+    "done": "已完成",
+    "n/a": "不涉及",
+    "na": "不涉及",
+    # Words that real county ledgers use for the same states.
+    "未启动": "未开始",
+    "序时推进": "进行中",
+    "本单位不涉及": "不涉及",
+}
+
+
+IMPLEMENT_ENDINGS = ("负责落实", "具体落实", "配合落实", "负责", "落实", "配合", "参与")
+
+
+def joined_phrase(lead: str | None, implementers: str) -> str:
+    """Lead and implementer cells as the one phrase of the single-column form."""
+    parts = []
+    if lead and lead.strip():
+        lead = lead.strip()
+        parts.append(lead if lead.endswith("牵头") else lead + "牵头")
+    implementers = implementers.strip()
+    if implementers:
+        done = implementers.endswith(IMPLEMENT_ENDINGS)
+        parts.append(implementers if done else implementers + "负责落实")
+    return "，".join(parts)
+
+
+class Unit(NamedTuple):
+    name: str
+    full_name: str | None = None
+    aliases: tuple[str, ...] = ()
+    kind: str = ""  # always given: the schema requires it (a default only keeps its place)
+    inferred: bool = False
+    source: str | None = None
+    note: str | None = None
+
+
+class Group(NamedTuple):
+    """A phrase such as 各镇 that stands for a set of units (see `schema.Group`)."""
+
+    name: str
+    description: str | None = None
+    kinds: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    open: bool = False
+    within: str | None = None
+    incomplete: bool = False  # drafted from a plan: the members it named, not yet all
+
+
+class Task(NamedTuple):
+    number: int
+    section: str
+    subsection: str
+    requirement: str
+    # The phrase as printed, or (where the plan has two columns) lead and implementers.
+    responsibility: str | None = None
+    lead: str | None = None
+    implementers: str | None = None
+    deadline: str = ""  # always given: the schema requires it (a default only keeps its place)
+    designated: tuple[str, ...] = ()
+
+    @property
+    def phrase(self) -> str:
+        """The responsibility as one phrase; two columns read as “A牵头，B负责落实” would."""
+        if self.responsibility is not None:
+            return self.responsibility
+        return joined_phrase(self.lead, self.implementers or "")
+
+
+def as_dict(value: NamedTuple, *, exclude_defaults: bool = False) -> dict[str, object]:
+    """A plan value's fields, in the order of its file schema (for JSON output)."""
+    defaults = value._field_defaults if exclude_defaults else {}
+    missing = object()
+    return {
+        name: item
+        for name, item in zip(value._fields, value, strict=True)
+        if defaults.get(name, missing) != item
+    }
+
+
+# ----- derived values: computed on load, never stored -----
+
+
+class Deadline(NamedTuple):
+    text: str
+    kind: Literal["date", "ongoing"]
+    date: dt.date | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "date": self.date.isoformat() if self.date else None,
+        }
+
+
+class Term(NamedTuple):
+    """One item of a responsibility phrase and how it was read (for `gongkai resolve`)."""
+
+    text: str
+    role: Literal["lead", "implementer"]
+    kind: Literal["unit", "group", "open-group", "designated"]
+    units: tuple[str, ...]
+
+
+class Resolution(NamedTuple):
+    """What a responsibility phrase expands to; lead and implementers never overlap."""
+
+    lead: tuple[str, ...]
+    implementers: tuple[str, ...]
+    unresolved: tuple[str, ...]  # open groups that no designation expanded
+    terms: tuple[Term, ...] = ()
+
+    def role_of(self, unit: str) -> str | None:
+        if unit in self.lead:
+            return "lead"
+        if unit in self.implementers:
+            return "implementer"
+        return None
+
+
+class Ledger:
+    """The plan, its registry and its progress log, with everything derived from them."""
+
+    __slots__ = (
+        "data_dir",
+        "deadlines",
+        "index",
+        "resolutions",
+        "tasks",
+        "title",
+        "updates",
+        "year",
+    )
+
+    def __init__(
+        self,
+        data_dir: DataDir,
+        title: str,
+        year: int,
+        tasks: dict[int, Task],  # by number, in the plan's order
+        index: UnitIndex,
+        updates: list[Entry],  # the log as read; emptied once folded into a History
+        resolutions: dict[int, Resolution] | None = None,
+        deadlines: dict[int, Deadline] | None = None,
+    ):
+        self.data_dir, self.title, self.year, self.tasks = data_dir, title, year, tasks
+        self.index, self.updates = index, updates
+        self.resolutions = {} if resolutions is None else resolutions
+        self.deadlines = {} if deadlines is None else deadlines

@@ -1,0 +1,206 @@
+"""Start-up: the lazy app is the eager app, a warm read imports only what it needs, and the
+pinned Typer parses options without Pydantic."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import typer
+from typer.core import TyperGroup
+from typer.testing import CliRunner
+
+from gongkai_cli.cli import app as app_module
+from tests.conftest import REAL_DATA, write_ledger
+
+PROGRESS = "- {date: 2021-05-01, task: 1, unit: 县财政局, status: 已完成}\n"
+
+
+def eager_app() -> typer.Typer:
+    """The app as it was built before loading was lazy: every module's commands added."""
+    eager = app_module.new_app(TyperGroup)
+    for module in dict.fromkeys(app_module.COMMANDS.values()):
+        eager.add_typer(__import__(module, fromlist=["app"]).app)
+    return eager
+
+
+ARGUMENTS = [
+    [],
+    ["--help"],
+    ["-h"],
+    ["lsit"],
+    ["reprot", "progress"],
+    ["upate"],
+    ["report", "--help"],
+    ["report", "progres"],
+    ["forms", "--help"],
+    ["forms", "statsu"],
+    ["collect", "--help"],
+    ["list", "--help"],
+    ["list", "--bogus"],
+    ["--version"],
+]
+
+
+@pytest.mark.parametrize("args", ARGUMENTS, ids=" ".join)
+def test_the_lazy_app_answers_as_the_eager_app(args, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    runner = CliRunner()
+    lazy = runner.invoke(app_module.app, args, prog_name="gongkai")
+    eager = runner.invoke(eager_app(), args, prog_name="gongkai")
+    assert (lazy.exit_code, lazy.stdout, lazy.stderr) == (
+        eager.exit_code,
+        eager.stdout,
+        eager.stderr,
+    )
+
+
+def test_a_mistyped_command_is_suggested():
+    result = CliRunner().invoke(app_module.app, ["overdeu"], prog_name="gongkai")
+    assert result.exit_code == 2
+    assert result.stderr.endswith("Error: No such command 'overdeu'. Did you mean 'overdue'?\n")
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+@pytest.mark.parametrize("line", ["gongkai ", "gongkai re", "gongkai report ", "gongkai list --u"])
+def test_completion_is_the_eager_apps(shell, line):
+    words = line.split(" ")
+    env = {
+        "_GONGKAI_COMPLETE": f"complete_{shell}",
+        "COMP_WORDS": line,
+        "COMP_CWORD": str(len(words) - 1),
+        "_TYPER_COMPLETE_ARGS": line,
+        "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+    }
+    runner = CliRunner()
+    lazy = runner.invoke(app_module.app, [], prog_name="gongkai", env=env)
+    eager = runner.invoke(eager_app(), [], prog_name="gongkai", env=env)
+    assert lazy.stdout == eager.stdout
+    assert lazy.stdout.strip()  # completion did answer
+
+
+def test_every_command_of_every_module_is_in_the_table():
+    names = []
+    for module in dict.fromkeys(app_module.COMMANDS.values()):
+        defined = __import__(module, fromlist=["app"]).app
+        names += [
+            (info.name or typer.main.get_command_name(info.callback.__name__), module)
+            for info in defined.registered_commands
+        ]
+        names += [(info.name, module) for info in defined.registered_groups]
+    assert names == list(app_module.COMMANDS.items())
+
+
+WARM_LIST = textwrap.dedent(
+    """
+    import json, sys
+    from gongkai_cli.__main__ import main
+    sys.argv = ["gongkai", *sys.argv[1:]]
+    try:
+        main()
+    except SystemExit:
+        pass
+    print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+    """
+)
+
+# What a warm `list` may import of gongkai: its own command module and the read path.
+# A new command, report format or dependency must not add to this list.
+WARM_LIST_MODULES = [
+    "gongkai_cli",
+    "gongkai_cli.__main__",
+    "gongkai_cli.cli",
+    "gongkai_cli.cli.app",
+    "gongkai_cli.cli.options",
+    "gongkai_cli.cli.queries",
+    "gongkai_cli.errors",
+    "gongkai_cli.ledger",
+    "gongkai_cli.ledger.cache",
+    "gongkai_cli.ledger.checked",
+    "gongkai_cli.ledger.datadir",
+    "gongkai_cli.ledger.files",  # data files checked as regular, inside the ledger, bounded
+    "gongkai_cli.ledger.seen",
+    "gongkai_cli.model",
+    "gongkai_cli.model.book",
+    "gongkai_cli.model.dates",
+    "gongkai_cli.model.fold",
+    "gongkai_cli.model.registry",
+    "gongkai_cli.model.statuses",
+    "gongkai_cli.model.values",
+    "gongkai_cli.output",
+    "gongkai_cli.output.formats",
+    "gongkai_cli.output.markdown",
+    "gongkai_cli.output.text",
+    "gongkai_cli.output.view",
+    "gongkai_cli.output.views",
+]
+# Packages a warm read must never import: the validators, and the writers of other commands.
+HEAVY = {"pydantic", "pydantic_core", "yaml", "dateutil", "rich", "openpyxl", "docx", "jinja2"}
+
+
+def warm_modules(args: list[str], cwd, env) -> list[str]:
+    command = [sys.executable, "-c", WARM_LIST, *args]
+    subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)  # fills the cache
+    done = subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True, text=True)
+    return json.loads(done.stderr.splitlines()[-1])
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    import os
+
+    return {**os.environ, "GONGKAI_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "100"}
+
+
+def test_a_warm_list_imports_only_the_read_path(tmp_path, env):
+    write_ledger(tmp_path, progress=PROGRESS)
+    modules = warm_modules(["list", "--unit", "县财政局", "--data", "data"], tmp_path, env)
+    assert [m for m in modules if m.startswith("gongkai_cli")] == WARM_LIST_MODULES
+    assert not HEAVY & {m.split(".")[0] for m in modules}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["overdue", "--as-of", "2021-10-31", "-f", "json"],
+        ["show", "7", "--as-of", "2021-10-31", "-f", "md"],
+        ["list", "-f", "csv"],
+    ],
+    ids=" ".join,
+)
+def test_no_warm_read_imports_pydantic_yaml_or_dateutil(args, tmp_path, env):
+    modules = warm_modules([*args, "--data", str(REAL_DATA)], tmp_path, env)
+    assert {"pydantic", "yaml", "dateutil"} & {m.split(".")[0] for m in modules} == set()
+
+
+def test_the_pinned_typer_parses_options_without_pydantic():
+    """Typer 0.29 validates every parameter through Pydantic, 50 ms on each run; pyproject
+    pins the releases before it. This fails on a Typer that brings the cost back."""
+    program = textwrap.dedent(
+        """
+        import enum, sys
+        import typer
+
+        class Colour(enum.StrEnum):
+            red = "red"
+
+        app = typer.Typer()
+
+        @app.command()
+        def one(flag: bool = False, colour: Colour = Colour.red, count: int = 1) -> None:
+            print(flag, colour.value, count)
+
+        @app.command()
+        def two() -> None: ...
+
+        app(["one", "--flag", "--colour", "red", "--count", "2"], standalone_mode=False)
+        print(sorted(m for m in sys.modules if m.startswith("pydantic")))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], check=True, capture_output=True, text=True
+    )
+    assert done.stdout == "True red 2\n[]\n", f"typer {typer.__version__}"
