@@ -32,12 +32,13 @@ def test_init_then_update_makes_two_commits(tmp_path):
     assert result.returncode == 0, result.stderr
     subjects = git(ledger, "log", "--format=%s").splitlines()
     assert subjects == [
-        "进度: 任务7 县财政局 → 已完成",
+        "进展: 任务7 县财政局 → 已完成",
         "建立台账：濉溪县2021年政务公开重点工作任务分工（征求意见稿）",
     ]
     assert sorted(git(ledger, "ls-files").split()) == [
         ".gitattributes",
         ".github/workflows/gongkai.yml",
+        ".gitignore",
         ".pre-commit-config.yaml",
         "README.md",
         "data/progress.yaml",

@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 
 from gongkai_cli import __version__
-from gongkai_cli.cli import create, plan, queries, reports, updates
+from gongkai_cli.cli import create, plan, queries, reports, updates, zh
 from gongkai_cli.errors import ExitStatus
 
 app = typer.Typer(
     name="gongkai",
+    cls=zh.group_class(),
     help="政务公开重点工作任务台账：谁负责什么、完成了什么、哪些逾期。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

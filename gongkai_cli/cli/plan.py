@@ -14,7 +14,10 @@ from gongkai_cli.cli.options import (
     DataOpt,
     Format,
     FormatOpt,
+    TaskArg,
     WideOpt,
+    as_of_day,
+    choice,
     commands_of,
     data_dir,
     err,
@@ -28,7 +31,7 @@ command = commands_of(app)
 
 @command("show")
 def show(
-    number: Annotated[int, typer.Argument(help="任务编号。")],
+    number: TaskArg,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     wide: WideOpt = False,
@@ -36,13 +39,12 @@ def show(
 ) -> None:
     """显示一项任务的全部内容：要求、时限、牵头与落实单位（集合逐一展开）及各单位进展。"""
     from gongkai_cli.model.book import Row
-    from gongkai_cli.model.dates import parse_as_of
     from gongkai_cli.output.sheet import emit_sheet
     from gongkai_cli.output.view import emit, resolve_format
     from gongkai_cli.output.views import assignments_view, show_fields, status_view, task_json
 
     book = open_book(data)
-    day = parse_as_of(as_of)
+    day = as_of_day(book, as_of)
     row = Row(book, number, day)
     if fmt in (Format.json, Format.csv):
         emit(fmt, lambda: assignments_view(row, day), lambda: task_json(book, row, day))
@@ -54,7 +56,10 @@ def show(
 @command("resolve")
 def resolve_(
     phrase: Annotated[
-        str, typer.Argument(help="责任单位原文，如 “县财政局牵头，各镇、县直各单位负责落实”。")
+        str,
+        typer.Argument(
+            help="责任单位原文，如 “县财政局牵头，各镇、县直各单位负责落实”。", metavar="文字"
+        ),
     ],
     fmt: FormatOpt = None,
     data: DataOpt = None,
@@ -104,7 +109,8 @@ def resolve_(
 @command("units")
 def units(
     group: Annotated[
-        str | None, typer.Option("--group", "-g", help="只列出该集合的成员，如 各镇。")
+        str | None,
+        typer.Option("--group", "-g", help="只列出该集合的成员，如 各镇。", metavar="集合"),
     ] = None,
     fmt: FormatOpt = None,
     data: DataOpt = None,
@@ -163,7 +169,13 @@ def validate(
     ] = False,
     fmt: Annotated[
         CheckFormat,
-        typer.Option("--format", "-f", help="text、json，或 github（GitHub Actions 注释）。"),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text、json，或 github（GitHub Actions 注释）。",
+            metavar="格式",
+            parser=choice({f.value: f for f in CheckFormat}, "可用的检查结果格式"),
+        ),
     ] = CheckFormat.text,
     data: DataOpt = None,
 ) -> None:
@@ -195,10 +207,11 @@ def _as_error(problem):
 @command("import-plan")
 def import_plan(
     source: Annotated[
-        Path, typer.Argument(help="公开发布的四栏表格导出的文本文件。", dir_okay=False)
+        Path,
+        typer.Argument(help="公开发布的四栏表格导出的文本文件。", dir_okay=False, metavar="文件"),
     ],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="写入的任务文件；用 - 输出到屏幕。")
+        Path, typer.Option("--out", "-o", help="写入的任务文件；用 - 输出到屏幕。", metavar="文件")
     ] = Path("data/tasks.yaml"),
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的任务文件。")] = False,
 ) -> None:

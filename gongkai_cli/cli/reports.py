@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.cli.options import AsOfOpt, DataOpt, WideOpt, commands_of, data_dir
+from gongkai_cli.cli.options import (
+    AsOfOpt,
+    DataOpt,
+    WideOpt,
+    as_of_day,
+    choice,
+    commands_of,
+    data_dir,
+)
 from gongkai_cli.errors import GongkaiError
 
 app = typer.Typer()
@@ -36,19 +44,24 @@ ReportFormatOpt = Annotated[
         "--format",
         "-f",
         help="table 显示在终端（在终端中的默认）；md、xlsx 写入文件（默认在 reports/ 下）；csv、json 输出到屏幕或 --out。输出到管道时默认为 md。",
+        metavar="格式",
+        parser=choice({f.value: f for f in ReportFormat}, "可用的报表格式"),
     ),
 ]
 OutOpt = Annotated[
-    Path | None, typer.Option("--out", "-o", help="写入的文件；默认 reports/报表名-日期.扩展名。")
+    Path | None,
+    typer.Option(
+        "--out", "-o", help="写入的文件；默认 reports/报表名-日期.扩展名。", metavar="文件"
+    ),
 ]
 
 
 def _book_and_day(data, as_of):
     from gongkai_cli.model.book import open_book
-    from gongkai_cli.model.dates import parse_as_of
 
     found = data_dir(data)
-    return found, open_book(found), parse_as_of(as_of)
+    book = open_book(found)
+    return found, book, as_of_day(book, as_of)
 
 
 def publish(
@@ -134,7 +147,9 @@ def overdue_bulletin(
 
 @report_command("unit")
 def unit_checklist(
-    unit: Annotated[str | None, typer.Argument(help="单位名或别名。", show_default=False)] = None,
+    unit: Annotated[
+        str | None, typer.Argument(help="单位名或别名。", show_default=False, metavar="单位")
+    ] = None,
     all_units: Annotated[
         bool, typer.Option("--all-units", help="为每个单位各生成一份（md 或 xlsx）。")
     ] = False,
@@ -172,7 +187,21 @@ class StatsBy(enum.StrEnum):
 def stats_(
     as_of: AsOfOpt = None,
     by: Annotated[
-        StatsBy, typer.Option("--by", help="按单位（unit）或按大项（section）统计。")
+        StatsBy,
+        typer.Option(
+            "--by",
+            help="按单位（unit）或按大项（section）统计。",
+            metavar="单位|大项",
+            parser=choice(
+                {
+                    "单位": StatsBy.unit,
+                    "大项": StatsBy.section,
+                    "unit": StatsBy.unit,
+                    "section": StatsBy.section,
+                },
+                "可用的统计方式",
+            ),
+        ),
     ] = StatsBy.unit,
     fmt: ReportFormatOpt = None,
     out: OutOpt = None,

@@ -61,6 +61,9 @@ class Repo:
         _git(self.root, "commit", "--only", "--quiet", "-m", message, "--", rel)
         return _git(self.root, "rev-parse", "HEAD").stdout.strip()
 
+    def set_config(self, key: str, value: str) -> None:
+        _git(self.root, "config", key, value)
+
     def commit_all(self, message: str) -> str:
         _git(self.root, "add", "--all")
         _git(self.root, "commit", "--quiet", "-m", message)
@@ -94,6 +97,14 @@ class Repo:
             ["git", "show", f"{rev}:{self.rel(path)}"], cwd=self.root, capture_output=True
         )
         return result.stdout if result.returncode == 0 else None
+
+
+def identity(folder: Path) -> str:
+    """Who git would record as committer here; GitError when git cannot tell."""
+    result = _git(folder, "var", "GIT_COMMITTER_IDENT", check=False)
+    if result.returncode != 0:
+        raise GitError("committer identity unknown")
+    return result.stdout.strip()
 
 
 def init_repo(folder: Path) -> None:

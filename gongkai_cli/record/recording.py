@@ -55,7 +55,7 @@ def expand_units(book: Book, task: int, names: tuple[str, ...]) -> tuple[list[st
 
 def subject(request: Request, units: list[str]) -> str:
     who = units[0] if len(units) == 1 else f"{units[0]}等{len(units)}个单位"
-    return f"进度: 任务{request.task} {who} → {request.status}"
+    return f"进展: 任务{request.task} {who} → {request.status}"
 
 
 def message(request: Request, units: list[str]) -> str:
@@ -141,7 +141,11 @@ def undo(data_dir: DataDir) -> Undone:
             raise GongkaiError("仓库中还没有任何提交。")
         sha, text, changed = head
         title = text.splitlines()[0]
-        if not title.startswith("进度: ") or "\nTask: " not in text or changed != [repo.rel(path)]:
+        if (
+            not title.startswith(("进展: ", "进度: "))
+            or "\nTask: " not in text
+            or changed != [repo.rel(path)]
+        ):
             raise GongkaiError(
                 f"最近一次提交（{sha[:7]} {title}）不是 gongkai update 的进展提交，未撤销。"
             )
