@@ -273,12 +273,12 @@ def test_a_bom_and_crlf_line_endings_are_accepted(gongkai, tmp_path, filename):
         (["show", "44"], "错误：计划中没有任务 44；任务编号为 1–4。"),
         (["list", "--section", "七"], "错误：计划中没有大项“七”；大项为 一、二（也可写 1–2）。"),
         (
-            ["list", "--unit", "各镇"],
+            ["report", "unit", "各镇"],
             "错误：“各镇”是单位集合，不是单个单位；请给出具体单位（gongkai units --group 各镇 可列出成员）。",
         ),
         (
             ["list", "--status", "完成"],
-            "错误：状态“完成”无效；请填写 未开始、进行中、进展缓慢、已完成、不涉及 之一（或 todo、doing、lagging、done、n/a）。",
+            "错误：状态“完成”无效；请填写 未开始、进行中、进展缓慢、已完成、不涉及、逾期、临期、逾期完成 或 已办结 之一（或 todo、doing、lagging、done、n/a）。",
         ),
         (["due", "--within", "一个月"], "错误：--within“一个月”无法识别；请写成 30d、2w 或 30天。"),
         (

@@ -49,7 +49,12 @@ BYS = choice({"任务": By.task, "单位": By.unit, "task": By.task, "unit": By.
 def list_(
     unit: Annotated[
         str | None,
-        typer.Option("--unit", "-u", help="只看该单位负责的任务（单位名或别名）。", metavar="单位"),
+        typer.Option(
+            "--unit",
+            "-u",
+            help="只看该单位负责的任务（单位名或别名）；写集合（如 各镇）则列出其成员单位的任务。",
+            metavar="单位",
+        ),
     ] = None,
     role: Annotated[
         Role | None,
@@ -73,7 +78,8 @@ def list_(
         str | None,
         typer.Option(
             "--status",
-            help="状态：有 --unit 时为该单位的状态，否则为任务的状态。",
+            help="状态：有 --unit 时为该单位的状态，否则为任务的状态（未开始、进行中、已办结）；"
+            "也可写 逾期、临期、逾期完成。",
             metavar="状态",
         ),
     ] = None,
@@ -89,7 +95,7 @@ def list_(
     """列出任务；--unit 列出某单位负责的全部任务及其角色（牵头/落实）。"""
     from gongkai_cli.model.book import Filters, list_tasks, section_numeral
     from gongkai_cli.model.dates import parse_date
-    from gongkai_cli.model.statuses import parse_status
+    from gongkai_cli.model.statuses import parse_status_filter
     from gongkai_cli.output.view import emit
     from gongkai_cli.output.views import list_view, task_json
 
@@ -97,22 +103,28 @@ def list_(
         raise typer.BadParameter("--role 须与 --unit 一起使用。", param_hint="--role")
     book = open_book(data)
     day = as_of_day(book, as_of)
+    index = book.ledger.index
+    group = unit.strip() if unit and unit.strip() in index.groups else None
     filters = Filters(
-        unit=book.unit(unit) if unit else None,
+        unit=book.unit(unit) if unit and not group else None,
+        group=index.members(group) if group else (),
         role=role.value if role else None,
         section=section_numeral(book, section) if section else None,
         deadline=deadline,
         due_before=parse_date(due_before, "--due-before", year=lambda: book.ledger.year)
         if due_before
         else None,
-        status=parse_status(status) if status else None,
+        status=parse_status_filter(status) if status else None,
         search=search,
     )
     rows = list_tasks(book, filters, day)
     emit(
         fmt,
-        lambda: list_view(rows, filters.unit, day),
-        lambda: [task_json(book, r, day) for r in rows],
+        lambda: list_view(rows, filters.unit, day, group=group),
+        lambda: [
+            task_json(book, r, day) | ({"group_units": [a.unit for a in r.group]} if group else {})
+            for r in rows
+        ],
         wide=wide,
     )
 

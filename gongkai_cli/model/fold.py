@@ -8,12 +8,17 @@ from array import array
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gongkai_cli.model.schema import DONE_STATUSES, STATUSES, Deadline
+from gongkai_cli.model.schema import Deadline
+from gongkai_cli.model.statuses import (
+    DONE_STATUSES,
+    DUE_SOON,
+    LATE_DONE,
+    OVERDUE,
+    STATUSES,
+)
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.logline import Entry
-
-OVERDUE, LATE_DONE, DUE_SOON = "逾期", "逾期完成", "临期"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,10 +4,13 @@ a unit's checklist and the statistics. Each is built once and rendered by every 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from gongkai_cli.model.book import Book, Late, Row, by_unit, overdue
-from gongkai_cli.model.fold import LATE_DONE, OVERDUE, Assignment
+from gongkai_cli.model.dates import chinese_date
+from gongkai_cli.model.fold import Assignment
+from gongkai_cli.model.statuses import LATE_DONE, OVERDUE, task_state, units_done
 from gongkai_cli.output.view import Column
 
 # ----- a document: headings, paragraphs and tables, the shape every renderer knows -----
@@ -68,9 +71,9 @@ def progress_text(row: Row, as_of: dt.date, notes: int = 2) -> str:
     lights = [a.light(row.deadline, as_of) for a in row.assignments]
     parts = []
     if row.done:
-        parts.append("已办结" + ("（逾期完成）" if LATE_DONE in lights else ""))
+        parts.append(task_state((a.status for a in row.assignments), lights))
     else:
-        parts.append(f"{done}/{total} 个单位已完成")
+        parts.append(units_done(done, total))
         late = [
             a.unit + ("（未指定）" if not a.designated else "")
             for a, light in zip(row.assignments, lights, strict=True)
@@ -84,15 +87,31 @@ def progress_text(row: Row, as_of: dt.date, notes: int = 2) -> str:
         same.setdefault((a.updated, a.note), []).append(a.unit)
     for (day, note), units in list(same.items())[:notes]:
         who = units[0] if len(units) == 1 else f"{units[0]}等{len(units)}个单位"
-        parts.append(f"{who}（{day.isoformat()}）：{note}")
+        parts.append(f"{who}（{chinese_date(day)}）：{note}")
     if done == 0 and not any(a.updated for a in row.assignments):
         parts[0] = "尚无进展记录"
     return "；".join(parts) + "。"
 
 
+# A progress report is about the plan, not about its draft: 征求意见稿 and the like belong to
+# the document, and 分工 (the division of tasks) to the plan itself.
+_DRAFT = re.compile(
+    r"[（(](征求意见稿|送审稿|讨论稿|草案|试行)[）)]\s*$|(征求意见稿|送审稿|讨论稿|草案)\s*$"
+)
+
+
+def report_title(plan_title: str) -> str:
+    """The plan's title as a report names it: 濉溪县2021年政务公开重点工作任务分工（征求意见稿）
+    → 濉溪县2021年政务公开重点工作任务."""
+    title = _DRAFT.sub("", plan_title.strip()).strip()
+    return title.removesuffix("分工").removesuffix("安排")
+
+
 def progress_report(book: Book, as_of: dt.date) -> Document:
     ledger = book.ledger
-    doc = Document("progress", f"{ledger.title}进展情况（截至 {as_of.isoformat()}）", as_of)
+    doc = Document(
+        "progress", f"{report_title(ledger.title)}进展情况（截至 {chinese_date(as_of)}）", as_of
+    )
     payload = []
     section = None
     table: Table | None = None
@@ -132,14 +151,14 @@ def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
     items = overdue(book, as_of)
     ranking = by_unit(items)
     doc = Document(
-        "overdue", f"政务公开重点工作任务逾期情况通报（截至 {as_of.isoformat()}）", as_of
+        "overdue", f"政务公开重点工作任务逾期情况通报（截至 {chinese_date(as_of)}）", as_of
     )
     if not items:
-        doc.blocks.append(Paragraph(f"截至 {as_of.isoformat()}，没有逾期未完成的任务。"))
+        doc.blocks.append(Paragraph(f"截至 {chinese_date(as_of)}，没有逾期未完成的任务。"))
     else:
         doc.blocks.append(
             Paragraph(
-                f"截至 {as_of.isoformat()}，共有 {len(items)} 项任务逾期未完成，涉及 {len(ranking)} 个单位。"
+                f"截至 {chinese_date(as_of)}，共有 {len(items)} 项任务逾期未完成，涉及 {len(ranking)} 个单位。"
             )
         )
         doc.blocks += [
@@ -232,7 +251,9 @@ CHECKLIST_COLUMNS = [
 
 
 def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
-    doc = Document("unit", f"{unit}政务公开重点工作任务责任清单（截至 {as_of.isoformat()}）", as_of)
+    doc = Document(
+        "unit", f"{unit}政务公开重点工作任务责任清单（截至 {chinese_date(as_of)}）", as_of
+    )
     mine: dict[str, list[tuple[Row, Assignment]]] = {"lead": [], "implementer": []}
     for number in book.ledger.tasks:
         row = Row(book, number, as_of)
@@ -339,7 +360,7 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
     # Short headers keep the table within 80 columns; the paragraph above the table defines them.
     columns = [
         Column(what),
-        Column("任务", no_wrap=True),
+        Column("项次", no_wrap=True),
         Column("完成", no_wrap=True),
         Column("按期", no_wrap=True),
         Column("逾期", no_wrap=True),
@@ -359,12 +380,13 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
         for key, t in [*tallies.items(), ("合计", total)]
     ]
     doc = Document(
-        "stats", f"政务公开重点工作任务完成情况统计（按{what}，截至 {as_of.isoformat()}）", as_of
+        "stats", f"政务公开重点工作任务完成情况统计（按{what}，截至 {chinese_date(as_of)}）", as_of
     )
     doc.blocks.append(
         Paragraph(
-            "任务：责任单位承担的任务数；完成：已完成或不涉及；按期：在时限内完成；逾期：逾期未完成。"
-            "完成率＝完成 ÷ 任务；按期率＝按期 ÷（完成＋逾期）。"
+            "项次：任务单位数，即责任单位承担的任务之和（一项任务由几个单位承担，计几项次）；"
+            "完成：已完成或不涉及；按期：在时限内完成；逾期：逾期未完成。"
+            "完成率＝完成 ÷ 项次；按期率＝按期 ÷（完成＋逾期）。"
         )
     )
     doc.blocks.append(Table(columns, rows, name="统计"))
