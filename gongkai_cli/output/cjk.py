@@ -59,7 +59,7 @@ def wrap(text: str, columns: int, keep: tuple[str, ...] = ()) -> list[str]:
                 cut = 1
                 while width(piece[: cut + 1]) <= columns:
                     cut += 1
-                while cut > 1 and piece[cut] in NO_START:
+                while cut > 1 and (piece[cut] in NO_START or piece[cut - 1] in NO_END):
                     cut -= 1
                 lines.append(piece[:cut])
                 piece, size = piece[cut:], width(piece[cut:])
@@ -67,3 +67,23 @@ def wrap(text: str, columns: int, keep: tuple[str, ...] = ()) -> list[str]:
             used += size
         lines.append(line.rstrip())
     return lines
+
+
+def clip(text: str, columns: int) -> str:
+    """The text cut to `columns` columns, with … where something was cut."""
+    if width(text) <= columns:
+        return text
+    cut = ""
+    for char in text:
+        if width(cut + char) > columns - 1:
+            break
+        cut += char
+    return cut + "…"
+
+
+def names_in(text: str, longest: int = 16) -> tuple[str, ...]:
+    """The short items of a list such as 县财政局、县教育局、各镇: kept whole when wrapping, so a
+    list of units breaks between names, never inside one."""
+    import re
+
+    return tuple(p for p in re.split(r"[、，；：,;\s]", text) if 1 < len(p) <= longest)

@@ -49,19 +49,17 @@ def to_json(doc) -> str:
 
 
 def print_document(doc, *, wide: bool = False) -> None:
-    from rich.text import Text
 
     from gongkai_cli.output.reports import Heading, Paragraph
-    from gongkai_cli.output.table import console, rich_table
-    from gongkai_cli.output.text import plain
+    from gongkai_cli.output.table import console, rich_table, wrapped
 
     out = console()
-    out.print(Text(plain(doc.title), style="bold"))
+    out.print(wrapped(doc.title, out.width), style="bold")
     for block in doc.blocks:
         if isinstance(block, Heading):
             out.print()
-            out.print(Text(plain(block.text), style="bold"))
+            out.print(wrapped(block.text, out.width), style="bold")
         elif isinstance(block, Paragraph):
-            out.print(Text(plain(block.text)))
+            out.print(wrapped(block.text, out.width))
         else:
             out.print(rich_table(block.columns, block.rows, wide=wide))

@@ -19,13 +19,17 @@ def emit_sheet(
     from rich.table import Table
     from rich.text import Text
 
-    from gongkai_cli.output.table import console, print_view
-    from gongkai_cli.output.text import plain
+    from gongkai_cli.output.cjk import width
+    from gongkai_cli.output.table import console, print_view, wrapped
 
+    out = console()
+    label_width = max((width(label) for label, _ in fields), default=0)
+    # The panel's two borders and paddings take 4 columns, the gap between label and value 1.
+    value_width = out.width - 4 - label_width - 1
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
+    grid.add_column(no_wrap=True)
     for label, value in fields:
-        grid.add_row(Text(label), Text(plain(value)))
-    console().print(Panel(grid, title=Text(title, style="bold"), title_align="left"))
+        grid.add_row(Text(label), wrapped(value, value_width))
+    out.print(Panel(grid, title=Text(title, style="bold"), title_align="left"))
     print_view(view, wide=wide)
