@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from gongkai_cli.cli import completion
 from gongkai_cli.errors import DataError, ExitStatus, GongkaiError
 
 
@@ -50,7 +51,14 @@ def parse_number(text: str) -> int:
 
 
 TaskArg = Annotated[
-    int, typer.Argument(help="任务编号。", metavar="编号", parser=parse_number, show_default=False)
+    int,
+    typer.Argument(
+        help="任务编号。",
+        metavar="编号",
+        parser=parse_number,
+        show_default=False,
+        autocompletion=completion.tasks,
+    ),
 ]
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -110,7 +111,13 @@ def resolve_(
 def units(
     group: Annotated[
         str | None,
-        typer.Option("--group", "-g", help="只列出该集合的成员，如 各镇。", metavar="集合"),
+        typer.Option(
+            "--group",
+            "-g",
+            help="只列出该集合的成员，如 各镇。",
+            metavar="集合",
+            autocompletion=completion.units,
+        ),
     ] = None,
     fmt: FormatOpt = None,
     data: DataOpt = None,

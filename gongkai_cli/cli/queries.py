@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -54,6 +55,7 @@ def list_(
             "-u",
             help="只看该单位负责的任务（单位名或别名）；写集合（如 各镇）则列出其成员单位的任务。",
             metavar="单位",
+            autocompletion=completion.units,
         ),
     ] = None,
     role: Annotated[
@@ -66,7 +68,13 @@ def list_(
         ),
     ] = None,
     section: Annotated[
-        str | None, typer.Option("--section", help="大项：一…六 或 1…6。", metavar="大项")
+        str | None,
+        typer.Option(
+            "--section",
+            help="大项：一…六 或 1…6。",
+            metavar="大项",
+            autocompletion=completion.sections,
+        ),
     ] = None,
     deadline: Annotated[
         str | None, typer.Option("--deadline", help="时限原文，如 年底前。", metavar="时限")
@@ -81,6 +89,7 @@ def list_(
             help="状态：有 --unit 时为该单位的状态，否则为任务的状态（未开始、进行中、已办结）；"
             "也可写 逾期、临期、逾期完成。",
             metavar="状态",
+            autocompletion=completion.statuses,
         ),
     ] = None,
     search: Annotated[

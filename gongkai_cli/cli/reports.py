@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -148,7 +149,13 @@ def overdue_bulletin(
 @report_command("unit")
 def unit_checklist(
     unit: Annotated[
-        str | None, typer.Argument(help="单位名或别名。", show_default=False, metavar="单位")
+        str | None,
+        typer.Argument(
+            help="单位名或别名。",
+            show_default=False,
+            metavar="单位",
+            autocompletion=completion.units,
+        ),
     ] = None,
     all_units: Annotated[
         bool, typer.Option("--all-units", help="为每个单位各生成一份（md 或 xlsx）。")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     DataOpt,
     FormatOpt,
@@ -27,7 +28,13 @@ def update(
     task: TaskArg,
     unit: Annotated[
         list[str],
-        typer.Option("--unit", "-u", help="单位（可重复；也可写集合，如 各镇）。", metavar="单位"),
+        typer.Option(
+            "--unit",
+            "-u",
+            help="单位（可重复；也可写集合，如 各镇）。",
+            metavar="单位",
+            autocompletion=completion.units,
+        ),
     ],
     status: Annotated[
         str,
@@ -36,6 +43,7 @@ def update(
             "-s",
             help="未开始、进行中、进展缓慢、已完成、不涉及（或 todo、doing、lagging、done、n/a）。",
             metavar="状态",
+            autocompletion=completion.recorded_statuses,
         ),
     ],
     note: Annotated[
@@ -107,7 +115,10 @@ def log(
         int | None, typer.Argument(help="只看该任务。", metavar="编号", parser=parse_number)
     ] = None,
     unit: Annotated[
-        str | None, typer.Option("--unit", "-u", help="只看该单位。", metavar="单位")
+        str | None,
+        typer.Option(
+            "--unit", "-u", help="只看该单位。", metavar="单位", autocompletion=completion.units
+        ),
     ] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="只看该日期及以后的记录。", metavar="日期")

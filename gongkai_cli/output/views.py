@@ -125,7 +125,7 @@ def list_view(rows: list[Row], unit: str | None, as_of: dt.date, group: str | No
                 ]
             )
         lead = sum(r.role == "lead" for r in rows)
-        title = f"{unit} 的任务（截至 {as_of.isoformat()}）"
+        title = f"{unit} 的任务（截至 {chinese_date(as_of)}）"
         notes = [f"共 {len(rows)} 项：牵头 {lead} 项，落实 {len(rows) - lead} 项。"]
     else:
         columns = [
@@ -145,7 +145,7 @@ def list_view(rows: list[Row], unit: str | None, as_of: dt.date, group: str | No
             ]
             for r in rows
         ]
-        title = f"任务清单（截至 {as_of.isoformat()}）"
+        title = f"任务清单（截至 {chinese_date(as_of)}）"
         notes = [f"共 {len(rows)} 项。"]
     return View(title, columns, body, notes, empty="没有符合条件的任务。")
 
@@ -189,7 +189,7 @@ def late_view(book: Book, items: list[Late], as_of: dt.date, *, overdue: bool) -
     ]
     what = "逾期任务" if overdue else "临期任务"
     return View(
-        f"{what}（截至 {as_of.isoformat()}）",
+        f"{what}（截至 {chinese_date(as_of)}）",
         columns,
         rows,
         [f"共 {len(items)} 项。"],
@@ -222,7 +222,7 @@ def late_by_unit_view(grouped: dict[str, list[Late]], as_of: dt.date, *, overdue
         for unit, items in grouped.items()
     ]
     return View(
-        f"按单位：{what}任务（截至 {as_of.isoformat()}）",
+        f"按单位：{what}任务（截至 {chinese_date(as_of)}）",
         columns,
         rows,
         [f"共 {len(rows)} 个单位。"],
