@@ -120,6 +120,8 @@ def test_readme_tour_runs(tmp_path):
     outputs = {}
     for line in block.strip().splitlines():
         words = shlex.split(line)
+        if words == [".", ".venv/bin/activate"]:  # the tests run the package itself
+            continue
         if words[0] == "cd":
             cwd = cwd / words[1]
             continue
