@@ -84,12 +84,12 @@ def test_help_lines_fit_the_terminal(gongkai, monkeypatch, columns):
         (
             ["list", "—unit", "县财政局"],
             "gongkai [选项] 命令 [参数]...",
-            "无法识别“—unit”：选项名前应为两个半角减号，是否是指 --unit？",
+            "无法识别“—unit”：选项名应使用半角字符，是否是指 --unit？",
         ),
         (
             ["list", "－－ｕｎｉｔ", "县财政局"],
             "gongkai [选项] 命令 [参数]...",
-            "无法识别“－－ｕｎｉｔ”：选项名前应为两个半角减号，是否是指 --unit？",
+            "无法识别“－－ｕｎｉｔ”：选项名应使用半角字符，是否是指 --unit？",
         ),
     ],
 )
@@ -154,3 +154,35 @@ def test_a_ledger_root_works_as_data(gongkai, tmp_path):
     write_ledger(tmp_path)
     result = gongkai("list", "-f", "json", "--data", str(tmp_path))
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_dash_in_a_note_is_not_taken_for_an_option(gongkai, ledger, monkeypatch):
+    monkeypatch.chdir(ledger)
+    result = gongkai(
+        "update", "7", "-u", "县财政局", "-s", "进行中", "--note", "—see", "--no-commit"
+    )
+    assert result.exit_code == 0, result.stderr
+
+
+def test_full_width_letters_in_an_option_get_the_hint(gongkai):
+    result = gongkai("list", "--ｕｎｉｔ", "县财政局")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "错误：无法识别“--ｕｎｉｔ”：选项名应使用半角字符，是否是指 --unit？\n"
+    )
+
+
+def test_the_completion_installer_speaks_chinese(gongkai, monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
+    result = gongkai("--install-completion", "bash")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        f"已为 bash 安装命令补全：{tmp_path}/.bash_completions/gongkai.sh\n重新打开终端后补全生效。\n",
+    )
+    assert (tmp_path / ".bash_completions" / "gongkai.sh").is_file()
+    wrong = gongkai("--install-completion", "xsh")
+    assert wrong.exit_code == 2
+    assert wrong.stderr.endswith(
+        "错误：--install-completion 的值无效：“xsh”不是可选值 bash、zsh、fish、powershell、pwsh 之一。\n"
+    )

@@ -48,6 +48,11 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
     return found
 
 
+def _unquoted(value: str) -> str:
+    """A value as Click quotes it ('x', or 'a', 'b') as Chinese text writes it: x, a、b."""
+    return re.sub(r"'([^']*)'", r"\1", value.strip()).strip("'\"").replace(", ", "、")
+
+
 def translate(sentence: str) -> str:
     """A finished English sentence in Chinese: looked up whole, then against the catalog's
     sentences with placeholders (their values, quoted by Click as 'x', keep their text)."""
@@ -57,7 +62,7 @@ def translate(sentence: str) -> str:
     for pattern, msgstr in _patterns():
         match = pattern.match(sentence)
         if match:
-            values = {k: gettext(v.strip("'\"")) for k, v in match.groupdict().items()}
+            values = {k: gettext(_unquoted(v)) for k, v in match.groupdict().items()}
             if "message" in values:
                 values["message"] = translate(values["message"])
             return msgstr.format(**values)
@@ -183,22 +188,59 @@ def install() -> None:
     exceptions.UsageError.show = _show_usage_error
 
 
-_DASHED = re.compile(
-    r"^[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]+([A-Za-z\uff21-\uff3a\uff41-\uff5a][\w\-\uff0d]*)"
-)
+# Hyphens and dashes that Chinese input methods type for "-": —, –, ‐, −, ﹣, －.
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_SLIP = re.compile(f"^([{_DASHES}]+)([^{_DASHES}=\\s][^=\\s]*)")
 
 
-def dash_slip(args) -> str | None:
-    """The hint for an option typed with an em dash or full-width hyphens (—unit, －－unit),
-    which Chinese input methods produce: "是否是指 --unit？"."""
+def dash_slip(args, options: set[str]) -> str | None:
+    """The hint for an option typed with an em dash or full-width characters (—unit,
+    －－unit, --ｕｎｉｔ), which Chinese input methods produce: "是否是指 --unit？". Only
+    for a word that is one of the app's options, so a note such as "—see above" passes."""
     import unicodedata
 
     for arg in args:
-        match = _DASHED.match(arg)
-        if match:
-            name = unicodedata.normalize("NFKC", match.group(1)).replace("－", "-").lower()
-            return f"无法识别“{arg}”：选项名前应为两个半角减号，是否是指 --{name}？"
+        match = _SLIP.match(arg)
+        if match is None or arg.isascii():
+            continue
+        name = unicodedata.normalize("NFKC", match.group(2)).lower()
+        if f"--{name}" in options:
+            return f"无法识别“{arg}”：选项名应使用半角字符，是否是指 --{name}？"
     return None
+
+
+def option_names(command) -> set[str]:
+    """Every option name of a command and its subcommands."""
+    names = {opt for param in command.params for opt in getattr(param, "opts", ())}
+    for sub in getattr(command, "commands", {}).values():
+        names |= option_names(sub)
+    return names
+
+
+def _chinese_installer(callback):
+    """Typer's completion installer, with what it prints in Chinese."""
+
+    def install(ctx, param, value):
+        import contextlib
+        import io
+
+        if not value or ctx.resilient_parsing:
+            return callback(ctx, param, value)
+        printed = io.StringIO()
+        code = 0
+        try:
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                callback(ctx, param, value)
+        except SystemExit as exc:
+            code = exc.code
+        from typer._click.utils import echo
+
+        for line in re.sub(r"\x1b\[[0-9;]*m", "", printed.getvalue()).splitlines():
+            echo(translate(line), err=bool(code))
+        sys.exit(code)
+
+    install.gongkai = True
+    return install
 
 
 def group_class():
@@ -208,14 +250,18 @@ def group_class():
     class ChineseGroup(TyperGroup):
         def main(self, *args, **kwargs):
             install()
+            for param in self.params:
+                if param.name == "install_completion" and not hasattr(param.callback, "gongkai"):
+                    param.callback = _chinese_installer(param.callback)
             return super().main(*args, **kwargs)
 
         def parse_args(self, ctx, args):
-            slip = dash_slip(args)
-            if slip:
-                from typer._click.exceptions import UsageError
+            if not all(arg.isascii() for arg in args):
+                slip = dash_slip(args, option_names(self))
+                if slip:
+                    from typer._click.exceptions import UsageError
 
-                raise UsageError(slip, ctx)
+                    raise UsageError(slip, ctx)
             return super().parse_args(ctx, args)
 
     return ChineseGroup
