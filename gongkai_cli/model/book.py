@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from gongkai_cli.errors import DataError, GongkaiError
 from gongkai_cli.ledger.cache import load_checked
-from gongkai_cli.model.fold import OVERDUE, Assignment, History
+from gongkai_cli.model.fold import Assignment, History
 from gongkai_cli.model.schema import Deadline, Ledger, Resolution, Task
-from gongkai_cli.model.statuses import DERIVED, DONE, TASK_CLOSED, task_state
+from gongkai_cli.model.statuses import DERIVED, DONE, OVERDUE, TASK_CLOSED, task_state
 
 
 def open_book(data_dir) -> Book:

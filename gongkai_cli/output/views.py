@@ -8,7 +8,7 @@ from typing import Any
 from gongkai_cli.model.book import Book, Late, Row
 from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.model.fold import Assignment
-from gongkai_cli.model.statuses import NOT_STARTED, task_state, units_done
+from gongkai_cli.model.statuses import DUE_SOON, NOT_STARTED, OVERDUE, task_state, units_done
 from gongkai_cli.output.view import Column, View
 
 ROLE_WORDS = {"lead": "牵头", "implementer": "落实"}
@@ -99,7 +99,7 @@ def list_view(rows: list[Row], unit: str | None, as_of: dt.date, group: str | No
                 ]
             )
         title = f"{group}的任务（截至 {chinese_date(as_of)}）"
-        notes = [f"共 {len(rows)} 项任务，{sum(len(r.group) for r in rows)} 个任务单位数（项次）。"]
+        notes = [f"共 {len(rows)} 项任务，任务单位数 {sum(len(r.group) for r in rows)} 项次。"]
     elif unit:
         columns = [
             Column("编号", no_wrap=True),
@@ -211,7 +211,7 @@ def late_by_unit_json(grouped: dict[str, list[Late]], days_key: str) -> list[dic
 
 
 def late_by_unit_view(grouped: dict[str, list[Late]], as_of: dt.date, *, overdue: bool) -> View:
-    what = "逾期" if overdue else "临期"
+    what = OVERDUE if overdue else DUE_SOON
     columns = [
         Column("单位"),
         Column(f"{what}任务数", no_wrap=True),
