@@ -191,29 +191,27 @@ def test_a_plain_pull_merges_two_clerks_updates(tmp_path):
     assert "县财政局" in log and "县教育局" in log
 
 
-def without_identity(tmp_path) -> dict[str, str]:
+def init_without_identity(tmp_path) -> subprocess.CompletedProcess:
+    """`gongkai init x` in tmp_path with no git identity anywhere (skips where git makes one
+    up from the machine's name)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") and k != "EMAIL"}
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
-    return {**env, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "PYTHONPATH": str(REPO)}
-
-
-def test_init_without_a_git_identity_shows_the_commands_and_makes_nothing(tmp_path):
-    env = without_identity(tmp_path)
-    if (
-        subprocess.run(
-            ["git", "var", "GIT_COMMITTER_IDENT"], env=env, capture_output=True
-        ).returncode
-        == 0
-    ):
+    env |= {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "PYTHONPATH": str(REPO)}
+    ident = subprocess.run(["git", "var", "GIT_COMMITTER_IDENT"], env=env, capture_output=True)
+    if ident.returncode == 0:
         pytest.skip("git finds an identity on this machine without any configuration")
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "gongkai_cli", "init", "x"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+def test_init_without_a_git_identity_shows_the_commands_and_makes_nothing(tmp_path):
+    result = init_without_identity(tmp_path)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
         "错误：git 还不知道提交人是谁（没有设置姓名和邮箱），台账未建立。请先运行：\n"
@@ -227,22 +225,8 @@ def test_init_without_a_git_identity_shows_the_commands_and_makes_nothing(tmp_pa
 
 
 def test_init_in_an_empty_folder_without_identity_leaves_it_empty(tmp_path):
-    env = without_identity(tmp_path)
-    if (
-        subprocess.run(
-            ["git", "var", "GIT_COMMITTER_IDENT"], env=env, capture_output=True
-        ).returncode
-        == 0
-    ):
-        pytest.skip("git finds an identity on this machine without any configuration")
     (tmp_path / "x").mkdir()
-    result = subprocess.run(
-        [sys.executable, "-m", "gongkai_cli", "init", "x"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-    )
-    assert result.returncode == 1
+    assert init_without_identity(tmp_path).returncode == 1
     assert list((tmp_path / "x").iterdir()) == []
 
 

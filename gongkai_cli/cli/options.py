@@ -62,6 +62,18 @@ TaskArg = Annotated[
 ]
 
 
+def format_option(formats: type[enum.Enum], help: str):
+    """The --format/-f option over `formats`, any width, Chinese metavar."""
+    return typer.Option(
+        "--format",
+        "-f",
+        help=help,
+        show_default=False,
+        metavar="格式",
+        parser=choice({f.value: f for f in formats}, "可用的格式"),
+    )
+
+
 DataOpt = Annotated[
     Path | None,
     typer.Option(
@@ -73,13 +85,8 @@ DataOpt = Annotated[
 ]
 FormatOpt = Annotated[
     Format | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="输出格式：table、md、json、csv；默认在终端中为 table，输出到文件或管道时为 md。",
-        show_default=False,
-        metavar="格式",
-        parser=choice({f.value: f for f in Format}, "可用的输出格式"),
+    format_option(
+        Format, "输出格式：table、md、json、csv；默认在终端中为 table，输出到文件或管道时为 md。"
     ),
 ]
 AsOfOpt = Annotated[

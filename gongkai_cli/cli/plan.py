@@ -18,10 +18,10 @@ from gongkai_cli.cli.options import (
     TaskArg,
     WideOpt,
     as_of_day,
-    choice,
     commands_of,
     data_dir,
     err,
+    format_option,
     open_book,
 )
 from gongkai_cli.errors import ExitStatus, GongkaiError
@@ -176,13 +176,7 @@ def validate(
     ] = False,
     fmt: Annotated[
         CheckFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="text、json，或 github（GitHub Actions 注释）。",
-            metavar="格式",
-            parser=choice({f.value: f for f in CheckFormat}, "可用的检查结果格式"),
-        ),
+        format_option(CheckFormat, "text、json，或 github（GitHub Actions 注释）。"),
     ] = CheckFormat.text,
     data: DataOpt = None,
 ) -> None:

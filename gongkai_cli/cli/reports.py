@@ -18,6 +18,7 @@ from gongkai_cli.cli.options import (
     choice,
     commands_of,
     data_dir,
+    format_option,
 )
 from gongkai_cli.errors import GongkaiError
 
@@ -41,12 +42,9 @@ class ReportFormat(enum.StrEnum):
 
 ReportFormatOpt = Annotated[
     ReportFormat | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="table 显示在终端（在终端中的默认）；md、xlsx 写入文件（默认在 reports/ 下）；csv、json 输出到屏幕或 --out。输出到管道时默认为 md。",
-        metavar="格式",
-        parser=choice({f.value: f for f in ReportFormat}, "可用的报表格式"),
+    format_option(
+        ReportFormat,
+        "table 显示在终端（在终端中的默认）；md、xlsx 写入文件（默认在 reports/ 下）；csv、json 输出到屏幕或 --out。输出到管道时默认为 md。",
     ),
 ]
 OutOpt = Annotated[
