@@ -242,3 +242,21 @@ def test_month_day_forms_ask_for_the_plan_year_only_when_needed():
     assert asked == []
     assert parse_date("1月2日", year=year) == dt.date(2021, 1, 2)
     assert asked == [True]
+
+
+@pytest.mark.parametrize("text", OCT_31)
+def test_update_reads_every_date_form(gongkai, ledger, monkeypatch, text):
+    monkeypatch.chdir(ledger)
+    # The date is in the past for the update, so it is recorded as typed.
+    result = gongkai("update", "7", "-u", "县财政局", "-s", "进行中", "--date", text, "--no-commit")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("已记录：任务 7 县财政局 → 进行中（2021-10-31）。\n")
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("４", "4"), ("四", "4"), ("  ４ ", "4")])
+def test_section_numbers_in_full_width(gongkai, real_data, typed, meant):
+    def numbers(section):
+        rows = payload(gongkai("list", "--section", section, "-f", "json", "--data", real_data))
+        return [r["number"] for r in rows]
+
+    assert numbers(typed) == numbers(meant) != []

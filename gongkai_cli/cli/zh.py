@@ -120,12 +120,13 @@ def _show_usage_error(self, file=None) -> None:
     echo(f"错误：{error_sentence(self)}", file=file, color=self.ctx and self.ctx.color)
 
 
-_METAVAR = re.compile(r"<[\w\[\]]+>|\b[A-Z]{4,}\b")
+# Patterns are compiled on first use: most runs show no help and meet no error.
+_METAVAR = r"<[\w\[\]]+>|\b[A-Z]{4,}\b"
 
 
 def _metavars(text: str) -> str:
     """Typer's <str>, <int>, <path> and Click's TEXT, INTEGER in Chinese."""
-    return _METAVAR.sub(lambda m: gettext(m.group()), text)
+    return re.sub(_METAVAR, lambda m: gettext(m.group()), text)
 
 
 def _formatter_class(base):
@@ -190,7 +191,7 @@ def install() -> None:
 
 # Hyphens and dashes that Chinese input methods type for "-": —, –, ‐, −, ﹣, －.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-_SLIP = re.compile(f"^([{_DASHES}]+)([^{_DASHES}=\\s][^=\\s]*)")
+_SLIP = f"^([{_DASHES}]+)([^{_DASHES}=\\s][^=\\s]*)"
 
 
 def dash_slip(args, options: set[str]) -> str | None:
@@ -200,7 +201,7 @@ def dash_slip(args, options: set[str]) -> str | None:
     import unicodedata
 
     for arg in args:
-        match = _SLIP.match(arg)
+        match = re.match(_SLIP, arg)
         if match is None or arg.isascii():
             continue
         name = unicodedata.normalize("NFKC", match.group(2)).lower()
