@@ -3,6 +3,7 @@ and sections. These run only when the shell asks for completions, never on a nor
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 
@@ -14,7 +15,8 @@ def _book(ctx: Any):
         from gongkai_cli.model.book import open_book
 
         data = (ctx.params or {}).get("data") if ctx is not None else None
-        return open_book(find_data_dir(data))
+        # Typer 0.26 leaves the value a string while completing.
+        return open_book(find_data_dir(Path(data) if data else None))
     except Exception:
         return None
 

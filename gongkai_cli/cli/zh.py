@@ -236,7 +236,9 @@ def _chinese_installer(callback):
             code = exc.code
         from typer._click.utils import echo
 
-        for line in re.sub(r"\x1b\[[0-9;]*m", "", printed.getvalue()).splitlines():
+        # Colours off; Typer 0.26 names the shell by its enum member (Shells.bash).
+        text = re.sub(r"\x1b\[[0-9;]*m|\bShells\.", "", printed.getvalue())
+        for line in text.splitlines():
             echo(translate(line), err=bool(code))
         sys.exit(code)
 
