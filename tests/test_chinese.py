@@ -5,6 +5,8 @@ from __future__ import annotations
 import gettext
 import inspect
 import re
+from pathlib import Path
+from typing import Annotated
 
 import pytest
 import typer
@@ -12,6 +14,7 @@ import typer.core
 from typer._click import core as click_core
 from typer._click import exceptions as click_exceptions
 from typer._click import formatting as click_formatting
+from typer.testing import CliRunner
 
 from gongkai_cli.cli import zh
 from gongkai_cli.cli.app import app
@@ -22,7 +25,7 @@ from tools.compile_catalog import CATALOG, mo_bytes, parse_po
 ENGLISH = re.compile(
     r"Usage|Options|Commands|Arguments|Show this message|Error|Invalid value|Missing "
     r"(option|argument|parameter)|No such|Try '|default:|required|\[OPTIONS\]|COMMAND|ARGS"
-    r"|<str>|<int>|<path>|<dir>|<file>|list\[|TEXT|INTEGER|Install completion|Show completion"
+    r"|<str>|<int>|<path>|<dir>|<file>|list\[|<Path>|TEXT|INTEGER|Install completion|Show completion"
 )
 
 
@@ -32,6 +35,19 @@ def command_paths(command=None, path=()):
     yield path
     for name, sub in getattr(command, "commands", {}).items():
         yield from command_paths(sub, (*path, name))
+
+
+def commands(command=None):
+    command = command or typer.main.get_command(app)
+    yield command
+    for sub in getattr(command, "commands", {}).values():
+        yield from commands(sub)
+
+
+def test_no_command_draws_rich_help_panels():
+    # Rich panels lay out help and errors themselves, past the Chinese formatter: gongkai
+    # draws plain help everywhere, as its root app asks.
+    assert {getattr(c, "rich_markup_mode", None) for c in commands()} == {None}
 
 
 def test_the_walk_finds_nested_commands():
@@ -186,3 +202,32 @@ def test_the_completion_installer_speaks_chinese(gongkai, monkeypatch, tmp_path)
     assert wrong.stderr.endswith(
         "错误：--install-completion 的值无效：“xsh”不是可选值 bash、zsh、fish、powershell、pwsh 之一。\n"
     )
+
+
+def test_a_command_written_without_chinese_metavars_still_gets_chinese_help():
+    # How a command added later (forms, collect, site …) looks before anyone names its values.
+    other = typer.Typer(cls=zh.group_class(), rich_markup_mode=None)
+
+    @other.command("forms")
+    def forms(
+        when: Annotated[str, typer.Option(help="日期。")],
+        out: Annotated[Path, typer.Option(help="目录。")] = Path("forms"),
+        count: Annotated[int, typer.Option()] = 3,
+        files: Annotated[list[Path] | None, typer.Option()] = None,
+    ) -> None:
+        """表格。"""
+
+    @other.command("site")
+    def site(target: Path) -> None:
+        """网站。"""
+
+    result = CliRunner().invoke(other, ["forms", "--help"])
+    assert result.exit_code == 0
+    assert ENGLISH.search(result.stdout) is None, result.stdout
+    assert "--out <路径>" in result.stdout and "--files <路径>…" in result.stdout
+    assert "[默认：3]" in result.stdout and "[必填]" in result.stdout
+    missing = CliRunner().invoke(other, ["forms"])
+    assert (missing.exit_code, missing.stderr.splitlines()[-1]) == (2, "错误：缺少选项 --when。")
+    bad = CliRunner().invoke(other, ["forms", "--when", "x", "--count", "三"])
+    assert bad.exit_code == 2
+    assert bad.stderr.splitlines()[-1] == "错误：--count 的值无效：应为整数。"

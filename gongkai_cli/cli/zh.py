@@ -30,6 +30,8 @@ def catalog():
 
 def gettext(message: str) -> str:
     """The Chinese of one of Typer's or Click's English strings, or the string unchanged."""
+    if not message.strip():
+        return message  # gettext's "" is the catalog's header, not a translation
     return catalog().gettext(message)
 
 
@@ -125,8 +127,14 @@ _METAVAR = r"<[\w\[\]]+>|\b[A-Z]{4,}\b"
 
 
 def _metavars(text: str) -> str:
-    """Typer's <str>, <int>, <path> and Click's TEXT, INTEGER in Chinese."""
-    return re.sub(_METAVAR, lambda m: gettext(m.group()), text)
+    """Typer's <str>, <int>, <path>, <list[path]> and Click's TEXT, INTEGER in Chinese."""
+
+    def chinese(match: re.Match[str]) -> str:
+        token = match.group()
+        inner = re.fullmatch(r"<(?:list|tuple)\[(\w+)\]>", token)
+        return gettext(f"<{inner.group(1).lower()}>") + "…" if inner else gettext(token)
+
+    return re.sub(_METAVAR, chinese, text)
 
 
 def _formatter_class(base):
