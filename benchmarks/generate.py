@@ -22,8 +22,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gongkai_cli.ledger.checked import open_book  # noqa: E402
 from gongkai_cli.ledger.datadir import DataDir  # noqa: E402
-from gongkai_cli.model.book import open_book  # noqa: E402
 from gongkai_cli.model.schema import Update  # noqa: E402
 from gongkai_cli.record.append import update_line  # noqa: E402
 

@@ -1,4 +1,9 @@
-"""The core's error types, exit statuses and the located problems that validation collects."""
+"""The core's error types, exit statuses and the located problems that validation collects.
+
+Every failure a user can act on is a `GongkaiError`; its subclasses let code and tests tell
+them apart without parsing messages. Messages are one Chinese sentence and never name a
+command-line option: the CLI adds that hint where it knows which option a value came from.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,76 @@ from enum import IntEnum
 
 
 class ExitStatus(IntEnum):
+    """Exit statuses of `gongkai`; usage errors exit 2, Typer's own."""
+
     OK = 0
     ERROR = 1  # the data or the request is wrong
-    USAGE = 2  # Typer's own usage errors
 
 
 class GongkaiError(Exception):
     """A failure the user can act on; the CLI prints its message and exits 1."""
+
+
+class InvalidValue(GongkaiError):
+    """A value given by the user (a date, a status, a section, a period) cannot be read."""
+
+    def __init__(self, message: str, value: str):
+        super().__init__(message)
+        self.value = value
+
+
+class UnknownTask(GongkaiError):
+    """The plan has no task of this number."""
+
+    def __init__(self, message: str, number: int):
+        super().__init__(message)
+        self.number = number
+
+
+class UnknownUnit(GongkaiError):
+    """The registry has no unit of this name or alias (or it names a group, not one unit)."""
+
+    def __init__(self, message: str, name: str, suggestion: str | None = None):
+        super().__init__(message)
+        self.name = name
+        self.suggestion = suggestion
+
+
+class NotResponsible(GongkaiError):
+    """Units that do not answer for the task they were given with."""
+
+    def __init__(self, message: str, task: int, units: list[str]):
+        super().__init__(message)
+        self.task = task
+        self.units = units
+
+
+class LedgerLocked(GongkaiError):
+    """Another gongkai process holds the ledger's write lock."""
+
+
+class ReadOnlyLedger(GongkaiError):
+    """A write was asked of the plan bundled with the program, or of files not writable."""
+
+
+class WriteFailed(GongkaiError):
+    """A file could not be written; nothing was changed."""
+
+
+class GitFailed(GongkaiError):
+    """A git command failed, or git is missing."""
+
+
+class NothingToUndo(GongkaiError):
+    """`undo` found no progress commit to take back."""
+
+
+class LedgerExists(GongkaiError):
+    """`init` was pointed at a folder that already holds files."""
+
+
+class PlanDocumentError(GongkaiError):
+    """A plan document could not be read into tasks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +94,10 @@ class Problem:
     message: str
     code: str
     severity: str = "error"  # or "warning"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def as_text(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
@@ -40,10 +112,16 @@ class Problem:
         }
 
 
+def has_errors(problems: list[Problem]) -> bool:
+    """Whether any problem is an error (warnings alone leave a ledger usable)."""
+    return any(p.is_error for p in problems)
+
+
 class DataError(GongkaiError):
     """The data directory holds errors; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        errors = [p for p in problems if p.severity == "error"]
-        super().__init__(f"数据有 {len(errors)} 处错误，请运行 gongkai validate 查看并修正。")
+        super().__init__(
+            f"数据有 {sum(p.is_error for p in problems)} 处错误，请运行 gongkai validate 查看并修正。"
+        )

@@ -7,8 +7,8 @@ import json
 import pytest
 import yaml
 
+from gongkai_cli.ledger.checked import open_book
 from gongkai_cli.ledger.datadir import DataDir
-from gongkai_cli.model.book import open_book
 from gongkai_cli.model.registry import UnitIndex
 from gongkai_cli.model.resolver import ResolveError, parse_roles, resolve
 from gongkai_cli.model.schema import Registry

@@ -52,8 +52,8 @@ def test_tables_fit_and_follow_the_line_breaking_rules(
 
 @pytest.mark.parametrize("columns", [80, 120, 200])
 def test_unit_lists_break_between_names(gongkai, monkeypatch, real_data, columns):
+    from gongkai_cli.ledger.checked import open_book
     from gongkai_cli.ledger.datadir import DataDir
-    from gongkai_cli.model.book import open_book
 
     book = open_book(DataDir(real_data, "option"))
     resolution = book.resolution(40)

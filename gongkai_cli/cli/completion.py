@@ -11,8 +11,8 @@ def _book(ctx: Any):
     """The ledger the command line points at (its --data, else the usual search), or None:
     a completion must never print an error into the user's shell."""
     try:
+        from gongkai_cli.ledger.checked import open_book
         from gongkai_cli.ledger.datadir import find_data_dir
-        from gongkai_cli.model.book import open_book
 
         data = (ctx.params or {}).get("data") if ctx is not None else None
         # Typer 0.26 leaves the value a string while completing.

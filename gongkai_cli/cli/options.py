@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from gongkai_cli.cli import completion
-from gongkai_cli.errors import DataError, ExitStatus, GongkaiError
+from gongkai_cli.errors import DataError, ExitStatus, GongkaiError, ReadOnlyLedger
 
 
 class Format(enum.StrEnum):
@@ -101,6 +101,25 @@ AsOfOpt = Annotated[
 WideOpt = Annotated[bool, typer.Option("--wide", help="表格中显示完整的具体要求。")]
 
 
+def emit(fmt, view, payload, *, wide: bool = False) -> None:
+    """Write a query's result to standard output in the chosen format (see output.view.render)."""
+    from gongkai_cli.output.view import render
+
+    write_stdout(render(fmt, view, payload, wide=wide))
+
+
+def write_stdout(content: str | bytes) -> None:
+    import sys
+
+    if isinstance(content, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+
+
 def err(message: str) -> None:
     typer.echo(message, err=True)
 
@@ -111,7 +130,7 @@ def commands_of(group: typer.Typer):
 
     def command(*args, **kwargs):
         def register(func):
-            group.command(*args, **kwargs)(_guarded(func))
+            group.command(*args, **kwargs)(guarded(func))
             return func
 
         return register
@@ -119,33 +138,38 @@ def commands_of(group: typer.Typer):
     return command
 
 
-def _guarded(func):
+def guarded(func):
+    """`func` with the core's GongkaiError turned into one sentence on stderr and exit 1."""
+
     @functools.wraps(func)
-    def guarded(*a, **kw):
+    def call(*a, **kw):
         try:
             return func(*a, **kw)
         except DataError as exc:
             for problem in exc.problems:
-                if problem.severity == "error":
+                if problem.is_error:
                     err(problem.as_text())
             err(f"错误：{exc}")
         except GongkaiError as exc:
             err(f"错误：{exc}")
         raise typer.Exit(ExitStatus.ERROR)
 
-    return guarded
+    return call
 
 
 def data_dir(option: Path | None, *, writing: bool = False):
-    from gongkai_cli.ledger.datadir import find_data_dir
+    from gongkai_cli.ledger.datadir import find_data_dir, writable
 
     found = find_data_dir(option)
-    if found.bundled:
-        if writing:
-            raise GongkaiError(
+    if writing:
+        try:
+            return writable(found)
+        except ReadOnlyLedger:
+            raise ReadOnlyLedger(
                 "当前没有可写的台账，只有随程序附带的计划（只读）；请先运行 gongkai init 目录 建立自己的台账，"
                 "再在该目录中运行，或用 --data 指定其 data 目录。"
-            )
+            ) from None
+    if found.bundled:
         err(f"提示：未找到 data/ 目录，使用随程序附带的计划（只读）：{found.path}")
     return found
 
@@ -162,7 +186,8 @@ def as_of_day(book, text: str | None):
     return day
 
 
-def open_book(option: Path | None):
-    from gongkai_cli.model.book import open_book as open_data
+def book_for(option: Path | None):
+    """The ledger that --data names (or that is found), ready for queries."""
+    from gongkai_cli.ledger.checked import open_book
 
-    return open_data(data_dir(option))
+    return open_book(data_dir(option))

@@ -18,11 +18,13 @@ from gongkai_cli.cli.options import (
     TaskArg,
     WideOpt,
     as_of_day,
+    book_for,
     commands_of,
     data_dir,
+    emit,
     err,
     format_option,
-    open_book,
+    write_stdout,
 )
 from gongkai_cli.errors import ExitStatus, GongkaiError
 
@@ -40,18 +42,19 @@ def show(
 ) -> None:
     """显示一项任务的全部内容：要求、时限、牵头与落实单位（集合逐一展开）及各单位进展。"""
     from gongkai_cli.model.book import Row
-    from gongkai_cli.output.sheet import emit_sheet
-    from gongkai_cli.output.view import emit, resolve_format
+    from gongkai_cli.output.formats import FORMATS
+    from gongkai_cli.output.view import resolve_format
     from gongkai_cli.output.views import assignments_view, show_fields, status_view, task_json
 
-    book = open_book(data)
+    book = book_for(data)
     day = as_of_day(book, as_of)
     row = Row(book, number, day)
     if fmt in (Format.json, Format.csv):
         emit(fmt, lambda: assignments_view(row, day), lambda: task_json(book, row, day))
     else:
         fields, statuses = show_fields(row, day), status_view(row, day)
-        emit_sheet(f"任务 {number}", fields, statuses, resolve_format(fmt), wide=wide)
+        renderer = FORMATS[resolve_format(fmt)].renderer
+        write_stdout(renderer.render_sheet(f"任务 {number}", fields, statuses, wide=wide))
 
 
 @command("resolve")
@@ -67,9 +70,9 @@ def resolve_(
 ) -> None:
     """显示一段责任单位文字如何展开为牵头单位和落实单位。"""
     from gongkai_cli.model.resolver import resolve
-    from gongkai_cli.output.view import Column, View, emit
+    from gongkai_cli.output.view import Column, View
 
-    book = open_book(data)
+    book = book_for(data)
     resolution = resolve(phrase, book.ledger.index)
     kinds = {
         "unit": "单位",
@@ -123,9 +126,9 @@ def units(
     data: DataOpt = None,
 ) -> None:
     """列出单位名录；--group 列出某个集合（各镇、县直各单位……）的成员。"""
-    from gongkai_cli.output.view import Column, View, emit
+    from gongkai_cli.output.view import Column, View
 
-    index = open_book(data).ledger.index
+    index = book_for(data).ledger.index
     if group is None:
         names = list(index.units)
         title = "单位名录"
@@ -181,15 +184,15 @@ def validate(
     data: DataOpt = None,
 ) -> None:
     """检查数据：一次列出全部问题，格式为 文件:行:列: error: 说明；有错误时退出码为 1。"""
-    from gongkai_cli.ledger.cache import load_checked
-    from gongkai_cli.output.problems import write_problems
+    from gongkai_cli.ledger.checked import load_checked
+    from gongkai_cli.output.problems import render_problems
 
     checked = load_checked(data_dir(data))
     problems = checked.problems
     if strict:
-        problems = [p if p.severity == "error" else _as_error(p) for p in problems]
-    errors = [p for p in problems if p.severity == "error"]
-    write_problems(problems, fmt.value)
+        problems = [p if p.is_error else _as_error(p) for p in problems]
+    errors = [p for p in problems if p.is_error]
+    write_stdout(render_problems(problems, fmt.value))
     summary = (
         f"{checked.task_count} 项任务；{len(errors)} 个错误，{len(problems) - len(errors)} 个提醒。"
     )

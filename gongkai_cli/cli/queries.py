@@ -15,9 +15,10 @@ from gongkai_cli.cli.options import (
     FormatOpt,
     WideOpt,
     as_of_day,
+    book_for,
     choice,
     commands_of,
-    open_book,
+    emit,
 )
 
 app = typer.Typer()
@@ -105,12 +106,11 @@ def list_(
     from gongkai_cli.model.book import Filters, list_tasks, section_numeral
     from gongkai_cli.model.dates import parse_date
     from gongkai_cli.model.statuses import parse_status_filter
-    from gongkai_cli.output.view import emit
     from gongkai_cli.output.views import list_view, task_json
 
     if role and not unit:
         raise typer.BadParameter("--role 须与 --unit 一起使用。", param_hint="--role")
-    book = open_book(data)
+    book = book_for(data)
     day = as_of_day(book, as_of)
     index = book.ledger.index
     group = unit.strip() if unit and unit.strip() in index.groups else None
@@ -143,13 +143,12 @@ def _late_command(
 ) -> None:
     from gongkai_cli.model.book import by_unit, due, overdue
     from gongkai_cli.model.dates import parse_days
-    from gongkai_cli.output.view import emit
     from gongkai_cli.output.views import late_by_unit_json, late_by_unit_view, late_json, late_view
 
-    book = open_book(data)
+    book = book_for(data)
     day = as_of_day(book, as_of)
     is_overdue = kind == "overdue"
-    items = overdue(book, day) if is_overdue else due(book, day, parse_days(within))
+    items = overdue(book, day) if is_overdue else due(book, day, parse_days(within, "--within"))
     days_key = "days_overdue" if is_overdue else "days_left"
     if by is By.unit:
         grouped = by_unit(items)

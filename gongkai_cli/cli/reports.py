@@ -19,8 +19,10 @@ from gongkai_cli.cli.options import (
     commands_of,
     data_dir,
     format_option,
+    write_stdout,
 )
 from gongkai_cli.errors import GongkaiError
+from gongkai_cli.record.atomic import safe_filename
 
 app = typer.Typer()
 command = commands_of(app)
@@ -35,65 +37,137 @@ report_command = commands_of(report_app)
 class ReportFormat(enum.StrEnum):
     table = "table"
     md = "md"
+    docx = "docx"
     xlsx = "xlsx"
     csv = "csv"
     json = "json"
+
+
+class Encoding(enum.StrEnum):
+    utf8_sig = "utf-8-sig"
+    utf8 = "utf-8"
+    gb18030 = "gb18030"
 
 
 ReportFormatOpt = Annotated[
     ReportFormat | None,
     format_option(
         ReportFormat,
-        "table 显示在终端（在终端中的默认）；md、xlsx 写入文件（默认在 reports/ 下）；csv、json 输出到屏幕或 --out。输出到管道时默认为 md。",
+        "table 显示在终端（在终端中的默认）；md、docx、xlsx 写入文件（默认在 reports/ 下）；"
+        "csv、json 输出到屏幕或 --out。输出到管道时默认为 md；给了 --out 时按其扩展名。",
     ),
 ]
 OutOpt = Annotated[
     Path | None,
     typer.Option(
-        "--out", "-o", help="写入的文件；默认 reports/报表名-日期.扩展名。", metavar="文件"
+        "--out",
+        "-o",
+        help="写入的文件（- 为屏幕）；默认 reports/报表名-日期.扩展名。",
+        metavar="文件",
+    ),
+]
+EncodingOpt = Annotated[
+    Encoding | None,
+    typer.Option(
+        "--encoding",
+        help="CSV 的编码：写入文件时默认 utf-8-sig（带 BOM，Excel 可直接打开），输出到屏幕时默认 utf-8；也可用 gb18030。",
+        show_default=False,
+        metavar="编码",
+        parser=choice({e.value: e for e in Encoding}, "可用的编码"),
+    ),
+]
+IssuerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--issuer",
+        help="落款单位，如 县政务公开办；写在 Word 和 Markdown 报表末尾，并附日期。",
+        metavar="单位",
     ),
 ]
 
 
 def _book_and_day(data, as_of):
-    from gongkai_cli.model.book import open_book
+    from gongkai_cli.ledger.checked import open_book
 
     found = data_dir(data)
     book = open_book(found)
     return found, book, as_of_day(book, as_of)
 
 
+def _choose_format(fmt: ReportFormat | None, out: Path | None):
+    """The format to write, checked against --out: the extension of --out decides when
+    --format is not given, and must not contradict it when it is."""
+    from gongkai_cli.output.formats import FORMATS, format_of_suffix
+
+    to_file = out is not None and str(out) != "-"
+    implied = format_of_suffix(out.suffix) if to_file else None
+    if fmt is None:
+        if implied is not None:
+            return implied
+        return FORMATS["table" if sys.stdout.isatty() and out is None else "md"]
+    chosen = FORMATS[fmt.value]
+    if to_file and chosen.name == "table":
+        raise GongkaiError(
+            "--format table 只显示在终端；写入文件请用 md、docx、xlsx、csv 或 json。"
+        )
+    if to_file and implied is not None and implied is not chosen:
+        raise GongkaiError(
+            f"--out {out} 的扩展名是 {out.suffix}，与 --format {chosen.name} 不符；"
+            f"请把文件名改为 {out.stem}{chosen.suffix}，或改用 --format {implied.name}。"
+        )
+    if to_file and chosen.binary and out.suffix.lower() != chosen.suffix:
+        raise GongkaiError(
+            f"--format {chosen.name} 的文件应以 {chosen.suffix} 结尾：{out} 不是；"
+            f"请改为 {out.stem}{chosen.suffix}。"
+        )
+    return chosen
+
+
 def publish(
-    doc, fmt: ReportFormat | None, out: Path | None, found, stem: str, wide: bool = False
+    doc,
+    fmt: ReportFormat | None,
+    out: Path | None,
+    found,
+    stem: str,
+    *,
+    wide: bool = False,
+    encoding: Encoding | None = None,
+    issuer: str | None = None,
+    title: str = "",
 ) -> None:
-    """Show the report, or write it: md and xlsx to a file, csv and json to stdout unless --out."""
-    from gongkai_cli.output import document
+    """Show the report, or write it: md, docx and xlsx to a file, csv and json to stdout
+    unless --out. `doc` is one report, or a list of them rendered into one file."""
+    from gongkai_cli.output.formats import Options
 
-    if fmt is None:  # on a terminal, show it; into a pipe or a file, Markdown
-        if sys.stdout.isatty():
-            fmt = ReportFormat.table
-        else:
-            fmt, out = ReportFormat.md, out or Path("-")
-    if fmt is ReportFormat.table:
-        document.print_document(doc, wide=wide)
-        return
-    if fmt is ReportFormat.xlsx:
-        from gongkai_cli.output.xlsx import to_xlsx
-
-        content = to_xlsx(doc)
+    chosen = _choose_format(fmt, out)
+    if encoding is not None and chosen.name != "csv":
+        raise GongkaiError("--encoding 只用于 --format csv。")
+    # With neither --format nor --out, the report is shown: a table, or Markdown in a pipe.
+    to_stdout = str(out) == "-" or (
+        out is None and (fmt is None or chosen.name in ("table", "csv", "json"))
+    )
+    if to_stdout and chosen.binary:
+        raise GongkaiError(
+            f"{'Excel' if chosen.name == 'xlsx' else 'Word'} 文件不能输出到屏幕，请用 --out 指定文件。"
+        )
+    default = "utf-8" if to_stdout else "utf-8-sig"
+    options = Options(wide=wide, encoding=encoding.value if encoding else default)
+    documents = doc if isinstance(doc, list) else [doc]
+    for each in documents:
+        each.issuer = (issuer or "").strip()
+    first = documents[0]
+    if isinstance(doc, list):
+        content = chosen.renderer.render_documents(documents, title, first.as_of)
     else:
-        render = {"md": document.to_markdown, "csv": document.to_csv, "json": document.to_json}[
-            fmt.value
-        ]
-        content = render(doc).encode("utf-8")
-    if (out is None and fmt in (ReportFormat.csv, ReportFormat.json)) or str(out) == "-":
-        if fmt is ReportFormat.xlsx:
-            raise GongkaiError("Excel 文件不能输出到屏幕，请用 --out 指定文件。")
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
+        content = chosen.renderer.render_document(doc, options)
+    if to_stdout:
+        write_stdout(content)
         return
-    target = out or report_dir(found) / f"{stem}-{doc.as_of.isoformat()}.{fmt.value}"
-    write_report(target, content, found)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    target = out or report_dir(found) / (
+        safe_filename(f"{stem}-{first.as_of.isoformat()}") + chosen.suffix
+    )
+    write_report(target, data, found)
     typer.echo(f"已生成：{target}")
 
 
@@ -103,15 +177,11 @@ def report_dir(found) -> Path:
 
 def write_report(target: Path, content: bytes, found) -> None:
     from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS
-    from gongkai_cli.record.atomic import atomic_write
+    from gongkai_cli.record.atomic import write_output
 
     if target.resolve() in {found.file(n).resolve() for n in (TASKS, UNITS, PROGRESS)}:
         raise GongkaiError(f"{target} 是台账的数据文件，报表不能写到这里。")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, content)
-    except OSError as exc:
-        raise GongkaiError(f"无法写入 {target}：{exc.strerror}。") from None
+    write_output(target, content)
 
 
 @report_command("progress")
@@ -119,6 +189,8 @@ def progress(
     as_of: AsOfOpt = None,
     fmt: ReportFormatOpt = None,
     out: OutOpt = None,
+    issuer: IssuerOpt = None,
+    encoding: EncodingOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:
@@ -126,7 +198,8 @@ def progress(
     from gongkai_cli.output.reports import progress_report
 
     found, book, day = _book_and_day(data, as_of)
-    publish(progress_report(book, day), fmt, out, found, "progress", wide)
+    doc = progress_report(book, day)
+    publish(doc, fmt, out, found, "进展情况", wide=wide, encoding=encoding, issuer=issuer)
 
 
 @report_command("overdue")
@@ -134,6 +207,8 @@ def overdue_bulletin(
     as_of: AsOfOpt = None,
     fmt: ReportFormatOpt = None,
     out: OutOpt = None,
+    issuer: IssuerOpt = None,
+    encoding: EncodingOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:
@@ -141,7 +216,8 @@ def overdue_bulletin(
     from gongkai_cli.output.reports import overdue_bulletin as build
 
     found, book, day = _book_and_day(data, as_of)
-    publish(build(book, day), fmt, out, found, "overdue", wide)
+    doc = build(book, day)
+    publish(doc, fmt, out, found, "逾期通报", wide=wide, encoding=encoding, issuer=issuer)
 
 
 @report_command("unit")
@@ -156,11 +232,17 @@ def unit_checklist(
         ),
     ] = None,
     all_units: Annotated[
-        bool, typer.Option("--all-units", help="为每个单位各生成一份（md 或 xlsx）。")
+        bool,
+        typer.Option(
+            "--all-units",
+            help="全部单位：xlsx 为一个工作簿（目录＋每单位一张表），docx 为一个文档（每单位一页起），md 为每单位一个文件。",
+        ),
     ] = False,
     as_of: AsOfOpt = None,
     fmt: ReportFormatOpt = None,
     out: OutOpt = None,
+    issuer: IssuerOpt = None,
+    encoding: EncodingOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:
@@ -172,15 +254,25 @@ def unit_checklist(
         raise typer.BadParameter("请给出一个单位，或使用 --all-units（二者选一）。")
     if not all_units:
         name = book.unit(unit)
-        publish(build(book, name, day), fmt, out, found, f"unit-{name}", wide)
-        return
-    if fmt not in (ReportFormat.md, ReportFormat.xlsx):
-        raise GongkaiError("--all-units 为每个单位写一个文件，请用 --format md 或 --format xlsx。")
-    folder = out or report_dir(found) / f"units-{day.isoformat()}"
-    for name in book.ledger.index.units:
         doc = build(book, name, day)
-        if doc.tables():
-            publish(doc, fmt, folder / f"{name}.{fmt.value}", found, name)
+        stem = f"责任清单-{name}"
+        publish(doc, fmt, out, found, stem, wide=wide, encoding=encoding, issuer=issuer)
+        return
+    if fmt not in (ReportFormat.md, ReportFormat.xlsx, ReportFormat.docx):
+        raise GongkaiError(
+            "--all-units 请用 --format md（每个单位一个文件）、xlsx 或 docx（全部单位一个文件）。"
+        )
+    docs = [d for name in book.ledger.index.units if (d := build(book, name, day)).tables()]
+    if not docs:
+        raise GongkaiError("名录中没有承担任务的单位，没有责任清单可写。")
+    if fmt is ReportFormat.md:
+        folder = out or report_dir(found) / f"责任清单-{day.isoformat()}"
+        for doc in docs:
+            target = folder / f"{safe_filename(doc.flat_table().name)}.md"
+            publish(doc, fmt, target, found, "", issuer=issuer)
+        return
+    title = "各单位政务公开重点工作任务责任清单"
+    publish(docs, fmt, out, found, "责任清单-全部单位", issuer=issuer, title=title)
 
 
 class StatsBy(enum.StrEnum):
@@ -210,10 +302,13 @@ def stats_(
     ] = StatsBy.unit,
     fmt: ReportFormatOpt = None,
     out: OutOpt = None,
+    issuer: IssuerOpt = None,
+    encoding: EncodingOpt = None,
     data: DataOpt = None,
 ) -> None:
     """完成情况统计：每个单位（或大项）的完成率、按期率和逾期数。"""
     from gongkai_cli.output.reports import stats
 
     found, book, day = _book_and_day(data, as_of)
-    publish(stats(book, day, by.value), fmt, out, found, f"stats-{by.value}")
+    stem = "完成情况统计" if by is StatsBy.unit else "完成情况统计-按大项"
+    publish(stats(book, day, by.value), fmt, out, found, stem, encoding=encoding, issuer=issuer)

@@ -13,6 +13,7 @@ from gongkai_cli.cli.options import (
     TaskArg,
     commands_of,
     data_dir,
+    emit,
     err,
     parse_number,
 )
@@ -102,7 +103,7 @@ def _plan_year(found):
 
     @functools.cache
     def year() -> int:
-        from gongkai_cli.model.book import open_book
+        from gongkai_cli.ledger.checked import open_book
 
         return open_book(found).ledger.year
 
@@ -128,8 +129,8 @@ def log(
 ) -> None:
     """进展记录的历史，最新的在前，附 git 提交号。"""
     from gongkai_cli.model.dates import parse_date
-    from gongkai_cli.output.view import Column, View, emit
-    from gongkai_cli.record.history import log_entries
+    from gongkai_cli.output.view import Column, View
+    from gongkai_cli.record.audit import log_entries
 
     entries = log_entries(
         data_dir(data), task, unit, parse_date(since, "--since") if since else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import PlanDocumentError
 
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 _SUBSECTION = re.compile(r"^（[一二三四五六七八九十]+）")
@@ -25,11 +25,11 @@ def parse_table_export(text: str, filename: str) -> dict[str, Any]:
     lines = [(n, raw.strip()) for n, raw in enumerate(text.splitlines(), start=1)]
     lines = [(n, s.lstrip("\ufeff")) for n, s in lines if s.strip("\ufeff")]
     if not lines:
-        raise GongkaiError(f"{filename}：文件是空的，没有找到计划表格。")
+        raise PlanDocumentError(f"{filename}：文件是空的，没有找到计划表格。")
     title_line, title = lines[0]
     year = _YEAR.search(title)
     if not year:
-        raise GongkaiError(
+        raise PlanDocumentError(
             f"{filename}:{title_line}：第一行应是含年份的标题（如“濉溪县2021年……”），实际是“{title}”。"
         )
 
@@ -47,10 +47,12 @@ def parse_table_export(text: str, filename: str) -> dict[str, Any]:
             subsection = line
         elif _NUMBER.match(line):
             if section is None or subsection is None:
-                raise GongkaiError(f"{filename}:{n}：任务 {line} 之前没有所属的大项或小项标题。")
+                raise PlanDocumentError(
+                    f"{filename}:{n}：任务 {line} 之前没有所属的大项或小项标题。"
+                )
             cells = [s for _, s in lines[i : i + 3]]
             if len(cells) < 3 or any(_NUMBER.match(c) for c in cells):
-                raise GongkaiError(
+                raise PlanDocumentError(
                     f"{filename}:{n}：任务 {line} 不完整，应在其后依次有具体要求、责任单位、时限要求三行。"
                 )
             i += 3
@@ -59,11 +61,11 @@ def parse_table_export(text: str, filename: str) -> dict[str, Any]:
                 | dict(zip(_CELLS, cells, strict=True))
             )
         else:
-            raise GongkaiError(
+            raise PlanDocumentError(
                 f"{filename}:{n}：无法识别这一行（既不是大项、小项标题，也不是任务编号）：“{line[:30]}”。"
             )
     if not tasks:
-        raise GongkaiError(f"{filename}：没有找到任何任务行。")
+        raise PlanDocumentError(f"{filename}：没有找到任何任务行。")
     return {"title": title, "year": int(year.group(1)), "source": filename, "tasks": tasks}
 
 

@@ -13,17 +13,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gongkai_cli import __version__
-from gongkai_cli.errors import Problem
 from gongkai_cli.ledger.datadir import PACKAGE, PROGRESS, TASKS, UNITS, DataDir
-
-if TYPE_CHECKING:
-    from gongkai_cli.model.fold import History
-    from gongkai_cli.model.schema import Ledger
 
 
 def cache_dir() -> Path:
@@ -93,40 +87,3 @@ def put(data_dir: DataDir, key: str, value: Any) -> None:
         atomic_write(_file_for(data_dir), pickle.dumps(key, 5) + pickle.dumps(value, 5))
     except Exception:  # a read-only home, a full disk: the cache is only an optimisation
         pass
-
-
-@dataclass
-class Checked:
-    """What commands need of a load, small enough to cache: the ledger (without its raw
-    log), the history columns, every problem and the number of valid tasks."""
-
-    ledger: Ledger | None
-    history: History | None
-    problems: list[Problem]
-    task_count: int
-
-    @property
-    def ok(self) -> bool:
-        return self.ledger is not None and not any(p.severity == "error" for p in self.problems)
-
-
-def load_checked(data_dir: DataDir) -> Checked:
-    """load(), through the content-keyed cache."""
-    key = content_key(data_dir) if enabled() else None
-    checked = get(data_dir, key) if key else None
-    if isinstance(checked, Checked):
-        if checked.ledger is not None:
-            checked.ledger.data_dir = data_dir
-        return checked
-    from gongkai_cli.ledger.load import load
-    from gongkai_cli.model.fold import History
-
-    loaded = load(data_dir)
-    checked = Checked(loaded.ledger, None, loaded.problems, len(loaded.tasks))
-    if checked.ok:
-        ledger = loaded.ledger
-        checked.history = History.from_entries(ledger.updates, ledger.index.canonical)
-        ledger.updates = []  # folded into the history; the raw log is for `gongkai log`
-    if key:
-        put(data_dir, key, checked)
-    return checked

@@ -3,39 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
 
 from gongkai_cli.errors import Problem
-from gongkai_cli.ledger import yamlio
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS
-
-if TYPE_CHECKING:
-    from gongkai_cli.ledger.load import Loaded
-
-
-def _at(
-    loaded: Loaded,
-    filename: str,
-    loc: tuple[Any, ...],
-    message: str,
-    code: str,
-    severity: str = "error",
-    *,
-    key: bool = False,
-) -> Problem:
-    line, column = yamlio.position_of(loaded.raw.get(filename), loc, key=key)
-    return Problem(loaded.name(filename), line, column, message, code, severity)
+from gongkai_cli.ledger.loaded import Loaded
 
 
 def check_task_numbers(loaded: Loaded) -> Iterator[Problem]:
     """Each number once; together they run 1, 2, 3, … with no gap."""
     seen: set[int] = set()
-    for task, raw_i in zip(loaded.tasks, loaded.task_raw_index, strict=True):
+    for i, task in enumerate(loaded.tasks):
         if task.number in seen:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 TASKS,
-                ("tasks", raw_i, "number"),
+                loaded.task_loc(i, "number"),
                 f"任务编号 {task.number} 重复出现。",
                 "duplicate-task",
             )
@@ -43,8 +24,7 @@ def check_task_numbers(loaded: Loaded) -> Iterator[Problem]:
     if seen and loaded.plan is not None:
         missing = sorted(set(range(1, max(seen) + 1)) - seen)
         if missing:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 TASKS,
                 ("tasks",),
                 f"任务编号不连续，缺少：{'、'.join(map(str, missing))}。",
@@ -60,8 +40,7 @@ def check_unit_names(loaded: Loaded) -> Iterator[Problem]:
     groups = {g.name for g in loaded.registry.groups}
     for i, unit in enumerate(loaded.registry.units):
         if unit.name in owner:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 UNITS,
                 ("units", i, "name"),
                 f"单位名称“{unit.name}”重复登记。",
@@ -73,8 +52,7 @@ def check_unit_names(loaded: Loaded) -> Iterator[Problem]:
             if alias == unit.name:
                 continue
             if owner.setdefault(alias, unit.name) != unit.name:
-                yield _at(
-                    loaded,
+                yield loaded.problem(
                     UNITS,
                     ("units", i, "aliases", j),
                     f"别名“{alias}”同时属于“{owner[alias]}”和“{unit.name}”，一个名称只能指一个单位。",
@@ -84,8 +62,7 @@ def check_unit_names(loaded: Loaded) -> Iterator[Problem]:
         for j, name in enumerate((unit.name, *unit.aliases)):
             if name in groups:
                 loc = ("units", i, "name") if j == 0 else ("units", i, "aliases", j - 1)
-                yield _at(
-                    loaded,
+                yield loaded.problem(
                     UNITS,
                     loc,
                     f"“{name}”已是一个单位集合的名称，不能再作单位名或别名。",
@@ -103,15 +80,14 @@ def check_groups(loaded: Loaded) -> Iterator[Problem]:
     for i, group in enumerate(loaded.registry.groups):
         here = ("groups", i)
         if group.name in seen:
-            yield _at(
-                loaded, UNITS, (*here, "name"), f"集合“{group.name}”重复定义。", "duplicate-group"
+            yield loaded.problem(
+                UNITS, (*here, "name"), f"集合“{group.name}”重复定义。", "duplicate-group"
             )
         seen.add(group.name)
         if group.open:
             target = index.groups.get(group.within or "")
             if target is None or target.open:
-                yield _at(
-                    loaded,
+                yield loaded.problem(
                     UNITS,
                     (*here, "within") if group.within else here,
                     f"开放集合“{group.name}”须用 within: 指明它取自哪个已定义的封闭集合。",
@@ -119,8 +95,7 @@ def check_groups(loaded: Loaded) -> Iterator[Problem]:
                 )
             continue
         if not group.kinds and not group.members:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 UNITS,
                 here,
                 f"集合“{group.name}”既无 kinds 也无 members，是空的。",
@@ -128,8 +103,7 @@ def check_groups(loaded: Loaded) -> Iterator[Problem]:
             )
         for j, member in enumerate(group.members):
             if index.canonical(member) is None:
-                yield _at(
-                    loaded,
+                yield loaded.problem(
                     UNITS,
                     (*here, "members", j),
                     f"集合“{group.name}”的成员“{member}”不在单位名录中。",
@@ -137,8 +111,7 @@ def check_groups(loaded: Loaded) -> Iterator[Problem]:
                 )
         for j, kind in enumerate(group.kinds):
             if kind not in kinds:
-                yield _at(
-                    loaded,
+                yield loaded.problem(
                     UNITS,
                     (*here, "kinds", j),
                     f"集合“{group.name}”的类别“{kind}”下还没有任何单位。",
@@ -153,8 +126,7 @@ def check_inferred_units(loaded: Loaded) -> Iterator[Problem]:
         return
     for i, unit in enumerate(loaded.registry.units):
         if unit.inferred and not unit.note:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 UNITS,
                 ("units", i, "inferred"),
                 f"单位“{unit.name}”标为推断（inferred: true），须用 note: 说明依据。",
@@ -167,16 +139,15 @@ def check_designations(loaded: Loaded) -> Iterator[Problem]:
     ledger = loaded.ledger
     if ledger is None:
         return
-    for task, raw_i in zip(loaded.tasks, loaded.task_raw_index, strict=True):
+    for i, task in enumerate(loaded.tasks):
         resolution = ledger.resolutions.get(task.number)
         if not task.designated or resolution is None or ledger.tasks.get(task.number) is not task:
             continue
         open_groups = [t.text for t in resolution.terms if t.kind == "designated"]
         if not open_groups:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 TASKS,
-                ("tasks", raw_i, "designated"),
+                loaded.task_loc(i, "designated"),
                 f"任务 {task.number} 的责任单位中没有“有关部门/相关单位”，不需要 designated。",
                 "needless-designation",
             )
@@ -187,18 +158,16 @@ def check_designations(loaded: Loaded) -> Iterator[Problem]:
             if unit is None:
                 hint = ledger.index.suggest(name)
                 tail = f"，是否是指“{hint}”？" if hint else "。"
-                yield _at(
-                    loaded,
+                yield loaded.problem(
                     TASKS,
-                    ("tasks", raw_i, "designated", j),
+                    loaded.task_loc(i, "designated", j),
                     f"任务 {task.number} 指定的“{name}”不在单位名录中{tail}",
                     "unknown-unit",
                 )
             elif unit not in pool:
-                yield _at(
-                    loaded,
+                yield loaded.problem(
                     TASKS,
-                    ("tasks", raw_i, "designated", j),
+                    loaded.task_loc(i, "designated", j),
                     f"任务 {task.number} 指定的“{name}”不属于“{'、'.join(open_groups)}”的范围。",
                     "designation-outside-group",
                 )
@@ -209,13 +178,12 @@ def check_open_groups(loaded: Loaded) -> Iterator[Problem]:
     ledger = loaded.ledger
     if ledger is None:
         return
-    for task, raw_i in zip(loaded.tasks, loaded.task_raw_index, strict=True):
+    for i, task in enumerate(loaded.tasks):
         resolution = ledger.resolutions.get(task.number)
         for group in resolution.unresolved if resolution else ():
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 TASKS,
-                ("tasks", raw_i, "responsibility"),
+                loaded.task_loc(i, "responsibility"),
                 f"任务 {task.number} 的“{group}”未指定具体单位；请在该任务下用 designated: 列出。",
                 "undesignated",
                 "warning",
@@ -224,8 +192,6 @@ def check_open_groups(loaded: Loaded) -> Iterator[Problem]:
 
 def check_progress(loaded: Loaded) -> Iterator[Problem]:
     """Every update names a task of the plan and a unit that answers for it."""
-    from gongkai_cli.ledger.load import progress_position
-
     ledger = loaded.ledger
     if ledger is None:
         return
@@ -238,7 +204,7 @@ def check_progress(loaded: Loaded) -> Iterator[Problem]:
         problem = answerable[key]
         if problem is not None:
             field = "task" if problem[0] == "unknown-task" else "unit"
-            line, column = progress_position(loaded, i, field)
+            line, column = loaded.update_position(i, field)
             yield Problem(name, line, column, problem[1], problem[0])
 
 
@@ -275,8 +241,7 @@ def check_unused_units(loaded: Loaded) -> Iterator[Problem]:
     }
     for i, unit in enumerate(loaded.registry.units):
         if unit.name not in used:
-            yield _at(
-                loaded,
+            yield loaded.problem(
                 UNITS,
                 ("units", i, "name"),
                 f"单位“{unit.name}”没有出现在任何任务的责任单位中。",

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import GongkaiError, ReadOnlyLedger
 
 TASKS, UNITS, PROGRESS = "tasks.yaml", "units.yaml", "progress.yaml"
 ENV_VAR = "GONGKAI_DATA"
@@ -64,3 +64,10 @@ def _explicit(path: Path, origin: str, via: str) -> DataDir:
     if not (path / TASKS).is_file():
         raise GongkaiError(f"{via} 指定的目录 {path} 中没有 {TASKS}。")
     return DataDir(path, origin)
+
+
+def writable(found: DataDir) -> DataDir:
+    """`found`, unless it is the plan bundled with the program, which is never written."""
+    if found.bundled:
+        raise ReadOnlyLedger(f"当前没有可写的台账，只有随程序附带的计划（只读）：{found.path}。")
+    return found

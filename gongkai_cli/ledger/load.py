@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from gongkai_cli.errors import Problem
 from gongkai_cli.ledger import yamlio
+from gongkai_cli.ledger.checks import run_checks
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS, DataDir
+from gongkai_cli.ledger.loaded import Loaded
 from gongkai_cli.ledger.logline import Entry, parse_canonical
 from gongkai_cli.ledger.schema_errors import describe, problems_from
 from gongkai_cli.model.deadlines import DeadlineError, parse_deadline
 from gongkai_cli.model.registry import UnitIndex
 from gongkai_cli.model.resolver import ResolveError, resolve
 from gongkai_cli.model.schema import Ledger, PlanFile, Registry, Task, Update
-
-
-@dataclass
-class Loaded:
-    """What the loader found: the raw located data, the models that validated, the problems."""
-
-    data_dir: DataDir
-    raw: dict[str, Any] = field(default_factory=dict)
-    plan: PlanFile | None = None
-    tasks: list[Task] = field(default_factory=list)
-    task_raw_index: list[int] = field(default_factory=list)  # position of each task in the file
-    registry: Registry | None = None
-    updates: list[Entry] = field(default_factory=list)
-    update_raw_index: list[int] = field(default_factory=list)  # YAML path only
-    ledger: Ledger | None = None
-    problems: list[Problem] = field(default_factory=list)
-
-    def name(self, filename: str) -> str:
-        return self.data_dir.display(filename)
 
 
 def _text(loaded: Loaded, filename: str) -> str | None:
@@ -86,7 +67,7 @@ def _load_plan(loaded: Loaded) -> None:
     try:
         loaded.plan = PlanFile.model_validate(data)
         loaded.tasks = list(loaded.plan.tasks)
-        loaded.task_raw_index = list(range(len(loaded.tasks)))
+        loaded.task_index = list(range(len(loaded.tasks)))
     except ValidationError as exc:
         loaded.problems += problems_from(exc, data, name)
         # Keep the tasks that are valid on their own, so the other checks still run on them.
@@ -94,7 +75,7 @@ def _load_plan(loaded: Loaded) -> None:
         for i, item in enumerate(items if isinstance(items, list) else []):
             try:
                 loaded.tasks.append(Task.model_validate(item))
-                loaded.task_raw_index.append(i)
+                loaded.task_index.append(i)
             except ValidationError:
                 pass
 
@@ -149,23 +130,7 @@ def _load_progress(loaded: Loaded) -> None:
         loaded.updates.append(
             Entry(u.date, u.task, u.unit, u.status, u.note, u.by, data.item_pos[i][0])
         )
-        loaded.update_raw_index.append(i)
-
-
-def progress_position(loaded: Loaded, i: int, key: str) -> tuple[int, int]:
-    """Where field `key` of the i-th update stands; found only when a problem needs it."""
-    if loaded.raw.get(PROGRESS) is not None:
-        return yamlio.position_of(loaded.raw[PROGRESS], (loaded.update_raw_index[i], key))
-    line = loaded.updates[i].line
-    with loaded.data_dir.file(PROGRESS).open(encoding="utf-8-sig") as handle:
-        text = next(itertools.islice(handle, line - 1, None), "")
-    data, _ = yamlio.parse(text, "")
-    return line, yamlio.position_of(data, (0, key))[1]
-
-
-def task_position(loaded: Loaded, task_index: int, key: str) -> tuple[int, int]:
-    raw = loaded.raw.get(TASKS)
-    return yamlio.position_of(raw, ("tasks", loaded.task_raw_index[task_index], key))
+        loaded.update_index.append(i)
 
 
 def _derive(loaded: Loaded) -> None:
@@ -190,7 +155,7 @@ def _derive(loaded: Loaded) -> None:
                 task.number, resolve(task.responsibility, index, designated)
             )
         except ResolveError as exc:
-            line, column = task_position(loaded, i, "responsibility")
+            line, column = loaded.task_position(i, "responsibility")
             loaded.problems.append(
                 Problem(
                     name, line, column + exc.offset, f"任务 {task.number}：{exc}", "unknown-unit"
@@ -200,7 +165,7 @@ def _derive(loaded: Loaded) -> None:
             try:
                 ledger.deadlines.setdefault(task.number, parse_deadline(task.deadline, year))
             except DeadlineError as exc:
-                line, column = task_position(loaded, i, "deadline")
+                line, column = loaded.task_position(i, "deadline")
                 loaded.problems.append(
                     Problem(name, line, column, f"任务 {task.number}：{exc}", "deadline")
                 )
@@ -209,8 +174,6 @@ def _derive(loaded: Loaded) -> None:
 
 def load(data_dir: DataDir) -> Loaded:
     """Read and check a data directory; every problem found is in the result."""
-    from gongkai_cli.ledger.checks import run_checks
-
     loaded = Loaded(data_dir)
     _load_plan(loaded)
     _load_registry(loaded)

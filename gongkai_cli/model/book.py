@@ -5,19 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from gongkai_cli.errors import DataError, GongkaiError
-from gongkai_cli.ledger.cache import load_checked
+from gongkai_cli.errors import InvalidValue, UnknownTask, UnknownUnit
 from gongkai_cli.model.fold import Assignment, History
 from gongkai_cli.model.schema import Deadline, Ledger, Resolution, Task
 from gongkai_cli.model.statuses import DERIVED, DONE, OVERDUE, TASK_CLOSED, task_state
-
-
-def open_book(data_dir) -> Book:
-    """The ledger of a data directory, ready for queries; errors in the data stop here."""
-    checked = load_checked(data_dir)
-    if not checked.ok:
-        raise DataError(checked.problems)
-    return Book(checked.ledger, checked.history)
 
 
 class Book:
@@ -36,8 +27,9 @@ class Book:
     def task(self, number: int) -> Task:
         task = self.ledger.tasks.get(number)
         if task is None:
-            raise GongkaiError(
-                f"计划中没有任务 {number}；任务编号为 1–{max(self.ledger.tasks, default=0)}。"
+            raise UnknownTask(
+                f"计划中没有任务 {number}；任务编号为 1–{max(self.ledger.tasks, default=0)}。",
+                number,
             )
         return task
 
@@ -80,13 +72,16 @@ class Book:
         if unit is not None:
             return unit
         if name in index.groups:
-            raise GongkaiError(
-                f"“{name}”是单位集合，不是单个单位；请给出具体单位（gongkai units --group {name} 可列出成员）。"
+            raise UnknownUnit(
+                f"“{name}”是单位集合，不是单个单位；请给出具体单位（gongkai units --group {name} 可列出成员）。",
+                name,
             )
         hint = index.suggest(name)
-        raise GongkaiError(
+        raise UnknownUnit(
             f"单位名录中没有“{name}”"
-            + (f"，是否是指“{hint}”？" if hint else "；gongkai units 可列出全部单位。")
+            + (f"，是否是指“{hint}”？" if hint else "；gongkai units 可列出全部单位。"),
+            name,
+            hint,
         )
 
 
@@ -110,8 +105,9 @@ def section_numeral(book: Book, value: str) -> str:
         return numerals[int(text) - 1]
     if text in numerals:
         return text
-    raise GongkaiError(
-        f"计划中没有大项“{value}”；大项为 {'、'.join(numerals)}（也可写 1–{len(numerals)}）。"
+    raise InvalidValue(
+        f"计划中没有大项“{value}”；大项为 {'、'.join(numerals)}（也可写 1–{len(numerals)}）。",
+        value,
     )
 
 

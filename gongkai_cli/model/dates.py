@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import InvalidValue
 
 ACCEPTED = "2021-10-31、2021/10/31、2021.10.31、2021年10月31日、10月31日、10-31、今天 或 昨天"
 
@@ -51,21 +51,25 @@ def parse_date(
             return dt.date(*(int(p) for p in parts if p is not None))
         except ValueError:
             pass
-    raise GongkaiError(f"{option}“{text}”不是有效日期；请写成 {ACCEPTED}。")
+    raise InvalidValue(f"{option}“{text}”不是有效日期；请写成 {ACCEPTED}。", text)
 
 
 def parse_as_of(
-    text: str | None, year: Callable[[], int] | None = None, today: dt.date | None = None
+    text: str | None,
+    option: str = "--as-of",
+    *,
+    year: Callable[[], int] | None = None,
+    today: dt.date | None = None,
 ) -> dt.date:
     today = today or dt.date.today()
-    return today if text is None else parse_date(text, "--as-of", year=year, today=today)
+    return today if text is None else parse_date(text, option, year=year, today=today)
 
 
-def parse_days(text: str) -> int:
+def parse_days(text: str, option: str = "期限") -> int:
     """A span such as 30d, 30, 2w or 30天, as a number of days."""
     match = re.fullmatch(r"\s*(\d+)\s*(d|天|日|w|周)?\s*", normalize(text).lower())
     if not match:
-        raise GongkaiError(f"--within“{text}”无法识别；请写成 30d、2w 或 30天。")
+        raise InvalidValue(f"{option}“{text}”无法识别；请写成 30d、2w 或 30天。", text)
     days = int(match.group(1))
     return days * 7 if match.group(2) in ("w", "周") else days
 

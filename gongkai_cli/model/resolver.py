@@ -24,9 +24,8 @@ _SEPARATORS = re.compile(r"[、，,；;]+")
 class ResolveError(GongkaiError):
     """A phrase names something the registry does not know."""
 
-    def __init__(self, message: str, term: str, offset: int):
+    def __init__(self, message: str, offset: int):
         super().__init__(message)
-        self.term = term
         self.offset = offset  # where the term starts in the phrase as written
 
 
@@ -61,7 +60,7 @@ def resolve(phrase: str, index: UnitIndex, designated: Sequence[str] = ()) -> Re
     open groups (有关部门) stand for in this task; it must already be canonical names."""
     lead_items, implement_items = parse_roles(phrase)
     if not lead_items and not implement_items:
-        raise ResolveError(f"责任单位“{phrase}”中没有任何单位。", phrase, 0)
+        raise ResolveError(f"责任单位“{phrase}”中没有任何单位。", 0)
 
     terms: list[Term] = []
     open_terms: list[tuple[str, str]] = []  # (role, group name)
@@ -74,7 +73,7 @@ def resolve(phrase: str, index: UnitIndex, designated: Sequence[str] = ()) -> Re
                 message += (
                     f"，是否是指“{hint}”？" if hint else "；请在 units.yaml 中登记该单位或别名。"
                 )
-                raise ResolveError(message, item, max(phrase.find(item), 0))
+                raise ResolveError(message, max(phrase.find(item), 0))
             if found.kind == "unit":
                 terms.append(Term(item, role, "unit", (found.name,)))
             elif found.kind == "group":

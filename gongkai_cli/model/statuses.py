@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import InvalidValue
 
 # Assignment states: typed by units, stored in progress.yaml.
 NOT_STARTED, IN_PROGRESS, LAGGING, DONE, NOT_APPLICABLE = (
@@ -70,11 +70,12 @@ def parse_status(text: str) -> str:
     if word.lower() in STATUS_ALIASES:
         return STATUS_ALIASES[word.lower()]
     if word in DERIVED:
-        raise GongkaiError(
-            f"“{word}”由日期推算得出，不能手工填写；请填写 {'、'.join(STATUSES)} 之一。"
+        raise InvalidValue(
+            f"“{word}”由日期推算得出，不能手工填写；请填写 {'、'.join(STATUSES)} 之一。", text
         )
-    raise GongkaiError(
-        f"状态“{text}”无效；请填写 {'、'.join(STATUSES)} 之一（或 todo、doing、lagging、done、n/a）。"
+    raise InvalidValue(
+        f"状态“{text}”无效；请填写 {'、'.join(STATUSES)} 之一（或 todo、doing、lagging、done、n/a）。",
+        text,
     )
 
 
@@ -88,8 +89,9 @@ def parse_status_filter(text: str) -> str:
         return DERIVED_ALIASES[word.lower()]
     try:
         return parse_status(text)
-    except GongkaiError:
-        raise GongkaiError(
+    except InvalidValue:
+        raise InvalidValue(
             f"状态“{text}”无效；请填写 {'、'.join(STATUSES)}、{'、'.join(DERIVED)} 或 {TASK_CLOSED} 之一"
-            "（或 todo、doing、lagging、done、n/a）。"
+            "（或 todo、doing、lagging、done、n/a）。",
+            text,
         ) from None

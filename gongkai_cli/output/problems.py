@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 
 def _escape_data(text: str) -> str:
@@ -14,20 +13,17 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def write_problems(problems, fmt: str) -> None:
-    out = sys.stdout
+def render_problems(problems, fmt: str) -> str:
     if fmt == "json":
         payload = {
-            "errors": [p.as_dict() for p in problems if p.severity == "error"],
+            "errors": [p.as_dict() for p in problems if p.is_error],
             "warnings": [p.as_dict() for p in problems if p.severity != "error"],
         }
-        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    elif fmt == "github":
-        for p in problems:
-            out.write(
-                f"::{p.severity} file={_escape_property(p.file)},line={p.line},col={p.column},"
-                f"title={_escape_property(p.code)}::{_escape_data(p.message)}\n"
-            )
-    else:
-        for p in problems:
-            out.write(p.as_text() + "\n")
+        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "github":
+        return "".join(
+            f"::{p.severity} file={_escape_property(p.file)},line={p.line},col={p.column},"
+            f"title={_escape_property(p.code)}::{_escape_data(p.message)}\n"
+            for p in problems
+        )
+    return "".join(p.as_text() + "\n" for p in problems)

@@ -11,7 +11,7 @@ from gongkai_cli.model.book import Book, Late, Row, by_unit, overdue
 from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.model.fold import Assignment
 from gongkai_cli.model.statuses import LATE_DONE, OVERDUE, task_state, units_done
-from gongkai_cli.output.view import Column
+from gongkai_cli.output.view import Cell, Column, text_rows
 
 # ----- a document: headings, paragraphs and tables, the shape every renderer knows -----
 
@@ -28,30 +28,64 @@ class Paragraph:
 
 
 @dataclass(frozen=True, slots=True)
+class Chart:
+    """A bar chart drawn from a table: one bar per row, labelled by one column."""
+
+    title: str
+    label: int  # the column that names each bar
+    value: int  # the column that gives its length
+    skip_last: bool = False  # a 合计 row is no bar
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     columns: list[Column]
-    rows: list[list[str]]
+    rows: list[list[Cell]]
     name: str = ""  # the sheet name in a workbook; tables with one name share a sheet
     # The heading this table sits under. Flat formats (a sheet, CSV) cannot show headings,
     # so they carry it in the first column of each row instead.
     group: str = ""
+    merge: bool = False  # the first column spans its runs of equal cells, as in the plan
+    landscape: bool = False  # too wide for a portrait page
+    chart: Chart | None = None
+
+    def text_rows(self) -> list[list[str]]:
+        return text_rows(self.columns, self.rows)
 
 
 @dataclass
 class Document:
-    kind: str  # progress | overdue | unit | stats: names the default file
-    title: str
+    kind: str  # progress | overdue | unit | stats
+    title: str  # without the date, which every format writes its own way
     as_of: dt.date
     blocks: list[Heading | Paragraph | Table] = field(default_factory=list)
     payload: object = None  # the JSON form
+    flat: Table | None = None  # the one table of a CSV file; the first table if None
+    issuer: str = ""  # who signs the document (docx, md): 县政务公开办
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title}（截至 {chinese_date(self.as_of)}）"
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
+
+    def flat_table(self) -> Table | None:
+        return self.flat or next(iter(self.tables()), None)
 
 
 def _names(units: list[str], limit: int = 6) -> str:
     shown = "、".join(units[:limit])
     return shown + (f"等{len(units)}个单位" if len(units) > limit else "")
+
+
+def unspecified_line(tasks: dict[int, list[str]]) -> Paragraph | None:
+    """Groups nobody was designated for are no units: they are named on a line of their own,
+    never ranked or counted."""
+    if not tasks:
+        return None
+    listed = "；".join(f"{n}（{'、'.join(groups)}）" for n, groups in tasks.items())
+    return Paragraph(f"未指定单位的任务：{listed}。")
 
 
 # ----- 进展情况: the monthly five-column table -----
@@ -63,10 +97,49 @@ PROGRESS_COLUMNS = [
     Column("时限要求", no_wrap=True),
     Column("进展情况", long=True),
 ]
+APPENDIX_COLUMNS = [
+    Column("编号", no_wrap=True, kind="number"),
+    Column("单位"),
+    Column("角色", no_wrap=True),
+    Column("状态", no_wrap=True),
+    Column("日期", no_wrap=True),
+    Column("进展情况", long=True),
+]
+# Characters of notes one 进展情况 cell holds; past it the cell names how many units'
+# notes it leaves to the appendix, which holds them all.
+NOTES_LIMIT = 240
+ROLE_NAMES = {"lead": "牵头", "implementer": "落实"}
 
 
-def progress_text(row: Row, as_of: dt.date, notes: int = 2) -> str:
-    """One task's progress in a sentence or three: done out of how many, who is late, latest notes."""
+def unit_notes(row: Row) -> list[tuple[list[str], str]]:
+    """Every unit's latest note, lead units first; units that sent the same note share it."""
+    same: dict[str, list[str]] = {}
+    for a in sorted(row.assignments, key=lambda a: a.role != "lead"):
+        if a.note and a.note.strip():
+            same.setdefault(a.note.strip(), []).append(a.unit)
+    return [(units, note) for note, units in same.items()]
+
+
+def notes_text(notes: list[tuple[list[str], str]], limit: int | None) -> tuple[str, bool]:
+    """“县财政局：…；濉溪镇：…”, and whether some units' notes were left out for the limit.
+    A note is never cut in the middle: it is shown whole or left to the appendix."""
+    parts: list[str] = []
+    used = 0
+    for i, (units, note) in enumerate(notes):
+        part = f"{'、'.join(units)}：{note.rstrip('。；;')}"
+        if parts and limit is not None and used + len(part) > limit:
+            rest = [u for units_left, _ in notes[i:] for u in units_left]
+            more = f"等{len(rest)}个单位" if len(rest) > 1 else ""
+            parts.append(f"{rest[0]}{more}（详见附表）")
+            return "；".join(parts), True
+        parts.append(part)
+        used += len(part)
+    return "；".join(parts), False
+
+
+def progress_text(row: Row, as_of: dt.date, limit: int | None = None) -> tuple[str, bool]:
+    """One task's progress: done out of how many, who is late, then every unit's latest note.
+    Returns the text and whether notes were left to the appendix."""
     total, done = len(row.assignments), sum(a.done for a in row.assignments)
     lights = [a.light(row.deadline, as_of) for a in row.assignments]
     parts = []
@@ -81,16 +154,12 @@ def progress_text(row: Row, as_of: dt.date, notes: int = 2) -> str:
         ]
         if late:
             parts.append(f"逾期未完成：{_names(late)}")
-    # The latest notes, newest first; one note sent for several units at once is shown once.
-    same: dict[tuple[dt.date, str], list[str]] = {}
-    for a in sorted((a for a in row.assignments if a.note), key=lambda a: a.updated, reverse=True):
-        same.setdefault((a.updated, a.note), []).append(a.unit)
-    for (day, note), units in list(same.items())[:notes]:
-        who = units[0] if len(units) == 1 else f"{units[0]}等{len(units)}个单位"
-        parts.append(f"{who}（{chinese_date(day)}）：{note}")
     if done == 0 and not any(a.updated for a in row.assignments):
         parts[0] = "尚无进展记录"
-    return "；".join(parts) + "。"
+    notes, cut = notes_text(unit_notes(row), limit)
+    if notes:
+        parts.append(notes)
+    return "；".join(parts) + "。", cut
 
 
 # A progress report is about the plan, not about its draft: 征求意见稿 and the like belong to
@@ -109,50 +178,77 @@ def report_title(plan_title: str) -> str:
 
 def progress_report(book: Book, as_of: dt.date) -> Document:
     ledger = book.ledger
-    doc = Document(
-        "progress", f"{report_title(ledger.title)}进展情况（截至 {chinese_date(as_of)}）", as_of
-    )
-    payload = []
+    doc = Document("progress", f"{report_title(ledger.title)}进展情况", as_of)
+    payload, flat, appendix = [], [], []
     section = None
     table: Table | None = None
     for number, task in ledger.tasks.items():
         if task.section != section:
             section = task.section
-            table = Table(PROGRESS_COLUMNS, [], name="进展情况", group=section)
+            table = Table(
+                PROGRESS_COLUMNS, [], name="进展情况", group=section, merge=True, landscape=True
+            )
             doc.blocks += [Heading(section), table]
         row = Row(book, number, as_of)
-        text = progress_text(row, as_of)
-        table.rows.append(
-            [
-                task.subsection,
-                f"{number}．{task.requirement}",
-                task.responsibility,
-                task.deadline,
-                text,
+        text, cut = progress_text(row, as_of, NOTES_LIMIT)
+        full, _ = progress_text(row, as_of)
+        cells = [task.subsection, f"{number}．{task.requirement}", task.responsibility]
+        table.rows.append([*cells, task.deadline, text])
+        flat.append([f"{section}\n{task.subsection}", *cells[1:], task.deadline, full])
+        if cut:
+            appendix += [
+                [
+                    number,
+                    a.unit,
+                    ROLE_NAMES[a.role],
+                    a.status,
+                    a.updated.isoformat() if a.updated else "",
+                    a.note.strip(),
+                ]
+                for a in sorted(row.assignments, key=lambda a: a.role != "lead")
+                if a.note and a.note.strip()
             ]
-        )
         payload.append(
             {
                 "number": number,
                 "section": task.section,
                 "subsection": task.subsection,
                 "done": row.done,
-                "progress": text,
+                "progress": full,
             }
         )
-    doc.payload = {"title": doc.title, "as_of": as_of.isoformat(), "tasks": payload}
+    if appendix:
+        doc.blocks += [
+            Heading("附表：各单位进展情况"),
+            Table(APPENDIX_COLUMNS, appendix, name="附表", landscape=True),
+        ]
+    doc.flat = Table(PROGRESS_COLUMNS, flat, name="进展情况")
+    doc.payload = {"title": doc.full_title, "as_of": as_of.isoformat(), "tasks": payload}
     return doc
 
 
 # ----- 逾期通报 -----
 
+LATE_COLUMNS = [
+    Column("编号", no_wrap=True, kind="number"),
+    Column("具体要求", long=True),
+    Column("时限要求", no_wrap=True),
+    Column("逾期天数", no_wrap=True, kind="number"),
+    Column("逾期单位", long=True),
+]
+RANKING_COLUMNS = [
+    Column("排名", no_wrap=True, kind="number"),
+    Column("单位"),
+    Column("逾期任务数", no_wrap=True, kind="number"),
+    Column("任务编号（逾期天数）", long=True),
+]
+
 
 def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
     items = overdue(book, as_of)
-    ranking = by_unit(items)
-    doc = Document(
-        "overdue", f"政务公开重点工作任务逾期情况通报（截至 {chinese_date(as_of)}）", as_of
-    )
+    # Only designated units are ranked: an open group nobody was named for is no unit.
+    ranking = by_unit([Late(i.number, i.deadline, i.days, i.units, ()) for i in items])
+    doc = Document("overdue", "政务公开重点工作任务逾期情况通报", as_of)
     if not items:
         doc.blocks.append(Paragraph(f"截至 {chinese_date(as_of)}，没有逾期未完成的任务。"))
     else:
@@ -161,50 +257,34 @@ def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
                 f"截至 {chinese_date(as_of)}，共有 {len(items)} 项任务逾期未完成，涉及 {len(ranking)} 个单位。"
             )
         )
-        doc.blocks += [
-            Heading("逾期任务"),
-            Table(
-                [
-                    Column("编号", no_wrap=True),
-                    Column("具体要求", long=True),
-                    Column("时限要求", no_wrap=True),
-                    Column("逾期天数", no_wrap=True),
-                    Column("逾期单位", long=True),
-                ],
-                [
-                    [
-                        str(i.number),
-                        book.task(i.number).requirement,
-                        i.deadline.text,
-                        str(i.days),
-                        _late_units(i),
-                    ]
-                    for i in items
-                ],
-                name="逾期任务",
-            ),
+        unspecified = unspecified_line(
+            {i.number: list(i.unresolved) for i in items if i.unresolved}
+        )
+        if unspecified:
+            doc.blocks.append(unspecified)
+        rows = [
+            [i.number, book.task(i.number).requirement, i.deadline.text, i.days, _late_units(i)]
+            for i in items
         ]
-        doc.blocks += [
-            Heading("各单位逾期情况"),
-            Table(
-                [
-                    Column("排名", no_wrap=True),
-                    Column("单位"),
-                    Column("逾期任务数", no_wrap=True),
-                    Column("任务编号（逾期天数）", long=True),
-                ],
-                [
+        doc.blocks += [Heading("逾期任务"), Table(LATE_COLUMNS, rows, name="逾期任务")]
+        if ranking:
+            doc.blocks += [
+                Heading("各单位逾期情况"),
+                Table(
+                    RANKING_COLUMNS,
                     [
-                        str(rank),
-                        unit,
-                        str(len(tasks)),
-                        "、".join(f"{t.number}（{t.days}天）" for t in tasks),
-                    ]
-                    for rank, (unit, tasks) in _ranked(ranking)
-                ],
-                name="各单位",
-            ),
-        ]
+                        [
+                            rank,
+                            unit,
+                            len(tasks),
+                            "、".join(f"{t.number}（{t.days}天）" for t in tasks),
+                        ]
+                        for rank, (unit, tasks) in _ranked(ranking)
+                    ],
+                    name="各单位",
+                    chart=Chart("各单位逾期任务数", label=1, value=2),
+                ),
+            ]
     doc.payload = {
         "as_of": as_of.isoformat(),
         "tasks": [
@@ -241,7 +321,7 @@ def _ranked(ranking: dict[str, list[Late]]):
 # ----- 单位责任清单 -----
 
 CHECKLIST_COLUMNS = [
-    Column("编号", no_wrap=True),
+    Column("编号", no_wrap=True, kind="number"),
     Column("具体要求", long=True),
     Column("时限要求", no_wrap=True),
     Column("截止日期", no_wrap=True),
@@ -251,9 +331,7 @@ CHECKLIST_COLUMNS = [
 
 
 def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
-    doc = Document(
-        "unit", f"{unit}政务公开重点工作任务责任清单（截至 {chinese_date(as_of)}）", as_of
-    )
+    doc = Document("unit", f"{unit}政务公开重点工作任务责任清单", as_of)
     mine: dict[str, list[tuple[Row, Assignment]]] = {"lead": [], "implementer": []}
     for number in book.ledger.tasks:
         row = Row(book, number, as_of)
@@ -270,7 +348,7 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
             f"已完成 {done} 项，逾期未完成 {late} 项。"
         )
     )
-    payload = []
+    payload, flat = [], []
     for role, heading in (("lead", "牵头任务"), ("implementer", "落实任务")):
         if not mine[role]:
             continue
@@ -279,16 +357,9 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
             light = a.light(row.deadline, as_of)
             status = a.status + (f"（{light}）" if light else "")
             due = row.deadline.date.isoformat() if row.deadline.date else "持续推进"
-            rows.append(
-                [
-                    str(row.task.number),
-                    row.task.requirement,
-                    row.task.deadline,
-                    due,
-                    status,
-                    a.note or "",
-                ]
-            )
+            cells = [row.task.number, row.task.requirement, row.task.deadline, due, status]
+            rows.append([*cells, a.note or ""])
+            flat.append([*cells[:1], ROLE_NAMES[role], *cells[1:], a.note or ""])
             payload.append(
                 {
                     "number": row.task.number,
@@ -301,6 +372,9 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
                 }
             )
         doc.blocks += [Heading(heading), Table(CHECKLIST_COLUMNS, rows, name=heading)]
+    # One table for a flat file or a unit's sheet in a workbook: the role is a column.
+    role_column = Column("角色", no_wrap=True)
+    doc.flat = Table([CHECKLIST_COLUMNS[0], role_column, *CHECKLIST_COLUMNS[1:]], flat, name=unit)
     doc.payload = {"unit": unit, "as_of": as_of.isoformat(), "tasks": payload}
     return doc
 
@@ -333,12 +407,9 @@ class Tally:
         return self.on_time / settled if settled else None
 
 
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
 def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
     tallies: dict[str, Tally] = {}
+    unspecified: dict[int, list[str]] = {}
     if by == "unit":
         for name in book.ledger.index.units:
             tallies[name] = Tally()
@@ -346,6 +417,7 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
         row = Row(book, number, as_of)
         for a in row.assignments:
             if not a.designated:
+                unspecified.setdefault(number, []).append(a.unit)
                 continue
             key = a.unit if by == "unit" else task.section
             tallies.setdefault(key, Tally()).add(a, row, as_of)
@@ -360,28 +432,18 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
     # Short headers keep the table within 80 columns; the paragraph above the table defines them.
     columns = [
         Column(what),
-        Column("项次", no_wrap=True),
-        Column("完成", no_wrap=True),
-        Column("按期", no_wrap=True),
-        Column("逾期", no_wrap=True),
-        Column("完成率", no_wrap=True, bar=True),
-        Column("按期率", no_wrap=True),
+        Column("项次", no_wrap=True, kind="number"),
+        Column("完成", no_wrap=True, kind="number"),
+        Column("按期", no_wrap=True, kind="number"),
+        Column("逾期", no_wrap=True, kind="number"),
+        Column("完成率", no_wrap=True, bar=True, kind="percent"),
+        Column("按期率", no_wrap=True, kind="percent"),
     ]
     rows = [
-        [
-            key,
-            str(t.total),
-            str(t.done),
-            str(t.on_time),
-            str(t.overdue),
-            _percent(t.completion),
-            _percent(t.on_time_rate),
-        ]
+        [key, t.total, t.done, t.on_time, t.overdue, t.completion, t.on_time_rate]
         for key, t in [*tallies.items(), ("合计", total)]
     ]
-    doc = Document(
-        "stats", f"政务公开重点工作任务完成情况统计（按{what}，截至 {chinese_date(as_of)}）", as_of
-    )
+    doc = Document("stats", f"政务公开重点工作任务完成情况统计（按{what}）", as_of)
     doc.blocks.append(
         Paragraph(
             "项次：任务单位数，即责任单位承担的任务之和（一项任务由几个单位承担，计几项次）；"
@@ -389,7 +451,11 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
             "完成率＝完成 ÷ 项次；按期率＝按期 ÷（完成＋逾期）。"
         )
     )
-    doc.blocks.append(Table(columns, rows, name="统计"))
+    line = unspecified_line(unspecified)
+    if line:
+        doc.blocks.append(line)
+    chart = Chart(f"各{what}完成率", label=0, value=5, skip_last=True)
+    doc.blocks.append(Table(columns, rows, name="统计", chart=chart))
     doc.payload = {
         "as_of": as_of.isoformat(),
         "by": by,
@@ -405,5 +471,6 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
             }
             for key, t in [*tallies.items(), ("合计", total)]
         ],
+        "unspecified": [{"number": n, "groups": g} for n, g in unspecified.items()],
     }
     return doc

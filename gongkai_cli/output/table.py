@@ -1,4 +1,8 @@
-"""Terminal output with Rich; every cell is a Text, so markup in user text is printed as is."""
+"""Terminal output with Rich; every cell is a Text, so markup in user text is printed as is.
+
+Rendered into a string with the console's own idea of the terminal (width, colour), which
+the command then writes: the renderer never writes to the terminal itself.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,8 @@ def bar(cell: str) -> Text:
     return Text("█" * filled, style=style) + Text("░" * (BAR_WIDTH - filled)) + Text(f" {cell}")
 
 
+# Long text (requirements, notes) takes at most two lines of its column unless --wide.
+SHORT_LINES = 2
 # Rich's default box: one space of padding each side of a cell, one rule between cells.
 _CELL_FRAME, _MIN_WIDTH = 3, 8
 
@@ -90,12 +96,15 @@ def rich_table(
         for column, cell, size in zip(columns, row, widths, strict=True):
             if column.bar:
                 cells.append(bar(cell))
-            elif column.long and not wide:
-                cells.append(Text(clip(cell, size)))
             else:
                 lines = [
                     line for part in cell.split("\n") for line in wrap(part, size, names_in(part))
                 ]
+                if column.long and not wide and len(lines) > SHORT_LINES:
+                    lines = [
+                        *lines[: SHORT_LINES - 1],
+                        clip("".join(lines[SHORT_LINES - 1 :]), size),
+                    ]
                 cells.append(Text("\n".join(lines)))
         table.add_row(*cells)
     return table
@@ -109,12 +118,58 @@ def wrapped(text: str, columns: int) -> Text:
     return Text("\n".join(lines))
 
 
-def print_view(view, *, wide: bool = False) -> None:
+def _captured(draw) -> str:
     out = console()
-    table = rich_table(view.columns, view.rows, wide=wide, title=view.title)
-    if view.rows:
-        out.print(table)
-    else:
-        out.print(wrapped(f"{view.title}：{view.empty}", out.width))
-    for note in view.notes:
-        out.print(wrapped(note, out.width))
+    with out.capture() as captured:
+        draw(out)
+    return captured.get()
+
+
+def render_view(view, payload=None, *, wide: bool = False) -> str:
+    view = view()
+
+    def draw(out: Console) -> None:
+        if view.rows:
+            out.print(rich_table(view.columns, view.rows, wide=wide, title=view.title))
+        else:
+            out.print(wrapped(f"{view.title}：{view.empty}", out.width))
+        for note in view.notes:
+            out.print(wrapped(note, out.width))
+
+    return _captured(draw)
+
+
+def render_document(doc, options) -> str:
+    from gongkai_cli.output.reports import Heading, Paragraph
+
+    def draw(out: Console) -> None:
+        out.print(wrapped(doc.full_title, out.width), style="bold")
+        for block in doc.blocks:
+            if isinstance(block, Heading):
+                out.print()
+                out.print(wrapped(block.text, out.width), style="bold")
+            elif isinstance(block, Paragraph):
+                out.print(wrapped(block.text, out.width))
+            else:
+                out.print(rich_table(block.columns, block.text_rows(), wide=options.wide))
+
+    return _captured(draw)
+
+
+def render_sheet(title: str, fields: list[tuple[str, str]], view, *, wide: bool = False) -> str:
+    """A record as labelled fields in a panel, followed by its table (`gongkai show`)."""
+    from rich.panel import Panel
+
+    out = console()
+    label_width = max((width(label) for label, _ in fields), default=0)
+    # The panel's two borders and paddings take 4 columns, the gap between label and value 1.
+    value_width = out.width - 4 - label_width - 1
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(no_wrap=True)
+    for label, value in fields:
+        grid.add_row(Text(label), wrapped(value, value_width))
+    panel = _captured(
+        lambda out: out.print(Panel(grid, title=Text(title, style="bold"), title_align="left"))
+    )
+    return panel + render_view(lambda: view, wide=wide)

@@ -17,6 +17,22 @@ class Column:
     long: bool = False  # long free text: shortened in a narrow table unless --wide
     no_wrap: bool = False
     bar: bool = False  # a percentage, drawn with a bar on the terminal
+    # What the cells hold: text, a whole number (int) or a share (float, None for none):
+    # spreadsheets store numbers as numbers, text formats write them as below.
+    kind: str = "text"
+
+
+Cell = str | int | float | None
+
+
+def cell_text(column: Column, value: Cell) -> str:
+    if column.kind == "percent":
+        return "—" if value is None else f"{value * 100:.1f}%"
+    return "" if value is None else str(value)
+
+
+def text_rows(columns: list[Column], rows: list[list[Cell]]) -> list[list[str]]:
+    return [[cell_text(c, v) for c, v in zip(columns, row, strict=True)] for row in rows]
 
 
 @dataclass
@@ -38,27 +54,11 @@ def resolve_format(fmt: object) -> str:
     return "table" if sys.stdout.isatty() else "md"
 
 
-def emit(
+def render(
     fmt: object, view: Callable[[], View], payload: Callable[[], Any], *, wide: bool = False
-) -> None:
-    """Write a result to standard output in the chosen format. The view (table, md, csv)
+) -> str:
+    """A result in the chosen format, for the command to write. The view (table, md, csv)
     and the JSON payload are passed as builders: only the one the format needs is built."""
-    fmt = resolve_format(fmt)
-    if fmt == "json":
-        from gongkai_cli.output.data import write_json
+    from gongkai_cli.output.formats import FORMATS
 
-        write_json(payload())
-    elif fmt == "csv":
-        from gongkai_cli.output.data import write_csv
-
-        write_csv(view())
-    elif fmt == "md":
-        import sys
-
-        from gongkai_cli.output.markdown import view_to_markdown
-
-        sys.stdout.write(view_to_markdown(view()))
-    else:
-        from gongkai_cli.output.table import print_view
-
-        print_view(view(), wide=wide)
+    return FORMATS[resolve_format(fmt)].renderer.render_view(view, payload, wide=wide)

@@ -1,104 +1,301 @@
-"""Reports as an Excel 台账: one sheet per table, set up for printing on A4.
-
-The file is byte-for-byte reproducible: openpyxl stamps the document properties and
-every zip entry with the current time, so both are pinned (see _pin_times).
-"""
+"""Reports as an Excel 台账: a title and an as-of row over each table, the header frozen
+and printed on every page, numbers stored as numbers, the 工作任务 column merged over its
+tasks, CJK fonts, and native bar charts. Set up for printing on A4."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import re
-import zipfile
 
-from gongkai_cli.output.document import flat_rows
+from gongkai_cli.model.dates import chinese_date
+from gongkai_cli.output.package import reproducible
 from gongkai_cli.output.text import plain
 
+FONT = "宋体"
 LONG_WIDTH = 48  # characters of Chinese text in a wrapped column
 MAX_WIDTH = 24
+HEADER_ROW = 3  # under the title and the as-of line
+_SHEET_UNSAFE = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
 def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def to_xlsx(doc) -> bytes:
+def sheet_name(text: str, taken: set[str]) -> str:
+    """A name Excel accepts (31 characters, none of []:*?/\\), unique in its workbook."""
+    base = (plain(text).translate(_SHEET_UNSAFE).strip("'") or "台账")[:31]
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base[: 31 - len(str(n)) - 1]}-{n}"
+    taken.add(name)
+    return name
+
+
+class _Styles:
+    """The few styles every sheet shares, built once openpyxl is imported."""
+
+    def __init__(self):
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        thin = Side(style="thin", color="999999")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.title = Font(name=FONT, size=16, bold=True)
+        self.body = Font(name=FONT, size=11)
+        self.bold = Font(name=FONT, size=11, bold=True)
+        self.fill = PatternFill("solid", fgColor="DDEBF7")
+        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.right = Alignment(horizontal="right", vertical="center")
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.number = Alignment(horizontal="center", vertical="top")
+        self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+
+def _new_workbook(title: str, as_of):
+    import datetime as dt
+
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    stamp = dt.datetime.combine(doc.as_of, dt.time())
+    stamp = dt.datetime.combine(as_of, dt.time())
     workbook.properties.created = workbook.properties.modified = stamp
     workbook.properties.creator = "gongkai"
-    workbook.properties.title = doc.title
+    workbook.properties.title = title
+    return workbook
 
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    sheets: dict[str, object] = {}
-    widths: dict[str, list[int]] = {}  # per sheet: the widest text seen in each column
-    for table in doc.tables():
-        name = (table.name or "台账")[:31]
-        sheet = sheets.get(name)
-        if sheet is None:
-            sheet = sheets[name] = workbook.create_sheet(name)
-            sheet.append([c.header for c in table.columns])
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-                cell.fill = PatternFill("solid", fgColor="DDEBF7")
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-                cell.border = border
-            sheet.freeze_panes = "A2"
-            sheet.print_title_rows = "1:1"
-            sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-            sheet.page_setup.orientation = "landscape"
-            sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-            sheet.sheet_properties.pageSetUpPr.fitToPage = True
-            sheet.oddHeader.center.text = doc.title.replace("&", "&&")
-            sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
-            sheet.print_options.horizontalCentered = True
-            widths[name] = [_display_width(c.header) for c in table.columns]
-        for values in flat_rows(table):
-            sheet.append([None] * len(values))
-            for column_index, value in enumerate(values, start=1):
-                cell = sheet.cell(row=sheet.max_row, column=column_index)
-                if value:
-                    cell.value = plain(value)
-                    cell.data_type = "s"  # text is text: never a formula, whatever it starts with
-                cell.alignment = wrap
-                cell.border = border
-                widest = max((_display_width(line) for line in plain(value).split("\n")), default=0)
-                widths[name][column_index - 1] = max(widths[name][column_index - 1], widest)
-    for table in doc.tables():
-        name = (table.name or "台账")[:31]
-        for i, column in enumerate(table.columns, start=1):
-            width = LONG_WIDTH if column.long else min(widths[name][i - 1] + 2, MAX_WIDTH)
-            sheets[name].column_dimensions[get_column_letter(i)].width = width
-    if not sheets:
-        workbook.create_sheet("台账").append([doc.title])
 
+def _save(workbook, as_of) -> bytes:
     raw = io.BytesIO()
     workbook.save(raw)
-    return _pin_times(raw.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return reproducible(raw.getvalue(), as_of)
 
 
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+def _sheet(workbook, name: str, title: str, as_of, width: int, styles: _Styles):
+    """A sheet with the title and as-of rows over where the header goes, set up for A4."""
+    sheet = workbook.create_sheet(name)
+    for row, text, font, align in (
+        (1, title, styles.title, styles.center),
+        (2, f"截至{chinese_date(as_of)}", styles.body, styles.right),
+    ):
+        cell = sheet.cell(row=row, column=1, value=plain(text))
+        cell.data_type = "s"
+        cell.font, cell.alignment = font, align
+        if width > 1:
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    sheet.row_dimensions[1].height = 30
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    sheet.print_options.horizontalCentered = True
+    return sheet
 
 
-def _pin_times(data: bytes, stamp: str) -> bytes:
-    """Re-zip with every entry dated 1980-01-01 and the 'modified' property set to the
-    report's date: openpyxl writes the wall clock into both when it saves."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _MODIFIED.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
-            pinned = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            pinned.compress_type = zipfile.ZIP_DEFLATED
-            pinned.external_attr = info.external_attr
-            target.writestr(pinned, content)
-    return out.getvalue()
+def _header(sheet, columns, styles: _Styles) -> None:
+    for i, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=i, value=column.header)
+        cell.font, cell.fill, cell.alignment, cell.border = (
+            styles.bold,
+            styles.fill,
+            styles.center,
+            styles.border,
+        )
+
+
+def _put(cell, column, value, styles: _Styles) -> None:
+    """One value, typed: a count is a number, a rate a percentage, text always text."""
+    cell.font, cell.border = styles.body, styles.border
+    if column.kind == "number" and isinstance(value, int):
+        cell.value, cell.alignment = value, styles.number
+    elif column.kind == "percent" and isinstance(value, float):
+        cell.value, cell.number_format, cell.alignment = value, "0.0%", styles.number
+    else:
+        text = plain("—" if column.kind == "percent" and value is None else str(value or ""))
+        if text:
+            cell.value = text
+            cell.data_type = "s"  # never a formula, whatever it starts with
+        cell.alignment = styles.wrap if column.kind == "text" else styles.number
+
+
+def _rows(sheet, columns, rows, start: int, styles: _Styles, widths: list[int]) -> int:
+    for r, values in enumerate(rows, start=start):
+        for c, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+            _put(sheet.cell(row=r, column=c), column, value, styles)
+            text = "" if value is None else str(value)
+            widest = max((_display_width(line) for line in plain(text).split("\n")), default=0)
+            widths[c - 1] = max(widths[c - 1], widest)
+    return start + len(rows)
+
+
+def _merge_runs(sheet, first: int, last: int) -> None:
+    """Merge the first column over each run of equal cells, as the published plan does."""
+    run = first
+    for row in range(first + 1, last + 2):
+        if row > last or sheet.cell(row=row, column=1).value != sheet.cell(row=run, column=1).value:
+            if row - 1 > run:
+                sheet.merge_cells(start_row=run, start_column=1, end_row=row - 1, end_column=1)
+            run = row
+
+
+def _widths(sheet, columns, widths: list[int], first: int, last: int) -> None:
+    """Set column widths, then each row's height to fit its wrapped text: openpyxl cannot
+    measure text, and neither Excel nor LibreOffice refits rows when a file opens."""
+    from openpyxl.utils import get_column_letter
+
+    chosen = []
+    for i, column in enumerate(columns, start=1):
+        width = max(LONG_WIDTH if column.long else min(widths[i - 1] + 2, MAX_WIDTH), 8)
+        sheet.column_dimensions[get_column_letter(i)].width = width
+        chosen.append(width)
+    merged = {
+        r.min_row: r.max_row - r.min_row + 1
+        for r in sheet.merged_cells.ranges
+        if r.min_col == 1 and r.min_row >= first
+    }
+    for row in range(first, last + 1):
+        lines = 1
+        for c, width in enumerate(chosen, start=1):
+            value = sheet.cell(row=row, column=c).value
+            if value is None:
+                continue
+            span = merged.get(row, 1) if c == 1 else 1
+            needed = sum(
+                max(1, -(-_display_width(line) // max(int(width) - 1, 1)))
+                for line in str(value).split("\n")
+            )
+            lines = max(lines, -(-needed // span))
+        sheet.row_dimensions[row].height = 15 * lines
+
+
+def _chart(sheet, chart, columns, first: int, last: int) -> None:
+    """A native bar chart, one bar per row, beside the table."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.utils import get_column_letter
+
+    if chart.skip_last:
+        last -= 1
+    if last < first:
+        return
+    bars = BarChart()
+    bars.type = "bar"  # horizontal: unit names stay readable
+    bars.title = chart.title
+    bars.legend = None
+    bars.y_axis.majorGridlines = None
+    bars.x_axis.scaling.orientation = "maxMin"  # first row on top, as in the table
+    if columns[chart.value].kind == "percent":
+        bars.y_axis.number_format = "0%"
+        bars.y_axis.scaling.min, bars.y_axis.scaling.max = 0, 1
+    bars.add_data(
+        Reference(sheet, min_col=chart.value + 1, min_row=first - 1, max_row=last),
+        titles_from_data=True,
+    )
+    bars.set_categories(Reference(sheet, min_col=chart.label + 1, min_row=first, max_row=last))
+    bars.height = max(7.5, 0.7 * (last - first + 1) + 2)  # cm: room for every label
+    bars.width = 16
+    sheet.add_chart(bars, f"{get_column_letter(len(columns) + 2)}{HEADER_ROW}")
+
+
+def _table_sheet(workbook, name, title, as_of, tables, notes, styles: _Styles):
+    """One sheet holding tables that share a header; their headings go in the first column."""
+    columns = tables[0].columns
+    sheet = _sheet(workbook, name, title, as_of, len(columns), styles)
+    _header(sheet, columns, styles)
+    widths = [_display_width(c.header) for c in columns]
+    first = row = HEADER_ROW + 1
+    for table in tables:
+        rows = table.rows
+        if table.group:
+            rows = [[f"{table.group}\n{r[0]}", *r[1:]] for r in rows]
+        row = _rows(sheet, columns, rows, row, styles, widths)
+    if any(t.merge for t in tables):
+        _merge_runs(sheet, first, row - 1)
+    _widths(sheet, columns, widths, first, row - 1)
+    chart = next((t.chart for t in tables if t.chart), None)
+    if chart:
+        _chart(sheet, chart, columns, first, row - 1)
+    for text in notes:
+        row += 1
+        cell = sheet.cell(row=row, column=1, value=plain(text))
+        cell.data_type, cell.font, cell.alignment = "s", styles.body, styles.left
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+        sheet.row_dimensions[row].height = 15 * (1 + _display_width(text) // 100)
+    return sheet
+
+
+def render_document(doc, options=None) -> bytes:
+    from gongkai_cli.output.reports import Paragraph
+
+    workbook = _new_workbook(doc.full_title, doc.as_of)
+    styles = _Styles()
+    notes = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    by_sheet: dict[str, list] = {}
+    for table in doc.tables():
+        by_sheet.setdefault(table.name or "台账", []).append(table)
+    taken: set[str] = set()
+    for i, (name, tables) in enumerate(by_sheet.items()):
+        title = doc.title if i == 0 else f"{doc.title}（{name}）"
+        _table_sheet(
+            workbook,
+            sheet_name(name, taken),
+            title,
+            doc.as_of,
+            tables,
+            notes if i == 0 else [],
+            styles,
+        )
+    if not by_sheet:
+        sheet = _sheet(workbook, "台账", doc.title, doc.as_of, 1, styles)
+        for row, text in enumerate(notes, start=HEADER_ROW):
+            sheet.cell(row=row, column=1, value=plain(text)).data_type = "s"
+    return _save(workbook, doc.as_of)
+
+
+def render_documents(docs, title: str, as_of) -> bytes:
+    """Many documents of one kind (every unit's checklist) as one workbook: an index sheet,
+    then one sheet per document holding its one flat table."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    from gongkai_cli.output.reports import Paragraph
+    from gongkai_cli.output.view import Column
+
+    workbook = _new_workbook(title, as_of)
+    styles = _Styles()
+    taken = {"目录"}
+    names = [sheet_name(doc.flat_table().name or doc.title, taken) for doc in docs]
+    index_columns = [
+        Column("序号", kind="number"),
+        Column("单位"),
+        Column("任务数", kind="number"),
+        Column("已完成", kind="number"),
+        Column("逾期未完成", kind="number"),
+    ]
+    index = _sheet(workbook, "目录", title, as_of, len(index_columns), styles)
+    _header(index, index_columns, styles)
+    rows = []
+    for n, doc in enumerate(docs, start=1):
+        tasks = doc.payload["tasks"]
+        rows.append(
+            [
+                n,
+                doc.flat_table().name,
+                len(tasks),
+                sum(t["status"] in ("已完成", "不涉及") for t in tasks),
+                sum(t["light"] == "逾期" for t in tasks),
+            ]
+        )
+    widths = [_display_width(c.header) for c in index_columns]
+    _rows(index, index_columns, rows, HEADER_ROW + 1, styles, widths)
+    for row, name in enumerate(names, start=HEADER_ROW + 1):
+        cell = index.cell(row=row, column=2)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1")
+        cell.font = Font(name=FONT, size=11, color="0563C1", underline="single")
+    _widths(index, index_columns, widths, HEADER_ROW + 1, HEADER_ROW + len(rows))
+    for doc, name in zip(docs, names, strict=True):
+        notes = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+        _table_sheet(workbook, name, doc.title, as_of, [doc.flat_table()], notes, styles)
+    return _save(workbook, as_of)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import LedgerLocked, ReadOnlyLedger, WriteFailed
 from gongkai_cli.model.schema import Update
 from gongkai_cli.record.atomic import atomic_write
 
@@ -63,11 +63,11 @@ def locked(data_dir: Path, lock_dir: Path | None = None) -> Iterator[None]:
         with lock:
             yield
     except Timeout:
-        raise GongkaiError(
+        raise LedgerLocked(
             f"台账正被另一个 gongkai 进程写入，等待 {LOCK_TIMEOUT} 秒仍未结束，未写入。"
         ) from None
     except PermissionError:
-        raise GongkaiError(f"无法在 {data_dir} 中写入（没有写权限），未写入任何内容。") from None
+        raise ReadOnlyLedger(f"无法在 {data_dir} 中写入（没有写权限），未写入任何内容。") from None
 
 
 def append(path: Path, updates: list[Update]) -> bytes:
@@ -83,6 +83,6 @@ def write(path: Path, content: bytes) -> None:
     try:
         atomic_write(path, content)
     except PermissionError:
-        raise GongkaiError(f"无法写入 {path}（没有写权限），未写入任何内容。") from None
+        raise ReadOnlyLedger(f"无法写入 {path}（没有写权限），未写入任何内容。") from None
     except OSError as exc:
-        raise GongkaiError(f"无法写入 {path}：{exc.strerror}，未写入任何内容。") from None
+        raise WriteFailed(f"无法写入 {path}：{exc.strerror}，未写入任何内容。") from None

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from gongkai_cli import __version__
-from gongkai_cli.errors import DataError, GongkaiError
+from gongkai_cli.errors import DataError, GitFailed, LedgerExists
 from gongkai_cli.ledger.datadir import PACKAGE, PROGRESS, TASKS, UNITS, DataDir, bundled_dir
 from gongkai_cli.record import git as gitrepo
 
@@ -45,8 +45,8 @@ def init(target: Path, plan: Path | None = None) -> tuple[DataDir, str | None]:
     Anything that fails leaves nothing behind, so the same `init` can simply be run again."""
     if target.exists() and any(target.iterdir()):
         if (target / "data" / TASKS).exists():
-            raise GongkaiError(f"{target} 中已有台账（data/{TASKS}），不会覆盖。")
-        raise GongkaiError(f"{target} 不是空目录；为免覆盖已有文件，请指定一个新目录或空目录。")
+            raise LedgerExists(f"{target} 中已有台账（data/{TASKS}），不会覆盖。")
+        raise LedgerExists(f"{target} 不是空目录；为免覆盖已有文件，请指定一个新目录或空目录。")
     tasks = _plan_text(plan)  # read before creating anything
     _check_identity(_existing_parent(target))
     created = not target.exists()
@@ -92,12 +92,8 @@ def _existing_parent(target: Path) -> Path:
 
 def _check_identity(folder: Path) -> None:
     """Stop before anything is made if git could not sign the first commit."""
-    try:
-        gitrepo.identity(folder)
-    except gitrepo.GitError as exc:
-        if "identity" in str(exc) or "tell me who you are" in str(exc).lower():
-            raise GongkaiError(IDENTITY_HELP) from None
-        raise GongkaiError(f"git 无法使用：{exc}") from None
+    if gitrepo.identity(folder) is None:
+        raise GitFailed(IDENTITY_HELP)
 
 
 def _template(name: str) -> str:
@@ -109,7 +105,7 @@ def _checked_title(data_dir: DataDir) -> str:
     from gongkai_cli.ledger.load import load
 
     loaded = load(data_dir)
-    problems = [p for p in loaded.problems if p.severity == "error"]
+    problems = [p for p in loaded.problems if p.is_error]
     if problems or loaded.ledger is None:
         raise DataError(problems)
     return loaded.ledger.title
@@ -127,5 +123,5 @@ def _first_commit(target: Path, title: str) -> str | None:
         # is merge=union) instead of stopping to ask how to reconcile.
         repo.set_config("pull.rebase", "false")
         return repo.commit_all(f"建立台账：{title}")
-    except gitrepo.GitError as exc:
-        raise GongkaiError(f"台账文件已建立，但 git 初始化未完成：{exc}") from None
+    except GitFailed as exc:
+        raise GitFailed(f"台账文件已建立，但 git 初始化未完成：{exc}") from None

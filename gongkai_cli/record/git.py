@@ -8,11 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai_cli.errors import GongkaiError
-
-
-class GitError(GongkaiError):
-    pass
+from gongkai_cli.errors import GitFailed
 
 
 def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -22,10 +18,10 @@ def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
             ["git", *args], cwd=repo, capture_output=True, text=True, encoding="utf-8", env=env
         )
     except FileNotFoundError:
-        raise GitError("找不到 git 命令；请先安装 git。") from None
+        raise GitFailed("找不到 git 命令；请先安装 git。") from None
     if check and result.returncode != 0:
         reason = next((line for line in result.stderr.splitlines() if line.strip()), "未知原因")
-        raise GitError(f"git {args[0]} 失败：{reason.strip()}")
+        raise GitFailed(f"git {args[0]} 失败：{reason.strip()}")
     return result
 
 
@@ -64,6 +60,32 @@ class Repo:
     def set_config(self, key: str, value: str) -> None:
         _git(self.root, "config", key, value)
 
+    def commit_empty(self, path: Path, message: str) -> str:
+        """A commit that changes nothing, to record an event (a form returned with no news);
+        naming `path` with --only keeps whatever else is staged out of it."""
+        _git(
+            self.root,
+            "commit",
+            "--only",
+            "--allow-empty",
+            "--quiet",
+            "-m",
+            message,
+            "--",
+            self.rel(path),
+        )
+        return _git(self.root, "rev-parse", "HEAD").stdout.strip()
+
+    def messages(self, *patterns: str) -> list[tuple[str, str]]:
+        """(id, full message) of each commit whose message matches any of the patterns,
+        newest first; none in a repository without commits."""
+        grep = [f"--grep={p}" for p in patterns]
+        result = _git(self.root, "log", "--format=%H%x00%B%x00", *grep, check=False)
+        if result.returncode != 0:
+            return []
+        parts = result.stdout.split("\x00")
+        return [(parts[i].strip(), parts[i + 1].strip()) for i in range(0, len(parts) - 1, 2)]
+
     def commit_all(self, message: str) -> str:
         _git(self.root, "add", "--all")
         _git(self.root, "commit", "--quiet", "-m", message)
@@ -99,12 +121,10 @@ class Repo:
         return result.stdout if result.returncode == 0 else None
 
 
-def identity(folder: Path) -> str:
-    """Who git would record as committer here; GitError when git cannot tell."""
+def identity(folder: Path) -> str | None:
+    """Who git would record as committer here, or None when git cannot tell."""
     result = _git(folder, "var", "GIT_COMMITTER_IDENT", check=False)
-    if result.returncode != 0:
-        raise GitError("committer identity unknown")
-    return result.stdout.strip()
+    return result.stdout.strip() if result.returncode == 0 else None
 
 
 def init_repo(folder: Path) -> None:
@@ -115,7 +135,7 @@ def find_repo(folder: Path) -> Repo | None:
     """The git repository holding `folder`, or None (also when git is not installed)."""
     try:
         result = _git(folder, "rev-parse", "--show-toplevel", check=False)
-    except GitError:
+    except GitFailed:
         return None
     if result.returncode != 0:
         return None

@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import GitFailed, InvalidValue, NothingToUndo, NotResponsible
+from gongkai_cli.ledger.checked import open_book
 from gongkai_cli.ledger.checks import is_answerable
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
-from gongkai_cli.model.book import Book, open_book
+from gongkai_cli.model.book import Book
 from gongkai_cli.model.schema import MAX_NAME, MAX_NOTE, Update
 from gongkai_cli.record import append as store
 from gongkai_cli.record import git as gitrepo
@@ -47,8 +48,10 @@ def expand_units(book: Book, task: int, names: tuple[str, ...]) -> tuple[list[st
     units = list(dict.fromkeys(units))
     outside = [u for u in units if not is_answerable(book.ledger, task, u)]
     if outside:
-        raise GongkaiError(
-            f"{'、'.join(outside)} 不是任务 {task} 的责任单位（责任单位：{book.task(task).responsibility}）；未写入。"
+        raise NotResponsible(
+            f"{'、'.join(outside)} 不是任务 {task} 的责任单位（责任单位：{book.task(task).responsibility}）；未写入。",
+            task,
+            outside,
         )
     return units, [u for u in units if resolution.role_of(u) is None]
 
@@ -73,19 +76,23 @@ def message(request: Request, units: list[str]) -> str:
 
 def record(data_dir: DataDir, request: Request) -> Recorded:
     if request.note is not None and len(request.note) > MAX_NOTE:
-        raise GongkaiError(
-            f"说明过长（{len(request.note)} 字），请控制在 {MAX_NOTE} 字以内；未写入。"
+        raise InvalidValue(
+            f"说明过长（{len(request.note)} 字），请控制在 {MAX_NOTE} 字以内；未写入。",
+            request.note,
         )
     if request.by is not None and len(request.by) > MAX_NAME:
-        raise GongkaiError(
-            f"填报人过长（{len(request.by)} 字），请控制在 {MAX_NAME} 字以内；未写入。"
+        raise InvalidValue(
+            f"填报人过长（{len(request.by)} 字），请控制在 {MAX_NAME} 字以内；未写入。", request.by
         )
     for label, text in (("说明", request.note), ("填报人", request.by)):
         if text is not None and any("\ud800" <= ch <= "\udfff" for ch in text):
-            raise GongkaiError(f"{label}中含有无法识别的字符（可能是终端编码不是 UTF-8）；未写入。")
+            raise InvalidValue(
+                f"{label}中含有无法识别的字符（可能是终端编码不是 UTF-8）；未写入。", text
+            )
     if request.date > dt.date.today():
-        raise GongkaiError(
-            f"--date {request.date.isoformat()} 晚于今天，进展只能记录已发生的情况；未写入。"
+        raise InvalidValue(
+            f"--date {request.date.isoformat()} 晚于今天，进展只能记录已发生的情况；未写入。",
+            request.date.isoformat(),
         )
     path: Path = data_dir.file(PROGRESS)
     found = gitrepo.find_repo(data_dir.path)
@@ -115,9 +122,9 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
             return Recorded(updates, via_open, None, why)
         try:
             sha = repo.commit_only(path, message(request, units))
-        except gitrepo.GitError as exc:
+        except GitFailed as exc:
             store.write(path, old)
-            raise GongkaiError(f"{exc}；进展记录已恢复原样，未写入。") from None
+            raise GitFailed(f"{exc}；进展记录已恢复原样，未写入。") from None
     return Recorded(updates, via_open, sha, None)
 
 
@@ -134,11 +141,11 @@ def undo(data_dir: DataDir) -> Undone:
     path = data_dir.file(PROGRESS)
     repo = gitrepo.find_repo(data_dir.path)
     if repo is None:
-        raise GongkaiError("数据目录不在 git 仓库中，没有可撤销的提交。")
+        raise NothingToUndo("数据目录不在 git 仓库中，没有可撤销的提交。")
     with store.locked(data_dir.path, repo.git_dir()):
         head = repo.head()
         if head is None:
-            raise GongkaiError("仓库中还没有任何提交。")
+            raise NothingToUndo("仓库中还没有任何提交。")
         sha, text, changed = head
         title = text.splitlines()[0]
         if (
@@ -146,16 +153,16 @@ def undo(data_dir: DataDir) -> Undone:
             or "\nTask: " not in text
             or changed != [repo.rel(path)]
         ):
-            raise GongkaiError(
+            raise NothingToUndo(
                 f"最近一次提交（{sha[:7]} {title}）不是 gongkai update 的进展提交，未撤销。"
             )
         if not path.exists() or path.read_bytes() != repo.show("HEAD", path):
-            raise GongkaiError(f"{PROGRESS} 有尚未提交的改动，未撤销；请先处理这些改动。")
+            raise NothingToUndo(f"{PROGRESS} 有尚未提交的改动，未撤销；请先处理这些改动。")
         before = repo.show(f"{sha}~1", path) or b""
         store.write(path, before)
         try:
             commit = repo.commit_only(path, f"撤销: {title}\n\nReverts: {sha}\n")
-        except gitrepo.GitError as exc:
+        except GitFailed as exc:
             store.write(path, repo.show("HEAD", path) or b"")
-            raise GongkaiError(f"{exc}；进展记录已恢复原样。") from None
+            raise GitFailed(f"{exc}；进展记录已恢复原样。") from None
     return Undone(sha, title, commit)

@@ -1,0 +1,70 @@
+"""site: the ledger as a static, offline website, written once or served while the data changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gongkai_cli.cli.options import AsOfOpt, DataOpt, commands_of, data_dir, err
+
+app = typer.Typer()
+command = commands_of(app)
+
+
+@command("site")
+def site(
+    as_of: AsOfOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="网站目录；默认为台账目录下的 site/。", show_default=False
+        ),
+    ] = None,
+    serve: Annotated[
+        bool,
+        typer.Option("--serve", help="在本机 127.0.0.1 上提供网站，数据文件变化时自动重新生成。"),
+    ] = False,
+    port: Annotated[
+        int | None,
+        typer.Option("--port", min=0, max=65535, help="与 --serve 合用的端口，默认 8000。"),
+    ] = None,
+    data: DataOpt = None,
+) -> None:
+    """生成台账网站：总览（红黄绿灯、完成情况图表）、每项任务一页、每个单位一页、逾期通报；可离线打开。"""
+    from gongkai_cli.model.dates import parse_as_of
+    from gongkai_cli.output.site.build import render_site
+    from gongkai_cli.record.audit import book_and_log
+    from gongkai_cli.record.publish import SiteFolderRefused, write_site
+
+    if port is not None and not serve:
+        raise typer.BadParameter("--port 须与 --serve 一起使用。", param_hint="--port")
+    found = data_dir(data)
+    parse_as_of(as_of, "--as-of")  # a wrong date stops here, before anything is written
+    folder = out or (Path.cwd() if found.bundled else found.path.parent) / "site"
+
+    def build() -> dict[str, bytes]:
+        # Without --as-of, each build is as of its own day: a server left running follows the calendar.
+        site = render_site(*book_and_log(found), parse_as_of(as_of, "--as-of"))
+        write_site(folder, site)
+        return site
+
+    try:
+        site = build()
+    except SiteFolderRefused as exc:
+        raise SiteFolderRefused(f"{exc}请用 --out 指定新目录或空目录。") from None
+    tasks = sum(name.startswith("tasks/") for name in site)
+    units = sum(name.startswith("units/") for name in site)
+    typer.echo(
+        f"已生成网站：{folder}（总览、逾期通报、{tasks} 个任务页、{units} 个单位页）；"
+        f"用浏览器打开 {folder / 'index.html'} 即可查看。"
+    )
+    if serve:
+        from gongkai_cli.cli.serve import PortUnavailable
+        from gongkai_cli.cli.serve import serve as serve_site
+
+        try:
+            serve_site(folder, 8000 if port is None else port, found, build, typer.echo, err)
+        except PortUnavailable as exc:
+            raise PortUnavailable(f"{exc}请用 --port 换一个端口。") from None

@@ -1,0 +1,6 @@
+"""Unit fill-in forms: writing each unit's form (out), reading and checking returned forms,
+entering them into the log (collect), and telling which units have replied (rounds).
+
+May import: `gongkai_cli.errors`, `gongkai_cli.ledger`, `gongkai_cli.model`, `gongkai_cli.record`,
+and `gongkai_cli.output.package` and `.text` (reproducible files, text widths). Never Typer or Rich.
+"""

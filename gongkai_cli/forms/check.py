@@ -1,0 +1,289 @@
+"""Check a returned form against the ledger: whose it is, and every row the unit filled in.
+
+Each check is a function that yields problems; a form with any error is rejected whole.
+Problems cite the cell (`文件名:工作表!单元格: 说明`), or the file alone where no cell is at fault.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from gongkai_cli.errors import GongkaiError
+from gongkai_cli.forms.read import Cell, ReturnedForm, ReturnedRow
+from gongkai_cli.model.book import Book
+from gongkai_cli.model.schema import MAX_NAME, MAX_NOTE
+from gongkai_cli.model.statuses import DONE_STATUSES, STATUS_ALIASES, STATUSES
+
+DERIVED = ("逾期", "逾期完成", "临期")
+
+
+@dataclass(frozen=True, slots=True)
+class FormProblem:
+    file: str
+    where: str | None  # 工作表!单元格, or None for the form as a whole
+    message: str
+    severity: str = "error"  # or "warning"
+
+    def as_text(self) -> str:
+        place = f"{self.file}:{self.where}" if self.where else self.file
+        prefix = "提醒：" if self.severity == "warning" else ""
+        return f"{place}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One row as the unit filled it in."""
+
+    task: int
+    status: str | None  # canonical; None where left blank
+    note: str | None
+    done_on: dt.date | None
+    where: str  # the row's 编号 cell
+
+
+@dataclass
+class Checked:
+    form: ReturnedForm
+    unit: str | None = None  # canonical, once known
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[FormProblem] = field(default_factory=list)
+    by: str | None = None
+    phone: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def check(book: Book, form: ReturnedForm, today: dt.date) -> Checked:
+    checked = Checked(form)
+
+    def problem(where: Cell | None, message: str, severity: str = "error") -> FormProblem:
+        return FormProblem(form.name, where.ref if where else None, message, severity)
+
+    plan = list(check_plan(book, form, problem))
+    checked.problems += plan
+    if plan:  # another plan's form: nothing else in it can be read against this ledger
+        return checked
+    checked.problems += check_unit(book, form, checked, problem)
+    if checked.unit is None:
+        return checked
+    checked.problems += check_reporter(form, problem)
+    checked.by, checked.phone = _one_line(form.reporter.value), _one_line(form.phone.value)
+    checked.problems += check_digest(book, form, checked.unit, problem)
+    for found in check_rows(book, form, checked.unit, today, problem):
+        (checked.entries if isinstance(found, Entry) else checked.problems).append(found)
+    return checked
+
+
+def check_plan(book: Book, form: ReturnedForm, problem) -> Iterator[FormProblem]:
+    ident, ledger = form.identity, book.ledger
+    if ident.plan != ledger.title or (ident.year is not None and ident.year != ledger.year):
+        which = f"“{ident.plan}”" + (f"（{ident.year}年）" if ident.year else "")
+        yield problem(None, f"这是{which}的填报表，不是本台账“{ledger.title}”的；整份未收取。")
+
+
+def check_unit(book: Book, form: ReturnedForm, checked: Checked, problem) -> Iterator[FormProblem]:
+    ident, index = form.identity, book.ledger.index
+    shown = str(form.unit.value).strip() if form.unit.value is not None else ""
+    if form.source != "visible" and shown != ident.unit:
+        yield problem(
+            form.unit, f"填报单位“{shown}”与表格标识中的“{ident.unit}”不一致；整份未收取。"
+        )
+        return
+    unit = index.canonical(ident.unit)
+    if unit is None:
+        hint = index.suggest(ident.unit)
+        yield problem(
+            form.unit,
+            f"单位名录中没有“{ident.unit}”"
+            + (f"，是否是指“{hint}”？" if hint else "。")
+            + "整份未收取。",
+        )
+        return
+    checked.unit = unit
+    if form.source == "visible":
+        yield problem(
+            None,
+            "表格的标识（文档属性和隐藏工作表）已不在，可能经 WPS 或 LibreOffice 另存；"
+            "已按表头的填报单位、截至日期和各行内容识别。",
+            "warning",
+        )
+
+
+def check_reporter(form: ReturnedForm, problem) -> Iterator[FormProblem]:
+    for cell, label in ((form.reporter, "填报人"), (form.phone, "联系电话")):
+        text = _one_line(cell.value)
+        if text is not None and len(text) > MAX_NAME:
+            yield problem(cell, f"{label}过长（{len(text)} 字），请控制在 {MAX_NAME} 字以内。")
+
+
+def check_digest(book: Book, form: ReturnedForm, unit: str, problem) -> Iterator[FormProblem]:
+    from gongkai_cli.forms.out import identity
+
+    sent = form.identity.digest
+    if sent and identity(book, unit, form.identity.as_of, None).digest != sent:
+        yield problem(
+            None,
+            "发出这份表格之后，计划或本单位的任务有变动；各行已按现在的计划检查。",
+            "warning",
+        )
+
+
+def check_rows(
+    book: Book, form: ReturnedForm, unit: str, today: dt.date, problem
+) -> Iterator[FormProblem | Entry]:
+    """Each row's problems, or, for a row without errors, its entry."""
+    from gongkai_cli.ledger.checks import is_answerable
+
+    ledger = book.ledger
+    seen: dict[int, str] = {}
+    requirements = {_squeeze(t.requirement): n for n, t in ledger.tasks.items()}
+    for row in form.rows:
+        number, message = _number(row.number.value)
+        if number is None:
+            yield problem(row.number, message)
+            continue
+        task = ledger.tasks.get(number)
+        if task is None:
+            yield problem(row.number, f"计划中没有任务 {number}。")
+            continue
+        if not is_answerable(ledger, number, unit):
+            yield problem(
+                row.number,
+                f"任务 {number} 不是{unit}的任务（责任单位：{task.responsibility}）。",
+            )
+            continue
+        if number in seen:
+            yield problem(row.number, f"任务 {number} 在 {seen[number]} 已填报过一次。")
+            continue
+        text = _squeeze(_text(row.requirement.value) or "")
+        if text != _squeeze(task.requirement):
+            other = requirements.get(text)
+            if other is not None:
+                yield problem(
+                    row.number,
+                    f"编号 {number} 与本行的具体要求（任务 {other}）不符；请勿修改编号。",
+                )
+                continue
+            yield problem(
+                row.requirement,
+                f"任务 {number} 的具体要求与计划不一致；表中的修改不会改动计划。",
+                "warning",
+            )
+        seen[number] = row.number.ref
+        found = list(_row_entry(book, form, row, number, unit, today, problem))
+        errors = [p for p in found if isinstance(p, FormProblem)]
+        yield from errors or found
+
+
+def _row_entry(book, form, row: ReturnedRow, number, unit, today, problem):
+    """The row's problems, then its entry (which counts only if there were none)."""
+    status = None
+    word = _text(row.status.value)
+    if word is not None:
+        status, message = parse_form_status(word)
+        if status is None:
+            yield problem(row.status, message)
+    note = _text(row.note.value)
+    if note is not None:
+        note = note.replace("\r\n", "\n")
+        if len(note) > MAX_NOTE:
+            yield problem(row.note, f"进展说明过长（{len(note)} 字），请控制在 {MAX_NOTE} 字以内。")
+    done_on = None
+    if _text(row.done.value) is not None:
+        done_on, message = _done_date(row.done.value)
+        if done_on is None:
+            yield problem(row.done, message)
+        elif done_on > today:
+            yield problem(
+                row.done, f"完成日期 {done_on.isoformat()} 晚于今天，只能填写已经发生的日期。"
+            )
+        else:
+            current = book.history.state(number, unit, form.identity.as_of)[0]
+            effective = status or current
+            if effective not in DONE_STATUSES:
+                yield problem(
+                    row.done,
+                    f"填写了完成日期，但状态是“{effective}”；完成日期只用于“已完成”或“不涉及”。",
+                )
+    yield Entry(number, status, note, done_on, row.number.ref)
+
+
+def parse_form_status(text: str) -> tuple[str | None, str]:
+    """(canonical status, "") or (None, why not, with the nearest word where one is close)."""
+    word = text.strip()
+    if word in STATUSES:
+        return word, ""
+    if word.lower() in STATUS_ALIASES:
+        return STATUS_ALIASES[word.lower()], ""
+    if word in DERIVED:
+        return None, f"“{word}”由台账按日期推算，不能填写；可填：{'、'.join(STATUSES)}"
+    import difflib
+
+    candidates = [*STATUSES, *(a for a in STATUS_ALIASES if not a.isascii())]
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.5)
+    hint = f"；是否是指“{STATUS_ALIASES.get(close[0], close[0])}”？" if close else ""
+    return None, f"状态“{word}”无效，可填：{'、'.join(STATUSES)}{hint}"
+
+
+def _number(value: object) -> tuple[int | None, str]:
+    if isinstance(value, bool):
+        pass
+    elif isinstance(value, int):
+        return value, ""
+    elif isinstance(value, float) and value.is_integer():
+        return int(value), ""
+    elif isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip()), ""
+    shown = "" if value is None else str(value).strip()
+    if not shown:
+        return None, "这一行填写了内容，但没有任务编号；请勿增加行。"
+    return None, f"编号“{shown}”不是任务编号。"
+
+
+def _done_date(value: object) -> tuple[dt.date | None, str]:
+    if isinstance(value, dt.datetime):
+        return value.date(), ""
+    if isinstance(value, dt.date):
+        return value, ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 20000 < value < 80000:
+        # a date cell whose format was lost shows Excel's serial day number
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date(), ""
+    text = str(value).strip()
+    from gongkai_cli.model.dates import parse_date
+
+    try:
+        return parse_date(text), ""
+    except GongkaiError:
+        return None, f"完成日期“{text}”不是有效日期；请写成 2021-10-20 这样的日期。"
+
+
+def _text(value: object) -> str | None:
+    """A cell as text, None where empty; numbers and dates as people would write them."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    if isinstance(value, dt.date):
+        text = value.isoformat()
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    text = text.strip()
+    return text or None
+
+
+def _one_line(value: object) -> str | None:
+    text = _text(value)
+    return " ".join(text.split()) if text is not None else None
+
+
+def _squeeze(text: str) -> str:
+    """Text without whitespace: spreadsheets re-wrap long cells and that is not an edit."""
+    return "".join(text.split())

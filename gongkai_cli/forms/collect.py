@@ -1,0 +1,155 @@
+"""Enter checked forms into the log: only what changed, never backwards, one commit per form.
+
+A row is the unit's news when it differs from what the form showed (the ledger as of the
+form's date). It is recorded unless the ledger already says the same as of the row's date
+(the form was collected before), or holds a later update for that assignment (recording
+it would be silently overruled, or would rewrite history backwards).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from gongkai_cli.errors import GitFailed, GongkaiError
+from gongkai_cli.forms.check import Checked, Entry
+from gongkai_cli.forms.rounds import TRAILER_FILE, TRAILER_ROUND, TRAILER_SHA, find_collected
+from gongkai_cli.ledger.checked import open_book
+from gongkai_cli.ledger.datadir import PROGRESS, DataDir
+from gongkai_cli.model.book import Book
+from gongkai_cli.model.schema import Update
+from gongkai_cli.model.statuses import DONE_STATUSES
+from gongkai_cli.record import append as store
+from gongkai_cli.record import git as gitrepo
+
+RECORD, UNCHANGED, ALREADY, OLDER = "record", "unchanged", "already", "older"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    entry: Entry
+    outcome: str  # record | unchanged | already | older
+    update: Update | None = None
+    reason: str | None = None  # why an OLDER row was skipped
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    decisions: list[Decision]
+    commit: str | None
+    earlier: str | None  # the commit that collected this very file before, if any
+    replied: str | None  # else one that collected another form of this unit and round
+    why_not_committed: str | None
+    dry_run: bool = False
+
+    def updates(self) -> list[Update]:
+        return [d.update for d in self.decisions if d.update is not None]
+
+
+def decide(book: Book, checked: Checked, day: dt.date) -> list[Decision]:
+    """What each of the form's rows comes to against the ledger as it stands."""
+    history, unit, as_of = book.history, checked.unit, checked.form.identity.as_of
+    decisions = []
+    for entry in checked.entries:
+        shown_status, _, shown_note, _ = history.state(entry.task, unit, as_of)
+        status = entry.status or shown_status
+        if status == shown_status and entry.note in (None, shown_note):
+            decisions.append(Decision(entry, UNCHANGED))
+            continue
+        date = entry.done_on if entry.done_on and status in DONE_STATUSES else day
+        then_status, _, then_note, _ = history.state(entry.task, unit, date)
+        if status == then_status and entry.note in (None, then_note):
+            decisions.append(Decision(entry, ALREADY))
+            continue
+        latest_status, latest, _, _ = history.state(entry.task, unit, dt.date.max)
+        if latest is not None and latest > date:
+            reason = (
+                f"任务 {entry.task}：台账中已有 {latest.isoformat()} 的记录（{latest_status}），"
+                f"晚于本行的日期 {date.isoformat()}；未记录，请核实。"
+            )
+            decisions.append(Decision(entry, OLDER, reason=reason))
+            continue
+        update = Update(
+            date=date, task=entry.task, unit=unit, status=status, note=entry.note, by=checked.by
+        )
+        decisions.append(Decision(entry, RECORD, update))
+    return decisions
+
+
+def collect(
+    data_dir: DataDir, checked: Checked, day: dt.date, *, commit: bool = True, dry_run: bool = False
+) -> Collected:
+    """Record one checked form (or, with dry_run, say what would be recorded)."""
+    if not checked.ok or checked.unit is None:
+        raise GongkaiError(f"{checked.form.name} 有错误，未收取。")
+    repo = gitrepo.find_repo(data_dir.path)
+    if dry_run:
+        book = open_book(data_dir)
+        decisions = decide(book, checked, day)
+        return Collected(decisions, None, *_earlier(repo, checked), None, dry_run=True)
+    path = data_dir.file(PROGRESS)
+    with store.locked(data_dir.path, repo.git_dir() if repo else None):
+        decisions = decide(open_book(data_dir), checked, day)  # the latest log, under the lock
+        updates = [d.update for d in decisions if d.update is not None]
+        earlier, replied = _earlier(repo, checked)
+        if (earlier or replied) and not updates:  # a reply this round is on record already
+            return Collected(decisions, None, earlier, replied, None)
+        old = store.append(path, updates) if updates else None
+        if repo is None or not commit:
+            why = "已按要求不提交（--no-commit）" if repo else "数据目录不在 git 仓库中"
+            return Collected(decisions, None, earlier, replied, why)
+        text = message(checked, updates, day)
+        try:
+            sha = repo.commit_only(path, text) if updates else repo.commit_empty(path, text)
+        except GitFailed as exc:
+            if old is not None:
+                store.write(path, old)
+            raise GitFailed(f"{exc}；进展记录已恢复原样，{checked.form.name} 未收取。") from None
+    return Collected(decisions, sha, earlier, replied, None)
+
+
+def _earlier(repo: gitrepo.Repo | None, checked: Checked) -> tuple[str | None, str | None]:
+    """The commit that collected this very file, else one that collected another form of
+    the same unit and round (a corrected or re-saved copy)."""
+    if repo is None:
+        return None, None
+    collected = find_collected(repo)
+    same = next((c.commit for c in collected if c.sha256 == checked.form.sha256), None)
+    if same is not None:
+        return same, None
+    round_ = checked.form.identity.as_of
+    other = next(
+        (c.commit for c in collected if c.round == round_ and c.unit == checked.unit), None
+    )
+    return None, other
+
+
+def message(checked: Checked, updates: list[Update], day: dt.date) -> str:
+    """The commit of one form: a readable subject, a line per update, and trailers that
+    name the form, so `forms status` can tell who has replied without any state file."""
+    form, unit = checked.form, checked.unit
+    round_ = form.identity.as_of.isoformat()
+    if updates:
+        subject = f"进展: {unit} 填报表（{round_}）记录 {len(updates)} 条"
+    else:
+        subject = f"回收: {unit} 填报表（{round_}）无新进展"
+    lines = [f"任务 {u.task} → {u.status}（{u.date.isoformat()}）" for u in updates]
+    trailers = [
+        f"{TRAILER_FILE}: {_one_line(form.name)}",
+        f"{TRAILER_SHA}: {form.sha256}",
+        f"{TRAILER_ROUND}: {round_}",
+        f"Unit: {unit}",
+        *(f"Task: {n}" for n in dict.fromkeys(u.task for u in updates)),
+        f"Date: {day.isoformat()}",
+    ]
+    if checked.by:
+        trailers.append(f"By: {_one_line(checked.by)}")
+    if checked.phone:
+        trailers.append(f"Phone: {_one_line(checked.phone)}")
+    body = "\n".join(lines) + "\n\n" if lines else ""
+    return f"{subject}\n\n{body}" + "\n".join(trailers) + "\n"
+
+
+def _one_line(text: str) -> str:
+    """Text fit for one trailer line: a file name may hold a newline, a trailer may not."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())

@@ -1,0 +1,87 @@
+"""What a form looks like, shared by the writer and the reader: sheets, cells, identity keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+FORM_SHEET = "填报"
+ID_SHEET = "标识"
+KIND = "gongkai-进展填报表-1"
+TITLE_SUFFIX = "进展填报表"
+
+# The task table: read-only columns, then the three the unit fills in.
+COLUMNS = (
+    "编号",
+    "具体要求",
+    "角色",
+    "时限",
+    "当前状态",
+    "上次说明",
+    "状态",
+    "进展说明",
+    "完成日期",
+)
+WIDTHS = (8, 46, 7, 11, 13, 28, 11, 36, 13)
+FILL_IN = ("状态", "进展说明", "完成日期")
+HEADER_ROW = 6
+FIRST_ROW = HEADER_ROW + 1
+ROLES = {"lead": "牵头", "implementer": "落实"}
+
+# Labels at the top of the form, each followed by its value in the next cell to the right.
+UNIT, AS_OF, DUE, REPORTER, PHONE = "填报单位", "截至日期", "填报截止", "填报人", "联系电话"
+LABEL_CELLS = {UNIT: "A2", AS_OF: "D2", DUE: "G2", REPORTER: "A3", PHONE: "D3"}
+
+# Identity: (hidden-sheet label, custom property name) per field.
+IDENTITY_KEYS = {
+    "kind": ("表格", "gongkai-form"),
+    "plan": ("计划", "gongkai-plan"),
+    "year": ("年份", "gongkai-year"),
+    "unit": ("单位", "gongkai-unit"),
+    "as_of": ("截至日期", "gongkai-as-of"),
+    "due": ("填报截止", "gongkai-due"),
+    "digest": ("任务摘要", "gongkai-digest"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Whose form this is; read from a returned form, written into a new one."""
+
+    plan: str
+    year: int | None  # None when only the visible title was left to read
+    unit: str
+    as_of: dt.date
+    due: dt.date | None = None
+    digest: str | None = None
+
+    def fields(self) -> dict[str, str]:
+        return {
+            "kind": KIND,
+            "plan": self.plan,
+            "year": "" if self.year is None else str(self.year),
+            "unit": self.unit,
+            "as_of": self.as_of.isoformat(),
+            "due": self.due.isoformat() if self.due else "",
+            "digest": self.digest or "",
+        }
+
+
+def title(plan: str) -> str:
+    return f"{plan}{TITLE_SUFFIX}"
+
+
+def digest(rows: Iterable[tuple[int, str, str, str]]) -> str:
+    """A short digest of a unit's task rows (number, requirement, role, deadline): it changes
+    when the plan or the unit's share of it changes after the form went out."""
+    text = json.dumps(list(rows), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def file_name(unit: str, as_of: dt.date) -> str:
+    from gongkai_cli.record.atomic import safe_filename
+
+    return f"{safe_filename(unit)}-进展填报-{as_of.isoformat()}.xlsx"

@@ -1,0 +1,247 @@
+"""Read a returned form: its identity, the reporter, and each task row with its cells.
+
+Forms come back from Excel, WPS and LibreOffice. Those may drop the custom properties or
+the hidden sheet; the identity is then read from the visible header, and the form says so.
+Anything that is not a readable xlsx is one sentence naming the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gongkai_cli.errors import GongkaiError
+from gongkai_cli.forms import layout
+
+MAX_BYTES = 20 * 1024 * 1024  # a form is tens of kilobytes
+MAX_UNPACKED = 200 * 1024 * 1024  # a zip that inflates past this is not a form
+HEADER_SEARCH = 30  # rows scanned for the table's header
+MAX_ROWS = 2000  # task rows read; a plan ten times the size of 2021's has 430 tasks
+
+
+class FormFileError(GongkaiError):
+    """A file that cannot be read as a form at all; the message names the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    ref: str  # 填报!G7
+    value: object
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedRow:
+    number: Cell
+    requirement: Cell
+    status: Cell
+    note: Cell
+    done: Cell
+
+
+@dataclass
+class ReturnedForm:
+    name: str  # the file's name, as problems cite it
+    sha256: str
+    identity: layout.Identity
+    source: str  # where the identity was read: properties | sheet | visible
+    unit: Cell  # the unit as the visible sheet shows it
+    reporter: Cell
+    phone: Cell
+    rows: list[ReturnedRow] = field(default_factory=list)
+
+
+def read_form(path: Path) -> ReturnedForm:
+    data = _read_bytes(path)
+    workbook = _open(path, data)
+    sheet, header_row, columns = _task_sheet(path, workbook)
+    labels = _labels(sheet, header_row)
+    visible = _visible_identity(path, sheet, labels)
+    ident, source = _stored_identity(workbook) or (visible, "visible")
+
+    def cell(row: int, column: int) -> Cell:
+        found = sheet.cell(row, column)
+        return Cell(f"{sheet.title}!{found.coordinate}", found.value)
+
+    rows = []
+    for number in range(header_row + 1, min(sheet.max_row, header_row + MAX_ROWS) + 1):
+        cells = [cell(number, columns[name]) for name in _READ]
+        if all(_blank(c.value) for c in cells):
+            continue
+        rows.append(ReturnedRow(*cells))
+    empty = Cell(f"{sheet.title}!{layout.LABEL_CELLS[layout.REPORTER]}", None)
+    return ReturnedForm(
+        name=path.name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        identity=ident,
+        source=source,
+        unit=labels[layout.UNIT],
+        reporter=labels.get(layout.REPORTER, empty),
+        phone=labels.get(layout.PHONE, empty),
+        rows=rows,
+    )
+
+
+_READ = ("编号", "具体要求", "状态", "进展说明", "完成日期")
+
+
+def _read_bytes(path: Path) -> bytes:
+    name = path.name
+    if path.is_dir():
+        raise FormFileError(f"{name} 是目录，不是填报表文件。")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise FormFileError(f"找不到文件 {path}。") from None
+    except OSError as exc:
+        raise FormFileError(f"无法读取 {name}：{exc.strerror}。") from None
+    if len(data) > MAX_BYTES:
+        raise FormFileError(
+            f"{name} 超过 {MAX_BYTES // 1024 // 1024} MB，不是 gongkai 生成的填报表。"
+        )
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # the OLE2 container of .xls and of encrypted files
+        raise FormFileError(
+            f"{name} 是旧版 Excel（.xls）文件或加了密码的表格；请在 Excel 或 WPS 中另存为不加密的 .xlsx 后再收取。"
+        )
+    if not data.startswith(b"PK\x03\x04"):
+        raise FormFileError(f"{name} 不是 Excel 表格（.xlsx）文件，无法收取。")
+    return data
+
+
+def _open(path: Path, data: bytes):
+    name = path.name
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise FormFileError(f"{name} 已损坏（不是完整的 .xlsx 文件），无法收取。") from None
+    names = {e.filename for e in entries}
+    if "xl/workbook.xml" not in names:
+        what = "是 Word 文档，" if "word/document.xml" in names else ""
+        raise FormFileError(f"{name} {what}不是 Excel 表格（.xlsx）文件，无法收取。")
+    if sum(e.file_size for e in entries) > MAX_UNPACKED:
+        raise FormFileError(f"{name} 解压后过大，不是 gongkai 生成的填报表。")
+    import warnings
+
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not keep
+            return load_workbook(io.BytesIO(data), data_only=True)
+    except Exception:
+        # openpyxl raises whatever its parsers meet (KeyError, ValueError, XML errors, …)
+        # on a damaged file; to the user each is the same fact.
+        raise FormFileError(f"{name} 已损坏，无法作为 .xlsx 读取。") from None
+
+
+def _task_sheet(path: Path, workbook):
+    """The sheet holding the task table, its header row and the columns by header."""
+    sheets = [workbook[layout.FORM_SHEET]] if layout.FORM_SHEET in workbook.sheetnames else []
+    sheets += [s for s in workbook.worksheets if s.sheet_state == "visible" and s not in sheets]
+    for sheet in sheets:
+        for row in sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH):
+            columns = {str(c.value).strip(): c.column for c in row if isinstance(c.value, str)}
+            if all(name in columns for name in _READ):
+                return sheet, row[0].row, columns
+    raise FormFileError(
+        f"{path.name} 不是 gongkai 生成的进展填报表（找不到“{'、'.join(_READ)}”表头），无法收取。"
+    )
+
+
+def _labels(sheet, header_row: int) -> dict[str, Cell]:
+    """Each label above the table (填报单位, 截至日期, …) → the cell right of it."""
+    found = {}
+    for row in sheet.iter_rows(min_row=1, max_row=header_row - 1):
+        for cell in row:
+            label = cell.value.strip() if isinstance(cell.value, str) else None
+            if label in layout.LABEL_CELLS and label not in found:
+                value = sheet.cell(cell.row, cell.column + 1)
+                found[label] = Cell(f"{sheet.title}!{value.coordinate}", value.value)
+    return found
+
+
+def _visible_identity(path: Path, sheet, labels: dict[str, Cell]) -> layout.Identity:
+    title = next(
+        (
+            c.value.strip()
+            for row in sheet.iter_rows(min_row=1, max_row=3)
+            for c in row
+            if isinstance(c.value, str) and c.value.strip().endswith(layout.TITLE_SUFFIX)
+        ),
+        None,
+    )
+    unit, as_of = labels.get(layout.UNIT), labels.get(layout.AS_OF)
+    day = _date(as_of.value) if as_of else None
+    if title is None or unit is None or _blank(unit.value) or day is None:
+        raise FormFileError(
+            f"{path.name} 不是 gongkai 生成的进展填报表（表头缺少标题、填报单位或截至日期），无法收取。"
+        )
+    due = labels.get(layout.DUE)
+    return layout.Identity(
+        plan=title.removesuffix(layout.TITLE_SUFFIX),
+        year=None,
+        unit=str(unit.value).strip(),
+        as_of=day,
+        due=_date(due.value) if due else None,
+    )
+
+
+def _stored_identity(workbook) -> tuple[layout.Identity, str] | None:
+    """The identity from the custom properties, else from the hidden sheet, else None."""
+    properties = {p.name: p.value for p in workbook.custom_doc_props}
+    stored = {key: properties.get(name) for key, (_, name) in layout.IDENTITY_KEYS.items()}
+    found = _identity(stored)
+    if found is not None:
+        return found, "properties"
+    if layout.ID_SHEET in workbook.sheetnames:
+        rows = workbook[layout.ID_SHEET].iter_rows(
+            min_row=1, max_row=20, max_col=2, values_only=True
+        )
+        pairs = {str(a).strip(): b for a, b in rows if a is not None}
+        stored = {key: pairs.get(label) for key, (label, _) in layout.IDENTITY_KEYS.items()}
+        found = _identity(stored)
+        if found is not None:
+            return found, "sheet"
+    return None
+
+
+def _identity(stored: dict[str, object]) -> layout.Identity | None:
+    if stored["kind"] != layout.KIND:
+        return None
+    as_of = _date(stored["as_of"])
+    plan, unit = stored["plan"], stored["unit"]
+    if not isinstance(plan, str) or not isinstance(unit, str) or as_of is None:
+        return None
+    year = str(stored["year"] or "")
+    return layout.Identity(
+        plan=plan,
+        year=int(year) if year.isdigit() else None,
+        unit=unit,
+        as_of=as_of,
+        due=_date(stored["due"]),
+        digest=str(stored["digest"]) if stored["digest"] else None,
+    )
+
+
+def _date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        from gongkai_cli.model.dates import parse_date
+
+        try:
+            return parse_date(value)
+        except GongkaiError:
+            return None
+    return None
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

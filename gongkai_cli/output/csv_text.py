@@ -1,0 +1,42 @@
+"""CSV output: one table per file, formula-looking cells neutralised.
+
+A report file is UTF-8 with a byte-order mark by default, which Chinese Excel needs to
+read it as UTF-8 rather than GBK; `--encoding` chooses plain UTF-8 or GB18030 instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from gongkai_cli.output.text import spreadsheet_cell
+
+ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
+
+
+def _csv(headers: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def render_view(view, payload=None, *, wide: bool = False) -> str:
+    view = view()
+    return _csv([c.header for c in view.columns], view.rows)
+
+
+def render_document(doc, options) -> bytes:
+    from gongkai_cli.errors import GongkaiError
+
+    table = doc.flat_table()
+    text = "" if table is None else _csv([c.header for c in table.columns], table.text_rows())
+    try:
+        return text.encode(options.encoding)
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start : exc.end]
+        raise GongkaiError(
+            f"报表中的字符“{bad}”无法用 {options.encoding} 编码；请改用 --encoding utf-8-sig。"
+        ) from None

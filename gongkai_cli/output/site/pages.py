@@ -1,0 +1,277 @@
+"""What each page of the site shows, as plain values: the lights, counts, rows and timelines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from gongkai_cli.model.book import Book, Row, due, overdue
+from gongkai_cli.model.fold import Assignment
+from gongkai_cli.model.statuses import LATE_DONE, OVERDUE
+
+if TYPE_CHECKING:
+    from gongkai_cli.ledger.logline import Entry
+
+SOON_DAYS = 30  # a yellow light: due within this many days (`gongkai due`'s default)
+
+# The traffic light of a task or an assignment, and the word shown beside it.
+GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
+STATES = ("已完成", "逾期", "临期", "进行中", "未开始")  # each counted once, in this order
+ROLE_WORDS = {"lead": "牵头", "implementer": "落实"}
+
+
+@dataclass(frozen=True, slots=True)
+class Light:
+    colour: str  # green | yellow | red | none
+    state: str  # one of STATES
+    detail: str = ""  # 逾期 12 天, 还有 3 天, 逾期完成
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """One assignment as a row: of a task page (by unit) or of a unit page (by task)."""
+
+    task: int
+    requirement: str
+    unit: str
+    designated: bool
+    role: str
+    status: str
+    light: Light
+    deadline: str
+    due_date: dt.date | None
+    updated: dt.date | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSummary:
+    number: int
+    section: str
+    subsection: str
+    requirement: str
+    responsibility: str
+    deadline: str
+    due_date: dt.date | None
+    light: Light
+    done: int
+    total: int
+
+
+@dataclass
+class TaskPage:
+    summary: TaskSummary
+    lead: tuple[str, ...]
+    implementers: tuple[str, ...]
+    unresolved: tuple[str, ...]
+    rows: list[UnitRow]
+    timeline: list[Entry]  # newest first, up to the as-of date
+
+
+@dataclass
+class UnitPage:
+    name: str
+    full_name: str | None
+    kind: str
+    note: str | None
+    rows: list[UnitRow]  # overdue first, then due soon, then the plan's order
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def lead(self) -> int:
+        return sum(r.role == "lead" for r in self.rows)
+
+
+def task_lights(book: Book, rows: dict[int, Row], as_of: dt.date) -> dict[int, Light]:
+    """Every task's light: red exactly for `gongkai overdue`'s tasks, yellow for `gongkai due`'s."""
+    late = {item.number: item for item in overdue(book, as_of)}
+    soon = {item.number: item for item in due(book, as_of, SOON_DAYS)}
+    lights = {}
+    for number, row in rows.items():
+        if number in late:
+            lights[number] = Light(RED, "逾期", f"逾期 {late[number].days} 天")
+        elif number in soon:
+            lights[number] = Light(YELLOW, "临期", _days_left(soon[number].days))
+        elif row.done:
+            late_done = any(a.light(row.deadline, as_of) == LATE_DONE for a in row.assignments)
+            lights[number] = Light(GREEN, "已完成", "逾期完成" if late_done else "")
+        elif any(a.updated for a in row.assignments):
+            lights[number] = Light(NONE, "进行中", _pending(row))
+        else:
+            lights[number] = Light(NONE, "未开始", _pending(row))
+    return lights
+
+
+def assignment_light(a: Assignment, row: Row, as_of: dt.date) -> Light:
+    light = a.light(row.deadline, as_of, SOON_DAYS)
+    if a.done:
+        return Light(GREEN, "已完成", "逾期完成" if light == LATE_DONE else "")
+    if light == OVERDUE:
+        return Light(RED, "逾期", f"逾期 {(as_of - row.deadline.date).days} 天")
+    if light is not None:
+        return Light(YELLOW, "临期", _days_left((row.deadline.date - as_of).days))
+    return Light(NONE, "进行中" if a.status in ("进行中", "进展缓慢") else "未开始")
+
+
+def _days_left(days: int) -> str:
+    return "今天到期" if days == 0 else f"还有 {days} 天"
+
+
+def _pending(row: Row) -> str:
+    return "持续推进" if row.deadline.date is None else ""
+
+
+def folded(book: Book, as_of: dt.date) -> dict[int, Row]:
+    """Every task as of the date; a Row folds its assignments once, for all the pages."""
+    return {number: Row(book, number, as_of) for number in book.ledger.tasks}
+
+
+def summaries(book: Book, rows: dict[int, Row], as_of: dt.date) -> list[TaskSummary]:
+    lights = task_lights(book, rows, as_of)
+    result = []
+    for number, row in rows.items():
+        task = row.task
+        result.append(
+            TaskSummary(
+                number,
+                task.section,
+                task.subsection,
+                task.requirement,
+                task.responsibility,
+                task.deadline,
+                row.deadline.date,
+                lights[number],
+                sum(a.done for a in row.assignments),
+                len(row.assignments),
+            )
+        )
+    return result
+
+
+def _unit_row(row: Row, a: Assignment, as_of: dt.date) -> UnitRow:
+    return UnitRow(
+        row.task.number,
+        row.task.requirement,
+        a.unit,
+        a.designated,
+        a.role,
+        a.status,
+        assignment_light(a, row, as_of),
+        row.task.deadline,
+        row.deadline.date,
+        a.updated,
+        a.note,
+    )
+
+
+def task_pages(
+    book: Book,
+    rows: dict[int, Row],
+    summary: list[TaskSummary],
+    entries: list[Entry],
+    as_of: dt.date,
+) -> list[TaskPage]:
+    canonical = book.ledger.index.canonical
+    timelines: dict[int, list[Entry]] = {}
+    for entry in entries:
+        if entry.date <= as_of:
+            timelines.setdefault(entry.task, []).append(
+                entry._replace(unit=canonical(entry.unit) or entry.unit)
+            )
+    pages = []
+    for item in summary:
+        row = rows[item.number]
+        timeline = sorted(timelines.get(item.number, []), key=lambda e: (e.date, e.line))
+        pages.append(
+            TaskPage(
+                item,
+                row.resolution.lead,
+                row.resolution.implementers,
+                row.resolution.unresolved,
+                [_unit_row(row, a, as_of) for a in row.assignments],
+                timeline[::-1],
+            )
+        )
+    return pages
+
+
+def unit_pages(book: Book, rows: dict[int, Row], as_of: dt.date) -> list[UnitPage]:
+    by_unit: dict[str, list[UnitRow]] = {name: [] for name in book.ledger.index.units}
+    for row in rows.values():
+        for a in row.assignments:
+            if a.designated:
+                by_unit.setdefault(a.unit, []).append(_unit_row(row, a, as_of))
+    pages = []
+    for name, mine in by_unit.items():
+        unit = book.ledger.index.units.get(name)
+        mine.sort(key=_urgency)
+        page = UnitPage(
+            name,
+            unit.full_name if unit else None,
+            unit.kind if unit else "",
+            unit.note if unit else None,
+            mine,
+        )
+        page.counts.update(r.light.state for r in mine)
+        pages.append(page)
+    return pages
+
+
+def _urgency(row: UnitRow) -> tuple:
+    """Overdue first (longest late first), then due soon (soonest first), then the plan's order."""
+    if row.light.colour == RED:
+        return (0, row.due_date, row.task)
+    if row.light.colour == YELLOW:
+        return (1, row.due_date, row.task)
+    return (2, dt.date.min, row.task)
+
+
+def counts(rows: dict[int, Row], summary: list[TaskSummary], as_of: dt.date) -> dict[str, Counter]:
+    """Tasks and assignments by state, each counted once (done, overdue, due soon, …)."""
+    tasks = Counter(item.light.state for item in summary)
+    assignments: Counter = Counter()
+    for row in rows.values():
+        assignments.update(
+            assignment_light(a, row, as_of).state for a in row.assignments if a.designated
+        )
+    return {"任务": tasks, "责任分工（任务×单位）": assignments}
+
+
+@dataclass(frozen=True, slots=True)
+class Burnup:
+    """Assignments completed through the year against those whose deadline has come."""
+
+    days: list[dt.date]  # the sample dates, weekly, ending on the as-of date where it falls
+    done: list[int]  # completed as of each day up to the as-of date
+    due: list[int]  # dated assignments whose deadline is on or before each day
+    total: int  # every assignment, the ongoing ones included
+    as_of: dt.date
+
+
+def burnup(book: Book, as_of: dt.date) -> Burnup:
+    year = book.ledger.year
+    start, end = dt.date(year, 1, 1), max(dt.date(year, 12, 31), as_of)
+    step = max(7, (end - start).days // 60)  # at most about sixty points, however long
+    days = [start + dt.timedelta(days=n) for n in range(0, (end - start).days + 1, step)]
+    days = sorted({*days, end, *([as_of] if start <= as_of <= end else [])})
+    assignments = []  # (task, unit, deadline date or None)
+    for number in book.ledger.tasks:
+        date = book.deadline(number).date
+        assignments += [
+            (number, a.unit, date) for a in book.assignments(number, as_of) if a.designated
+        ]
+    done = []
+    for day in (d for d in days if d <= as_of):
+        found = (book.assignment(number, unit, day) for number, unit, _ in assignments)
+        done.append(sum(a is not None and a.done for a in found))
+    due_dates = sorted(date for _, _, date in assignments if date is not None)
+    due_counts = [_count_upto(due_dates, day) for day in days]
+    return Burnup(days, done, due_counts, len(assignments), as_of)
+
+
+def _count_upto(sorted_days: list[dt.date], day: dt.date) -> int:
+    import bisect
+
+    return bisect.bisect_right(sorted_days, day)
