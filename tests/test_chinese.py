@@ -25,7 +25,7 @@ from tools.compile_catalog import CATALOG, mo_bytes, parse_po
 ENGLISH = re.compile(
     r"Usage|Options|Commands|Arguments|Show this message|Error|Invalid value|Missing "
     r"(option|argument|parameter)|No such|Try '|default:|required|\[OPTIONS\]|COMMAND|ARGS"
-    r"|<str>|<int>|<path>|<dir>|<file>|list\[|<Path>|TEXT|INTEGER|Install completion|Show completion"
+    r"|<[a-zA-Z][\w\[\] ]*>|list\[|TEXT|INTEGER|Install completion|Show completion"
 )
 
 

@@ -123,7 +123,7 @@ def _show_usage_error(self, file=None) -> None:
 
 
 # Patterns are compiled on first use: most runs show no help and meet no error.
-_METAVAR = r"<[\w\[\]]+>|\b[A-Z]{4,}\b"
+_METAVAR = r"<[\w\[\] ]+>|\b[A-Z]{4,}\b"
 
 
 def _metavars(text: str) -> str:
