@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from gongkai_cli import __version__
-from gongkai_cli.cli import create, forms, plan, queries, reports, site, updates, zh
+from gongkai_cli.cli import create, forms, plan, queries, reports, site, updates, versions, zh
 from gongkai_cli.errors import ExitStatus
 
 app = typer.Typer(
@@ -40,7 +40,16 @@ def main(
     """政务公开重点工作任务台账：谁负责什么、完成了什么、哪些逾期。"""
 
 
-for group in (queries.app, plan.app, updates.app, reports.app, forms.app, site.app, create.app):
+for group in (
+    queries.app,
+    plan.app,
+    versions.app,
+    updates.app,
+    reports.app,
+    forms.app,
+    site.app,
+    create.app,
+):
     app.add_typer(group)
 
 

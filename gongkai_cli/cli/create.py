@@ -22,7 +22,15 @@ def init_(
         Path | None,
         typer.Option(
             "--plan",
-            help="计划：tasks.yaml，或公开发布的表格导出文本；默认为随附的2021年计划。",
+            help="计划：tasks.yaml，或 Word、Excel、网页、CSV、表格导出文本；默认为随附的2021年计划。",
+            dir_okay=False,
+        ),
+    ] = None,
+    units: Annotated[
+        Path | None,
+        typer.Option(
+            "--units",
+            help="单位名录 units.yaml；默认：计划只涉及随附县的单位时用随附名录，否则从计划起草。",
             dir_okay=False,
             metavar="文件",
         ),
@@ -37,7 +45,28 @@ def init_(
             f"注意：{target} 位于另一个 git 仓库（{outer}）之中；台账将是其中独立的仓库，"
             "外层仓库的提交不会包含它。"
         )
-    data_dir, commit = init(target, plan)
+    data_dir, commit = init(target, plan, units)
     typer.echo(f"已在 {target} 建立台账（{data_dir.path}），首次提交：{(commit or '')[:7]}")
-    typer.echo(f"下一步：cd {target} && gongkai list --unit 县财政局")
-    typer.echo("多人协作：git pull 取回他人的进展（已设为合并方式），git push 推送自己的。")
+    example = _report_drafted_units(data_dir) or "县财政局"
+    typer.echo(f"下一步：cd {target} && gongkai list --unit {example}")
+
+
+def _report_drafted_units(data_dir) -> str | None:
+    """Say what was drafted into units.yaml and must be confirmed; a unit to try, if drafted."""
+    from gongkai_cli.ledger.load import load
+
+    registry = load(data_dir).registry
+    drafted = [u for u in registry.units if u.inferred] if registry else []
+    incomplete = [g.name for g in registry.groups if g.incomplete] if registry else []
+    if not incomplete:
+        return None
+    level = f"（计划层级：{registry.level}）" if registry.level else ""
+    typer.echo(
+        f"单位名录是从计划起草的{level}：{len(drafted)} 个单位、{len(incomplete)} 个集合须确认。"
+    )
+    typer.echo(f"须补全成员的集合：{'、'.join(incomplete)}。")
+    for unit in registry.units:
+        if unit.inferred and unit.aliases:
+            typer.echo(f"疑为同一单位，已登记为别名：{'、'.join(unit.aliases)} → {unit.name}。")
+    typer.echo(f"请核对 {data_dir.path / 'units.yaml'}，再运行 gongkai validate。")
+    return drafted[0].name if drafted else None

@@ -212,27 +212,75 @@ def _as_error(problem):
 def import_plan(
     source: Annotated[
         Path,
-        typer.Argument(help="公开发布的四栏表格导出的文本文件。", dir_okay=False, metavar="文件"),
+        typer.Argument(
+            help="计划文件：Word（.docx）、Excel（.xlsx）、网页（.html）、CSV，或公开发布的表格导出文本。",
+            dir_okay=False,
+            metavar="文件",
+        ),
     ],
     out: Annotated[
         Path, typer.Option("--out", "-o", help="写入的任务文件；用 - 输出到屏幕。", metavar="文件")
     ] = Path("data/tasks.yaml"),
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的任务文件。")] = False,
+    title: Annotated[
+        str | None, typer.Option("--title", help="计划标题；默认取表格上方的标题。", metavar="标题")
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", help="计划年度；默认取标题中的年份。", min=1949, max=2200, metavar="年份"
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="覆盖已存在的任务文件，即使已有进展的任务被删除或改了编号。"),
+    ] = False,
 ) -> None:
-    """把公开发布的计划表格（工作任务/具体要求/责任单位/时限要求）导入为 tasks.yaml。"""
-    from gongkai_cli.importers.text_export import dump_plan, parse_table_export
+    """把计划（Word、Excel、网页、CSV 或表格导出文本）导入为 tasks.yaml；导入已有台账时先显示与原计划的差异。"""
+    from gongkai_cli.importers.text_export import dump_plan
+    from gongkai_cli.ledger.plans import read_plan
     from gongkai_cli.ledger.yamlio import read_text
     from gongkai_cli.record.atomic import atomic_write
 
-    text = read_text(source)
-    plan = parse_table_export(text, source.name)
-    content = dump_plan(plan)
+    plan, imported, warnings = read_plan(source, title=title, year=year)
+    for warning in warnings:
+        err(f"提醒：{warning}")
+    # A tasks.yaml is taken as it is, its comments and layout being its authors'.
+    content = read_text(source) if imported is None else dump_plan(imported)
     if str(out) == "-":
         sys.stdout.write(content)
         return
-    if out.exists() and not force:
+    if out.is_dir():
+        raise GongkaiError(f"{out} 是目录；--out 应是任务文件的路径，如 data/tasks.yaml。")
+    if out.exists() and not _replace_ledger_plan(out, plan, force) and not force:
         raise GongkaiError(f"{out} 已存在；为免覆盖已有内容，未写入。确需覆盖请加 --force。")
     if not out.parent.is_dir():
         raise GongkaiError(f"目录 {out.parent} 不存在。")
     atomic_write(out, content.encode("utf-8"))
-    err(f"已从 {source} 导入 {len(plan['tasks'])} 项任务，写入 {out}。")
+    err(f"已从 {source} 导入 {len(plan.tasks)} 项任务，写入 {out}。")
+
+
+def _replace_ledger_plan(out: Path, plan, force: bool) -> bool:
+    """Whether `out` is the plan of a ledger that may take the new plan. Shows the diff; refuses
+    (unless forced) where a task that has progress would vanish or change its number."""
+    from gongkai_cli.ledger.datadir import PROGRESS, UNITS, DataDir
+    from gongkai_cli.ledger.load import load
+    from gongkai_cli.model.plandiff import diff_plans
+    from gongkai_cli.output.plandiff import diff_markdown
+
+    if not ((out.parent / UNITS).exists() or (out.parent / PROGRESS).exists()):
+        return False
+    loaded = load(DataDir(out.parent, "option"))
+    if loaded.plan is None:
+        return False  # the old plan is unreadable: nothing to compare, overwrite only if forced
+    index = loaded.ledger.index if loaded.ledger else None
+    diff = diff_plans(loaded.plan, plan, index)
+    sys.stdout.write(diff_markdown(diff))
+    with_progress = {u.task for u in loaded.updates}
+    gone = {t.number for t in diff.removed} | {old for old, _ in diff.renumbered}
+    moved = sorted(gone & with_progress)
+    if moved and not force:
+        raise GongkaiError(
+            f"任务 {'、'.join(map(str, moved))} 已有进展记录，新计划中删除了它们或改了编号，"
+            "导入后这些记录将对不上任务；未写入。确需导入请加 --force。"
+        )
+    return True

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from gongkai_cli.errors import Problem
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS
-from gongkai_cli.ledger.loaded import Loaded
+from gongkai_cli.ledger.loaded import Loaded, responsibility_at
 
 
 def check_task_numbers(loaded: Loaded) -> Iterator[Problem]:
@@ -120,6 +120,21 @@ def check_groups(loaded: Loaded) -> Iterator[Problem]:
                 )
 
 
+def check_incomplete_groups(loaded: Loaded) -> Iterator[Problem]:
+    """Warn about each group drafted from a plan: only its members the plan named are known."""
+    if loaded.registry is None:
+        return
+    for i, group in enumerate(loaded.registry.groups):
+        if group.incomplete:
+            yield loaded.problem(
+                UNITS,
+                ("groups", i, "incomplete"),
+                f"集合“{group.name}”是从计划推断的，只含计划点名的单位；请补全其全部成员后删去 incomplete: true。",
+                "incomplete-group",
+                "warning",
+            )
+
+
 def check_inferred_units(loaded: Loaded) -> Iterator[Problem]:
     """A unit listed by inference says so and why, so the office can confirm or correct it."""
     if loaded.registry is None:
@@ -183,7 +198,7 @@ def check_open_groups(loaded: Loaded) -> Iterator[Problem]:
         for group in resolution.unresolved if resolution else ():
             yield loaded.problem(
                 TASKS,
-                loaded.task_loc(i, "responsibility"),
+                loaded.task_loc(i, responsibility_at(task, max(task.phrase.find(group), 0))[0]),
                 f"任务 {task.number} 的“{group}”未指定具体单位；请在该任务下用 designated: 列出。",
                 "undesignated",
                 "warning",
@@ -254,6 +269,7 @@ CHECKS: tuple[Callable[[Loaded], Iterator[Problem]], ...] = (
     check_task_numbers,
     check_unit_names,
     check_groups,
+    check_incomplete_groups,
     check_inferred_units,
     check_designations,
     check_open_groups,

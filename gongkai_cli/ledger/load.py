@@ -10,7 +10,7 @@ from gongkai_cli.errors import Problem
 from gongkai_cli.ledger import yamlio
 from gongkai_cli.ledger.checks import run_checks
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS, DataDir
-from gongkai_cli.ledger.loaded import Loaded
+from gongkai_cli.ledger.loaded import Loaded, responsibility_at
 from gongkai_cli.ledger.logline import Entry, parse_canonical
 from gongkai_cli.ledger.schema_errors import describe, problems_from
 from gongkai_cli.model.deadlines import DeadlineError, parse_deadline
@@ -151,15 +151,12 @@ def _derive(loaded: Loaded) -> None:
         ledger.tasks.setdefault(task.number, task)
         designated = [index.canonical(u) or u for u in task.designated]
         try:
-            ledger.resolutions.setdefault(
-                task.number, resolve(task.responsibility, index, designated)
-            )
+            ledger.resolutions.setdefault(task.number, resolve(task.phrase, index, designated))
         except ResolveError as exc:
-            line, column = loaded.task_position(i, "responsibility")
+            key, offset = responsibility_at(task, exc.offset)
+            line, column = loaded.task_position(i, key)
             loaded.problems.append(
-                Problem(
-                    name, line, column + exc.offset, f"任务 {task.number}：{exc}", "unknown-unit"
-                )
+                Problem(name, line, column + offset, f"任务 {task.number}：{exc}", "unknown-unit")
             )
         if year:
             try:

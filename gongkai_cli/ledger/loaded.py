@@ -64,3 +64,18 @@ class Loaded:
             text = next(itertools.islice(handle, line - 1, None), "")
         data, _ = yamlio.parse(text, "")
         return line, yamlio.position_of(data, (0, key))[1]
+
+
+def responsibility_at(task: Task, offset: int = 0) -> tuple[str, int]:
+    """The field of a task that holds character `offset` of its responsibility phrase, and
+    the offset inside that field: with split columns, the phrase is lead + 牵头，+ implementers."""
+    if task.responsibility is not None:
+        return "responsibility", offset
+    if task.lead and task.lead.strip():
+        lead = task.lead.strip()
+        length = len(lead if lead.endswith("牵头") else lead + "牵头")
+        if offset < length or not task.implementers:
+            return "lead", offset + len(task.lead) - len(task.lead.lstrip())
+        offset -= length + 1  # the ， joining the two parts
+    cell = task.implementers or ""
+    return "implementers", max(offset, 0) + len(cell) - len(cell.lstrip())

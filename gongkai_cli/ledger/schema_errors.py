@@ -66,6 +66,8 @@ def message_for(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
         return f"字段 {name} 应不小于 {ctx.get('ge')}，实际是{describe(error.get('input'))}。"
     if kind == "less_than_equal":
         return f"字段 {name} 应不大于 {ctx.get('le')}，实际是{describe(error.get('input'))}。"
+    if kind == "value_error":
+        return f"{name}：{ctx.get('error')}。"
     return f"字段 {name}：{error['msg']}。"
 
 

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 
 from gongkai_cli.errors import GongkaiError
 from gongkai_cli.model.registry import UnitIndex
-from gongkai_cli.model.schema import Resolution, Term
+from gongkai_cli.model.schema import IMPLEMENT_ENDINGS, Resolution, Term
 
 _LEAD = "牵头"
-_IMPLEMENT_SUFFIXES = ("负责落实", "具体落实", "配合落实", "负责", "落实", "配合", "参与")
 _OPEN_LIST = re.compile(r"等(?:部门|单位)?$")
 _SEPARATORS = re.compile(r"[、，,；;]+")
 
@@ -48,7 +47,7 @@ def parse_roles(phrase: str) -> tuple[list[str], list[str]]:
     lead_text, implement_text = "", text
     if _LEAD in text:
         lead_text, implement_text = text.split(_LEAD, 1)
-    for suffix in _IMPLEMENT_SUFFIXES:
+    for suffix in IMPLEMENT_ENDINGS:
         if implement_text.endswith(suffix):
             implement_text = implement_text[: -len(suffix)]
             break

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gongkai_cli.model.statuses import STATUSES
 
@@ -52,9 +52,13 @@ class Group(Strict):
     members: list[str] = []
     open: bool = False
     within: str | None = None
+    # Drafted from a plan (`init --plan`): the members the plan named, not yet all of them.
+    incomplete: bool = False
 
 
 class Registry(Strict):
+    # 县 / 区 / 市, or 科室 for a department's plan over its own sections; drafted from the plan.
+    level: str | None = None
     groups: list[Group]
     units: list[Unit]
 
@@ -64,9 +68,46 @@ class Task(Strict):
     section: str = NonEmpty
     subsection: str = NonEmpty
     requirement: str = NonEmpty
-    responsibility: str = NonEmpty
+    # The phrase as printed (“A牵头，B负责落实”), or, where the plan prints lead and
+    # implementers in two columns, those two cells verbatim.
+    responsibility: str | None = Field(default=None, min_length=1)
+    lead: str | None = Field(default=None, min_length=1)
+    implementers: str | None = Field(default=None, min_length=1)
     deadline: str = NonEmpty
     designated: list[str] = []
+
+    @model_validator(mode="after")
+    def _one_form_of_responsibility(self) -> Task:
+        if self.responsibility is not None and (self.lead or self.implementers):
+            raise ValueError(
+                "责任单位写作 responsibility，或分写为 lead 与 implementers，二者只能选一种"
+            )
+        if self.responsibility is None and self.implementers is None:
+            raise ValueError("缺少责任单位：应有 responsibility，或 lead 与 implementers")
+        return self
+
+    @property
+    def phrase(self) -> str:
+        """The responsibility as one phrase; two columns read as “A牵头，B负责落实” would."""
+        if self.responsibility is not None:
+            return self.responsibility
+        return joined_phrase(self.lead, self.implementers or "")
+
+
+IMPLEMENT_ENDINGS = ("负责落实", "具体落实", "配合落实", "负责", "落实", "配合", "参与")
+
+
+def joined_phrase(lead: str | None, implementers: str) -> str:
+    """Lead and implementer cells as the one phrase of the single-column form."""
+    parts = []
+    if lead and lead.strip():
+        lead = lead.strip()
+        parts.append(lead if lead.endswith("牵头") else lead + "牵头")
+    implementers = implementers.strip()
+    if implementers:
+        done = implementers.endswith(IMPLEMENT_ENDINGS)
+        parts.append(implementers if done else implementers + "负责落实")
+    return "，".join(parts)
 
 
 class PlanFile(Strict):

@@ -192,7 +192,7 @@ def progress_report(book: Book, as_of: dt.date) -> Document:
         row = Row(book, number, as_of)
         text, cut = progress_text(row, as_of, NOTES_LIMIT)
         full, _ = progress_text(row, as_of)
-        cells = [task.subsection, f"{number}．{task.requirement}", task.responsibility]
+        cells = [task.subsection, f"{number}．{task.requirement}", task.phrase]
         table.rows.append([*cells, task.deadline, text])
         flat.append([f"{section}\n{task.subsection}", *cells[1:], task.deadline, full])
         if cut:

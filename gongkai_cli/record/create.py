@@ -6,8 +6,9 @@ import shutil
 from pathlib import Path
 
 from gongkai_cli import __version__
-from gongkai_cli.errors import DataError, GitFailed, LedgerExists
+from gongkai_cli.errors import DataError, GitFailed, GongkaiError, LedgerExists
 from gongkai_cli.ledger.datadir import PACKAGE, PROGRESS, TASKS, UNITS, DataDir, bundled_dir
+from gongkai_cli.model.schema import PlanFile
 from gongkai_cli.record import git as gitrepo
 
 EMPTY_LOG = (
@@ -17,17 +18,22 @@ EMPTY_LOG = (
 _TEMPLATES = PACKAGE / "templates"
 
 
-def _plan_text(plan: Path | None) -> str:
+def _plan_text(plan: Path | None) -> tuple[str, PlanFile | None]:
+    """tasks.yaml's text, and the plan itself when it came from a document or a file."""
     if plan is None:
-        return (bundled_dir() / TASKS).read_text(encoding="utf-8")
+        return (bundled_dir() / TASKS).read_text(encoding="utf-8"), None
+    from gongkai_cli.importers.text_export import dump_plan
+    from gongkai_cli.ledger.plans import plan_from_yaml, read_plan
     from gongkai_cli.ledger.yamlio import read_text
 
-    text = read_text(plan)
-    if plan.suffix in (".yaml", ".yml"):
-        return text
-    from gongkai_cli.importers.text_export import dump_plan, parse_table_export
-
-    return dump_plan(parse_table_export(text, plan.name))
+    if plan.suffix.lower() in (".yaml", ".yml"):
+        text = read_text(plan)
+        try:
+            return text, plan_from_yaml(text, plan.name)
+        except GongkaiError:  # the new ledger's own checks name it, located in its tasks.yaml
+            return text, None
+    model, imported, _ = read_plan(plan)
+    return dump_plan(imported), model
 
 
 IDENTITY_HELP = (
@@ -40,21 +46,51 @@ IDENTITY_HELP = (
 GITIGNORE = "reports/\n.gongkai-cache/\n"
 
 
-def init(target: Path, plan: Path | None = None) -> tuple[DataDir, str | None]:
+def _units_text(plan: PlanFile | None, units: Path | None) -> str:
+    """The registry: the one given, the bundled county's if it names every unit of the plan,
+    else a draft from the plan's own responsibility phrases."""
+    if units is not None:
+        from gongkai_cli.ledger.yamlio import read_text
+
+        return read_text(units)
+    bundled = (bundled_dir() / UNITS).read_text(encoding="utf-8")
+    if plan is None or _names_only_bundled_units(plan):
+        return bundled
+    from gongkai_cli.importers.units_draft import draft_units, dump_units
+
+    return dump_units(draft_units(plan), plan.title)
+
+
+def _names_only_bundled_units(plan: PlanFile) -> bool:
+    from gongkai_cli.ledger.load import load
+    from gongkai_cli.model.resolver import parse_roles
+
+    index = load(DataDir(bundled_dir(), "bundled")).ledger.index
+    for task in plan.tasks:
+        lead, implementers = parse_roles(task.phrase)
+        if any(index.lookup(item) is None for item in lead + implementers):
+            return False
+    return True
+
+
+def init(
+    target: Path, plan: Path | None = None, units: Path | None = None
+) -> tuple[DataDir, str | None]:
     """Create the ledger in `target` (new or empty); return its data dir and first commit.
     Anything that fails leaves nothing behind, so the same `init` can simply be run again."""
     if target.exists() and any(target.iterdir()):
         if (target / "data" / TASKS).exists():
             raise LedgerExists(f"{target} 中已有台账（data/{TASKS}），不会覆盖。")
         raise LedgerExists(f"{target} 不是空目录；为免覆盖已有文件，请指定一个新目录或空目录。")
-    tasks = _plan_text(plan)  # read before creating anything
+    tasks, model = _plan_text(plan)  # read before creating anything
+    registry = _units_text(model, units)
     _check_identity(_existing_parent(target))
     created = not target.exists()
     data = target / "data"
     try:
         data.mkdir(parents=True, exist_ok=True)
         (data / TASKS).write_text(tasks, encoding="utf-8")
-        shutil.copyfile(bundled_dir() / UNITS, data / UNITS)
+        (data / UNITS).write_text(registry, encoding="utf-8")
         (data / PROGRESS).write_text(EMPTY_LOG, encoding="utf-8")
         data_dir = DataDir(data, "option")
         title = _checked_title(data_dir)  # the plan must be valid before anything else is made

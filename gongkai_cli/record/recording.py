@@ -49,7 +49,7 @@ def expand_units(book: Book, task: int, names: tuple[str, ...]) -> tuple[list[st
     outside = [u for u in units if not is_answerable(book.ledger, task, u)]
     if outside:
         raise NotResponsible(
-            f"{'、'.join(outside)} 不是任务 {task} 的责任单位（责任单位：{book.task(task).responsibility}）；未写入。",
+            f"{'、'.join(outside)} 不是任务 {task} 的责任单位（责任单位：{book.task(task).phrase}）；未写入。",
             task,
             outside,
         )

@@ -139,7 +139,7 @@ def summaries(book: Book, rows: dict[int, Row], as_of: dt.date) -> list[TaskSumm
                 task.section,
                 task.subsection,
                 task.requirement,
-                task.responsibility,
+                task.phrase,
                 task.deadline,
                 row.deadline.date,
                 lights[number],

@@ -1,0 +1,426 @@
+"""import-plan reads the plan as it is published: Word, Excel, web pages, CSV, by content."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai_cli.importers.document import import_document
+from gongkai_cli.importers.layout import Imported
+from tests import plan_documents as docs
+from tests.conftest import REAL_DATA
+
+SUIXI_TITLE = "濉溪县2021年政务公开重点工作任务分工（征求意见稿）"
+
+
+def committed_text(source: str) -> str:
+    text = (REAL_DATA / "tasks.yaml").read_text(encoding="utf-8")
+    return text.replace("source: suixi-2021-plan-draft.txt", f"source: {source}")
+
+
+def page(table: str, head: str = "") -> str:
+    return f"<html><head><meta charset='utf-8'>{head}</head><body>{table}</body></html>"
+
+
+def html_rows(*rows: list[str]) -> str:
+    return (
+        "<table>"
+        + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+        + "</table>"
+    )
+
+
+def imported(tmp_path, content: str | bytes, name: str = "plan.html", **options) -> Imported:
+    path = tmp_path / name
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return import_document(path, **options)
+
+
+SMALL = [
+    ["序号", "工作任务", "具体要求", "责任单位", "时限要求"],
+    ["一、公开", "一、公开", "一、公开", "一、公开", "一、公开"],
+    ["1", "（一）规划", "公开规划。", "县财政局负责落实", "年底前"],
+    ["2", "（一）规划", "公开预算。", "县财政局牵头，各镇负责落实", "6月底前"],
+]
+
+
+# ----- the same plan in every format -----
+
+
+@pytest.mark.parametrize(
+    ("writer", "name"),
+    [
+        (docs.write_docx, "suixi.docx"),
+        (docs.write_xlsx, "suixi.xlsx"),
+        (docs.write_html, "suixi.html"),
+    ],
+)
+def test_the_suixi_plan_in_each_format_imports_to_the_committed_tasks(
+    gongkai, tmp_path, writer, name
+):
+    source = writer(docs.suixi_plan(), tmp_path / name)
+    out = tmp_path / "tasks.yaml"
+    result = gongkai("import-plan", source, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"已从 {source} 导入 43 项任务，写入 {out}。\n"
+    assert out.read_text(encoding="utf-8") == committed_text(name)
+
+
+def test_the_format_is_told_by_content_not_by_the_file_name(tmp_path):
+    source = docs.write_docx(docs.suixi_plan(), tmp_path / "plan.docx")
+    renamed = source.rename(tmp_path / "计划.xlsx")
+    assert import_document(renamed).plan["tasks"] == docs.suixi_plan()["tasks"]
+    page_as_txt = docs.write_html(docs.suixi_plan(), tmp_path / "saved.txt")
+    assert import_document(page_as_txt).plan["title"] == SUIXI_TITLE
+
+
+def test_the_text_export_still_imports(tmp_path):
+    from tests.conftest import SOURCE
+
+    assert import_document(SOURCE).plan["tasks"] == docs.suixi_plan()["tasks"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_a_csv_in_utf8_or_gb18030_imports(tmp_path, encoding):
+    lines = ["濉溪县2021年计划", *(",".join(row) for row in SMALL)]
+    plan = imported(tmp_path, "\n".join(lines).encode(encoding), "plan.csv").plan
+    assert plan["title"] == "濉溪县2021年计划"
+    assert plan["tasks"] == [
+        {
+            "number": 1,
+            "section": "一、公开",
+            "subsection": "（一）规划",
+            "requirement": "公开规划。",
+            "responsibility": "县财政局负责落实",
+            "deadline": "年底前",
+        },
+        {
+            "number": 2,
+            "section": "一、公开",
+            "subsection": "（一）规划",
+            "requirement": "公开预算。",
+            "responsibility": "县财政局牵头，各镇负责落实",
+            "deadline": "6月底前",
+        },
+    ]
+
+
+# ----- layouts: header variants, numbering, structure -----
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["编号", "重点任务", "工作要求", "责任科室", "完成时限"],
+        ["序 号", "任务", "工 作 内 容", "责任部门", "完成时间"],
+        ["序号", "工作事项", "主要内容", "牵头单位/负责落实单位", "时限要求"],
+        ["序号", "工作任务", "任务内容", "责任单位", "时限要求"],
+    ],
+)
+def test_header_variants_name_the_same_columns(tmp_path, header):
+    plan = imported(tmp_path, page(html_rows(header, *SMALL[1:]), "<h1>某县2022年要点</h1>")).plan
+    assert [
+        (t["number"], t["requirement"], t["responsibility"], t["deadline"]) for t in plan["tasks"]
+    ] == [
+        (1, "公开规划。", "县财政局负责落实", "年底前"),
+        (2, "公开预算。", "县财政局牵头，各镇负责落实", "6月底前"),
+    ]
+
+
+def test_columns_are_found_by_header_whatever_their_order(tmp_path):
+    rows = [[r[4], r[3], r[2], r[0], r[1]] for r in SMALL]
+    plan = imported(tmp_path, page(html_rows(*rows), "<title>某县2022年要点</title>")).plan
+    assert plan["tasks"][1]["responsibility"] == "县财政局牵头，各镇负责落实"
+    assert plan["tasks"][1]["deadline"] == "6月底前"
+    assert plan["year"] == 2022
+
+
+@pytest.mark.parametrize("numbers", [["1", "2"], ["1.", "2."], ["1、", "2、"], ["（1）", "（2）"]])
+def test_numbering_variants(tmp_path, numbers):
+    rows = [SMALL[0], SMALL[1], [numbers[0], *SMALL[2][1:]], [numbers[1], *SMALL[3][1:]]]
+    result = imported(tmp_path, page(html_rows(*rows), "<h1>某县2022年要点</h1>"))
+    assert [t["number"] for t in result.plan["tasks"]] == [1, 2]
+    assert result.warnings == []
+
+
+def test_missing_numbers_are_given_in_order_with_a_warning(tmp_path):
+    rows = [[c for c in row[1:]] for row in SMALL]
+    result = imported(tmp_path, page(html_rows(*rows), "<h1>某县2022年要点</h1>"))
+    assert [t["number"] for t in result.plan["tasks"]] == [1, 2]
+    assert result.warnings == ["原文没有序号，已按表中顺序编号 1–2。"]
+
+
+def test_numbering_restarting_in_each_section_is_renumbered_with_a_warning(tmp_path):
+    rows = [
+        *SMALL,
+        ["二、平台", "", "", "", ""],
+        ["1", "（一）网站", "办好网站。", "县政府办公室负责落实", "年底前"],
+    ]
+    result = imported(tmp_path, page(html_rows(*rows), "<h1>某县2022年要点</h1>"))
+    assert [(t["number"], t["section"]) for t in result.plan["tasks"]] == [
+        (1, "一、公开"),
+        (2, "一、公开"),
+        (3, "二、平台"),
+    ]
+    assert result.warnings == ["原文序号不全或不是递增的，已按表中顺序重新编号。"]
+
+
+def test_short_titles_in_the_task_column_become_subsections(tmp_path):
+    source = docs.write_table_docx(docs.DEPARTMENT_PLAN, tmp_path / "dept.docx")
+    plan = import_document(source).plan
+    assert [(t["number"], t["section"], t["subsection"]) for t in plan["tasks"][:4]] == [
+        (1, "一、加强重点领域信息公开", "环评信息"),
+        (2, "一、加强重点领域信息公开", "执法信息"),
+        (3, "一、加强重点领域信息公开", "预算决算"),
+        (4, "二、夯实公开工作基础", "制度建设"),
+    ]
+    assert plan["tasks"][3]["responsibility"] == "办公室牵头，各科室负责落实"
+
+
+def test_split_lead_and_implementer_columns_are_kept_verbatim(tmp_path):
+    source = docs.write_table_xlsx(docs.DISTRICT_PLAN, tmp_path / "district.xlsx")
+    plan = import_document(source).plan
+    assert plan["title"] == "某市某区2022年政务公开重点工作任务分工方案"
+    assert plan["tasks"][2] == {
+        "number": 3,
+        "section": "一、优化政务服务信息公开",
+        "subsection": "（二）公开惠企政策",
+        "requirement": "梳理发布惠企政策清单，开展政策解读。",
+        "lead": "区发改委、区经信局",
+        "implementers": "区直有关部门",
+        "deadline": "持续推进",
+    }
+    # a 重点任务 cell merged down over two rows stands for both
+    assert [t["subsection"] for t in plan["tasks"][:2]] == ["（一）公开办事指南"] * 2
+
+
+def test_a_two_row_header_splits_responsibility_into_lead_and_partners(tmp_path):
+    table = (
+        "<table><tr><th rowspan=2>序号</th><th rowspan=2>具体要求</th><th colspan=2>责任单位</th>"
+        "<th rowspan=2>完成时限</th></tr><tr><th>牵头单位</th><th>配合单位</th></tr>"
+        "<tr><td colspan=5>一、公开</td></tr>"
+        "<tr><td>1</td><td>公开规划。</td><td>县财政局</td><td>各镇</td><td>年底前</td></tr></table>"
+    )
+    task = imported(tmp_path, page(table, "<h1>某县2022年要点</h1>")).plan["tasks"][0]
+    assert (task["lead"], task["implementers"]) == ("县财政局", "各镇")
+
+
+def test_merged_first_column_sections_and_rowspan_subsections(tmp_path):
+    table = (
+        "<table><tr><th>类别</th><th>工作任务</th><th>具体要求</th><th>责任单位</th><th>时限要求</th></tr>"
+        "<tr><td rowspan=3>一、公开</td><td rowspan=2>（一）规划</td><td>甲。</td><td>县财政局负责落实</td><td>年底前</td></tr>"
+        "<tr><td>乙。</td><td>县财政局负责落实</td><td>年底前</td></tr>"
+        "<tr><td>（二）预算</td><td>丙。</td><td>县财政局负责落实</td><td>年底前</td></tr></table>"
+    )
+    result = imported(tmp_path, page(table, "<h1>某县2022年要点</h1>"))
+    assert [(t["section"], t["subsection"], t["requirement"]) for t in result.plan["tasks"]] == [
+        ("一、公开", "（一）规划", "甲。"),
+        ("一、公开", "（一）规划", "乙。"),
+        ("一、公开", "（二）预算", "丙。"),
+    ]
+
+
+def test_repeated_headers_and_empty_rows_are_skipped_and_line_breaks_joined(tmp_path):
+    rows = [SMALL[0], SMALL[1], ["", "", "", "", ""], SMALL[2], SMALL[0], SMALL[3]]
+    html = html_rows(*rows).replace("公开预算。", "公开<br>预算。 ")
+    plan = imported(tmp_path, page(html, "<h1>某县2022年要点</h1>")).plan
+    assert [t["requirement"] for t in plan["tasks"]] == ["公开规划。", "公开预算。"]
+
+
+def test_layout_tables_around_the_plan_are_ignored(tmp_path):
+    nav = html_rows(["首页", "政务公开", "2021年"])
+    footer = html_rows(["主办单位", "网站标识码"])
+    body = (
+        f"{nav}<table><tr><td><h1>某县2022年要点</h1>{html_rows(*SMALL)}</td></tr></table>{footer}"
+    )
+    plan = imported(tmp_path, page(body, "<title>首页_某县人民政府</title>")).plan
+    assert plan["title"] == "某县2022年要点"
+    assert len(plan["tasks"]) == 2
+
+
+def test_title_and_year_can_be_overridden(tmp_path):
+    result = imported(
+        tmp_path, page(html_rows(*SMALL)), title="某县2023年要点（正式稿）", year=2023
+    )
+    assert (result.plan["title"], result.plan["year"]) == ("某县2023年要点（正式稿）", 2023)
+
+
+def test_gb2312_page_is_read_by_its_declared_charset(tmp_path):
+    html = f"<html><head><meta charset='gb2312'><title>某县2022年要点</title></head><body>{html_rows(*SMALL)}</body></html>"
+    plan = imported(tmp_path, html.encode("gb18030")).plan
+    assert plan["title"] == "某县2022年要点"
+    assert plan["tasks"][0]["responsibility"] == "县财政局负责落实"
+
+
+# ----- bad documents -----
+
+
+def run_import(gongkai, tmp_path, name: str, content: bytes, *extra: str):
+    path = tmp_path / name
+    path.write_bytes(content)
+    out = tmp_path / "tasks.yaml"
+    result = gongkai("import-plan", path, "--out", out, *extra)
+    assert result.exit_code == 1
+    assert not out.exists()  # never a partial tasks file
+    return result.stderr
+
+
+def test_a_page_with_no_plan_table_names_what_it_found(gongkai, tmp_path):
+    content = page(html_rows(["首页"]) + html_rows(["序号", "工作任务", "责任单位"])).encode()
+    assert run_import(gongkai, tmp_path, "p.html", content) == (
+        "错误：p.html：找到 2 个表格，都没有“具体要求”列。\n"
+    )
+
+
+def test_a_table_without_deadlines_is_named(gongkai, tmp_path):
+    content = page(html_rows(["序号", "具体要求", "责任单位"])).encode()
+    assert run_import(gongkai, tmp_path, "p.html", content) == (
+        "错误：p.html：找到 1 个表格，没有“时限要求”列。\n"
+    )
+
+
+def test_a_document_with_no_table_at_all(gongkai, tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某县2022年要点")
+    document.save(tmp_path / "empty.docx")
+    result = gongkai("import-plan", tmp_path / "empty.docx", "--out", "-")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "错误：empty.docx：没有找到任何表格；计划应是含“具体要求”“责任单位”等列的表格。\n"
+    )
+
+
+def test_a_title_without_a_year_asks_for_year(gongkai, tmp_path):
+    content = page(html_rows(*SMALL), "<h1>政务公开要点</h1>").encode()
+    assert run_import(gongkai, tmp_path, "p.html", content) == (
+        "错误：p.html：标题“政务公开要点”中没有年份；请用 --year 指定计划年度。\n"
+    )
+
+
+def test_a_task_without_responsibility_names_the_cell(gongkai, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in [["某县2022年要点"], *SMALL[:3], ["2", "", "公开预算。", "", "年底前"]]:
+        book.active.append(row)
+    book.save(tmp_path / "p.xlsx")
+    result = gongkai("import-plan", tmp_path / "p.xlsx", "--out", tmp_path / "tasks.yaml")
+    assert result.exit_code == 1
+    assert result.stderr == "错误：p.xlsx：工作表“Sheet”D5：这项任务的“责任单位”是空的。\n"
+    assert not (tmp_path / "tasks.yaml").exists()
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("a.docx", b"PK\x03\x04 not really a zip", "文件已损坏，无法作为 Word 或 Excel 文件读取。"),
+        (
+            "locked.docx",
+            OLE + "EncryptionInfo".encode("utf-16-le") + "EncryptedPackage".encode("utf-16-le"),
+            "文件设有密码保护，请在 Word/Excel 中取消密码后再导入。",
+        ),
+        (
+            "old.doc",
+            OLE + "WordDocument".encode("utf-16-le"),
+            "这是旧版 Word/WPS 文字文件（.doc/.wps），无法直接读取；请另存为 .docx 后再导入。",
+        ),
+        (
+            "old.wps",
+            OLE,
+            "这是旧版 Word/WPS 文字文件（.doc/.wps），无法直接读取；请另存为 .docx 后再导入。",
+        ),
+        (
+            "old.xls",
+            OLE + "Workbook".encode("utf-16-le"),
+            "这是旧版 Excel/WPS 表格文件（.xls/.et），无法直接读取；请另存为 .xlsx 后再导入。",
+        ),
+        (
+            "old.et",
+            b"anything",
+            "这是旧版 Excel/WPS 表格文件（.xls/.et），无法直接读取；请另存为 .xlsx 后再导入。",
+        ),
+        (
+            "scan.pdf",
+            b"%PDF-1.7",
+            "PDF 中的表格无法可靠读出；请使用计划的 Word、Excel 或网页版本。",
+        ),
+    ],
+)
+def test_unreadable_and_old_formats_get_one_sentence(gongkai, tmp_path, name, content, message):
+    assert run_import(gongkai, tmp_path, name, content) == f"错误：{name}：{message}\n"
+
+
+def test_a_zip_that_is_neither_word_nor_excel(gongkai, tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "plan.docx", "w") as package:
+        package.writestr("content.xml", "<x/>")
+    assert run_import(gongkai, tmp_path, "plan.docx", (tmp_path / "plan.docx").read_bytes()) == (
+        "错误：plan.docx：是压缩包，但不是 Word（.docx）或 Excel（.xlsx）文件。\n"
+    )
+
+
+def test_a_truncated_xlsx_is_reported_as_damaged(gongkai, tmp_path):
+    whole = docs.write_xlsx(docs.suixi_plan(), tmp_path / "whole.xlsx").read_bytes()
+    message = run_import(gongkai, tmp_path, "cut.xlsx", whole[: len(whole) // 2])
+    assert message == "错误：cut.xlsx：文件已损坏，无法作为 Word 或 Excel 文件读取。\n"
+
+
+def test_file_size_is_bounded(gongkai, tmp_path, monkeypatch):
+    monkeypatch.setattr("gongkai_cli.importers.document.MAX_BYTES", 1024)
+    content = page(html_rows(*SMALL * 20)).encode()
+    assert run_import(gongkai, tmp_path, "big.html", content) == (
+        f"错误：big.html：文件有 {len(content) // 1024} KB，超过 1 KB 上限，不像一份工作计划。\n"
+    )
+
+
+def test_row_count_is_bounded(gongkai, tmp_path, monkeypatch):
+    monkeypatch.setattr("gongkai_cli.importers.grid.MAX_ROWS", 3)
+    content = page(html_rows(*SMALL)).encode()
+    assert run_import(gongkai, tmp_path, "long.html", content) == (
+        "错误：long.html：表格超过 3 行，不像一份工作计划；请只导入计划表格本身。\n"
+    )
+
+
+def test_import_warnings_are_printed(gongkai, tmp_path):
+    rows = [[c for c in row[1:]] for row in SMALL]
+    (tmp_path / "p.html").write_text(page(html_rows(*rows), "<h1>某县2022年要点</h1>"), "utf-8")
+    result = gongkai("import-plan", tmp_path / "p.html", "--out", "-")
+    assert result.exit_code == 0
+    assert result.stderr == "提醒：原文没有序号，已按表中顺序编号 1–2。\n"
+    assert "- number: 2\n" in result.stdout
+
+
+def test_a_word_plan_laid_out_inside_another_table_is_found(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某县2022年要点")
+    inner = document.add_table(rows=1, cols=1).cell(0, 0).add_table(rows=2, cols=3)
+    for row, texts in zip(
+        inner.rows,
+        [["具体要求", "责任单位", "时限要求"], ["公开。", "县财政局负责落实", "年底前"]],
+        strict=True,
+    ):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    document.save(tmp_path / "nested.docx")
+    result = import_document(tmp_path / "nested.docx")
+    assert result.plan["tasks"] == [
+        {
+            "number": 1,
+            "section": "某县2022年要点",
+            "subsection": "某县2022年要点",
+            "requirement": "公开。",
+            "responsibility": "县财政局负责落实",
+            "deadline": "年底前",
+        }
+    ]
+    assert result.warnings == [
+        "原文没有序号，已按表中顺序编号 1–1。",
+        "表中没有“一、”式大项，没有大项的任务以计划标题为大项。",
+    ]
