@@ -46,7 +46,7 @@ def test_update_commits_only_the_log_and_keeps_staged_work(gongkai, ledger, monk
     assert git(ledger, "rev-list", "--count", "HEAD").strip() == "2"
     assert git(ledger, "show", "--name-only", "--format=", "HEAD").split() == ["data/progress.yaml"]
     assert git(ledger, "log", "-1", "--format=%B") == (
-        "进度: 任务7 县财政局 → 已完成\n\n已在专栏公开\n\n"
+        "进展: 任务7 县财政局 → 已完成\n\n已在专栏公开\n\n"
         "Task: 7\nUnit: 县财政局\nStatus: 已完成\nDate: 2021-06-20\nBy: 测试员\n\n"
     )
     assert git(ledger, "status", "--porcelain") == " M data/units.yaml\nA  other.txt\n"
@@ -158,7 +158,7 @@ def test_status_is_as_of_the_date_asked(gongkai, ledger, monkeypatch):
         ),
         (
             ["7", "-u", "县财政局", "-s", "done", "--date", "2021-02-30"],
-            "错误：--date“2021-02-30”不是有效日期；请写成 2021-10-31、2021/10/31 或 2021年10月31日。\n",
+            "错误：--date“2021-02-30”不是有效日期；请写成 2021-10-31、2021/10/31、2021.10.31、2021年10月31日、10月31日、10-31、今天 或 昨天。\n",
         ),
         (
             ["7", "-u", "县财政局", "-s", "done", "--date", "2999-01-01"],
@@ -263,13 +263,13 @@ def test_undo_reverts_the_last_update_and_refuses_anything_else(gongkai, ledger,
     result = gongkai("undo")
     assert result.exit_code == 0, result.stderr
     assert (ledger / "data" / "progress.yaml").read_bytes() == before
-    assert git(ledger, "log", "-1", "--format=%s") == "撤销: 进度: 任务7 县财政局 → 已完成\n"
+    assert git(ledger, "log", "-1", "--format=%s") == "撤销: 进展: 任务7 县财政局 → 已完成\n"
     assert git(ledger, "status", "--porcelain") == "A  other.txt\n"
     again = gongkai("undo")
     assert again.exit_code == 1
     assert again.stderr.startswith("错误：最近一次提交（")
     assert again.stderr.endswith(
-        "撤销: 进度: 任务7 县财政局 → 已完成）不是 gongkai update 的进展提交，未撤销。\n"
+        "撤销: 进展: 任务7 县财政局 → 已完成）不是 gongkai update 的进展提交，未撤销。\n"
     )
 
 

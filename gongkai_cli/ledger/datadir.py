@@ -59,6 +59,8 @@ def find_data_dir(option: Path | None = None, cwd: Path | None = None) -> DataDi
 
 
 def _explicit(path: Path, origin: str, via: str) -> DataDir:
+    if not (path / TASKS).is_file() and (path / "data" / TASKS).is_file():
+        path = path / "data"  # the ledger's root, as `gongkai init` names it
     if not (path / TASKS).is_file():
         raise GongkaiError(f"{via} 指定的目录 {path} 中没有 {TASKS}。")
     return DataDir(path, origin)

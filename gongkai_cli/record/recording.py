@@ -11,7 +11,8 @@ from gongkai_cli.ledger.checked import open_book
 from gongkai_cli.ledger.checks import is_answerable
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.model.book import Book
-from gongkai_cli.model.schema import MAX_NAME, MAX_NOTE, Update
+from gongkai_cli.model.schema import Update
+from gongkai_cli.model.values import MAX_NAME, MAX_NOTE
 from gongkai_cli.record import append as store
 from gongkai_cli.record import git as gitrepo
 
@@ -58,7 +59,7 @@ def expand_units(book: Book, task: int, names: tuple[str, ...]) -> tuple[list[st
 
 def subject(request: Request, units: list[str]) -> str:
     who = units[0] if len(units) == 1 else f"{units[0]}等{len(units)}个单位"
-    return f"进度: 任务{request.task} {who} → {request.status}"
+    return f"进展: 任务{request.task} {who} → {request.status}"
 
 
 def message(request: Request, units: list[str]) -> str:
@@ -148,7 +149,11 @@ def undo(data_dir: DataDir) -> Undone:
             raise NothingToUndo("仓库中还没有任何提交。")
         sha, text, changed = head
         title = text.splitlines()[0]
-        if not title.startswith("进度: ") or "\nTask: " not in text or changed != [repo.rel(path)]:
+        if (
+            not title.startswith(("进展: ", "进度: "))
+            or "\nTask: " not in text
+            or changed != [repo.rel(path)]
+        ):
             raise NothingToUndo(
                 f"最近一次提交（{sha[:7]} {title}）不是 gongkai update 的进展提交，未撤销。"
             )
