@@ -82,7 +82,7 @@ def test_progress_docx_is_a_landscape_a4_section_in_the_official_fonts(gongkai, 
     assert [round(m.mm) for m in (section.top_margin, section.bottom_margin)] == [26, 28]
 
     title, as_of = document.paragraphs[0], document.paragraphs[1]
-    assert title.text == "测试县2021年政务公开重点工作任务分工进展情况"
+    assert title.text == "测试县2021年政务公开重点工作任务进展情况"
     assert title.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.CENTER
     (run,) = title.runs
     assert (run.font.name, east_asian(run._r), run.font.size.pt) == (
@@ -205,7 +205,7 @@ def test_stats_xlsx_stores_numbers_and_rates_and_draws_a_chart(gongkai, noted, t
     assert sheet["A2"].value == "截至2021年7月10日"
     assert [c.value for c in sheet[3]] == [
         "单位",
-        "任务",
+        "项次",
         "完成",
         "按期",
         "逾期",
@@ -289,17 +289,17 @@ def test_all_units_xlsx_is_one_workbook_with_an_index(gongkai, noted, tmp_path):
 
 def test_csv_file_has_a_bom_and_other_encodings_on_request(gongkai, noted, tmp_path):
     out, _ = run_report(gongkai, tmp_path, "stats", "-f", "csv", name="s.csv")
-    assert out.read_bytes().startswith("\ufeff单位,任务".encode())
+    assert out.read_bytes().startswith("\ufeff单位,项次".encode())
     out, _ = run_report(
         gongkai, tmp_path, "stats", "-f", "csv", "--encoding", "utf-8", name="u.csv"
     )
-    assert out.read_bytes().startswith("单位,任务".encode())
+    assert out.read_bytes().startswith("单位,项次".encode())
     out, _ = run_report(
         gongkai, tmp_path, "stats", "-f", "csv", "--encoding", "gb18030", name="g.csv"
     )
-    assert out.read_bytes().decode("gb18030").startswith("单位,任务")
+    assert out.read_bytes().decode("gb18030").startswith("单位,项次")
     piped = gongkai("stats", "-f", "csv", "--as-of", "2021-07-10", "--data", "data")
-    assert piped.stdout.startswith("单位,任务")  # a pipe gets no BOM unless asked
+    assert piped.stdout.startswith("单位,项次")  # a pipe gets no BOM unless asked
     wrong = gongkai("stats", "-f", "md", "--encoding", "gb18030", "--data", "data")
     assert (wrong.exit_code, wrong.stderr) == (1, "错误：--encoding 只用于 --format csv。\n")
 

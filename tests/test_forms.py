@@ -277,7 +277,7 @@ def test_collect_records_only_the_rows_that_changed(gongkai, sent):
     ]
     digest = hashlib.sha256(sent.read_bytes()).hexdigest()
     assert git(repo, "log", "-1", "--format=%B") == (
-        "进度: 县财政局 填报表（2021-10-31）记录 3 条\n\n"
+        "进展: 县财政局 填报表（2021-10-31）记录 3 条\n\n"
         "任务 7 → 已完成（2021-10-20）\n任务 8 → 进行中（2021-11-05）\n任务 9 → 未开始（2021-11-05）\n\n"
         f"Form: {FORM}\nForm-SHA256: {digest}\nRound: 2021-10-31\nUnit: 县财政局\n"
         "Task: 7\nTask: 8\nTask: 9\nDate: 2021-11-05\nBy: 张三\nPhone: 0561-1234567\n\n"

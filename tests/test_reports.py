@@ -93,7 +93,7 @@ def test_progress_xlsx_has_a_header_and_43_task_rows(gongkai, real_data, tmp_pat
     )
     sheet = openpyxl.load_workbook(out).active
     assert sheet.title == "进展情况"
-    assert sheet["A1"].value == "濉溪县2021年政务公开重点工作任务分工（征求意见稿）进展情况"
+    assert sheet["A1"].value == "濉溪县2021年政务公开重点工作任务进展情况"
     assert sheet["A2"].value == "截至2021年9月30日"
     assert [c.value for c in sheet[3]] == [
         "工作任务",
@@ -135,7 +135,7 @@ def test_default_file_is_under_reports_named_by_report_and_date(gongkai, real_da
     target = real_data.parent / "reports" / "逾期通报-2021-11-01.md"
     assert result.stdout == f"已生成：{target}\n"
     assert target.read_text(encoding="utf-8").startswith(
-        "# 政务公开重点工作任务逾期情况通报（截至 2021-11-01）\n"
+        "# 政务公开重点工作任务逾期情况通报（截至 2021年11月1日）\n"
     )
 
 
@@ -168,8 +168,8 @@ def test_overdue_bulletin_markdown(gongkai, mini_progress):
         "report", "overdue", "--as-of", "2021-07-10", "-f", "md", "--out", "-", "--data", "data"
     )
     assert result.stdout == (
-        "# 政务公开重点工作任务逾期情况通报（截至 2021-07-10）\n\n"
-        "截至 2021-07-10，共有 1 项任务逾期未完成，涉及 4 个单位。\n\n"
+        "# 政务公开重点工作任务逾期情况通报（截至 2021年7月10日）\n\n"
+        "截至 2021年7月10日，共有 1 项任务逾期未完成，涉及 4 个单位。\n\n"
         "## 逾期任务\n\n"
         "| 编号 | 具体要求 | 时限要求 | 逾期天数 | 逾期单位 |\n"
         "| --- | --- | --- | --- | --- |\n"
@@ -199,7 +199,7 @@ def test_unit_checklist_markdown(gongkai, mini_progress):
         "data",
     )
     assert result.stdout == (
-        "# 县政府办公室政务公开重点工作任务责任清单（截至 2021-07-10）\n\n"
+        "# 县政府办公室政务公开重点工作任务责任清单（截至 2021年7月10日）\n\n"
         "共 3 项：牵头 1 项，落实 2 项；已完成 1 项，逾期未完成 1 项。\n\n"
         "## 牵头任务\n\n"
         "| 编号 | 具体要求 | 时限要求 | 截止日期 | 本单位状态 | 说明 |\n"
@@ -252,7 +252,7 @@ def test_stats_by_section_csv(gongkai, mini_progress):
         "stats", "--by", "section", "--as-of", "2021-07-10", "-f", "csv", "--data", "data"
     )
     assert result.stdout == (
-        "大项,任务,完成,按期,逾期,完成率,按期率\n"
+        "大项,项次,完成,按期,逾期,完成率,按期率\n"
         "一、强化信息公开,7,3,2,4,42.9%,28.6%\n"
         "二、强化监督,2,0,0,0,0.0%,—\n"
         "合计,9,3,2,4,33.3%,28.6%\n"

@@ -34,7 +34,7 @@ def test_undo_id_retracts_an_older_update_and_the_fold_ignores_it(gongkai, ledge
     result = gongkai("undo", second)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(
-        f"已撤销 1 条进展（编号 {second}）：进度: 任务7 县财政局 → 已完成。"
+        f"已撤销 1 条进展（编号 {second}）：进展: 任务7 县财政局 → 已完成。"
     )
     assert status(gongkai, 7, "县财政局") == "进行中"  # the earlier update counts again
     assert status(gongkai, 8, "县财政局") == "已完成"  # the later one is untouched
@@ -75,7 +75,7 @@ def test_undo_without_an_id_retracts_every_line_of_the_last_update(gongkai, ledg
     result = gongkai("undo")
     assert result.exit_code == 0, result.stderr
     assert "已撤销 11 条进展" in result.stdout
-    assert "：进度: 任务40 濉溪镇等11个单位 → 已完成。" in result.stdout
+    assert "：进展: 任务40 濉溪镇等11个单位 → 已完成。" in result.stdout
     assert status(gongkai, 40, "濉溪镇") == "未开始"
     assert status(gongkai, 40, "县政府办公室") == "进行中"
     second = gongkai("undo")

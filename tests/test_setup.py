@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from gongkai_cli import __version__
 from tests.conftest import GIT_ENV, REPO, SOURCE, git
 
@@ -32,12 +34,13 @@ def test_init_then_update_makes_two_commits(tmp_path):
     assert result.returncode == 0, result.stderr
     subjects = git(ledger, "log", "--format=%s").splitlines()
     assert subjects == [
-        "进度: 任务7 县财政局 → 已完成",
+        "进展: 任务7 县财政局 → 已完成",
         "建立台账：濉溪县2021年政务公开重点工作任务分工（征求意见稿）",
     ]
     assert sorted(git(ledger, "ls-files").split()) == [
         ".gitattributes",
         ".github/workflows/gongkai.yml",
+        ".gitignore",
         ".pre-commit-config.yaml",
         "README.md",
         "data/progress.yaml",
@@ -117,6 +120,8 @@ def test_readme_tour_runs(tmp_path):
     outputs = {}
     for line in block.strip().splitlines():
         words = shlex.split(line)
+        if words == [".", ".venv/bin/activate"]:  # the tests run the package itself
+            continue
         if words[0] == "cd":
             cwd = cwd / words[1]
             continue
@@ -159,3 +164,78 @@ def test_the_readme_documents_every_command():
     assert "report progress" in names
     for name in names:
         assert f"`gongkai {name}" in readme, name
+
+
+def test_init_ignores_reports_and_sets_a_pull_strategy(tmp_path):
+    assert run_cli(["init", "x"], tmp_path).returncode == 0
+    ledger = tmp_path / "x"
+    assert (ledger / ".gitignore").read_text(encoding="utf-8") == "reports/\n.gongkai-cache/\n"
+    assert git(ledger, "config", "pull.rebase").strip() == "false"
+    assert git(ledger, "status", "--porcelain") == ""
+
+
+def test_a_plain_pull_merges_two_clerks_updates(tmp_path):
+    run_cli(["init", "x"], tmp_path)
+    origin = tmp_path / "x"
+    git(tmp_path, "clone", "-q", str(origin), "y")
+    clone = tmp_path / "y"
+    git(clone, "config", "pull.rebase", "false")  # as README 多人协作 tells a second clerk
+    env = {**os.environ, **GIT_ENV}
+    for folder, unit in ((origin, "县财政局"), (clone, "县教育局")):
+        assert run_cli(["update", "7", "-u", unit, "-s", "进行中"], folder).returncode == 0
+    pulled = subprocess.run(
+        ["git", "pull", "-q"], cwd=clone, env=env, capture_output=True, text=True
+    )
+    assert pulled.returncode == 0, pulled.stderr
+    log = (clone / "data" / "progress.yaml").read_text(encoding="utf-8")
+    assert "县财政局" in log and "县教育局" in log
+
+
+def init_without_identity(tmp_path) -> subprocess.CompletedProcess:
+    """`gongkai init x` in tmp_path with no git identity anywhere (skips where git makes one
+    up from the machine's name)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") and k != "EMAIL"}
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env |= {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "PYTHONPATH": str(REPO)}
+    ident = subprocess.run(["git", "var", "GIT_COMMITTER_IDENT"], env=env, capture_output=True)
+    if ident.returncode == 0:
+        pytest.skip("git finds an identity on this machine without any configuration")
+    return subprocess.run(
+        [sys.executable, "-m", "gongkai_cli", "init", "x"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_init_without_a_git_identity_shows_the_commands_and_makes_nothing(tmp_path):
+    result = init_without_identity(tmp_path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "错误：git 还不知道提交人是谁（没有设置姓名和邮箱），台账未建立。请先运行：\n"
+        '  git config --global user.name "你的姓名"\n'
+        '  git config --global user.email "you@example.com"\n'
+        "然后再运行一次 gongkai init。\n"
+    )
+    assert not (tmp_path / "x").exists()
+    # Once the identity is set, the same command works: nothing half-made is in its way.
+    assert run_cli(["init", "x"], tmp_path).returncode == 0
+
+
+def test_init_in_an_empty_folder_without_identity_leaves_it_empty(tmp_path):
+    (tmp_path / "x").mkdir()
+    assert init_without_identity(tmp_path).returncode == 1
+    assert list((tmp_path / "x").iterdir()) == []
+
+
+def test_init_inside_another_repository_warns(tmp_path):
+    git(tmp_path, "init", "-q")
+    result = run_cli(["init", "ledger"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        f"注意：ledger 位于另一个 git 仓库（{tmp_path.resolve()}）之中；台账将是其中独立的仓库，"
+        "外层仓库的提交不会包含它。\n"
+    )
+    assert (tmp_path / "ledger" / ".git").is_dir()

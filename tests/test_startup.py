@@ -61,7 +61,7 @@ def test_the_lazy_app_answers_as_the_eager_app(args, monkeypatch):
 def test_a_mistyped_command_is_suggested():
     result = CliRunner().invoke(app_module.app, ["overdeu"], prog_name="gongkai")
     assert result.exit_code == 2
-    assert result.stderr.endswith("Error: No such command 'overdeu'. Did you mean 'overdue'?\n")
+    assert result.stderr.endswith("错误：没有命令 “overdeu”。是否是指 overdue？\n")
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
@@ -114,8 +114,10 @@ WARM_LIST_MODULES = [
     "gongkai_cli.__main__",
     "gongkai_cli.cli",
     "gongkai_cli.cli.app",
+    "gongkai_cli.cli.completion",
     "gongkai_cli.cli.options",
     "gongkai_cli.cli.queries",
+    "gongkai_cli.cli.zh",
     "gongkai_cli.errors",
     "gongkai_cli.ledger",
     "gongkai_cli.ledger.cache",

@@ -48,7 +48,7 @@ def test_update_commits_only_the_log_and_keeps_staged_work(gongkai, ledger, monk
     assert git(ledger, "rev-list", "--count", "HEAD").strip() == "2"
     assert git(ledger, "show", "--name-only", "--format=", "HEAD").split() == ["data/progress.yaml"]
     assert git(ledger, "log", "-1", "--format=%B") == (
-        "进度: 任务7 县财政局 → 已完成\n\n已在专栏公开\n\n"
+        "进展: 任务7 县财政局 → 已完成\n\n已在专栏公开\n\n"
         "Task: 7\nUnit: 县财政局\nStatus: 已完成\nDate: 2021-06-20\nBy: 测试员\n\n"
     )
     assert git(ledger, "status", "--porcelain") == " M data/units.yaml\nA  other.txt\n"
@@ -161,7 +161,7 @@ def test_status_is_as_of_the_date_asked(gongkai, ledger, monkeypatch):
         ),
         (
             ["7", "-u", "县财政局", "-s", "done", "--date", "2021-02-30"],
-            "错误：--date“2021-02-30”不是有效日期；请写成 2021-10-31、2021/10/31 或 2021年10月31日。\n",
+            "错误：--date“2021-02-30”不是有效日期；请写成 2021-10-31、2021/10/31、2021.10.31、2021年10月31日、10月31日、10-31、今天 或 昨天。\n",
         ),
         (
             ["7", "-u", "县财政局", "-s", "done", "--date", "2999-01-01"],
@@ -270,7 +270,7 @@ def test_undo_appends_a_retraction_and_leaves_other_work_alone(gongkai, ledger, 
     assert result.exit_code == 0, result.stderr
     sha = git(ledger, "rev-parse", "HEAD").strip()
     assert result.stdout == (
-        f"已撤销 1 条进展（编号 {uid}）：进度: 任务7 县财政局 → 已完成。\n已提交 git：{sha[:7]}\n"
+        f"已撤销 1 条进展（编号 {uid}）：进展: 任务7 县财政局 → 已完成。\n已提交 git：{sha[:7]}\n"
     )
     after = log.read_text(encoding="utf-8")
     assert after.startswith(before)  # nothing deleted
@@ -280,7 +280,7 @@ def test_undo_appends_a_retraction_and_leaves_other_work_alone(gongkai, ledger, 
         after[len(before) :],
     )
     assert git(ledger, "log", "-1", "--format=%B") == (
-        f"撤销: 进度: 任务7 县财政局 → 已完成\n\nRetracts: {uid}\nReverts: {recorded}\n\n"
+        f"撤销: 进展: 任务7 县财政局 → 已完成\n\nRetracts: {uid}\nReverts: {recorded}\n\n"
     )
     assert git(ledger, "show", "--name-only", "--format=", "HEAD").split() == ["data/progress.yaml"]
     assert git(ledger, "status", "--porcelain") == "A  other.txt\n"

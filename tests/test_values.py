@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongkai_cli.ledger.logline import Entry
-from gongkai_cli.model import schema, values
+from gongkai_cli.model import schema, statuses, values
 from gongkai_cli.model.fold import History
 from tests.conftest import REAL_DATA
 
@@ -32,7 +32,7 @@ entries = st.lists(
         st.integers(0, 20),  # day
         st.integers(1, 3),  # task
         st.sampled_from(["甲镇", "乙镇", "县财政局"]),
-        st.sampled_from(values.STATUSES),
+        st.sampled_from(statuses.STATUSES),
         st.sampled_from([None, "已公开", "推进中"]),
     ),
     max_size=60,
@@ -48,9 +48,9 @@ def naive_state(updates: list[Entry], task: int, unit: str, as_of: dt.date):
         return "未开始", None, None, None
     last = mine[-1]
     done_on = None
-    if last.status in values.DONE_STATUSES:
+    if last.status in statuses.DONE_STATUSES:
         first = len(mine) - 1
-        while first > 0 and mine[first - 1].status in values.DONE_STATUSES:
+        while first > 0 and mine[first - 1].status in statuses.DONE_STATUSES:
             first -= 1
         done_on = mine[first].date
     return last.status, last.date, last.note, done_on

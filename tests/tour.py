@@ -6,6 +6,7 @@ outputs can be compared across changes of code that must not change behaviour.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -68,6 +69,13 @@ def _mask_ids(ledger: Path, text: str) -> str:
     return text
 
 
+def _today_masked(text: str) -> str:
+    """The output with today's date (a command without --as-of answers for today) as <today>."""
+    today = dt.date.today()
+    chinese = f"{today.year}年{today.month}月{today.day}日"
+    return text.replace(today.isoformat(), "<today>").replace(chinese, "<today>")
+
+
 def run_tour(workdir: Path, source: Path) -> dict[str, str]:
     """Run the tour in `workdir` with the package found in `source`; each command's exit
     status, stdout and stderr, with commit ids and update ids masked."""
@@ -95,9 +103,8 @@ def run_tour(workdir: Path, source: Path) -> dict[str, str]:
             encoding="utf-8",
         )
         text = f"$ gongkai {' '.join(args)}\n[{result.returncode}]\n{result.stdout}--- stderr\n{result.stderr}"
-        outputs[name(args)] = _mask_ids(
-            cwd, _COMMIT.sub("<commit>", text.replace(str(workdir), "<dir>"))
-        )
+        text = _COMMIT.sub("<commit>", text.replace(str(workdir), "<dir>"))
+        outputs[name(args)] = _mask_ids(cwd, _today_masked(text))
         if args[0] == "init":
             cwd = workdir / args[1]
     return outputs

@@ -13,6 +13,7 @@ import typer.main
 from typer.core import TyperGroup
 
 from gongkai_cli import __version__
+from gongkai_cli.cli import zh
 from gongkai_cli.errors import ExitStatus
 
 # Every command: its name → the module whose `app` defines it (a command, or a group such
@@ -82,7 +83,7 @@ def _build(group_app: typer.Typer, name: str, parent: TyperGroup):
     raise LookupError(f"{name} is in COMMANDS but not defined in its module")
 
 
-class LazyGroup(TyperGroup):
+class LazyGroup(zh.group_class()):
     def __init__(self, **attrs):
         super().__init__(**attrs)
         self.commands = LazyCommands(COMMANDS, self)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.cli.options import commands_of
+from gongkai_cli.cli.options import commands_of, err
 
 app = typer.Typer()
 command = commands_of(app)
@@ -15,7 +15,9 @@ command = commands_of(app)
 
 @command("init")
 def init_(
-    target: Annotated[Path, typer.Argument(help="新台账的目录（不存在或为空）。", file_okay=False)],
+    target: Annotated[
+        Path, typer.Argument(help="新台账的目录（不存在或为空）。", file_okay=False, metavar="目录")
+    ],
     plan: Annotated[
         Path | None,
         typer.Option(
@@ -30,12 +32,19 @@ def init_(
             "--units",
             help="单位名录 units.yaml；默认：计划只涉及随附县的单位时用随附名录，否则从计划起草。",
             dir_okay=False,
+            metavar="文件",
         ),
     ] = None,
 ) -> None:
     """建立新台账：含计划、单位名录、空的进展记录、CI 检查和 pre-commit 配置的 git 仓库。"""
-    from gongkai_cli.record.create import init
+    from gongkai_cli.record.create import enclosing_repo, init
 
+    outer = enclosing_repo(target)
+    if outer is not None:
+        err(
+            f"注意：{target} 位于另一个 git 仓库（{outer}）之中；台账将是其中独立的仓库，"
+            "外层仓库的提交不会包含它。"
+        )
     data_dir, commit = init(target, plan, units)
     typer.echo(f"已在 {target} 建立台账（{data_dir.path}），首次提交：{(commit or '')[:7]}")
     example = _report_drafted_units(data_dir) or "县财政局"

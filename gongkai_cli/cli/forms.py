@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -38,7 +39,13 @@ def forms(
     ctx: typer.Context,
     unit: Annotated[
         list[str] | None,
-        typer.Option("--unit", "-u", help="单位（可重复；也可写集合，如 各镇）。"),
+        typer.Option(
+            "--unit",
+            "-u",
+            help="单位（可重复；也可写集合，如 各镇）。",
+            metavar="单位",
+            autocompletion=completion.units,
+        ),
     ] = None,
     all_units: Annotated[
         bool, typer.Option("--all-units", help="为每个有任务的单位各生成一份。")
@@ -46,7 +53,7 @@ def forms(
     as_of: AsOfOpt = None,
     due: Annotated[
         str | None,
-        typer.Option("--due", help=f"填报截止日期，默认截至日期后 {DUE_DAYS} 天。"),
+        typer.Option("--due", help=f"填报截止日期，默认截至日期后 {DUE_DAYS} 天。", metavar="日期"),
     ] = None,
     out: Annotated[
         Path | None,
@@ -143,7 +150,8 @@ def _one_line(text: str) -> str:
 def collect(
     files: Annotated[list[Path], typer.Argument(help="发回的填报表（.xlsx），可写多个。")],
     date: Annotated[
-        str | None, typer.Option("--date", help="进展的日期（未填完成日期的行），默认今天。")
+        str | None,
+        typer.Option("--date", help="进展的日期（未填完成日期的行），默认今天。", metavar="日期"),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="只检查并列出将记录的内容，不写入。")
@@ -235,7 +243,9 @@ def _report(checked, done) -> None:
 def status(
     round_: Annotated[
         str | None,
-        typer.Option("--round", help="填报轮次（表格的截至日期）；默认最近收取的一轮。"),
+        typer.Option(
+            "--round", help="填报轮次（表格的截至日期）；默认最近收取的一轮。", metavar="日期"
+        ),
     ] = None,
     fmt: FormatOpt = None,
     data: DataOpt = None,

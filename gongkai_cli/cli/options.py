@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from gongkai_cli.cli import completion
 from gongkai_cli.errors import DataError, ExitStatus, GongkaiError, ReadOnlyLedger
 
 
@@ -22,28 +23,81 @@ class Format(enum.StrEnum):
     csv = "csv"
 
 
+def choice(words: dict[str, object], what: str):
+    """A parser for an option with a few allowed words (English or Chinese, any width): the
+    value, or a usage error that lists the words."""
+
+    def parse(text: str):
+        from gongkai_cli.model.dates import normalize
+
+        if isinstance(text, tuple(type(v) for v in words.values())):
+            return text  # a default, already parsed
+        value = words.get(normalize(text).lower())
+        if value is None:
+            raise typer.BadParameter(f"“{text}”不是{what}；可写 {'、'.join(words)}")
+        return value
+
+    return parse
+
+
+def parse_number(text: str) -> int:
+    """A task number, in ASCII or full-width digits."""
+    from gongkai_cli.model.dates import normalize
+
+    if isinstance(text, int):
+        return text
+    value = normalize(text)
+    if not value.isdecimal():
+        raise typer.BadParameter(f"“{text}”不是任务编号；请写数字，如 7")
+    return int(value)
+
+
+TaskArg = Annotated[
+    int,
+    typer.Argument(
+        help="任务编号。",
+        metavar="编号",
+        parser=parse_number,
+        show_default=False,
+        autocompletion=completion.tasks,
+    ),
+]
+
+
+def format_option(formats: type[enum.Enum], help: str):
+    """The --format/-f option over `formats`, any width, Chinese metavar."""
+    return typer.Option(
+        "--format",
+        "-f",
+        help=help,
+        show_default=False,
+        metavar="格式",
+        parser=choice({f.value: f for f in formats}, "可用的格式"),
+    )
+
+
 DataOpt = Annotated[
     Path | None,
     typer.Option(
         "--data",
         help="数据目录（含 tasks.yaml）；默认依次为 $GONGKAI_DATA、上级目录中的 data/、内置计划。",
         show_default=False,
-        file_okay=False,
+        metavar="目录",
     ),
 ]
 FormatOpt = Annotated[
     Format | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="输出格式；默认在终端中为 table，输出到文件或管道时为 md。",
-        show_default=False,
+    format_option(
+        Format, "输出格式：table、md、json、csv；默认在终端中为 table，输出到文件或管道时为 md。"
     ),
 ]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
-        "--as-of", help="按某一天的情况回答，如 2021-10-31；默认今天。", show_default=False
+        "--as-of",
+        help="按某一天的情况回答，如 2021-10-31、10月31日、昨天；默认今天。",
+        show_default=False,
+        metavar="日期",
     ),
 ]
 WideOpt = Annotated[bool, typer.Option("--wide", help="表格中显示完整的具体要求。")]
@@ -143,6 +197,18 @@ def data_dir(option: Path | None, *, writing: bool = False):
     if found.bundled:
         err(f"提示：未找到 data/ 目录，使用随程序附带的计划（只读）：{found.path}")
     return found
+
+
+def as_of_day(book, text: str | None):
+    """The --as-of date (today if not given), read with the plan's year for 10月31日; a date
+    more than a year away from the plan's year gets a one-line note on stderr."""
+    from gongkai_cli.model.dates import chinese_date, outside_plan_year, parse_as_of
+
+    year = book.ledger.year
+    day = parse_as_of(text, year=lambda: year)
+    if text is not None and outside_plan_year(day, year, slack_days=366):
+        err(f"提示：--as-of {chinese_date(day)} 距计划年度（{year}年）超过一年。")
+    return day
 
 
 def book_for(option: Path | None):

@@ -9,17 +9,21 @@ from typing import Annotated
 
 import typer
 
+from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
     Format,
     FormatOpt,
+    TaskArg,
     WideOpt,
+    as_of_day,
     book_for,
     commands_of,
     data_dir,
     emit,
     err,
+    format_option,
     write_stdout,
 )
 from gongkai_cli.errors import ExitStatus, GongkaiError
@@ -30,7 +34,7 @@ command = commands_of(app)
 
 @command("show")
 def show(
-    number: Annotated[int, typer.Argument(help="任务编号。")],
+    number: TaskArg,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     wide: WideOpt = False,
@@ -38,13 +42,12 @@ def show(
 ) -> None:
     """显示一项任务的全部内容：要求、时限、牵头与落实单位（集合逐一展开）及各单位进展。"""
     from gongkai_cli.model.book import Row
-    from gongkai_cli.model.dates import parse_as_of
     from gongkai_cli.output.formats import FORMATS
     from gongkai_cli.output.view import resolve_format
     from gongkai_cli.output.views import assignments_view, show_fields, status_view, task_json
 
     book = book_for(data)
-    day = parse_as_of(as_of, "--as-of")
+    day = as_of_day(book, as_of)
     row = Row(book, number, day)
     if fmt in (Format.json, Format.csv):
         emit(fmt, lambda: assignments_view(row, day), lambda: task_json(book, row, day))
@@ -57,7 +60,10 @@ def show(
 @command("resolve")
 def resolve_(
     phrase: Annotated[
-        str, typer.Argument(help="责任单位原文，如 “县财政局牵头，各镇、县直各单位负责落实”。")
+        str,
+        typer.Argument(
+            help="责任单位原文，如 “县财政局牵头，各镇、县直各单位负责落实”。", metavar="文字"
+        ),
     ],
     fmt: FormatOpt = None,
     data: DataOpt = None,
@@ -107,7 +113,14 @@ def resolve_(
 @command("units")
 def units(
     group: Annotated[
-        str | None, typer.Option("--group", "-g", help="只列出该集合的成员，如 各镇。")
+        str | None,
+        typer.Option(
+            "--group",
+            "-g",
+            help="只列出该集合的成员，如 各镇。",
+            metavar="集合",
+            autocompletion=completion.units,
+        ),
     ] = None,
     fmt: FormatOpt = None,
     data: DataOpt = None,
@@ -167,7 +180,7 @@ def validate(
     ] = False,
     fmt: Annotated[
         CheckFormat,
-        typer.Option("--format", "-f", help="text、json，或 github（GitHub Actions 注释）。"),
+        format_option(CheckFormat, "text、json，或 github（GitHub Actions 注释）。"),
     ] = CheckFormat.text,
     data: DataOpt = None,
 ) -> None:
@@ -203,17 +216,20 @@ def import_plan(
         typer.Argument(
             help="计划文件：Word（.docx）、Excel（.xlsx）、网页（.html）、CSV，或公开发布的表格导出文本。",
             dir_okay=False,
+            metavar="文件",
         ),
     ],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="写入的任务文件；用 - 输出到屏幕。")
+        Path, typer.Option("--out", "-o", help="写入的任务文件；用 - 输出到屏幕。", metavar="文件")
     ] = Path("data/tasks.yaml"),
     title: Annotated[
-        str | None, typer.Option("--title", help="计划标题；默认取表格上方的标题。")
+        str | None, typer.Option("--title", help="计划标题；默认取表格上方的标题。", metavar="标题")
     ] = None,
     year: Annotated[
         int | None,
-        typer.Option("--year", help="计划年度；默认取标题中的年份。", min=1949, max=2200),
+        typer.Option(
+            "--year", help="计划年度；默认取标题中的年份。", min=1949, max=2200, metavar="年份"
+        ),
     ] = None,
     force: Annotated[
         bool,

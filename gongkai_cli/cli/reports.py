@@ -9,12 +9,16 @@ from typing import Annotated
 
 import typer
 
+from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
     WideOpt,
+    as_of_day,
+    choice,
     commands_of,
     data_dir,
+    format_option,
     write_stdout,
 )
 from gongkai_cli.errors import GongkaiError
@@ -47,16 +51,20 @@ class Encoding(enum.StrEnum):
 
 ReportFormatOpt = Annotated[
     ReportFormat | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="table 显示在终端（在终端中的默认）；md、docx、xlsx 写入文件（默认在 reports/ 下）；"
+    format_option(
+        ReportFormat,
+        "table 显示在终端（在终端中的默认）；md、docx、xlsx 写入文件（默认在 reports/ 下）；"
         "csv、json 输出到屏幕或 --out。输出到管道时默认为 md；给了 --out 时按其扩展名。",
     ),
 ]
 OutOpt = Annotated[
     Path | None,
-    typer.Option("--out", "-o", help="写入的文件（- 为屏幕）；默认 reports/报表名-日期.扩展名。"),
+    typer.Option(
+        "--out",
+        "-o",
+        help="写入的文件（- 为屏幕）；默认 reports/报表名-日期.扩展名。",
+        metavar="文件",
+    ),
 ]
 EncodingOpt = Annotated[
     Encoding | None,
@@ -64,22 +72,26 @@ EncodingOpt = Annotated[
         "--encoding",
         help="CSV 的编码：写入文件时默认 utf-8-sig（带 BOM，Excel 可直接打开），输出到屏幕时默认 utf-8；也可用 gb18030。",
         show_default=False,
+        metavar="编码",
+        parser=choice({e.value: e for e in Encoding}, "可用的编码"),
     ),
 ]
 IssuerOpt = Annotated[
     str | None,
     typer.Option(
-        "--issuer", help="落款单位，如 县政务公开办；写在 Word 和 Markdown 报表末尾，并附日期。"
+        "--issuer",
+        help="落款单位，如 县政务公开办；写在 Word 和 Markdown 报表末尾，并附日期。",
+        metavar="单位",
     ),
 ]
 
 
 def _book_and_day(data, as_of):
     from gongkai_cli.ledger.checked import open_book
-    from gongkai_cli.model.dates import parse_as_of
 
     found = data_dir(data)
-    return found, open_book(found), parse_as_of(as_of, "--as-of")
+    book = open_book(found)
+    return found, book, as_of_day(book, as_of)
 
 
 def _choose_format(fmt: ReportFormat | None, out: Path | None):
@@ -212,7 +224,15 @@ def overdue_bulletin(
 
 @report_command("unit")
 def unit_checklist(
-    unit: Annotated[str | None, typer.Argument(help="单位名或别名。", show_default=False)] = None,
+    unit: Annotated[
+        str | None,
+        typer.Argument(
+            help="单位名或别名。",
+            show_default=False,
+            metavar="单位",
+            autocompletion=completion.units,
+        ),
+    ] = None,
     all_units: Annotated[
         bool,
         typer.Option(
@@ -266,7 +286,21 @@ class StatsBy(enum.StrEnum):
 def stats_(
     as_of: AsOfOpt = None,
     by: Annotated[
-        StatsBy, typer.Option("--by", help="按单位（unit）或按大项（section）统计。")
+        StatsBy,
+        typer.Option(
+            "--by",
+            help="按单位（unit）或按大项（section）统计。",
+            metavar="单位|大项",
+            parser=choice(
+                {
+                    "单位": StatsBy.unit,
+                    "大项": StatsBy.section,
+                    "unit": StatsBy.unit,
+                    "section": StatsBy.section,
+                },
+                "可用的统计方式",
+            ),
+        ),
     ] = StatsBy.unit,
     fmt: ReportFormatOpt = None,
     out: OutOpt = None,

@@ -6,7 +6,18 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.cli.options import DataOpt, FormatOpt, commands_of, data_dir, emit, err, say
+from gongkai_cli.cli import completion
+from gongkai_cli.cli.options import (
+    DataOpt,
+    FormatOpt,
+    TaskArg,
+    commands_of,
+    data_dir,
+    emit,
+    err,
+    parse_number,
+    say,
+)
 
 app = typer.Typer()
 command = commands_of(app)
@@ -16,9 +27,16 @@ command = commands_of(app)
 
 @command("update")
 def update(
-    task: Annotated[int, typer.Argument(help="任务编号。")],
+    task: TaskArg,
     unit: Annotated[
-        list[str], typer.Option("--unit", "-u", help="单位（可重复；也可写集合，如 各镇）。")
+        list[str],
+        typer.Option(
+            "--unit",
+            "-u",
+            help="单位（可重复；也可写集合，如 各镇）。",
+            metavar="单位",
+            autocompletion=completion.units,
+        ),
     ],
     status: Annotated[
         str,
@@ -26,33 +44,48 @@ def update(
             "--status",
             "-s",
             help="未开始、进行中、进展缓慢、已完成、不涉及（或 todo、doing、lagging、done、n/a）。",
+            metavar="状态",
+            autocompletion=completion.recorded_statuses,
         ),
     ],
-    note: Annotated[str | None, typer.Option("--note", "-n", help="进展说明。")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="进展发生的日期，默认今天。")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="填报人，默认 git 的 user.name。")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", "-n", help="进展说明。", metavar="说明")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="进展发生的日期，默认今天。", metavar="日期")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="填报人，默认 git 的 user.name。", metavar="姓名")
+    ] = None,
     no_commit: Annotated[bool, typer.Option("--no-commit", help="只记录，不提交 git。")] = False,
     data: DataOpt = None,
 ) -> None:
     """记录进展：追加到 progress.yaml，并单独提交一次 git（只含该文件）。"""
     import datetime as dt
 
-    from gongkai_cli.model.dates import parse_date
+    from gongkai_cli.model.dates import chinese_date, outside_plan_year, parse_date
     from gongkai_cli.model.statuses import parse_status
     from gongkai_cli.record.recording import Request, record
 
+    found = data_dir(data, writing=True)
+    plan_year = _plan_year(found)
+    day = parse_date(date, "--date", year=plan_year) if date else dt.date.today()
     request = Request(
         task=task,
         units=tuple(unit),
         status=parse_status(status),
-        date=parse_date(date, "--date") if date else dt.date.today(),
+        date=day,
         note=note,
         by=by,
         commit=not no_commit,
     )
-    done = record(data_dir(data, writing=True), request)
+    done = record(found, request)
     for note in done.notes:
         err(f"提示：{note}")
+    if date and outside_plan_year(day, plan_year()):
+        err(
+            f"注意：{chinese_date(day)} 不在计划年度（{plan_year()}年）内；已照常记录，请确认日期无误。"
+        )
     names = [u.unit for u in done.updates]
     who = names[0] if len(names) == 1 else f"{'、'.join(names)}（{len(names)}个单位）"
     say(f"已记录：任务 {task} {who} → {request.status}（{request.date.isoformat()}）。")
@@ -67,11 +100,33 @@ def update(
         say(f"未提交 git：{done.why_not_committed}。")
 
 
+def _plan_year(found):
+    """The plan's year, read when first asked (only dates like 10月31日 need it)."""
+    import functools
+
+    @functools.cache
+    def year() -> int:
+        from gongkai_cli.ledger.checked import open_book
+
+        return open_book(found).ledger.year
+
+    return year
+
+
 @command("log")
 def log(
-    task: Annotated[int | None, typer.Argument(help="只看该任务。")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看该单位。")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="只看该日期及以后的记录。")] = None,
+    task: Annotated[
+        int | None, typer.Argument(help="只看该任务。", metavar="编号", parser=parse_number)
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit", "-u", help="只看该单位。", metavar="单位", autocompletion=completion.units
+        ),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="只看该日期及以后的记录。", metavar="日期")
+    ] = None,
     fmt: FormatOpt = None,
     data: DataOpt = None,
 ) -> None:
@@ -130,7 +185,9 @@ def _retraction_text(retracted: dict | None) -> str:
 def undo_(
     ids: Annotated[
         list[str] | None,
-        typer.Argument(help="要撤销的进展编号（见 gongkai log）；不写则撤销最近一次记录。"),
+        typer.Argument(
+            help="要撤销的进展编号（见 gongkai log）；不写则撤销最近一次记录。", metavar="编号"
+        ),
     ] = None,
     no_commit: Annotated[bool, typer.Option("--no-commit", help="只记录，不提交 git。")] = False,
     data: DataOpt = None,

@@ -18,7 +18,8 @@ from gongkai_cli.ledger.checked import open_book
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.logline import new_id, update_line
 from gongkai_cli.model.book import Book
-from gongkai_cli.model.schema import DONE_STATUSES, Update
+from gongkai_cli.model.schema import Update
+from gongkai_cli.model.statuses import DONE_STATUSES
 from gongkai_cli.record import append as store
 from gongkai_cli.record import git as gitrepo
 
@@ -132,7 +133,7 @@ def message(checked: Checked, updates: list[Update], day: dt.date) -> str:
     form, unit = checked.form, checked.unit
     round_ = form.identity.as_of.isoformat()
     if updates:
-        subject = f"进度: {unit} 填报表（{round_}）记录 {len(updates)} 条"
+        subject = f"进展: {unit} 填报表（{round_}）记录 {len(updates)} 条"
     else:
         subject = f"回收: {unit} 填报表（{round_}）无新进展"
     lines = [f"任务 {u.task} → {u.status}（{u.date.isoformat()}）" for u in updates]

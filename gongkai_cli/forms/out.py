@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from gongkai_cli.forms import layout
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.dates import chinese_date
-from gongkai_cli.model.fold import DUE_SOON
-from gongkai_cli.model.schema import MAX_NOTE, STATUSES
+from gongkai_cli.model.statuses import DUE_SOON, STATUSES
+from gongkai_cli.model.values import MAX_NOTE
 
 FILL_COLOUR = "FFF2CC"  # the pale yellow of "write here" on county forms
 HEADER_COLOUR = "DDEBF7"

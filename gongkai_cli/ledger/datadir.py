@@ -78,6 +78,8 @@ def working_dir() -> Path:
 
 
 def _explicit(path: Path, origin: str, via: str) -> DataDir:
+    if not (path / TASKS).is_file() and (path / "data" / TASKS).is_file():
+        path = path / "data"  # the ledger's root, as `gongkai init` names it
     if not os.path.lexists(path / TASKS):  # a special tasks.yaml is refused by name, later
         raise GongkaiError(f"{via} 指定的目录 {path} 中没有 {TASKS}。")
     return DataDir(path, origin)

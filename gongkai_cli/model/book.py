@@ -6,7 +6,8 @@ import datetime as dt
 from typing import NamedTuple
 
 from gongkai_cli.errors import InvalidValue, UnknownTask, UnknownUnit
-from gongkai_cli.model.fold import OVERDUE, Assignment, History
+from gongkai_cli.model.fold import Assignment, History
+from gongkai_cli.model.statuses import DERIVED, DONE, OVERDUE, TASK_CLOSED, task_state
 from gongkai_cli.model.values import Deadline, Ledger, Resolution, Task
 
 
@@ -90,8 +91,9 @@ class Filters(NamedTuple):
     section: str | None = None  # 一…六
     deadline: str | None = None  # the phrase as printed
     due_before: dt.date | None = None
-    status: str | None = None  # of the unit if --unit, else the task's
+    status: str | None = None  # of the unit if --unit, else the task's; or a derived one
     search: str | None = None
+    group: tuple[str, ...] = ()  # --unit 各镇: the group's member units
 
 
 def section_numeral(book: Book, value: str) -> str:
@@ -112,10 +114,28 @@ class Row:
     """One task as of a date. Its assignments are folded only when asked for: a listing
     for one unit needs that unit's alone, which on a large ledger is most of the work."""
 
-    __slots__ = ("_assignments", "_book", "as_of", "deadline", "mine", "resolution", "role", "task")
+    __slots__ = (
+        "_assignments",
+        "_book",
+        "as_of",
+        "deadline",
+        "group",
+        "mine",
+        "resolution",
+        "role",
+        "task",
+    )
 
-    def __init__(self, book: Book, number: int, as_of: dt.date, mine: Assignment | None = None):
+    def __init__(
+        self,
+        book: Book,
+        number: int,
+        as_of: dt.date,
+        mine: Assignment | None = None,
+        group: tuple[Assignment, ...] = (),
+    ):
         self._book, self.as_of = book, as_of
+        self.group = group  # with --unit 各镇: the assignments of the group's units
         self.task, self.deadline = book.task(number), book.deadline(number)
         self.resolution = book.resolution(number)
         self.mine = mine  # the filtered unit's assignment
@@ -133,11 +153,26 @@ class Row:
         return all(a.done for a in self.assignments)
 
     def task_status(self) -> str:
-        if self.done:
-            return "已完成"
-        if any(a.status != "未开始" for a in self.assignments):
-            return "进行中"
-        return "未开始"
+        """未开始, 进行中 or 已办结."""
+        return task_state(a.status for a in self.assignments)
+
+    def matches(self, word: str) -> bool:
+        """Whether the task (or the filtered unit's share, or the group's) is in that state;
+        a derived word (逾期, 临期, 逾期完成) matches if any of those units shows it."""
+        shares = [self.mine] if self.mine else list(self.group)
+        if word in DERIVED:
+            return any(
+                a.light(self.deadline, self.as_of, DUE_SOON_DAYS) == word
+                for a in shares or self.assignments
+            )
+        if shares:
+            return any(a.status == word for a in shares)
+        state = self.task_status()
+        return state == word or (word == DONE and state == TASK_CLOSED)
+
+
+# 临期 in a listing means what `gongkai due` shows by default: due within 30 days.
+DUE_SOON_DAYS = 30
 
 
 def list_tasks(book: Book, filters: Filters, as_of: dt.date) -> list[Row]:
@@ -152,16 +187,19 @@ def list_tasks(book: Book, filters: Filters, as_of: dt.date) -> list[Row]:
             continue
         if filters.search and filters.search not in task.requirement:
             continue
-        mine = None
+        mine, group = None, ()
         if filters.unit:
             mine = book.assignment(number, filters.unit, as_of)
             if mine is None or (filters.role and mine.role != filters.role):
                 continue
-        row = Row(book, number, as_of, mine)
-        if filters.status:
-            status = mine.status if mine else row.task_status()
-            if status != filters.status:
+        if filters.group:
+            found = (book.assignment(number, unit, as_of) for unit in filters.group)
+            group = tuple(a for a in found if a and (not filters.role or a.role == filters.role))
+            if not group:
                 continue
+        row = Row(book, number, as_of, mine, group)
+        if filters.status and not row.matches(filters.status):
+            continue
         rows.append(row)
     return rows
 

@@ -1,42 +1,81 @@
-"""Dates typed on the command line: 2021-10-31, 2021/10/31 or 2021年10月31日."""
+"""Dates as clerks type them (2021-10-31, 2021年10月31日, 10月31日, 今天, full-width digits) and
+as reports print them (2021年10月31日)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from collections.abc import Callable
 
 from gongkai_cli.errors import InvalidValue
 
-_DATE = re.compile(r"^(\d{4})(?:-|/|年)(\d{1,2})(?:-|/|月)(\d{1,2})日?$")
+ACCEPTED = "2021-10-31、2021/10/31、2021.10.31、2021年10月31日、10月31日、10-31、今天 或 昨天"
+
+_FULL = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})日")
+_MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})|(\d{1,2})月(\d{1,2})日")
+_RELATIVE = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1}
 
 
-def parse_date(text: str, option: str = "日期") -> dt.date:
-    value = text.strip()
-    match = _DATE.match(value)
-    if match and ("年" in value) == value.endswith("日") and ("年" in value) == ("月" in value):
+def normalize(text: str) -> str:
+    """Full-width digits, letters and punctuation as their ASCII forms, spaces trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def chinese_date(day: dt.date) -> str:
+    """A date as report text writes it: 2021年10月31日, 2021年6月5日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def parse_date(
+    text: str,
+    option: str = "日期",
+    *,
+    year: Callable[[], int] | None = None,
+    today: dt.date | None = None,
+) -> dt.date:
+    """A typed date; `year` gives the plan's year for 10月31日 and 10-31 (asked only then)."""
+    value = normalize(text).replace(" ", "")
+    today = today or dt.date.today()
+    if value in _RELATIVE:
+        return today - dt.timedelta(days=_RELATIVE[value])
+    parts: tuple[str | None, ...] = ()
+    if match := _FULL.fullmatch(value):
+        y, _, m, d, cy, cm, cd = match.groups()
+        parts = (y or cy, m or cm, d or cd)
+    elif (match := _MONTH_DAY.fullmatch(value)) and year is not None:
+        m, d, cm, cd = match.groups()
+        parts = (str(year()), m or cm, d or cd)
+    if parts:
         try:
-            return dt.date(*(int(g) for g in match.groups()))
+            return dt.date(*(int(p) for p in parts if p is not None))
         except ValueError:
             pass
-    raise InvalidValue(
-        f"{option}“{text}”不是有效日期；请写成 2021-10-31、2021/10/31 或 2021年10月31日。",
-        text,
-    )
+    raise InvalidValue(f"{option}“{text}”不是有效日期；请写成 {ACCEPTED}。", text)
 
 
-def parse_as_of(text: str | None, option: str = "日期") -> dt.date:
-    return dt.date.today() if text is None else parse_date(text, option)
+def parse_as_of(
+    text: str | None,
+    option: str = "--as-of",
+    *,
+    year: Callable[[], int] | None = None,
+    today: dt.date | None = None,
+) -> dt.date:
+    today = today or dt.date.today()
+    return today if text is None else parse_date(text, option, year=year, today=today)
 
 
 def parse_days(text: str, option: str = "期限") -> int:
     """A span such as 30d, 30, 2w or 30天, as a number of days."""
-    match = re.fullmatch(r"\s*(\d+)\s*(d|天|日|w|周)?\s*", text)
+    match = re.fullmatch(r"\s*(\d+)\s*(d|天|日|w|周)?\s*", normalize(text).lower())
     if not match:
         raise InvalidValue(f"{option}“{text}”无法识别；请写成 30d、2w 或 30天。", text)
     days = int(match.group(1))
     return days * 7 if match.group(2) in ("w", "周") else days
 
 
-def chinese_date(day: dt.date) -> str:
-    """2021-10-31 as 2021年10月31日, the way official documents write a date."""
-    return f"{day.year}年{day.month}月{day.day}日"
+def outside_plan_year(day: dt.date, plan_year: int, *, slack_days: int = 0) -> bool:
+    """Whether a date lies outside the plan's year by more than `slack_days`."""
+    start = dt.date(plan_year, 1, 1) - dt.timedelta(days=slack_days)
+    end = dt.date(plan_year, 12, 31) + dt.timedelta(days=slack_days)
+    return not start <= day <= end

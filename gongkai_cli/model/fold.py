@@ -7,12 +7,19 @@ import datetime as dt
 from array import array
 from typing import TYPE_CHECKING, NamedTuple
 
-from gongkai_cli.model.values import DONE_STATUSES, STATUSES, Deadline
+from gongkai_cli.model.statuses import (
+    DONE,
+    DONE_STATUSES,
+    DUE_SOON,
+    LATE_DONE,
+    NOT_STARTED,
+    OVERDUE,
+    STATUSES,
+)
+from gongkai_cli.model.values import Deadline
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.logline import Entry
-
-OVERDUE, LATE_DONE, DUE_SOON = "逾期", "逾期完成", "临期"
 
 
 class Assignment(NamedTuple):
@@ -25,7 +32,7 @@ class Assignment(NamedTuple):
     task: int
     unit: str
     role: str  # "lead" | "implementer"
-    status: str = "未开始"
+    status: str = NOT_STARTED
     updated: dt.date | None = None
     note: str | None = None
     done_on: dt.date | None = None  # when the current 已完成/不涉及 began
@@ -41,7 +48,7 @@ class Assignment(NamedTuple):
             return None
         if self.done:
             late = self.done_on is not None and self.done_on > deadline.date
-            return LATE_DONE if late and self.status == "已完成" else None
+            return LATE_DONE if late and self.status == DONE else None
         if deadline.date < as_of:
             return OVERDUE
         if (deadline.date - as_of).days <= soon_days:
@@ -133,11 +140,11 @@ class History:
         """(status, date of the latest update, its note, date the current done-run began)."""
         packed = self._spans.get(task, {}).get(unit)
         if packed is None:
-            return "未开始", None, None, None
+            return NOT_STARTED, None, None, None
         start, end = packed >> 32, packed & 0xFFFFFFFF
         latest = bisect.bisect_right(self._days, as_of.toordinal(), start, end) - 1
         if latest < start:
-            return "未开始", None, None, None
+            return NOT_STARTED, None, None, None
         status = STATUSES[self._statuses[latest]]
         done_on = None
         if status in DONE_STATUSES:

@@ -10,17 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-# Re-exported: the limits and status words are part of what the file schemas check.
-from gongkai_cli.model.values import (  # noqa: F401
-    DONE_STATUSES,
-    ID_RE,
-    IMPLEMENT_ENDINGS,
-    MAX_NAME,
-    MAX_NOTE,
-    STATUS_ALIASES,
-    STATUSES,
-    joined_phrase,
-)
+from gongkai_cli.model.statuses import STATUSES
+from gongkai_cli.model.values import ID_RE, MAX_NAME, MAX_NOTE, joined_phrase
 
 
 class Strict(BaseModel):
@@ -112,7 +103,7 @@ class Update(Strict):
     date: dt.date
     task: int = Field(ge=1)
     unit: str = NonEmpty
-    status: Literal["未开始", "进行中", "进展缓慢", "已完成", "不涉及"]
+    status: Literal[STATUSES]  # type: ignore[valid-type]
     note: str | None = Field(default=None, max_length=MAX_NOTE)
     by: str | None = Field(default=None, max_length=MAX_NAME)
 

@@ -18,24 +18,10 @@ if TYPE_CHECKING:
     from gongkai_cli.ledger.logline import Entry
     from gongkai_cli.model.registry import UnitIndex
 
-STATUSES = ("未开始", "进行中", "进展缓慢", "已完成", "不涉及")
 MAX_NOTE = 2000  # characters: a note is a sentence or a paragraph, not a document
 MAX_NAME = 100
 # An event's id: a letter first, so YAML never reads one as a number, a boolean or a date.
 ID_RE = r"^[a-z][0-9a-z]{3,15}$"
-DONE_STATUSES = frozenset({"已完成", "不涉及"})
-STATUS_ALIASES = {
-    "todo": "未开始",
-    "doing": "进行中",
-    "lagging": "进展缓慢",
-    "done": "已完成",
-    "n/a": "不涉及",
-    "na": "不涉及",
-    # Words that real county ledgers use for the same states.
-    "未启动": "未开始",
-    "序时推进": "进行中",
-    "本单位不涉及": "不涉及",
-}
 
 
 IMPLEMENT_ENDINGS = ("负责落实", "具体落实", "配合落实", "负责", "落实", "配合", "参与")

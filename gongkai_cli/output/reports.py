@@ -4,10 +4,13 @@ a unit's checklist and the statistics. Each is built once and rendered by every 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from gongkai_cli.model.book import Book, Late, Row, by_unit, overdue
-from gongkai_cli.model.fold import LATE_DONE, OVERDUE, Assignment
+from gongkai_cli.model.dates import chinese_date
+from gongkai_cli.model.fold import Assignment
+from gongkai_cli.model.statuses import LATE_DONE, OVERDUE, task_state, units_done
 from gongkai_cli.output.view import Cell, Column, text_rows
 
 # ----- a document: headings, paragraphs and tables, the shape every renderer knows -----
@@ -62,7 +65,7 @@ class Document:
 
     @property
     def full_title(self) -> str:
-        return f"{self.title}（截至 {self.as_of.isoformat()}）"
+        return f"{self.title}（截至 {chinese_date(self.as_of)}）"
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
@@ -141,9 +144,9 @@ def progress_text(row: Row, as_of: dt.date, limit: int | None = None) -> tuple[s
     lights = [a.light(row.deadline, as_of) for a in row.assignments]
     parts = []
     if row.done:
-        parts.append("已办结" + ("（逾期完成）" if LATE_DONE in lights else ""))
+        parts.append(task_state((a.status for a in row.assignments), lights))
     else:
-        parts.append(f"{done}/{total} 个单位已完成")
+        parts.append(units_done(done, total))
         late = [
             a.unit + ("（未指定）" if not a.designated else "")
             for a, light in zip(row.assignments, lights, strict=True)
@@ -159,9 +162,23 @@ def progress_text(row: Row, as_of: dt.date, limit: int | None = None) -> tuple[s
     return "；".join(parts) + "。", cut
 
 
+# A progress report is about the plan, not about its draft: 征求意见稿 and the like belong to
+# the document, and 分工 (the division of tasks) to the plan itself.
+_DRAFT = re.compile(
+    r"[（(](征求意见稿|送审稿|讨论稿|草案|试行)[）)]\s*$|(征求意见稿|送审稿|讨论稿|草案)\s*$"
+)
+
+
+def report_title(plan_title: str) -> str:
+    """The plan's title as a report names it: 濉溪县2021年政务公开重点工作任务分工（征求意见稿）
+    → 濉溪县2021年政务公开重点工作任务."""
+    title = _DRAFT.sub("", plan_title.strip()).strip()
+    return title.removesuffix("分工").removesuffix("安排")
+
+
 def progress_report(book: Book, as_of: dt.date) -> Document:
     ledger = book.ledger
-    doc = Document("progress", f"{ledger.title}进展情况", as_of)
+    doc = Document("progress", f"{report_title(ledger.title)}进展情况", as_of)
     payload, flat, appendix = [], [], []
     section = None
     table: Table | None = None
@@ -233,11 +250,11 @@ def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
     ranking = by_unit([Late(i.number, i.deadline, i.days, i.units, ()) for i in items])
     doc = Document("overdue", "政务公开重点工作任务逾期情况通报", as_of)
     if not items:
-        doc.blocks.append(Paragraph(f"截至 {as_of.isoformat()}，没有逾期未完成的任务。"))
+        doc.blocks.append(Paragraph(f"截至 {chinese_date(as_of)}，没有逾期未完成的任务。"))
     else:
         doc.blocks.append(
             Paragraph(
-                f"截至 {as_of.isoformat()}，共有 {len(items)} 项任务逾期未完成，涉及 {len(ranking)} 个单位。"
+                f"截至 {chinese_date(as_of)}，共有 {len(items)} 项任务逾期未完成，涉及 {len(ranking)} 个单位。"
             )
         )
         unspecified = unspecified_line(
@@ -415,7 +432,7 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
     # Short headers keep the table within 80 columns; the paragraph above the table defines them.
     columns = [
         Column(what),
-        Column("任务", no_wrap=True, kind="number"),
+        Column("项次", no_wrap=True, kind="number"),
         Column("完成", no_wrap=True, kind="number"),
         Column("按期", no_wrap=True, kind="number"),
         Column("逾期", no_wrap=True, kind="number"),
@@ -429,8 +446,9 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
     doc = Document("stats", f"政务公开重点工作任务完成情况统计（按{what}）", as_of)
     doc.blocks.append(
         Paragraph(
-            "任务：责任单位承担的任务数；完成：已完成或不涉及；按期：在时限内完成；逾期：逾期未完成。"
-            "完成率＝完成 ÷ 任务；按期率＝按期 ÷（完成＋逾期）。"
+            "项次：任务单位数，即责任单位承担的任务之和（一项任务由几个单位承担，计几项次）；"
+            "完成：已完成或不涉及；按期：在时限内完成；逾期：逾期未完成。"
+            "完成率＝完成 ÷ 项次；按期率＝按期 ÷（完成＋逾期）。"
         )
     )
     line = unspecified_line(unspecified)

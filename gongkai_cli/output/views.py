@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 from gongkai_cli.model.book import Book, Late, Row
+from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.model.fold import Assignment
+from gongkai_cli.model.statuses import DUE_SOON, NOT_STARTED, OVERDUE, task_state, units_done
 from gongkai_cli.output.view import Column, View
 
 ROLE_WORDS = {"lead": "牵头", "implementer": "落实"}
@@ -63,13 +65,42 @@ def responsible_summary(row: Row) -> str:
     return "；".join(parts)
 
 
-def progress_summary(row: Row) -> str:
-    done = sum(a.done for a in row.assignments)
-    return f"{done}/{len(row.assignments)} 完成"
+def progress_summary(row: Row, as_of: dt.date) -> str:
+    """The task's state in the one vocabulary, with how many of its units are done."""
+    assignments = row.assignments
+    state = task_state((a.status for a in assignments), lights(assignments, row.deadline, as_of))
+    return f"{state}，{units_done(sum(a.done for a in assignments), len(assignments))}"
 
 
-def list_view(rows: list[Row], unit: str | None, as_of: dt.date) -> View:
-    if unit:
+def lights(assignments, deadline, as_of: dt.date) -> list[str | None]:
+    return [a.light(deadline, as_of) for a in assignments]
+
+
+def list_view(rows: list[Row], unit: str | None, as_of: dt.date, group: str | None = None) -> View:
+    if group:
+        columns = [
+            Column("编号", no_wrap=True),
+            Column("具体要求", long=True),
+            Column("时限", no_wrap=True),
+            Column("涉及", no_wrap=True),
+            Column("进展", long=True),
+        ]
+        body = []
+        for row in rows:
+            shares = row.group
+            state = task_state((a.status for a in shares), lights(shares, row.deadline, as_of))
+            body.append(
+                [
+                    str(row.task.number),
+                    row.task.requirement,
+                    row.task.deadline,
+                    f"{len(shares)} 个单位",
+                    f"{state}，{units_done(sum(a.done for a in shares), len(shares))}",
+                ]
+            )
+        title = f"{group}的任务（截至 {chinese_date(as_of)}）"
+        notes = [f"共 {len(rows)} 项任务，任务单位数 {sum(len(r.group) for r in rows)} 项次。"]
+    elif unit:
         columns = [
             Column("编号", no_wrap=True),
             Column("角色", no_wrap=True),
@@ -94,7 +125,7 @@ def list_view(rows: list[Row], unit: str | None, as_of: dt.date) -> View:
                 ]
             )
         lead = sum(r.role == "lead" for r in rows)
-        title = f"{unit} 的任务（截至 {as_of.isoformat()}）"
+        title = f"{unit} 的任务（截至 {chinese_date(as_of)}）"
         notes = [f"共 {len(rows)} 项：牵头 {lead} 项，落实 {len(rows) - lead} 项。"]
     else:
         columns = [
@@ -102,7 +133,7 @@ def list_view(rows: list[Row], unit: str | None, as_of: dt.date) -> View:
             Column("具体要求", long=True),
             Column("责任单位", long=True),
             Column("时限", no_wrap=True),
-            Column("进展", no_wrap=True),
+            Column("进展"),
         ]
         body = [
             [
@@ -110,11 +141,11 @@ def list_view(rows: list[Row], unit: str | None, as_of: dt.date) -> View:
                 r.task.requirement,
                 responsible_summary(r),
                 r.task.deadline,
-                progress_summary(r),
+                progress_summary(r, as_of),
             ]
             for r in rows
         ]
-        title = f"任务清单（截至 {as_of.isoformat()}）"
+        title = f"任务清单（截至 {chinese_date(as_of)}）"
         notes = [f"共 {len(rows)} 项。"]
     return View(title, columns, body, notes, empty="没有符合条件的任务。")
 
@@ -158,7 +189,7 @@ def late_view(book: Book, items: list[Late], as_of: dt.date, *, overdue: bool) -
     ]
     what = "逾期任务" if overdue else "临期任务"
     return View(
-        f"{what}（截至 {as_of.isoformat()}）",
+        f"{what}（截至 {chinese_date(as_of)}）",
         columns,
         rows,
         [f"共 {len(items)} 项。"],
@@ -180,7 +211,7 @@ def late_by_unit_json(grouped: dict[str, list[Late]], days_key: str) -> list[dic
 
 
 def late_by_unit_view(grouped: dict[str, list[Late]], as_of: dt.date, *, overdue: bool) -> View:
-    what = "逾期" if overdue else "临期"
+    what = OVERDUE if overdue else DUE_SOON
     columns = [
         Column("单位"),
         Column(f"{what}任务数", no_wrap=True),
@@ -191,7 +222,7 @@ def late_by_unit_view(grouped: dict[str, list[Late]], as_of: dt.date, *, overdue
         for unit, items in grouped.items()
     ]
     return View(
-        f"按单位：{what}任务（截至 {as_of.isoformat()}）",
+        f"按单位：{what}任务（截至 {chinese_date(as_of)}）",
         columns,
         rows,
         [f"共 {len(rows)} 个单位。"],
@@ -224,7 +255,6 @@ def show_fields(row: Row, as_of: dt.date) -> list[tuple[str, str]]:
         if deadline.date
         else f"{deadline.text}（不设固定日期）"
     )
-    done = sum(a.done for a in row.assignments)
     return [
         ("大项", task.section),
         ("小项", task.subsection),
@@ -235,8 +265,7 @@ def show_fields(row: Row, as_of: dt.date) -> list[tuple[str, str]]:
         ("落实单位", _expansion(row, "implementer")),
         (
             "进展",
-            f"截至 {as_of.isoformat()}：{done}/{len(row.assignments)} 个单位完成"
-            + ("，任务已办结" if row.done else ""),
+            f"截至 {chinese_date(as_of)}：{progress_summary(row, as_of)}",
         ),
     ]
 
@@ -250,11 +279,12 @@ def status_view(row: Row, as_of: dt.date) -> View:
         Column("日期", no_wrap=True),
         Column("说明", long=True),
     ]
-    rows, untouched = [], []
+    rows, untouched, untouched_light = [], [], None
     for a in row.assignments:
         light = a.light(row.deadline, as_of)
         if a.updated is None and a.designated:
             untouched.append(a.unit)
+            untouched_light = light  # the same for all of them: same task, same date
             continue
         unit = a.unit if a.designated else f"{a.unit}（未指定）"
         rows.append(
@@ -267,12 +297,15 @@ def status_view(row: Row, as_of: dt.date) -> View:
             ]
         )
     notes = (
-        [f"尚无进展记录（未开始）：{'、'.join(untouched)}（{len(untouched)}个）"]
+        [
+            f"尚无进展记录（{NOT_STARTED}{'，' + untouched_light if untouched_light else ''}）："
+            f"{'、'.join(untouched)}（{len(untouched)}个）"
+        ]
         if untouched
         else []
     )
     return View(
-        f"任务 {row.task.number} 各单位进展（截至 {as_of.isoformat()}）",
+        f"任务 {row.task.number} 各单位进展（截至 {chinese_date(as_of)}）",
         columns,
         rows,
         notes,

@@ -36,6 +36,16 @@ def _plan_text(plan: Path | None) -> tuple[str, PlanFile | None]:
     return dump_plan(imported), model
 
 
+IDENTITY_HELP = (
+    "git 还不知道提交人是谁（没有设置姓名和邮箱），台账未建立。请先运行：\n"
+    '  git config --global user.name "你的姓名"\n'
+    '  git config --global user.email "you@example.com"\n'
+    "然后再运行一次 gongkai init。"
+)
+# Reports are made again from the data at will; the cache is per machine.
+GITIGNORE = "reports/\n.gongkai-cache/\n"
+
+
 def _units_text(plan: PlanFile | None, units: Path | None) -> str:
     """The registry: the one given, the bundled county's if it names every unit of the plan,
     else a draft from the plan's own responsibility phrases."""
@@ -66,13 +76,15 @@ def _names_only_bundled_units(plan: PlanFile) -> bool:
 def init(
     target: Path, plan: Path | None = None, units: Path | None = None
 ) -> tuple[DataDir, str | None]:
-    """Create the ledger in `target` (new or empty); return its data dir and first commit."""
+    """Create the ledger in `target` (new or empty); return its data dir and first commit.
+    Anything that fails leaves nothing behind, so the same `init` can simply be run again."""
     if target.exists() and any(target.iterdir()):
         if (target / "data" / TASKS).exists():
             raise LedgerExists(f"{target} 中已有台账（data/{TASKS}），不会覆盖。")
         raise LedgerExists(f"{target} 不是空目录；为免覆盖已有文件，请指定一个新目录或空目录。")
     tasks, model = _plan_text(plan)  # read before creating anything
     registry = _units_text(model, units)
+    _check_identity(_existing_parent(target))
     created = not target.exists()
     data = target / "data"
     try:
@@ -93,10 +105,31 @@ def init(
         (target / ".pre-commit-config.yaml").write_text(
             _template("pre-commit-config.yaml"), encoding="utf-8"
         )
+        (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+        commit = _first_commit(target, title)
     except BaseException:
         shutil.rmtree(target) if created else [_remove(p) for p in target.iterdir()]
         raise
-    return data_dir, _first_commit(target, title)
+    return data_dir, commit
+
+
+def enclosing_repo(target: Path) -> Path | None:
+    """The git repository that a new ledger at `target` would sit inside, if any."""
+    repo = gitrepo.find_repo(_existing_parent(target.resolve().parent))
+    return repo.root if repo else None
+
+
+def _existing_parent(target: Path) -> Path:
+    folder = target.resolve()
+    while not folder.is_dir():
+        folder = folder.parent
+    return folder
+
+
+def _check_identity(folder: Path) -> None:
+    """Stop before anything is made if git could not sign the first commit."""
+    if gitrepo.identity(folder) is None:
+        raise GitFailed(IDENTITY_HELP)
 
 
 def _template(name: str) -> str:
@@ -122,6 +155,9 @@ def _first_commit(target: Path, title: str) -> str | None:
     try:
         gitrepo.init_repo(target)
         repo = gitrepo.Repo(target.resolve())
+        # Two clerks' updates diverge; a plain `git pull` should merge them (progress.yaml
+        # is merge=union) instead of stopping to ask how to reconcile.
+        repo.set_config("pull.rebase", "false")
         return repo.commit_all(f"建立台账：{title}")
     except GitFailed as exc:
         raise GitFailed(f"台账文件已建立，但 git 初始化未完成：{exc}") from None

@@ -149,6 +149,9 @@ class Repo:
         _git(self.root, "commit", "--only", "--quiet", "-m", message, "--", rel)
         return _git(self.root, "rev-parse", "HEAD").stdout.strip()
 
+    def set_config(self, key: str, value: str) -> None:
+        _git(self.root, "config", key, value)
+
     def commit_empty(self, path: Path, message: str) -> str:
         """A commit that changes nothing, to record an event (a form returned with no news);
         naming `path` with --only keeps whatever else is staged out of it."""
@@ -208,6 +211,12 @@ class Repo:
             ["git", "show", f"{rev}:{self.rel(path)}"], cwd=self.root, capture_output=True
         )
         return result.stdout if result.returncode == 0 else None
+
+
+def identity(folder: Path) -> str | None:
+    """Who git would record as committer here, or None when git cannot tell."""
+    result = _git(folder, "var", "GIT_COMMITTER_IDENT", check=False)
+    return result.stdout.strip() if result.returncode == 0 else None
 
 
 def init_repo(folder: Path) -> None:

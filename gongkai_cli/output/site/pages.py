@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from gongkai_cli.model.book import Book, Row, due, overdue
-from gongkai_cli.model.fold import LATE_DONE, OVERDUE, Assignment
+from gongkai_cli.model.fold import Assignment
+from gongkai_cli.model.statuses import LATE_DONE, OVERDUE
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.logline import Entry
