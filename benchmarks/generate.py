@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import random
 import shutil
+import string
 import sys
 from pathlib import Path
 
@@ -32,6 +33,14 @@ from gongkai_cli.model.schema import Update  # noqa: E402
 
 YEAR_START = dt.date(2021, 1, 4)
 NOTES = ["已在政府信息公开专栏公开", "正在起草", "材料已报县政务公开办", "按要求推进中", None, None]
+
+
+def event_id(rng: random.Random) -> str:
+    """An id as `gongkai update` makes one (a letter, nine letters or digits), drawn from the
+    seeded generator: unique across the years of a long log, as a real log's are."""
+    return rng.choice(string.ascii_lowercase) + "".join(
+        rng.choices(string.ascii_lowercase + string.digits, k=9)
+    )
 
 
 def progress_lines(data: Path, seed: int = 2021) -> list[str]:
@@ -62,7 +71,7 @@ def progress_lines(data: Path, seed: int = 2021) -> list[str]:
                             note=rng.choice(NOTES),
                             by="填报员",
                         ),
-                        f"b{len(lines):07d}",
+                        event_id(rng),
                     )
                 )
     rng.shuffle(lines)  # updates arrive in no particular order
