@@ -42,9 +42,11 @@ def load_checked(data_dir: DataDir) -> Checked:
             return _decode(data_dir, *stored)
         except Exception:  # stored by code of another shape: load afresh
             pass
-    from gongkai_cli.ledger import load
-
     with _collector_paused():
+        # Imported here, with the collector paused: the schemas' import builds many
+        # objects too, and a cached read never needs them.
+        from gongkai_cli.ledger import load
+
         loaded = load.load(data_dir)
         checked = Checked(loaded.ledger, None, loaded.problems, len(loaded.tasks))
         if checked.ok:
