@@ -43,9 +43,18 @@ def event_id(rng: random.Random) -> str:
     )
 
 
+def clerk_of(year: int) -> str:
+    """Each simulated year has its own clerk, as a long log has many: years drawn on one
+    plan otherwise repeat whole updates (same day, task, unit, status and note), and a
+    long log would be thousands of duplicate-update warnings, which no real log is."""
+    stems = "甲乙丙丁戊己庚辛壬癸"
+    return "填报员" if year == 0 else f"填报员{stems[year // 10 % 10]}{stems[year % 10]}"
+
+
 def progress_lines(data: Path, seed: int = 2021) -> list[str]:
     book = open_book(DataDir(data, "option"))
     rng = random.Random(seed)
+    clerk = clerk_of(seed - 2021)
     lines = []
     for number in book.ledger.tasks:
         deadline = book.deadline(number).date or dt.date(2021, 12, 31)
@@ -69,7 +78,7 @@ def progress_lines(data: Path, seed: int = 2021) -> list[str]:
                             unit=assignment.unit,
                             status=status,
                             note=rng.choice(NOTES),
-                            by="填报员",
+                            by=clerk,
                         ),
                         event_id(rng),
                     )
