@@ -62,24 +62,22 @@ _SCALAR = (
     r'|"(?:[^"\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]|\\[^\x00-\x1f])*")'
 )
 _DATE = r"(\d{4}-\d\d-\d\d)"
+_UPDATE = (
+    r"- \{(?:id: (" + ID_PATTERN + r"), )?date: " + _DATE + r", task: ([1-9]\d{0,8}), "
+    r"unit: (" + _SCALAR + r"), status: (未开始|进行中|进展缓慢|已完成|不涉及)"
+    r"(?:, note: (" + _SCALAR + r"))?(?:, by: (" + _SCALAR + r"))?\}"
+)
+_RETRACTION = (
+    r"- \{id: (" + ID_PATTERN + r"), date: " + _DATE + r", retracts: (" + ID_PATTERN + r")"
+    r"(?:, by: (" + _SCALAR + r"))?\}"
+)
 # A comment holds printable characters only, and nothing YAML reads as a line break.
 _COMMENT = (
     r"#[^\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]*"
 )
-_BLANK = re.compile(r"[ \t]*(?:" + _COMMENT + r")?[ \t]*\r?\n?")  # or only a comment
-# An event line in two parts: its head (id and date) differs on nearly every line, while
-# its tail (task, unit, status, note, by) is one of a few thousand, so the reader parses
-# each distinct tail once. An update is `- {[id: …, ]date: …, task: …, unit: …, status: …
-# [, note: …][, by: …]}`, a retraction `- {id: …, date: …, retracts: …[, by: …]}`.
-_HEAD = re.compile(r"- \{(?:id: (" + ID_PATTERN + r"), )?date: " + _DATE + r", ")
-_TAIL = re.compile(
-    r"(?:task: ([1-9]\d{0,8}), unit: ("
-    + _SCALAR
-    + r"), status: (未开始|进行中|进展缓慢|已完成|不涉及)"
-    r"(?:, note: (" + _SCALAR + r"))?(?:, by: (" + _SCALAR + r"))?"
-    r"|retracts: (" + ID_PATTERN + r")(?:, by: (" + _SCALAR + r"))?)\}[ \t]*\r?\n?"
+_LINE = re.compile(
+    r"(?:" + _UPDATE + r"|" + _RETRACTION + r"|[ \t]*(?:" + _COMMENT + r")?)[ \t]*\r?\n?"
 )
-_ODD = object()  # a tail only YAML can judge
 # YAML-only escapes (\x, \U, …) and escaped surrogates (JSON pairs them, YAML does not):
 # both are left to YAML.
 _YAML_ONLY_ESCAPES = re.compile(r'\\(?:[^"\\/bfnrtu]|u[dD][89a-fA-F])')
@@ -101,19 +99,14 @@ class LogRead:
 def read_log(lines: Iterable[str]) -> LogRead:
     """Read a log (its lines, as from a file or io.StringIO) one line at a time, so a large
     log is never held in memory as one string. Neighbouring odd lines, with the blank and
-    comment lines between them, form one run (a hand-written entry may span lines).
-
-    This loop runs once per update of a log of hundreds of thousands: the common line (an
-    update with an id, a tail seen before) costs two dictionary look-ups, one short match
-    and one tuple; everything else is done once per distinct value."""
+    comment lines between them, form one run (a hand-written entry may span lines)."""
     read = LogRead()
     updates, retractions = read.updates.append, read.retractions.append
-    # Names, notes, dates and tails repeat: keep one copy of each, keyed by the text.
+    # Names, notes and numbers repeat: keep one copy of each, keyed by the token as written.
     strings: dict[str | None, str | None] = {None: None}
     dates: dict[str, dt.date] = {}
-    tails: dict[str, tuple | object] = {}
-    head_match, tail_match, blank = _HEAD.match, _TAIL.fullmatch, _BLANK.fullmatch
-    make = tuple.__new__
+    numbers: dict[str, int] = {}
+    match = _LINE.fullmatch
     run: list[str] = []
     run_start = 0
     pending: list[str] = []  # blank and comment lines that may belong to the run
@@ -131,65 +124,58 @@ def read_log(lines: Iterable[str]) -> LogRead:
             pending.clear()
             read.overlong.append((number, len(line.rstrip("\r\n"))))
             continue
-        head = head_match(line)
-        if head is not None:
-            uid, day = head.groups()
-            key = line[head.end() :]
-            tail = tails.get(key)
-            if tail is None:
-                tail = tails[key] = _tail(key, tail_match, strings)
-            date = dates.get(day)
-            if date is None:
-                try:
-                    date = dates[day] = dt.date.fromisoformat(day)
-                except ValueError:  # a date only YAML can judge
-                    tail = _ODD
-            if tail is not _ODD and (uid is not None or len(tail) == 5):
-                if run:
-                    close_run()
-                if pending:
-                    pending.clear()
-                if len(tail) == 5:
-                    entry = make(Entry, (date, *tail, number, uid or ""))
-                    updates(entry if uid else entry._replace(id=derived_id(entry)))
-                else:
-                    retractions(make(Retraction, (uid, date, *tail, number)))
-                continue
-        elif blank(line) is not None:
+        found = match(line)
+        event = None
+        if found is not None:
+            try:
+                event = _event(found.groups(), number, strings, dates, numbers)
+            except ValueError:  # a date or an escape only YAML can judge
+                found = None
+        if found is None:
+            if not run:
+                run_start = number
+            run.extend(pending)
+            pending.clear()
+            run.append(line)
+            continue
+        if event is None:  # blank or comment
             if run:
                 pending.append(line)
             continue
-        if not run:
-            run_start = number
-        run.extend(pending)
+        close_run()
         pending.clear()
-        run.append(line)
+        if isinstance(event, Entry):
+            updates(event)
+        else:
+            retractions(event)
     close_run()
     return read
 
 
-def _tail(text: str, match, strings) -> tuple | object:
-    """A tail's values: (task, unit, status, note, by) of an update, (retracts, by) of a
-    retraction; `_ODD` where only YAML can judge it."""
-    found = match(text)
-    if found is None:
-        return _ODD
-    task, unit, status, note, by, retracts, rby = found.groups()
+def _event(groups, number, strings, dates, numbers) -> Entry | Retraction | None:
+    uid, day, task, unit, status, note, by, rid, rday, retracts, rby = groups
+    if day is None and rday is None:
+        return None
+    day = day or rday
+    date = dates.get(day)
+    if date is None:
+        date = dates[day] = dt.date.fromisoformat(day)
     values = []
-    try:
-        for token in (unit, note, by or rby):
-            value = strings.get(token, strings)
-            if value is strings:
-                value = strings[token] = _unquote(token)
-            values.append(value)
-    except ValueError:  # an escape only YAML can judge
-        return _ODD
+    for token in (unit, note, by or rby):
+        value = strings.get(token, strings)
+        if value is strings:
+            value = strings[token] = _unquote(token)
+        values.append(value)
     unit_, note_, by_ = values
     if (note_ and len(note_) > MAX_NOTE) or (by_ and len(by_) > MAX_NAME):
-        return _ODD  # too long: the schema says so, and where
-    if retracts is not None:
-        return (retracts, by_)
-    return (int(task), unit_, status, note_, by_)
+        raise ValueError("too long: the schema says so, and where")
+    if rid is not None:
+        return Retraction(rid, date, retracts, by_, number)
+    task_number = numbers.get(task)
+    if task_number is None:
+        task_number = numbers[task] = int(task)
+    entry = Entry(date, task_number, unit_, status, note_, by_, number, uid or "")
+    return entry if uid else entry._replace(id=derived_id(entry))
 
 
 def _unquote(token: str) -> str:
