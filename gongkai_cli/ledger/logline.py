@@ -16,7 +16,6 @@ line only where YAML would read it to the very same values.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
 import string
@@ -221,27 +220,20 @@ def _id_from(digest: bytes) -> str:
 
 # ----- writing -----
 
-
-@functools.cache
-def _writing_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """What `scalar` keeps as it is: compiled when a line is first written, not on every
-    read (their Unicode ranges take milliseconds to compile)."""
-    # Characters that stay as they are inside a double-quoted scalar; everything else is
-    # escaped, since YAML folds line separators (U+2028, U+0085) and rejects C1 controls.
-    keep = re.compile(
-        "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-    )
-    plain = re.compile("[\u3400-\u4dbf\u4e00-\u9fff（）·]+")  # unit names, statuses, names
-    return keep, plain
+# Characters that stay as they are inside a double-quoted scalar; everything else is
+# escaped, since YAML folds line separators (U+2028, U+0085) and rejects C1 controls.
+_KEEP = re.compile(
+    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_PLAIN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff（）·]+")  # unit names, statuses, Chinese names
 
 
 def scalar(text: str) -> str:
-    keep, plain = _writing_patterns()
-    if plain.fullmatch(text):
+    if _PLAIN.fullmatch(text):
         return text
     body = json.dumps(text, ensure_ascii=False)  # escapes quotes, backslashes and C0 controls
     return "".join(
-        ch if keep.match(ch) else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
+        ch if _KEEP.match(ch) else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
         for ch in body
     )
 
