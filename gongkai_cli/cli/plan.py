@@ -70,6 +70,7 @@ def resolve_(
 ) -> None:
     """显示一段责任单位文字如何展开为牵头单位和落实单位。"""
     from gongkai_cli.model.resolver import resolve
+    from gongkai_cli.model.statuses import IMPLEMENTER, LEAD, ROLE_WORDS
     from gongkai_cli.output.view import Column, View
 
     book = book_for(data)
@@ -80,12 +81,11 @@ def resolve_(
         "open-group": "开放集合（须指定）",
         "designated": "指定",
     }
-    roles = {"lead": "牵头", "implementer": "落实"}
     rows = [
-        [t.text, roles[t.role], kinds[t.kind], str(len(t.units)), "、".join(t.units)]
+        [t.text, ROLE_WORDS[t.role], kinds[t.kind], str(len(t.units)), "、".join(t.units)]
         for t in resolution.terms
     ]
-    notes = [f"牵头 {len(resolution.lead)} 个，落实 {len(resolution.implementers)} 个。"]
+    notes = [f"{LEAD} {len(resolution.lead)} 个，{IMPLEMENTER} {len(resolution.implementers)} 个。"]
     if resolution.unresolved:
         notes.append(
             f"未展开：{'、'.join(resolution.unresolved)}（有关部门不等于全部部门，须在任务中用 designated: 指定）。"

@@ -20,6 +20,7 @@ from gongkai_cli.cli.options import (
     commands_of,
     emit,
 )
+from gongkai_cli.model.statuses import ROLE_WORDS
 
 app = typer.Typer()
 command = commands_of(app)
@@ -37,8 +38,8 @@ class By(enum.StrEnum):
 
 ROLES = choice(
     {
-        "牵头": Role.lead,
-        "落实": Role.implementer,
+        ROLE_WORDS["lead"]: Role.lead,
+        ROLE_WORDS["implementer"]: Role.implementer,
         "lead": Role.lead,
         "implementer": Role.implementer,
     },

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from gongkai_cli.forms import layout
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.dates import chinese_date
-from gongkai_cli.model.statuses import DUE_SOON, STATUSES
+from gongkai_cli.model.statuses import DUE_SOON, ROLE_WORDS, STATUSES
 from gongkai_cli.model.values import MAX_NOTE
 
 FILL_COLOUR = "FFF2CC"  # the pale yellow of "write here" on county forms
@@ -180,7 +180,7 @@ def _table(sheet, rows: list[FormRow], as_of: dt.date) -> None:
         values = [
             row.number,
             row.requirement,
-            layout.ROLES[row.role],
+            ROLE_WORDS[row.role],
             row.deadline,
             status,
             last,

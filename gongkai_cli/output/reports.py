@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from gongkai_cli.model.book import Book, Late, Row, by_unit, overdue
 from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.model.fold import Assignment
-from gongkai_cli.model.statuses import LATE_DONE, OVERDUE, task_state, units_done
+from gongkai_cli.model.statuses import (
+    LATE_DONE,
+    OVERDUE,
+    ROLE_WORDS,
+    task_state,
+    units_done,
+    units_phrase,
+)
 from gongkai_cli.output.view import Cell, Column, text_rows
 
 # ----- a document: headings, paragraphs and tables, the shape every renderer knows -----
@@ -74,11 +81,6 @@ class Document:
         return self.flat or next(iter(self.tables()), None)
 
 
-def _names(units: list[str], limit: int = 6) -> str:
-    shown = "、".join(units[:limit])
-    return shown + (f"等{len(units)}个单位" if len(units) > limit else "")
-
-
 def unspecified_line(tasks: dict[int, list[str]]) -> Paragraph | None:
     """Groups nobody was designated for are no units: they are named on a line of their own,
     never ranked or counted."""
@@ -108,7 +110,6 @@ APPENDIX_COLUMNS = [
 # Characters of notes one 进展情况 cell holds; past it the cell names how many units'
 # notes it leaves to the appendix, which holds them all.
 NOTES_LIMIT = 240
-ROLE_NAMES = {"lead": "牵头", "implementer": "落实"}
 
 
 def unit_notes(row: Row) -> list[tuple[list[str], str]]:
@@ -129,8 +130,7 @@ def notes_text(notes: list[tuple[list[str], str]], limit: int | None) -> tuple[s
         part = f"{'、'.join(units)}：{note.rstrip('。；;')}"
         if parts and limit is not None and used + len(part) > limit:
             rest = [u for units_left, _ in notes[i:] for u in units_left]
-            more = f"等{len(rest)}个单位" if len(rest) > 1 else ""
-            parts.append(f"{rest[0]}{more}（详见附表）")
+            parts.append(f"{units_phrase(rest)}（详见附表）")
             return "；".join(parts), True
         parts.append(part)
         used += len(part)
@@ -153,7 +153,7 @@ def progress_text(row: Row, as_of: dt.date, limit: int | None = None) -> tuple[s
             if light == OVERDUE
         ]
         if late:
-            parts.append(f"逾期未完成：{_names(late)}")
+            parts.append(f"逾期未完成：{units_phrase(late, shown=6)}")
     if done == 0 and not any(a.updated for a in row.assignments):
         parts[0] = "尚无进展记录"
     notes, cut = notes_text(unit_notes(row), limit)
@@ -200,7 +200,7 @@ def progress_report(book: Book, as_of: dt.date) -> Document:
                 [
                     number,
                     a.unit,
-                    ROLE_NAMES[a.role],
+                    ROLE_WORDS[a.role],
                     a.status,
                     a.updated.isoformat() if a.updated else "",
                     a.note.strip(),
@@ -359,7 +359,7 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
             due = row.deadline.date.isoformat() if row.deadline.date else "持续推进"
             cells = [row.task.number, row.task.requirement, row.task.deadline, due, status]
             rows.append([*cells, a.note or ""])
-            flat.append([*cells[:1], ROLE_NAMES[role], *cells[1:], a.note or ""])
+            flat.append([*cells[:1], ROLE_WORDS[role], *cells[1:], a.note or ""])
             payload.append(
                 {
                     "number": row.task.number,

@@ -8,10 +8,15 @@ from typing import Any
 from gongkai_cli.model.book import Book, Late, Row
 from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.model.fold import Assignment
-from gongkai_cli.model.statuses import DUE_SOON, NOT_STARTED, OVERDUE, task_state, units_done
+from gongkai_cli.model.statuses import (
+    DUE_SOON,
+    NOT_STARTED,
+    OVERDUE,
+    ROLE_WORDS,
+    task_state,
+    units_done,
+)
 from gongkai_cli.output.view import Column, View
-
-ROLE_WORDS = {"lead": "牵头", "implementer": "落实"}
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -19,7 +19,6 @@ SOON_DAYS = 30  # a yellow light: due within this many days (`gongkai due`'s def
 # The traffic light of a task or an assignment, and the word shown beside it.
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
 STATES = ("已完成", "逾期", "临期", "进行中", "未开始")  # each counted once, in this order
-ROLE_WORDS = {"lead": "牵头", "implementer": "落实"}
 
 
 @dataclass(frozen=True, slots=True)
