@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from gongkai_cli.errors import GongkaiError
 from gongkai_cli.forms.read import Cell, ReturnedForm, ReturnedRow
 from gongkai_cli.model.book import Book
-from gongkai_cli.model.statuses import DONE_STATUSES, STATUS_ALIASES, STATUSES
+from gongkai_cli.model.statuses import DERIVED, DONE_STATUSES, STATUS_ALIASES, STATUSES
 from gongkai_cli.model.values import MAX_NAME, MAX_NOTE
-
-DERIVED = ("逾期", "逾期完成", "临期")
 
 
 @dataclass(frozen=True, slots=True)
