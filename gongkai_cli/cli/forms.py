@@ -190,7 +190,7 @@ def collect(
         if checked.ok:
             good.append(checked)
         else:
-            errors = sum(p.severity == "error" for p in checked.problems)
+            errors = sum(p.is_error for p in checked.problems)
             _say_err(f"错误：{checked.form.name} 有 {errors} 处错误，整份未收取。")
             rejected += 1
     if rejected and all_or_nothing:

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import GongkaiError, has_errors
 from gongkai_cli.forms.read import Cell, ReturnedForm, ReturnedRow
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.statuses import DERIVED, DONE_STATUSES, STATUS_ALIASES, STATUSES
@@ -23,6 +23,10 @@ class FormProblem:
     where: str | None  # 工作表!单元格, or None for the form as a whole
     message: str
     severity: str = "error"  # or "warning"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def as_text(self) -> str:
         place = f"{self.file}:{self.where}" if self.where else self.file
@@ -52,7 +56,7 @@ class Checked:
 
     @property
     def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
+        return not has_errors(self.problems)
 
 
 def check(book: Book, form: ReturnedForm, today: dt.date) -> Checked:

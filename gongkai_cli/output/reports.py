@@ -19,6 +19,7 @@ from gongkai_cli.model.statuses import (
     units_phrase,
 )
 from gongkai_cli.output.view import Cell, Column, text_rows
+from gongkai_cli.output.views import late_json, late_numbers
 
 # ----- a document: headings, paragraphs and tables, the shape every renderer knows -----
 
@@ -277,7 +278,7 @@ def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
                             rank,
                             unit,
                             len(tasks),
-                            "、".join(f"{t.number}（{t.days}天）" for t in tasks),
+                            late_numbers(tasks),
                         ]
                         for rank, (unit, tasks) in _ranked(ranking)
                     ],
@@ -287,16 +288,7 @@ def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
             ]
     doc.payload = {
         "as_of": as_of.isoformat(),
-        "tasks": [
-            {
-                "number": i.number,
-                "deadline": i.deadline.as_dict(),
-                "days_overdue": i.days,
-                "units": list(i.units),
-                "unresolved": list(i.unresolved),
-            }
-            for i in items
-        ],
+        "tasks": late_json(items, "days_overdue"),
         "units": [
             {"unit": u, "overdue": len(t), "tasks": [x.number for x in t]}
             for u, t in ranking.items()

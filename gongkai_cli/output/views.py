@@ -215,6 +215,11 @@ def late_by_unit_json(grouped: dict[str, list[Late]], days_key: str) -> list[dic
     ]
 
 
+def late_numbers(items: list[Late]) -> str:
+    """A unit's late tasks in one cell: 7（12天）、9（3天）."""
+    return "、".join(f"{i.number}（{i.days}天）" for i in items)
+
+
 def late_by_unit_view(grouped: dict[str, list[Late]], as_of: dt.date, *, overdue: bool) -> View:
     what = OVERDUE if overdue else DUE_SOON
     columns = [
@@ -222,10 +227,7 @@ def late_by_unit_view(grouped: dict[str, list[Late]], as_of: dt.date, *, overdue
         Column(f"{what}任务数", no_wrap=True),
         Column("任务编号（天数）", long=True),
     ]
-    rows = [
-        [unit, str(len(items)), "、".join(f"{i.number}（{i.days}天）" for i in items)]
-        for unit, items in grouped.items()
-    ]
+    rows = [[unit, str(len(items)), late_numbers(items)] for unit, items in grouped.items()]
     return View(
         f"按单位：{what}任务（截至 {chinese_date(as_of)}）",
         columns,
