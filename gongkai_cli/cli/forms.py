@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -18,6 +17,7 @@ from gongkai_cli.cli.options import (
     emit,
     err,
     guarded,
+    unit_option,
 )
 from gongkai_cli.errors import ExitStatus, GongkaiError, InvalidValue
 
@@ -37,16 +37,7 @@ DUE_DAYS = 7  # the default time a unit has to reply
 @guarded
 def forms(
     ctx: typer.Context,
-    unit: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--unit",
-            "-u",
-            help="单位（可重复；也可写集合，如 各镇）。",
-            metavar="单位",
-            autocompletion=completion.units,
-        ),
-    ] = None,
+    unit: Annotated[list[str] | None, unit_option()] = None,
     all_units: Annotated[
         bool, typer.Option("--all-units", help="为每个有任务的单位各生成一份。")
     ] = False,
@@ -255,6 +246,7 @@ def status(
     from gongkai_cli.ledger.checked import open_book
     from gongkai_cli.model.dates import parse_date
     from gongkai_cli.output.view import Column, View
+    from gongkai_cli.output.views import UNIT
     from gongkai_cli.record.git import find_repo
 
     found = data_dir(data)
@@ -279,7 +271,7 @@ def status(
             for r in returned
         ]
         columns = [
-            Column("单位"),
+            UNIT,
             Column("情况", no_wrap=True),
             Column("收取日期", no_wrap=True),
             Column("记录条数", no_wrap=True),

@@ -76,6 +76,11 @@ def format_option(formats: type[enum.Enum], help: str):
     )
 
 
+def unit_option(help: str = "单位（可重复；也可写集合，如 各镇）。"):
+    """The --unit/-u option: a unit's name or alias, completed from the registry."""
+    return typer.Option("--unit", "-u", help=help, metavar="单位", autocompletion=completion.units)
+
+
 DataOpt = Annotated[
     Path | None,
     typer.Option(

@@ -19,6 +19,7 @@ from gongkai_cli.cli.options import (
     choice,
     commands_of,
     emit,
+    unit_option,
 )
 from gongkai_cli.model.statuses import ROLE_WORDS
 
@@ -52,12 +53,8 @@ BYS = choice({"任务": By.task, "单位": By.unit, "task": By.task, "unit": By.
 def list_(
     unit: Annotated[
         str | None,
-        typer.Option(
-            "--unit",
-            "-u",
-            help="只看该单位负责的任务（单位名或别名）；写集合（如 各镇）则列出其成员单位的任务。",
-            metavar="单位",
-            autocompletion=completion.units,
+        unit_option(
+            "只看该单位负责的任务（单位名或别名）；写集合（如 各镇）则列出其成员单位的任务。"
         ),
     ] = None,
     role: Annotated[

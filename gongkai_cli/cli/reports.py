@@ -186,40 +186,39 @@ def write_report(target: Path, content: bytes, found) -> None:
     write_output(target, content)
 
 
-@report_command("progress")
-def progress(
-    as_of: AsOfOpt = None,
-    fmt: ReportFormatOpt = None,
-    out: OutOpt = None,
-    issuer: IssuerOpt = None,
-    encoding: EncodingOpt = None,
-    wide: WideOpt = False,
-    data: DataOpt = None,
-) -> None:
-    """进展情况表：工作任务/具体要求/责任单位/时限要求/进展情况，按大项、小项排列。"""
-    from gongkai_cli.output.reports import progress_report
+def _plan_report(name: str, build: str, stem: str, help: str) -> None:
+    """Register `report NAME`: a report on the whole plan as of one day, made by
+    output.reports.BUILD(book, day) and published as STEM-日期."""
 
-    found, book, day = _book_and_day(data, as_of)
-    doc = progress_report(book, day)
-    publish(doc, fmt, out, found, "进展情况", wide=wide, encoding=encoding, issuer=issuer)
+    @report_command(name, help=help)
+    def report(
+        as_of: AsOfOpt = None,
+        fmt: ReportFormatOpt = None,
+        out: OutOpt = None,
+        issuer: IssuerOpt = None,
+        encoding: EncodingOpt = None,
+        wide: WideOpt = False,
+        data: DataOpt = None,
+    ) -> None:
+        from gongkai_cli.output import reports
+
+        found, book, day = _book_and_day(data, as_of)
+        doc = getattr(reports, build)(book, day)
+        publish(doc, fmt, out, found, stem, wide=wide, encoding=encoding, issuer=issuer)
 
 
-@report_command("overdue")
-def overdue_bulletin(
-    as_of: AsOfOpt = None,
-    fmt: ReportFormatOpt = None,
-    out: OutOpt = None,
-    issuer: IssuerOpt = None,
-    encoding: EncodingOpt = None,
-    wide: WideOpt = False,
-    data: DataOpt = None,
-) -> None:
-    """逾期通报：逾期任务及逾期单位，并按逾期任务数对单位排名。"""
-    from gongkai_cli.output.reports import overdue_bulletin as build
-
-    found, book, day = _book_and_day(data, as_of)
-    doc = build(book, day)
-    publish(doc, fmt, out, found, "逾期通报", wide=wide, encoding=encoding, issuer=issuer)
+_plan_report(
+    "progress",
+    "progress_report",
+    "进展情况",
+    "进展情况表：工作任务/具体要求/责任单位/时限要求/进展情况，按大项、小项排列。",
+)
+_plan_report(
+    "overdue",
+    "overdue_bulletin",
+    "逾期通报",
+    "逾期通报：逾期任务及逾期单位，并按逾期任务数对单位排名。",
+)
 
 
 @report_command("unit")

@@ -17,6 +17,7 @@ from gongkai_cli.cli.options import (
     err,
     parse_number,
     say,
+    unit_option,
 )
 
 app = typer.Typer()
@@ -28,16 +29,7 @@ command = commands_of(app)
 @command("update")
 def update(
     task: TaskArg,
-    unit: Annotated[
-        list[str],
-        typer.Option(
-            "--unit",
-            "-u",
-            help="单位（可重复；也可写集合，如 各镇）。",
-            metavar="单位",
-            autocompletion=completion.units,
-        ),
-    ],
+    unit: Annotated[list[str], unit_option()],
     status: Annotated[
         str,
         typer.Option(
@@ -118,12 +110,7 @@ def log(
     task: Annotated[
         int | None, typer.Argument(help="只看该任务。", metavar="编号", parser=parse_number)
     ] = None,
-    unit: Annotated[
-        str | None,
-        typer.Option(
-            "--unit", "-u", help="只看该单位。", metavar="单位", autocompletion=completion.units
-        ),
-    ] = None,
+    unit: Annotated[str | None, unit_option("只看该单位。")] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="只看该日期及以后的记录。", metavar="日期")
     ] = None,
@@ -133,18 +120,19 @@ def log(
     """进展记录的历史，最新的在前，附编号和 git 提交号；已撤销的记录注明撤销的日期和人。"""
     from gongkai_cli.model.dates import parse_date
     from gongkai_cli.output.view import Column, View
+    from gongkai_cli.output.views import DATE, NOTE, NUMBER, STATUS, UNIT
     from gongkai_cli.record.audit import log_entries
 
     entries = log_entries(
         data_dir(data), task, unit, parse_date(since, "--since") if since else None
     )
     columns = [
-        Column("编号", no_wrap=True),
-        Column("日期", no_wrap=True),
+        NUMBER,
+        DATE,
         Column("任务", no_wrap=True),
-        Column("单位"),
-        Column("状态", no_wrap=True),
-        Column("说明", long=True),
+        UNIT,
+        STATUS,
+        NOTE,
         Column("填报人"),
         Column("提交", no_wrap=True),
         Column("撤销"),

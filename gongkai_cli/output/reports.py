@@ -19,7 +19,15 @@ from gongkai_cli.model.statuses import (
     units_phrase,
 )
 from gongkai_cli.output.view import Cell, Column, text_rows
-from gongkai_cli.output.views import late_json, late_numbers
+from gongkai_cli.output.views import (
+    DATE,
+    NOTE,
+    ROLE,
+    STATUS,
+    UNIT,
+    late_json,
+    late_numbers,
+)
 
 # ----- a document: headings, paragraphs and tables, the shape every renderer knows -----
 
@@ -102,10 +110,10 @@ PROGRESS_COLUMNS = [
 ]
 APPENDIX_COLUMNS = [
     Column("编号", no_wrap=True, kind="number"),
-    Column("单位"),
-    Column("角色", no_wrap=True),
-    Column("状态", no_wrap=True),
-    Column("日期", no_wrap=True),
+    UNIT,
+    ROLE,
+    STATUS,
+    DATE,
     Column("进展情况", long=True),
 ]
 # Characters of notes one 进展情况 cell holds; past it the cell names how many units'
@@ -239,7 +247,7 @@ LATE_COLUMNS = [
 ]
 RANKING_COLUMNS = [
     Column("排名", no_wrap=True, kind="number"),
-    Column("单位"),
+    UNIT,
     Column("逾期任务数", no_wrap=True, kind="number"),
     Column("任务编号（逾期天数）", long=True),
 ]
@@ -318,7 +326,7 @@ CHECKLIST_COLUMNS = [
     Column("时限要求", no_wrap=True),
     Column("截止日期", no_wrap=True),
     Column("本单位状态", no_wrap=True),
-    Column("说明", long=True),
+    NOTE,
 ]
 
 
@@ -365,8 +373,7 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
             )
         doc.blocks += [Heading(heading), Table(CHECKLIST_COLUMNS, rows, name=heading)]
     # One table for a flat file or a unit's sheet in a workbook: the role is a column.
-    role_column = Column("角色", no_wrap=True)
-    doc.flat = Table([CHECKLIST_COLUMNS[0], role_column, *CHECKLIST_COLUMNS[1:]], flat, name=unit)
+    doc.flat = Table([CHECKLIST_COLUMNS[0], ROLE, *CHECKLIST_COLUMNS[1:]], flat, name=unit)
     doc.payload = {"unit": unit, "as_of": as_of.isoformat(), "tasks": payload}
     return doc
 
