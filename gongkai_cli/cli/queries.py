@@ -21,7 +21,7 @@ from gongkai_cli.cli.options import (
     emit,
     unit_option,
 )
-from gongkai_cli.model.statuses import ROLE_WORDS
+from gongkai_cli.model.statuses import ROLE_WORDS, TASK_STATES
 
 app = typer.Typer()
 command = commands_of(app)
@@ -85,7 +85,8 @@ def list_(
         str | None,
         typer.Option(
             "--status",
-            help="状态：有 --unit 时为该单位的状态，否则为任务的状态（未开始、进行中、已办结）；"
+            help="状态：有 --unit 时为该单位的状态，"
+            f"否则为任务的状态（{'、'.join(TASK_STATES)}）；"
             "也可写 逾期、临期、逾期完成。",
             metavar="状态",
             autocompletion=completion.statuses,

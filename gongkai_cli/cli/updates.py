@@ -19,6 +19,7 @@ from gongkai_cli.cli.options import (
     say,
     unit_option,
 )
+from gongkai_cli.model.statuses import STATUSES
 
 app = typer.Typer()
 command = commands_of(app)
@@ -35,7 +36,7 @@ def update(
         typer.Option(
             "--status",
             "-s",
-            help="未开始、进行中、进展缓慢、已完成、不涉及（或 todo、doing、lagging、done、n/a）。",
+            help=f"{'、'.join(STATUSES)}（或 todo、doing、lagging、done、n/a）。",
             metavar="状态",
             autocompletion=completion.recorded_statuses,
         ),

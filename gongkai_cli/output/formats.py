@@ -48,7 +48,6 @@ FORMATS: dict[str, Format] = {
         ),
     )
 }
-QUERY_FORMATS = [name for name, f in FORMATS.items() if f.queries]
 
 
 def format_of_suffix(suffix: str) -> Format | None:

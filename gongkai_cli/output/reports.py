@@ -71,7 +71,6 @@ class Table:
 
 @dataclass
 class Document:
-    kind: str  # progress | overdue | unit | stats
     title: str  # without the date, which every format writes its own way
     as_of: dt.date
     blocks: list[Heading | Paragraph | Table] = field(default_factory=list)
@@ -187,7 +186,7 @@ def report_title(plan_title: str) -> str:
 
 def progress_report(book: Book, as_of: dt.date) -> Document:
     ledger = book.ledger
-    doc = Document("progress", f"{report_title(ledger.title)}进展情况", as_of)
+    doc = Document(f"{report_title(ledger.title)}进展情况", as_of)
     payload, flat, appendix = [], [], []
     section = None
     table: Table | None = None
@@ -257,7 +256,7 @@ def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
     items = overdue(book, as_of)
     # Only designated units are ranked: an open group nobody was named for is no unit.
     ranking = by_unit([Late(i.number, i.deadline, i.days, i.units, ()) for i in items])
-    doc = Document("overdue", "政务公开重点工作任务逾期情况通报", as_of)
+    doc = Document("政务公开重点工作任务逾期情况通报", as_of)
     if not items:
         doc.blocks.append(Paragraph(f"截至 {chinese_date(as_of)}，没有逾期未完成的任务。"))
     else:
@@ -331,7 +330,7 @@ CHECKLIST_COLUMNS = [
 
 
 def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
-    doc = Document("unit", f"{unit}政务公开重点工作任务责任清单", as_of)
+    doc = Document(f"{unit}政务公开重点工作任务责任清单", as_of)
     mine: dict[str, list[tuple[Row, Assignment]]] = {"lead": [], "implementer": []}
     for number in book.ledger.tasks:
         row = Row(book, number, as_of)
@@ -442,7 +441,7 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
         [key, t.total, t.done, t.on_time, t.overdue, t.completion, t.on_time_rate]
         for key, t in [*tallies.items(), ("合计", total)]
     ]
-    doc = Document("stats", f"政务公开重点工作任务完成情况统计（按{what}）", as_of)
+    doc = Document(f"政务公开重点工作任务完成情况统计（按{what}）", as_of)
     doc.blocks.append(
         Paragraph(
             "项次：任务单位数，即责任单位承担的任务之和（一项任务由几个单位承担，计几项次）；"
