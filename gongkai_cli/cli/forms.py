@@ -11,7 +11,7 @@ import typer
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
-    FormatOpt,
+    QueryFormatOpt,
     commands_of,
     data_dir,
     emit,
@@ -238,7 +238,7 @@ def status(
             "--round", help="填报轮次（表格的截至日期）；默认最近收取的一轮。", metavar="日期"
         ),
     ] = None,
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     data: DataOpt = None,
 ) -> None:
     """填报表回收情况：哪些单位已交、哪些未交（催报名单），取自 collect 的提交记录。"""

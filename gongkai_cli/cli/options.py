@@ -16,7 +16,7 @@ from gongkai_cli.cli import completion
 from gongkai_cli.errors import DataError, ExitStatus, GongkaiError, ReadOnlyLedger
 
 
-class Format(enum.StrEnum):
+class QueryFormat(enum.StrEnum):
     table = "table"
     md = "md"
     json = "json"
@@ -90,10 +90,11 @@ DataOpt = Annotated[
         metavar="目录",
     ),
 ]
-FormatOpt = Annotated[
-    Format | None,
+QueryFormatOpt = Annotated[
+    QueryFormat | None,
     format_option(
-        Format, "输出格式：table、md、json、csv；默认在终端中为 table，输出到文件或管道时为 md。"
+        QueryFormat,
+        "输出格式：table、md、json、csv；默认在终端中为 table，输出到文件或管道时为 md。",
     ),
 ]
 AsOfOpt = Annotated[

@@ -13,8 +13,8 @@ from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
-    Format,
-    FormatOpt,
+    QueryFormat,
+    QueryFormatOpt,
     TaskArg,
     WideOpt,
     as_of_day,
@@ -36,7 +36,7 @@ command = commands_of(app)
 def show(
     number: TaskArg,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:
@@ -49,7 +49,7 @@ def show(
     book = book_for(data)
     day = as_of_day(book, as_of)
     row = Row(book, number, day)
-    if fmt in (Format.json, Format.csv):
+    if fmt in (QueryFormat.json, QueryFormat.csv):
         emit(fmt, lambda: assignments_view(row, day), lambda: task_json(book, row, day))
     else:
         fields, statuses = show_fields(row, day), status_view(row, day)
@@ -65,7 +65,7 @@ def resolve_(
             help="责任单位原文，如 “县财政局牵头，各镇、县直各单位负责落实”。", metavar="文字"
         ),
     ],
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     data: DataOpt = None,
 ) -> None:
     """显示一段责任单位文字如何展开为牵头单位和落实单位。"""
@@ -122,7 +122,7 @@ def units(
             autocompletion=completion.units,
         ),
     ] = None,
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     data: DataOpt = None,
 ) -> None:
     """列出单位名录；--group 列出某个集合（各镇、县直各单位……）的成员。"""

@@ -11,8 +11,8 @@ from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
-    Format,
-    FormatOpt,
+    QueryFormat,
+    QueryFormatOpt,
     WideOpt,
     as_of_day,
     book_for,
@@ -97,7 +97,7 @@ def list_(
         typer.Option("--search", "-s", help="在具体要求中查找文字。", metavar="文字"),
     ] = None,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:
@@ -138,7 +138,7 @@ def list_(
 
 
 def _late_command(
-    kind: str, by: By, as_of: str | None, within: str, fmt: Format | None, wide: bool, data
+    kind: str, by: By, as_of: str | None, within: str, fmt: QueryFormat | None, wide: bool, data
 ) -> None:
     from gongkai_cli.model.book import by_unit, due, overdue
     from gongkai_cli.model.dates import parse_days
@@ -178,7 +178,7 @@ ByOpt = Annotated[
 def overdue_(
     as_of: AsOfOpt = None,
     by: ByOpt = By.task,
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:
@@ -193,7 +193,7 @@ def due_(
     ] = "30d",
     as_of: AsOfOpt = None,
     by: ByOpt = By.task,
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:

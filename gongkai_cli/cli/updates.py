@@ -9,7 +9,7 @@ import typer
 from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     DataOpt,
-    FormatOpt,
+    QueryFormatOpt,
     TaskArg,
     commands_of,
     data_dir,
@@ -115,7 +115,7 @@ def log(
     since: Annotated[
         str | None, typer.Option("--since", help="只看该日期及以后的记录。", metavar="日期")
     ] = None,
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     data: DataOpt = None,
 ) -> None:
     """进展记录的历史，最新的在前，附编号和 git 提交号；已撤销的记录注明撤销的日期和人。"""

@@ -35,7 +35,7 @@ class FormProblem:
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class FormEntry:
     """One row as the unit filled it in."""
 
     task: int
@@ -46,10 +46,10 @@ class Entry:
 
 
 @dataclass
-class Checked:
+class CheckedForm:
     form: ReturnedForm
     unit: str | None = None  # canonical, once known
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[FormEntry] = field(default_factory=list)
     problems: list[FormProblem] = field(default_factory=list)
     by: str | None = None
     phone: str | None = None
@@ -59,8 +59,8 @@ class Checked:
         return not has_errors(self.problems)
 
 
-def check(book: Book, form: ReturnedForm, today: dt.date) -> Checked:
-    checked = Checked(form)
+def check(book: Book, form: ReturnedForm, today: dt.date) -> CheckedForm:
+    checked = CheckedForm(form)
 
     def problem(where: Cell | None, message: str, severity: str = "error") -> FormProblem:
         return FormProblem(form.name, where.ref if where else None, message, severity)
@@ -76,7 +76,7 @@ def check(book: Book, form: ReturnedForm, today: dt.date) -> Checked:
     checked.by, checked.phone = _one_line(form.reporter.value), _one_line(form.phone.value)
     checked.problems += check_digest(book, form, checked.unit, problem)
     for found in check_rows(book, form, checked.unit, today, problem):
-        (checked.entries if isinstance(found, Entry) else checked.problems).append(found)
+        (checked.entries if isinstance(found, FormEntry) else checked.problems).append(found)
     return checked
 
 
@@ -87,7 +87,9 @@ def check_plan(book: Book, form: ReturnedForm, problem) -> Iterator[FormProblem]
         yield problem(None, f"这是{which}的填报表，不是本台账“{ledger.title}”的；整份未收取。")
 
 
-def check_unit(book: Book, form: ReturnedForm, checked: Checked, problem) -> Iterator[FormProblem]:
+def check_unit(
+    book: Book, form: ReturnedForm, checked: CheckedForm, problem
+) -> Iterator[FormProblem]:
     ident, index = form.identity, book.ledger.index
     shown = str(form.unit.value).strip() if form.unit.value is not None else ""
     if form.source != "visible" and shown != ident.unit:
@@ -136,7 +138,7 @@ def check_digest(book: Book, form: ReturnedForm, unit: str, problem) -> Iterator
 
 def check_rows(
     book: Book, form: ReturnedForm, unit: str, today: dt.date, problem
-) -> Iterator[FormProblem | Entry]:
+) -> Iterator[FormProblem | FormEntry]:
     """Each row's problems, or, for a row without errors, its entry."""
     from gongkai_cli.ledger.checks import is_answerable
 
@@ -211,7 +213,7 @@ def _row_entry(book, form, row: ReturnedRow, number, unit, today, problem):
                     row.done,
                     f"填写了完成日期，但状态是“{effective}”；完成日期只用于“已完成”或“不涉及”。",
                 )
-    yield Entry(number, status, note, done_on, row.number.ref)
+    yield FormEntry(number, status, note, done_on, row.number.ref)
 
 
 def parse_form_status(text: str) -> tuple[str | None, str]:
