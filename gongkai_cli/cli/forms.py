@@ -12,7 +12,7 @@ from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
     QueryFormatOpt,
-    commands_of,
+    command_group,
     data_dir,
     emit,
     err,
@@ -21,14 +21,12 @@ from gongkai_cli.cli.options import (
 )
 from gongkai_cli.errors import ExitStatus, GongkaiError, InvalidValue
 
-app = typer.Typer()
-command = commands_of(app)
+app, command = command_group()
 
-forms_app = typer.Typer(
+forms_app, forms_command = command_group(
     help="为各单位生成进展填报表（Excel）；forms status 查看回收情况（催报名单）。",
 )
 app.add_typer(forms_app, name="forms")
-forms_command = commands_of(forms_app)
 
 DUE_DAYS = 7  # the default time a unit has to reply
 

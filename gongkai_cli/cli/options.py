@@ -7,6 +7,7 @@ import enum
 import functools
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -117,8 +118,6 @@ def emit(fmt, view, payload, *, wide: bool = False) -> None:
 
 
 def write_stdout(content: str | bytes) -> None:
-    import sys
-
     if isinstance(content, bytes):
         sys.stdout.flush()
         sys.stdout.buffer.write(content)
@@ -138,6 +137,12 @@ def say(message: str) -> None:
     from gongkai_cli.output.text import terminal
 
     typer.echo(terminal(message))
+
+
+def command_group(**settings) -> tuple[typer.Typer, Callable]:
+    """A new Typer group (`typer.Typer(**settings)`) and its `@command(name)` decorator."""
+    group = typer.Typer(**settings)
+    return group, commands_of(group)
 
 
 def commands_of(group: typer.Typer):

@@ -19,7 +19,7 @@ from gongkai_cli.cli.options import (
     WideOpt,
     as_of_day,
     book_for,
-    commands_of,
+    command_group,
     data_dir,
     emit,
     err,
@@ -28,8 +28,7 @@ from gongkai_cli.cli.options import (
 )
 from gongkai_cli.errors import ExitStatus, GongkaiError
 
-app = typer.Typer()
-command = commands_of(app)
+app, command = command_group()
 
 
 @command("show")

@@ -17,14 +17,13 @@ from gongkai_cli.cli.options import (
     as_of_day,
     book_for,
     choice,
-    commands_of,
+    command_group,
     emit,
     unit_option,
 )
 from gongkai_cli.model.statuses import ROLE_WORDS, TASK_STATES
 
-app = typer.Typer()
-command = commands_of(app)
+app, command = command_group()
 
 
 class Role(enum.StrEnum):

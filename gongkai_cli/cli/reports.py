@@ -16,7 +16,7 @@ from gongkai_cli.cli.options import (
     WideOpt,
     as_of_day,
     choice,
-    commands_of,
+    command_group,
     data_dir,
     format_option,
     write_stdout,
@@ -24,14 +24,12 @@ from gongkai_cli.cli.options import (
 from gongkai_cli.errors import GongkaiError
 from gongkai_cli.record.atomic import safe_filename
 
-app = typer.Typer()
-command = commands_of(app)
+app, command = command_group()
 
-report_app = typer.Typer(
+report_app, report_command = command_group(
     help="生成报表：进展情况表、逾期通报、单位责任清单。", no_args_is_help=True
 )
 app.add_typer(report_app, name="report")
-report_command = commands_of(report_app)
 
 
 class ReportFormat(enum.StrEnum):

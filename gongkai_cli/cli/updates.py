@@ -11,7 +11,7 @@ from gongkai_cli.cli.options import (
     DataOpt,
     QueryFormatOpt,
     TaskArg,
-    commands_of,
+    command_group,
     data_dir,
     emit,
     err,
@@ -21,8 +21,7 @@ from gongkai_cli.cli.options import (
 )
 from gongkai_cli.model.statuses import STATUSES
 
-app = typer.Typer()
-command = commands_of(app)
+app, command = command_group()
 
 # The ledger in a git repository is the official record; these lines say what happened to it.
 
