@@ -71,6 +71,7 @@ def resolve_(
     from gongkai_cli.model.resolver import resolve
     from gongkai_cli.model.statuses import IMPLEMENTER, LEAD, ROLE_WORDS
     from gongkai_cli.output.view import Column, View
+    from gongkai_cli.output.views import resolution_json
 
     book = book_for(data)
     resolution = resolve(phrase, book.ledger.index)
@@ -91,9 +92,7 @@ def resolve_(
         )
     payload = {
         "phrase": phrase,
-        "lead": list(resolution.lead),
-        "implementers": list(resolution.implementers),
-        "unresolved": list(resolution.unresolved),
+        **resolution_json(resolution),
         "terms": [
             {"text": t.text, "role": t.role, "kind": t.kind, "units": list(t.units)}
             for t in resolution.terms

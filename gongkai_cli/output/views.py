@@ -35,6 +35,15 @@ def assignment_json(a: Assignment, deadline, as_of: dt.date) -> dict[str, Any]:
     }
 
 
+def resolution_json(resolution) -> dict[str, list[str]]:
+    """Who answers for a task, as every JSON output names them."""
+    return {
+        "lead": list(resolution.lead),
+        "implementers": list(resolution.implementers),
+        "unresolved": list(resolution.unresolved),
+    }
+
+
 def task_json(book: Book, row: Row, as_of: dt.date) -> dict[str, Any]:
     task, resolution = row.task, row.resolution
     payload: dict[str, Any] = {
@@ -44,9 +53,7 @@ def task_json(book: Book, row: Row, as_of: dt.date) -> dict[str, Any]:
         "requirement": task.requirement,
         "responsibility": task.phrase,
         "deadline": row.deadline.as_dict(),
-        "lead": list(resolution.lead),
-        "implementers": list(resolution.implementers),
-        "unresolved": list(resolution.unresolved),
+        **resolution_json(resolution),
         "as_of": as_of.isoformat(),
         "done": row.done,
         "status": {
