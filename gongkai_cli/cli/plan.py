@@ -234,7 +234,10 @@ def import_plan(
         typer.Option("--force", help="覆盖已存在的任务文件，即使已有进展的任务被删除或改了编号。"),
     ] = False,
 ) -> None:
-    """把计划（Word、Excel、网页、CSV 或表格导出文本）导入为 tasks.yaml；导入已有台账时先显示与原计划的差异。"""
+    """把计划（Word、Excel、网页、CSV 或导出文本）导入为 tasks.yaml。
+
+    导入已有台账时先显示与原计划的差异；有进展的任务会消失或改号时拒绝（--force 除外）。
+    """
     from gongkai_cli.importers.text_export import dump_plan
     from gongkai_cli.ledger.plans import read_plan
     from gongkai_cli.ledger.yamlio import read_text
