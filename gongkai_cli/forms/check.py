@@ -125,10 +125,10 @@ def check_reporter(form: ReturnedForm, problem) -> Iterator[FormProblem]:
 
 
 def check_digest(book: Book, form: ReturnedForm, unit: str, problem) -> Iterator[FormProblem]:
-    from gongkai_cli.forms.out import identity
+    from gongkai_cli.forms.out import form_identity
 
     sent = form.identity.digest
-    if sent and identity(book, unit, form.identity.as_of, None).digest != sent:
+    if sent and form_identity(book, unit, form.identity.as_of, None).digest != sent:
         yield problem(
             None,
             "发出这份表格之后，计划或本单位的任务有变动；各行已按现在的计划检查。",

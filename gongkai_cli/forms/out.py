@@ -57,7 +57,7 @@ def form_rows(book: Book, unit: str, as_of: dt.date) -> list[FormRow]:
     return rows
 
 
-def identity(
+def form_identity(
     book: Book, unit: str, as_of: dt.date, due: dt.date | None, rows: list[FormRow] | None = None
 ) -> layout.Identity:
     """Whose form it is, with the digest of the unit's task rows as the ledger has them."""
@@ -80,7 +80,7 @@ def build_form(book: Book, unit: str, as_of: dt.date, due: dt.date) -> bytes:
     from gongkai_cli.output.package import reproducible
 
     rows = form_rows(book, unit, as_of)
-    ident = identity(book, unit, as_of, due, rows)
+    ident = form_identity(book, unit, as_of, due, rows)
     workbook = Workbook()
     stamp = dt.datetime.combine(as_of, dt.time())
     workbook.properties.created = workbook.properties.modified = stamp
