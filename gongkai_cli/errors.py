@@ -7,6 +7,7 @@ command-line option: the CLI adds that hint where it knows which option a value 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -112,8 +113,9 @@ class Problem:
         }
 
 
-def has_errors(problems: list[Problem]) -> bool:
-    """Whether any problem is an error (warnings alone leave a ledger usable)."""
+def has_errors(problems: Iterable[Problem]) -> bool:
+    """Whether any problem is an error (warnings alone leave a ledger usable). A returned
+    form's problems (`forms.check.FormProblem`) answer the same `is_error`."""
     return any(p.is_error for p in problems)
 
 

@@ -325,9 +325,9 @@ def test_group_phrases_stand_for_unit_kinds(group, kinds):
     ],
 )
 def test_unit_kinds_are_guessed_from_the_name(name, kind):
-    from gongkai_cli.importers.units_draft import kind_of
+    from gongkai_cli.importers.units_draft import guess_kind
 
-    assert kind_of(name, "县") == kind
+    assert guess_kind(name, "县") == kind
 
 
 def test_the_plans_level_comes_from_its_phrases():

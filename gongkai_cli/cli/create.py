@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.cli.options import commands_of, err
+from gongkai_cli.cli.options import command_group, err
 
-app = typer.Typer()
-command = commands_of(app)
+app, command = command_group()
 
 
 @command("init")

@@ -8,27 +8,25 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
-    FormatOpt,
-    commands_of,
+    QueryFormatOpt,
+    command_group,
     data_dir,
     emit,
     err,
     guarded,
+    unit_option,
 )
 from gongkai_cli.errors import ExitStatus, GongkaiError, InvalidValue
 
-app = typer.Typer()
-command = commands_of(app)
+app, command = command_group()
 
-forms_app = typer.Typer(
+forms_app, forms_command = command_group(
     help="为各单位生成进展填报表（Excel）；forms status 查看回收情况（催报名单）。",
 )
 app.add_typer(forms_app, name="forms")
-forms_command = commands_of(forms_app)
 
 DUE_DAYS = 7  # the default time a unit has to reply
 
@@ -37,16 +35,7 @@ DUE_DAYS = 7  # the default time a unit has to reply
 @guarded
 def forms(
     ctx: typer.Context,
-    unit: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--unit",
-            "-u",
-            help="单位（可重复；也可写集合，如 各镇）。",
-            metavar="单位",
-            autocompletion=completion.units,
-        ),
-    ] = None,
+    unit: Annotated[list[str] | None, unit_option()] = None,
     all_units: Annotated[
         bool, typer.Option("--all-units", help="为每个有任务的单位各生成一份。")
     ] = False,
@@ -190,7 +179,7 @@ def collect(
         if checked.ok:
             good.append(checked)
         else:
-            errors = sum(p.severity == "error" for p in checked.problems)
+            errors = sum(p.is_error for p in checked.problems)
             _say_err(f"错误：{checked.form.name} 有 {errors} 处错误，整份未收取。")
             rejected += 1
     if rejected and all_or_nothing:
@@ -247,7 +236,7 @@ def status(
             "--round", help="填报轮次（表格的截至日期）；默认最近收取的一轮。", metavar="日期"
         ),
     ] = None,
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     data: DataOpt = None,
 ) -> None:
     """填报表回收情况：哪些单位已交、哪些未交（催报名单），取自 collect 的提交记录。"""
@@ -255,6 +244,7 @@ def status(
     from gongkai_cli.ledger.checked import open_book
     from gongkai_cli.model.dates import parse_date
     from gongkai_cli.output.view import Column, View
+    from gongkai_cli.output.views import UNIT
     from gongkai_cli.record.git import find_repo
 
     found = data_dir(data)
@@ -279,7 +269,7 @@ def status(
             for r in returned
         ]
         columns = [
-            Column("单位"),
+            UNIT,
             Column("情况", no_wrap=True),
             Column("收取日期", no_wrap=True),
             Column("记录条数", no_wrap=True),

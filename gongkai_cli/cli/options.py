@@ -7,6 +7,7 @@ import enum
 import functools
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +17,7 @@ from gongkai_cli.cli import completion
 from gongkai_cli.errors import DataError, ExitStatus, GongkaiError, ReadOnlyLedger
 
 
-class Format(enum.StrEnum):
+class QueryFormat(enum.StrEnum):
     table = "table"
     md = "md"
     json = "json"
@@ -76,6 +77,11 @@ def format_option(formats: type[enum.Enum], help: str):
     )
 
 
+def unit_option(help: str = "单位（可重复；也可写集合，如 各镇）。"):
+    """The --unit/-u option: a unit's name or alias, completed from the registry."""
+    return typer.Option("--unit", "-u", help=help, metavar="单位", autocompletion=completion.units)
+
+
 DataOpt = Annotated[
     Path | None,
     typer.Option(
@@ -85,10 +91,11 @@ DataOpt = Annotated[
         metavar="目录",
     ),
 ]
-FormatOpt = Annotated[
-    Format | None,
+QueryFormatOpt = Annotated[
+    QueryFormat | None,
     format_option(
-        Format, "输出格式：table、md、json、csv；默认在终端中为 table，输出到文件或管道时为 md。"
+        QueryFormat,
+        "输出格式：table、md、json、csv；默认在终端中为 table，输出到文件或管道时为 md。",
     ),
 ]
 AsOfOpt = Annotated[
@@ -111,8 +118,6 @@ def emit(fmt, view, payload, *, wide: bool = False) -> None:
 
 
 def write_stdout(content: str | bytes) -> None:
-    import sys
-
     if isinstance(content, bytes):
         sys.stdout.flush()
         sys.stdout.buffer.write(content)
@@ -132,6 +137,12 @@ def say(message: str) -> None:
     from gongkai_cli.output.text import terminal
 
     typer.echo(terminal(message))
+
+
+def command_group(**settings) -> tuple[typer.Typer, Callable]:
+    """A new Typer group (`typer.Typer(**settings)`) and its `@command(name)` decorator."""
+    group = typer.Typer(**settings)
+    return group, commands_of(group)
 
 
 def commands_of(group: typer.Typer):

@@ -13,13 +13,13 @@ from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
-    Format,
-    FormatOpt,
+    QueryFormat,
+    QueryFormatOpt,
     TaskArg,
     WideOpt,
     as_of_day,
     book_for,
-    commands_of,
+    command_group,
     data_dir,
     emit,
     err,
@@ -28,15 +28,14 @@ from gongkai_cli.cli.options import (
 )
 from gongkai_cli.errors import ExitStatus, GongkaiError
 
-app = typer.Typer()
-command = commands_of(app)
+app, command = command_group()
 
 
 @command("show")
 def show(
     number: TaskArg,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:
@@ -49,7 +48,7 @@ def show(
     book = book_for(data)
     day = as_of_day(book, as_of)
     row = Row(book, number, day)
-    if fmt in (Format.json, Format.csv):
+    if fmt in (QueryFormat.json, QueryFormat.csv):
         emit(fmt, lambda: assignments_view(row, day), lambda: task_json(book, row, day))
     else:
         fields, statuses = show_fields(row, day), status_view(row, day)
@@ -65,12 +64,14 @@ def resolve_(
             help="责任单位原文，如 “县财政局牵头，各镇、县直各单位负责落实”。", metavar="文字"
         ),
     ],
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     data: DataOpt = None,
 ) -> None:
     """显示一段责任单位文字如何展开为牵头单位和落实单位。"""
     from gongkai_cli.model.resolver import resolve
+    from gongkai_cli.model.statuses import IMPLEMENTER, LEAD, ROLE_WORDS
     from gongkai_cli.output.view import Column, View
+    from gongkai_cli.output.views import resolution_json
 
     book = book_for(data)
     resolution = resolve(phrase, book.ledger.index)
@@ -80,21 +81,18 @@ def resolve_(
         "open-group": "开放集合（须指定）",
         "designated": "指定",
     }
-    roles = {"lead": "牵头", "implementer": "落实"}
     rows = [
-        [t.text, roles[t.role], kinds[t.kind], str(len(t.units)), "、".join(t.units)]
+        [t.text, ROLE_WORDS[t.role], kinds[t.kind], str(len(t.units)), "、".join(t.units)]
         for t in resolution.terms
     ]
-    notes = [f"牵头 {len(resolution.lead)} 个，落实 {len(resolution.implementers)} 个。"]
+    notes = [f"{LEAD} {len(resolution.lead)} 个，{IMPLEMENTER} {len(resolution.implementers)} 个。"]
     if resolution.unresolved:
         notes.append(
             f"未展开：{'、'.join(resolution.unresolved)}（有关部门不等于全部部门，须在任务中用 designated: 指定）。"
         )
     payload = {
         "phrase": phrase,
-        "lead": list(resolution.lead),
-        "implementers": list(resolution.implementers),
-        "unresolved": list(resolution.unresolved),
+        **resolution_json(resolution),
         "terms": [
             {"text": t.text, "role": t.role, "kind": t.kind, "units": list(t.units)}
             for t in resolution.terms
@@ -122,7 +120,7 @@ def units(
             autocompletion=completion.units,
         ),
     ] = None,
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     data: DataOpt = None,
 ) -> None:
     """列出单位名录；--group 列出某个集合（各镇、县直各单位……）的成员。"""
@@ -236,7 +234,10 @@ def import_plan(
         typer.Option("--force", help="覆盖已存在的任务文件，即使已有进展的任务被删除或改了编号。"),
     ] = False,
 ) -> None:
-    """把计划（Word、Excel、网页、CSV 或表格导出文本）导入为 tasks.yaml；导入已有台账时先显示与原计划的差异。"""
+    """把计划（Word、Excel、网页、CSV 或导出文本）导入为 tasks.yaml。
+
+    导入已有台账时先显示与原计划的差异；有进展的任务会消失或改号时拒绝（--force 除外）。
+    """
     from gongkai_cli.importers.text_export import dump_plan
     from gongkai_cli.ledger.plans import read_plan
     from gongkai_cli.ledger.yamlio import read_text

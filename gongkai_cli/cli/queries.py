@@ -11,18 +11,19 @@ from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
-    Format,
-    FormatOpt,
+    QueryFormat,
+    QueryFormatOpt,
     WideOpt,
     as_of_day,
     book_for,
     choice,
-    commands_of,
+    command_group,
     emit,
+    unit_option,
 )
+from gongkai_cli.model.statuses import ROLE_WORDS, TASK_STATES
 
-app = typer.Typer()
-command = commands_of(app)
+app, command = command_group()
 
 
 class Role(enum.StrEnum):
@@ -37,8 +38,8 @@ class By(enum.StrEnum):
 
 ROLES = choice(
     {
-        "牵头": Role.lead,
-        "落实": Role.implementer,
+        ROLE_WORDS["lead"]: Role.lead,
+        ROLE_WORDS["implementer"]: Role.implementer,
         "lead": Role.lead,
         "implementer": Role.implementer,
     },
@@ -51,12 +52,8 @@ BYS = choice({"任务": By.task, "单位": By.unit, "task": By.task, "unit": By.
 def list_(
     unit: Annotated[
         str | None,
-        typer.Option(
-            "--unit",
-            "-u",
-            help="只看该单位负责的任务（单位名或别名）；写集合（如 各镇）则列出其成员单位的任务。",
-            metavar="单位",
-            autocompletion=completion.units,
+        unit_option(
+            "只看该单位负责的任务（单位名或别名）；写集合（如 各镇）则列出其成员单位的任务。"
         ),
     ] = None,
     role: Annotated[
@@ -87,7 +84,8 @@ def list_(
         str | None,
         typer.Option(
             "--status",
-            help="状态：有 --unit 时为该单位的状态，否则为任务的状态（未开始、进行中、已办结）；"
+            help="状态：有 --unit 时为该单位的状态，"
+            f"否则为任务的状态（{'、'.join(TASK_STATES)}）；"
             "也可写 逾期、临期、逾期完成。",
             metavar="状态",
             autocompletion=completion.statuses,
@@ -98,7 +96,7 @@ def list_(
         typer.Option("--search", "-s", help="在具体要求中查找文字。", metavar="文字"),
     ] = None,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:
@@ -139,7 +137,7 @@ def list_(
 
 
 def _late_command(
-    kind: str, by: By, as_of: str | None, within: str, fmt: Format | None, wide: bool, data
+    kind: str, by: By, as_of: str | None, within: str, fmt: QueryFormat | None, wide: bool, data
 ) -> None:
     from gongkai_cli.model.book import by_unit, due, overdue
     from gongkai_cli.model.dates import parse_days
@@ -179,7 +177,7 @@ ByOpt = Annotated[
 def overdue_(
     as_of: AsOfOpt = None,
     by: ByOpt = By.task,
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:
@@ -194,7 +192,7 @@ def due_(
     ] = "30d",
     as_of: AsOfOpt = None,
     by: ByOpt = By.task,
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     wide: WideOpt = False,
     data: DataOpt = None,
 ) -> None:

@@ -16,7 +16,7 @@ from gongkai_cli.cli.options import (
     WideOpt,
     as_of_day,
     choice,
-    commands_of,
+    command_group,
     data_dir,
     format_option,
     write_stdout,
@@ -24,14 +24,12 @@ from gongkai_cli.cli.options import (
 from gongkai_cli.errors import GongkaiError
 from gongkai_cli.record.atomic import safe_filename
 
-app = typer.Typer()
-command = commands_of(app)
+app, command = command_group()
 
-report_app = typer.Typer(
+report_app, report_command = command_group(
     help="生成报表：进展情况表、逾期通报、单位责任清单。", no_args_is_help=True
 )
 app.add_typer(report_app, name="report")
-report_command = commands_of(report_app)
 
 
 class ReportFormat(enum.StrEnum):
@@ -186,40 +184,39 @@ def write_report(target: Path, content: bytes, found) -> None:
     write_output(target, content)
 
 
-@report_command("progress")
-def progress(
-    as_of: AsOfOpt = None,
-    fmt: ReportFormatOpt = None,
-    out: OutOpt = None,
-    issuer: IssuerOpt = None,
-    encoding: EncodingOpt = None,
-    wide: WideOpt = False,
-    data: DataOpt = None,
-) -> None:
-    """进展情况表：工作任务/具体要求/责任单位/时限要求/进展情况，按大项、小项排列。"""
-    from gongkai_cli.output.reports import progress_report
+def _plan_report(name: str, build: str, stem: str, help: str) -> None:
+    """Register `report NAME`: a report on the whole plan as of one day, made by
+    output.reports.BUILD(book, day) and published as STEM-日期."""
 
-    found, book, day = _book_and_day(data, as_of)
-    doc = progress_report(book, day)
-    publish(doc, fmt, out, found, "进展情况", wide=wide, encoding=encoding, issuer=issuer)
+    @report_command(name, help=help)
+    def report(
+        as_of: AsOfOpt = None,
+        fmt: ReportFormatOpt = None,
+        out: OutOpt = None,
+        issuer: IssuerOpt = None,
+        encoding: EncodingOpt = None,
+        wide: WideOpt = False,
+        data: DataOpt = None,
+    ) -> None:
+        from gongkai_cli.output import reports
+
+        found, book, day = _book_and_day(data, as_of)
+        doc = getattr(reports, build)(book, day)
+        publish(doc, fmt, out, found, stem, wide=wide, encoding=encoding, issuer=issuer)
 
 
-@report_command("overdue")
-def overdue_bulletin(
-    as_of: AsOfOpt = None,
-    fmt: ReportFormatOpt = None,
-    out: OutOpt = None,
-    issuer: IssuerOpt = None,
-    encoding: EncodingOpt = None,
-    wide: WideOpt = False,
-    data: DataOpt = None,
-) -> None:
-    """逾期通报：逾期任务及逾期单位，并按逾期任务数对单位排名。"""
-    from gongkai_cli.output.reports import overdue_bulletin as build
-
-    found, book, day = _book_and_day(data, as_of)
-    doc = build(book, day)
-    publish(doc, fmt, out, found, "逾期通报", wide=wide, encoding=encoding, issuer=issuer)
+_plan_report(
+    "progress",
+    "progress_report",
+    "进展情况",
+    "进展情况表：工作任务/具体要求/责任单位/时限要求/进展情况，按大项、小项排列。",
+)
+_plan_report(
+    "overdue",
+    "overdue_bulletin",
+    "逾期通报",
+    "逾期通报：逾期任务及逾期单位，并按逾期任务数对单位排名。",
+)
 
 
 @report_command("unit")

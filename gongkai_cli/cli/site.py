@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.cli.options import AsOfOpt, DataOpt, commands_of, data_dir, err
+from gongkai_cli.cli.options import AsOfOpt, DataOpt, command_group, data_dir, err
 
-app = typer.Typer()
-command = commands_of(app)
+app, command = command_group()
 
 
 @command("site")

@@ -9,18 +9,19 @@ import typer
 from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     DataOpt,
-    FormatOpt,
+    QueryFormatOpt,
     TaskArg,
-    commands_of,
+    command_group,
     data_dir,
     emit,
     err,
     parse_number,
     say,
+    unit_option,
 )
+from gongkai_cli.model.statuses import STATUSES
 
-app = typer.Typer()
-command = commands_of(app)
+app, command = command_group()
 
 # The ledger in a git repository is the official record; these lines say what happened to it.
 
@@ -28,22 +29,13 @@ command = commands_of(app)
 @command("update")
 def update(
     task: TaskArg,
-    unit: Annotated[
-        list[str],
-        typer.Option(
-            "--unit",
-            "-u",
-            help="单位（可重复；也可写集合，如 各镇）。",
-            metavar="单位",
-            autocompletion=completion.units,
-        ),
-    ],
+    unit: Annotated[list[str], unit_option()],
     status: Annotated[
         str,
         typer.Option(
             "--status",
             "-s",
-            help="未开始、进行中、进展缓慢、已完成、不涉及（或 todo、doing、lagging、done、n/a）。",
+            help=f"{'、'.join(STATUSES)}（或 todo、doing、lagging、done、n/a）。",
             metavar="状态",
             autocompletion=completion.recorded_statuses,
         ),
@@ -118,33 +110,29 @@ def log(
     task: Annotated[
         int | None, typer.Argument(help="只看该任务。", metavar="编号", parser=parse_number)
     ] = None,
-    unit: Annotated[
-        str | None,
-        typer.Option(
-            "--unit", "-u", help="只看该单位。", metavar="单位", autocompletion=completion.units
-        ),
-    ] = None,
+    unit: Annotated[str | None, unit_option("只看该单位。")] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="只看该日期及以后的记录。", metavar="日期")
     ] = None,
-    fmt: FormatOpt = None,
+    fmt: QueryFormatOpt = None,
     data: DataOpt = None,
 ) -> None:
     """进展记录的历史，最新的在前，附编号和 git 提交号；已撤销的记录注明撤销的日期和人。"""
     from gongkai_cli.model.dates import parse_date
     from gongkai_cli.output.view import Column, View
+    from gongkai_cli.output.views import DATE, NOTE, NUMBER, STATUS, UNIT
     from gongkai_cli.record.audit import log_entries
 
     entries = log_entries(
         data_dir(data), task, unit, parse_date(since, "--since") if since else None
     )
     columns = [
-        Column("编号", no_wrap=True),
-        Column("日期", no_wrap=True),
+        NUMBER,
+        DATE,
         Column("任务", no_wrap=True),
-        Column("单位"),
-        Column("状态", no_wrap=True),
-        Column("说明", long=True),
+        UNIT,
+        STATUS,
+        NOTE,
         Column("填报人"),
         Column("提交", no_wrap=True),
         Column("撤销"),

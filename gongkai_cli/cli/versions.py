@@ -9,15 +9,14 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.cli.options import DataOpt, commands_of, data_dir
+from gongkai_cli.cli.options import DataOpt, command_group, data_dir
 from gongkai_cli.errors import GongkaiError
 
 app = typer.Typer()
-plan_group = typer.Typer(
+plan_group, command = command_group(
     name="plan", help="计划的版本：对比两份计划（征求意见稿与正式稿、今年与去年）。"
 )
 app.add_typer(plan_group, name="plan")
-command = commands_of(plan_group)
 
 
 class DiffFormat(enum.StrEnum):

@@ -10,13 +10,11 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from gongkai_cli.errors import GongkaiError
+from gongkai_cli.errors import GongkaiError, has_errors
 from gongkai_cli.forms.read import Cell, ReturnedForm, ReturnedRow
 from gongkai_cli.model.book import Book
-from gongkai_cli.model.statuses import DONE_STATUSES, STATUS_ALIASES, STATUSES
+from gongkai_cli.model.statuses import DERIVED, DONE_STATUSES, STATUS_ALIASES, STATUSES
 from gongkai_cli.model.values import MAX_NAME, MAX_NOTE
-
-DERIVED = ("逾期", "逾期完成", "临期")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +24,10 @@ class FormProblem:
     message: str
     severity: str = "error"  # or "warning"
 
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
     def as_text(self) -> str:
         place = f"{self.file}:{self.where}" if self.where else self.file
         prefix = "提醒：" if self.severity == "warning" else ""
@@ -33,7 +35,7 @@ class FormProblem:
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class FormEntry:
     """One row as the unit filled it in."""
 
     task: int
@@ -44,21 +46,21 @@ class Entry:
 
 
 @dataclass
-class Checked:
+class CheckedForm:
     form: ReturnedForm
     unit: str | None = None  # canonical, once known
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[FormEntry] = field(default_factory=list)
     problems: list[FormProblem] = field(default_factory=list)
     by: str | None = None
     phone: str | None = None
 
     @property
     def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
+        return not has_errors(self.problems)
 
 
-def check(book: Book, form: ReturnedForm, today: dt.date) -> Checked:
-    checked = Checked(form)
+def check(book: Book, form: ReturnedForm, today: dt.date) -> CheckedForm:
+    checked = CheckedForm(form)
 
     def problem(where: Cell | None, message: str, severity: str = "error") -> FormProblem:
         return FormProblem(form.name, where.ref if where else None, message, severity)
@@ -74,7 +76,7 @@ def check(book: Book, form: ReturnedForm, today: dt.date) -> Checked:
     checked.by, checked.phone = _one_line(form.reporter.value), _one_line(form.phone.value)
     checked.problems += check_digest(book, form, checked.unit, problem)
     for found in check_rows(book, form, checked.unit, today, problem):
-        (checked.entries if isinstance(found, Entry) else checked.problems).append(found)
+        (checked.entries if isinstance(found, FormEntry) else checked.problems).append(found)
     return checked
 
 
@@ -85,7 +87,9 @@ def check_plan(book: Book, form: ReturnedForm, problem) -> Iterator[FormProblem]
         yield problem(None, f"这是{which}的填报表，不是本台账“{ledger.title}”的；整份未收取。")
 
 
-def check_unit(book: Book, form: ReturnedForm, checked: Checked, problem) -> Iterator[FormProblem]:
+def check_unit(
+    book: Book, form: ReturnedForm, checked: CheckedForm, problem
+) -> Iterator[FormProblem]:
     ident, index = form.identity, book.ledger.index
     shown = str(form.unit.value).strip() if form.unit.value is not None else ""
     if form.source != "visible" and shown != ident.unit:
@@ -121,10 +125,10 @@ def check_reporter(form: ReturnedForm, problem) -> Iterator[FormProblem]:
 
 
 def check_digest(book: Book, form: ReturnedForm, unit: str, problem) -> Iterator[FormProblem]:
-    from gongkai_cli.forms.out import identity
+    from gongkai_cli.forms.out import form_identity
 
     sent = form.identity.digest
-    if sent and identity(book, unit, form.identity.as_of, None).digest != sent:
+    if sent and form_identity(book, unit, form.identity.as_of, None).digest != sent:
         yield problem(
             None,
             "发出这份表格之后，计划或本单位的任务有变动；各行已按现在的计划检查。",
@@ -134,7 +138,7 @@ def check_digest(book: Book, form: ReturnedForm, unit: str, problem) -> Iterator
 
 def check_rows(
     book: Book, form: ReturnedForm, unit: str, today: dt.date, problem
-) -> Iterator[FormProblem | Entry]:
+) -> Iterator[FormProblem | FormEntry]:
     """Each row's problems, or, for a row without errors, its entry."""
     from gongkai_cli.ledger.checks import is_answerable
 
@@ -209,7 +213,7 @@ def _row_entry(book, form, row: ReturnedRow, number, unit, today, problem):
                     row.done,
                     f"填写了完成日期，但状态是“{effective}”；完成日期只用于“已完成”或“不涉及”。",
                 )
-    yield Entry(number, status, note, done_on, row.number.ref)
+    yield FormEntry(number, status, note, done_on, row.number.ref)
 
 
 def parse_form_status(text: str) -> tuple[str | None, str]:

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from gongkai_cli.errors import GitFailed, GongkaiError
-from gongkai_cli.forms.check import Checked, Entry
+from gongkai_cli.forms.check import CheckedForm, FormEntry
 from gongkai_cli.forms.rounds import TRAILER_FILE, TRAILER_ROUND, TRAILER_SHA, find_collected
 from gongkai_cli.ledger.checked import open_book
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
@@ -28,7 +28,7 @@ RECORD, UNCHANGED, ALREADY, OLDER = "record", "unchanged", "already", "older"
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    entry: Entry
+    entry: FormEntry
     outcome: str  # record | unchanged | already | older
     update: Update | None = None
     reason: str | None = None  # why an OLDER row was skipped
@@ -47,7 +47,7 @@ class Collected:
         return [d.update for d in self.decisions if d.update is not None]
 
 
-def decide(book: Book, checked: Checked, day: dt.date) -> list[Decision]:
+def decide(book: Book, checked: CheckedForm, day: dt.date) -> list[Decision]:
     """What each of the form's rows comes to against the ledger as it stands."""
     history, unit, as_of = book.history, checked.unit, checked.form.identity.as_of
     decisions = []
@@ -78,7 +78,12 @@ def decide(book: Book, checked: Checked, day: dt.date) -> list[Decision]:
 
 
 def collect(
-    data_dir: DataDir, checked: Checked, day: dt.date, *, commit: bool = True, dry_run: bool = False
+    data_dir: DataDir,
+    checked: CheckedForm,
+    day: dt.date,
+    *,
+    commit: bool = True,
+    dry_run: bool = False,
 ) -> Collected:
     """Record one checked form (or, with dry_run, say what would be recorded)."""
     if not checked.ok or checked.unit is None:
@@ -111,7 +116,7 @@ def collect(
     return Collected(decisions, sha, earlier, replied, None)
 
 
-def _earlier(repo: gitrepo.Repo | None, checked: Checked) -> tuple[str | None, str | None]:
+def _earlier(repo: gitrepo.Repo | None, checked: CheckedForm) -> tuple[str | None, str | None]:
     """The commit that collected this very file, else one that collected another form of
     the same unit and round (a corrected or re-saved copy)."""
     if repo is None:
@@ -127,7 +132,7 @@ def _earlier(repo: gitrepo.Repo | None, checked: Checked) -> tuple[str | None, s
     return None, other
 
 
-def message(checked: Checked, updates: list[Update], day: dt.date) -> str:
+def message(checked: CheckedForm, updates: list[Update], day: dt.date) -> str:
     """The commit of one form: a readable subject, a line per update, and trailers that
     name the form, so `forms status` can tell who has replied without any state file."""
     form, unit = checked.form, checked.unit

@@ -29,7 +29,6 @@ WIDTHS = (8, 46, 7, 11, 13, 28, 11, 36, 13)
 FILL_IN = ("状态", "进展说明", "完成日期")
 HEADER_ROW = 6
 FIRST_ROW = HEADER_ROW + 1
-ROLES = {"lead": "牵头", "implementer": "落实"}
 
 # Labels at the top of the form, each followed by its value in the next cell to the right.
 UNIT, AS_OF, DUE, REPORTER, PHONE = "填报单位", "截至日期", "填报截止", "填报人", "联系电话"

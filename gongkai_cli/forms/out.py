@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from gongkai_cli.forms import layout
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.dates import chinese_date
-from gongkai_cli.model.statuses import DUE_SOON, STATUSES
+from gongkai_cli.model.statuses import DUE_SOON, ROLE_WORDS, STATUSES
 from gongkai_cli.model.values import MAX_NOTE
 
 FILL_COLOUR = "FFF2CC"  # the pale yellow of "write here" on county forms
@@ -57,7 +57,7 @@ def form_rows(book: Book, unit: str, as_of: dt.date) -> list[FormRow]:
     return rows
 
 
-def identity(
+def form_identity(
     book: Book, unit: str, as_of: dt.date, due: dt.date | None, rows: list[FormRow] | None = None
 ) -> layout.Identity:
     """Whose form it is, with the digest of the unit's task rows as the ledger has them."""
@@ -80,7 +80,7 @@ def build_form(book: Book, unit: str, as_of: dt.date, due: dt.date) -> bytes:
     from gongkai_cli.output.package import reproducible
 
     rows = form_rows(book, unit, as_of)
-    ident = identity(book, unit, as_of, due, rows)
+    ident = form_identity(book, unit, as_of, due, rows)
     workbook = Workbook()
     stamp = dt.datetime.combine(as_of, dt.time())
     workbook.properties.created = workbook.properties.modified = stamp
@@ -180,7 +180,7 @@ def _table(sheet, rows: list[FormRow], as_of: dt.date) -> None:
         values = [
             row.number,
             row.requirement,
-            layout.ROLES[row.role],
+            ROLE_WORDS[row.role],
             row.deadline,
             status,
             last,

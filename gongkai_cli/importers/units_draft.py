@@ -21,7 +21,7 @@ def is_group(item: str) -> bool:
     return "各" in item or bool(_OPEN.search(item))
 
 
-def kind_of(name: str, level: str | None) -> str:
+def guess_kind(name: str, level: str | None) -> str:
     """A unit's kind guessed from the end of its name."""
     if name.endswith(("管委会", "园区")) or "开发区" in name or "产业园" in name:
         return "园区"
@@ -103,7 +103,7 @@ def draft_units(plan: PlanFile) -> Draft:
             (
                 c
                 for c in dict.fromkeys(canonical.values())
-                if kind_of(c, level) == kind_of(name, level)
+                if guess_kind(c, level) == guess_kind(name, level)
                 and (_abbreviates(name, c) or _abbreviates(c, name))
             ),
             None,
@@ -119,7 +119,7 @@ def draft_units(plan: PlanFile) -> Draft:
         unit: dict[str, Any] = {"name": name}
         if aliases:
             unit["aliases"] = aliases
-        unit["kind"] = kind_of(name, level)
+        unit["kind"] = guess_kind(name, level)
         unit["inferred"] = True
         note = f"{source}，类别按名称推断，待确认。"
         if aliases:

@@ -13,7 +13,7 @@ from gongkai_cli.ledger.datadir import PROGRESS, TASKS, DataDir
 from gongkai_cli.ledger.logline import Entry, Retraction
 from gongkai_cli.ledger.seen import Seen
 from gongkai_cli.model.schema import PlanFile, Registry, Task
-from gongkai_cli.model.values import Ledger
+from gongkai_cli.model.values import Ledger, lead_part
 
 
 @dataclass
@@ -95,8 +95,7 @@ def responsibility_at(task: Task, offset: int = 0) -> tuple[str, int]:
     if task.responsibility is not None:
         return "responsibility", offset
     if task.lead and task.lead.strip():
-        lead = task.lead.strip()
-        length = len(lead if lead.endswith("牵头") else lead + "牵头")
+        length = len(lead_part(task.lead))
         if offset < length or not task.implementers:
             return "lead", offset + len(task.lead) - len(task.lead.lstrip())
         offset -= length + 1  # the ， joining the two parts

@@ -20,7 +20,6 @@ FIELDS = {
     "deadline": "时限要求",
     "designated": "指定单位",
 }
-ROLES = {"lead": "牵头", "implementer": "落实"}
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 from gongkai_cli.errors import GongkaiError
 from gongkai_cli.model.registry import UnitIndex
+from gongkai_cli.model.statuses import LEAD as _LEAD
 from gongkai_cli.model.values import IMPLEMENT_ENDINGS, Resolution, Term
 
-_LEAD = "牵头"
 _OPEN_LIST = re.compile(r"等(?:部门|单位)?$")
 _SEPARATORS = re.compile(r"[、，,；;]+")
 

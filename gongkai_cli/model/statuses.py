@@ -1,6 +1,7 @@
 """The one vocabulary of states: what a unit reports for its share of a task (assignment
 states), what dates make of it (逾期, 逾期完成, 临期), and what a whole task is (task states);
-with the words users may type for each."""
+with the words users may type for each; and the other words every output shares: the
+role words (牵头, 落实) and “X等N个单位”."""
 
 from __future__ import annotations
 
@@ -54,6 +55,17 @@ def task_state(statuses: Iterable[str], lights: Iterable[str | None] = ()) -> st
 def units_done(done: int, total: int) -> str:
     """How many of a task's units are done, in the words every output uses."""
     return f"{done}/{total} 个单位已完成"
+
+
+# Roles: how a unit shares a task.
+LEAD, IMPLEMENTER = "牵头", "落实"
+ROLE_WORDS = {"lead": LEAD, "implementer": IMPLEMENTER}
+
+
+def units_phrase(units: list[str], shown: int = 1) -> str:
+    """The first `shown` units, and “等N个单位” when there are more: 县财政局等3个单位."""
+    more = f"等{len(units)}个单位" if len(units) > shown else ""
+    return "、".join(units[:shown]) + more
 
 
 def _word(text: str) -> str:

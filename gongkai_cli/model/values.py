@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from gongkai_cli.model.statuses import LEAD
+
 if TYPE_CHECKING:
     from gongkai_cli.ledger.datadir import DataDir
     from gongkai_cli.ledger.logline import Entry
@@ -27,12 +29,17 @@ ID_RE = r"^[a-z][0-9a-z]{3,15}$"
 IMPLEMENT_ENDINGS = ("负责落实", "具体落实", "配合落实", "负责", "落实", "配合", "参与")
 
 
+def lead_part(lead: str) -> str:
+    """The lead cell as the first part of the joined phrase: 县政务公开办牵头."""
+    lead = lead.strip()
+    return lead if lead.endswith(LEAD) else lead + LEAD
+
+
 def joined_phrase(lead: str | None, implementers: str) -> str:
     """Lead and implementer cells as the one phrase of the single-column form."""
     parts = []
     if lead and lead.strip():
-        lead = lead.strip()
-        parts.append(lead if lead.endswith("牵头") else lead + "牵头")
+        parts.append(lead_part(lead))
     implementers = implementers.strip()
     if implementers:
         done = implementers.endswith(IMPLEMENT_ENDINGS)

@@ -11,8 +11,6 @@ import io
 
 from gongkai_cli.output.text import spreadsheet_cell
 
-ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
-
 
 def _csv(headers: list[str], rows: list[list[str]]) -> str:
     out = io.StringIO()

@@ -19,8 +19,6 @@ class Format:
     module: str
     suffix: str  # the file extension; "" for the terminal
     binary: bool = False  # bytes that only a file can hold, never the terminal
-    queries: bool = True  # also renders query results (list, overdue, show, …)
-    several: bool = False  # renders many documents into one file (report unit --all-units)
 
     @property
     def renderer(self) -> ModuleType:
@@ -40,15 +38,10 @@ FORMATS: dict[str, Format] = {
         Format("md", "gongkai_cli.output.markdown", ".md"),
         Format("csv", "gongkai_cli.output.csv_text", ".csv"),
         Format("json", "gongkai_cli.output.json_text", ".json"),
-        Format(
-            "xlsx", "gongkai_cli.output.xlsx", ".xlsx", binary=True, queries=False, several=True
-        ),
-        Format(
-            "docx", "gongkai_cli.output.word", ".docx", binary=True, queries=False, several=True
-        ),
+        Format("xlsx", "gongkai_cli.output.xlsx", ".xlsx", binary=True),
+        Format("docx", "gongkai_cli.output.word", ".docx", binary=True),
     )
 }
-QUERY_FORMATS = [name for name, f in FORMATS.items() if f.queries]
 
 
 def format_of_suffix(suffix: str) -> Format | None:

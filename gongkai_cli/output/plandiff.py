@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from gongkai_cli.model.plandiff import FIELDS, ROLES, PlanDiff
+from gongkai_cli.model.plandiff import FIELDS, PlanDiff
+from gongkai_cli.model.statuses import ROLE_WORDS
 from gongkai_cli.output.text import md_cell
 
 
@@ -15,7 +16,7 @@ def _value(value) -> str:
 
 
 def _tasks(entries: list[tuple[int, str]]) -> str:
-    return "、".join(f"任务 {n}（{ROLES[role]}）" for n, role in entries)
+    return "、".join(f"任务 {n}（{ROLE_WORDS[role]}）" for n, role in entries)
 
 
 def diff_markdown(diff: PlanDiff) -> str:

@@ -19,7 +19,7 @@ def render_problems(problems, fmt: str) -> str:
     if fmt == "json":
         payload = {
             "errors": [p.as_dict() for p in problems if p.is_error],
-            "warnings": [p.as_dict() for p in problems if p.severity != "error"],
+            "warnings": [p.as_dict() for p in problems if not p.is_error],
         }
         return terminal(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n"
     # A unit's name may hold escapes: each problem stays one visible line.

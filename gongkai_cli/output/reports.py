@@ -10,8 +10,24 @@ from dataclasses import dataclass, field
 from gongkai_cli.model.book import Book, Late, Row, by_unit, overdue
 from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.model.fold import Assignment
-from gongkai_cli.model.statuses import LATE_DONE, OVERDUE, task_state, units_done
+from gongkai_cli.model.statuses import (
+    LATE_DONE,
+    OVERDUE,
+    ROLE_WORDS,
+    task_state,
+    units_done,
+    units_phrase,
+)
 from gongkai_cli.output.view import Cell, Column, text_rows
+from gongkai_cli.output.views import (
+    DATE,
+    NOTE,
+    ROLE,
+    STATUS,
+    UNIT,
+    late_json,
+    late_numbers,
+)
 
 # ----- a document: headings, paragraphs and tables, the shape every renderer knows -----
 
@@ -55,7 +71,6 @@ class Table:
 
 @dataclass
 class Document:
-    kind: str  # progress | overdue | unit | stats
     title: str  # without the date, which every format writes its own way
     as_of: dt.date
     blocks: list[Heading | Paragraph | Table] = field(default_factory=list)
@@ -72,11 +87,6 @@ class Document:
 
     def flat_table(self) -> Table | None:
         return self.flat or next(iter(self.tables()), None)
-
-
-def _names(units: list[str], limit: int = 6) -> str:
-    shown = "、".join(units[:limit])
-    return shown + (f"等{len(units)}个单位" if len(units) > limit else "")
 
 
 def unspecified_line(tasks: dict[int, list[str]]) -> Paragraph | None:
@@ -99,16 +109,15 @@ PROGRESS_COLUMNS = [
 ]
 APPENDIX_COLUMNS = [
     Column("编号", no_wrap=True, kind="number"),
-    Column("单位"),
-    Column("角色", no_wrap=True),
-    Column("状态", no_wrap=True),
-    Column("日期", no_wrap=True),
+    UNIT,
+    ROLE,
+    STATUS,
+    DATE,
     Column("进展情况", long=True),
 ]
 # Characters of notes one 进展情况 cell holds; past it the cell names how many units'
 # notes it leaves to the appendix, which holds them all.
 NOTES_LIMIT = 240
-ROLE_NAMES = {"lead": "牵头", "implementer": "落实"}
 
 
 def unit_notes(row: Row) -> list[tuple[list[str], str]]:
@@ -129,8 +138,7 @@ def notes_text(notes: list[tuple[list[str], str]], limit: int | None) -> tuple[s
         part = f"{'、'.join(units)}：{note.rstrip('。；;')}"
         if parts and limit is not None and used + len(part) > limit:
             rest = [u for units_left, _ in notes[i:] for u in units_left]
-            more = f"等{len(rest)}个单位" if len(rest) > 1 else ""
-            parts.append(f"{rest[0]}{more}（详见附表）")
+            parts.append(f"{units_phrase(rest)}（详见附表）")
             return "；".join(parts), True
         parts.append(part)
         used += len(part)
@@ -153,7 +161,7 @@ def progress_text(row: Row, as_of: dt.date, limit: int | None = None) -> tuple[s
             if light == OVERDUE
         ]
         if late:
-            parts.append(f"逾期未完成：{_names(late)}")
+            parts.append(f"逾期未完成：{units_phrase(late, shown=6)}")
     if done == 0 and not any(a.updated for a in row.assignments):
         parts[0] = "尚无进展记录"
     notes, cut = notes_text(unit_notes(row), limit)
@@ -178,7 +186,7 @@ def report_title(plan_title: str) -> str:
 
 def progress_report(book: Book, as_of: dt.date) -> Document:
     ledger = book.ledger
-    doc = Document("progress", f"{report_title(ledger.title)}进展情况", as_of)
+    doc = Document(f"{report_title(ledger.title)}进展情况", as_of)
     payload, flat, appendix = [], [], []
     section = None
     table: Table | None = None
@@ -200,7 +208,7 @@ def progress_report(book: Book, as_of: dt.date) -> Document:
                 [
                     number,
                     a.unit,
-                    ROLE_NAMES[a.role],
+                    ROLE_WORDS[a.role],
                     a.status,
                     a.updated.isoformat() if a.updated else "",
                     a.note.strip(),
@@ -238,7 +246,7 @@ LATE_COLUMNS = [
 ]
 RANKING_COLUMNS = [
     Column("排名", no_wrap=True, kind="number"),
-    Column("单位"),
+    UNIT,
     Column("逾期任务数", no_wrap=True, kind="number"),
     Column("任务编号（逾期天数）", long=True),
 ]
@@ -248,7 +256,7 @@ def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
     items = overdue(book, as_of)
     # Only designated units are ranked: an open group nobody was named for is no unit.
     ranking = by_unit([Late(i.number, i.deadline, i.days, i.units, ()) for i in items])
-    doc = Document("overdue", "政务公开重点工作任务逾期情况通报", as_of)
+    doc = Document("政务公开重点工作任务逾期情况通报", as_of)
     if not items:
         doc.blocks.append(Paragraph(f"截至 {chinese_date(as_of)}，没有逾期未完成的任务。"))
     else:
@@ -277,7 +285,7 @@ def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
                             rank,
                             unit,
                             len(tasks),
-                            "、".join(f"{t.number}（{t.days}天）" for t in tasks),
+                            late_numbers(tasks),
                         ]
                         for rank, (unit, tasks) in _ranked(ranking)
                     ],
@@ -287,16 +295,7 @@ def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
             ]
     doc.payload = {
         "as_of": as_of.isoformat(),
-        "tasks": [
-            {
-                "number": i.number,
-                "deadline": i.deadline.as_dict(),
-                "days_overdue": i.days,
-                "units": list(i.units),
-                "unresolved": list(i.unresolved),
-            }
-            for i in items
-        ],
+        "tasks": late_json(items, "days_overdue"),
         "units": [
             {"unit": u, "overdue": len(t), "tasks": [x.number for x in t]}
             for u, t in ranking.items()
@@ -326,12 +325,12 @@ CHECKLIST_COLUMNS = [
     Column("时限要求", no_wrap=True),
     Column("截止日期", no_wrap=True),
     Column("本单位状态", no_wrap=True),
-    Column("说明", long=True),
+    NOTE,
 ]
 
 
 def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
-    doc = Document("unit", f"{unit}政务公开重点工作任务责任清单", as_of)
+    doc = Document(f"{unit}政务公开重点工作任务责任清单", as_of)
     mine: dict[str, list[tuple[Row, Assignment]]] = {"lead": [], "implementer": []}
     for number in book.ledger.tasks:
         row = Row(book, number, as_of)
@@ -359,7 +358,7 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
             due = row.deadline.date.isoformat() if row.deadline.date else "持续推进"
             cells = [row.task.number, row.task.requirement, row.task.deadline, due, status]
             rows.append([*cells, a.note or ""])
-            flat.append([*cells[:1], ROLE_NAMES[role], *cells[1:], a.note or ""])
+            flat.append([*cells[:1], ROLE_WORDS[role], *cells[1:], a.note or ""])
             payload.append(
                 {
                     "number": row.task.number,
@@ -373,8 +372,7 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
             )
         doc.blocks += [Heading(heading), Table(CHECKLIST_COLUMNS, rows, name=heading)]
     # One table for a flat file or a unit's sheet in a workbook: the role is a column.
-    role_column = Column("角色", no_wrap=True)
-    doc.flat = Table([CHECKLIST_COLUMNS[0], role_column, *CHECKLIST_COLUMNS[1:]], flat, name=unit)
+    doc.flat = Table([CHECKLIST_COLUMNS[0], ROLE, *CHECKLIST_COLUMNS[1:]], flat, name=unit)
     doc.payload = {"unit": unit, "as_of": as_of.isoformat(), "tasks": payload}
     return doc
 
@@ -443,7 +441,7 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
         [key, t.total, t.done, t.on_time, t.overdue, t.completion, t.on_time_rate]
         for key, t in [*tallies.items(), ("合计", total)]
     ]
-    doc = Document("stats", f"政务公开重点工作任务完成情况统计（按{what}）", as_of)
+    doc = Document(f"政务公开重点工作任务完成情况统计（按{what}）", as_of)
     doc.blocks.append(
         Paragraph(
             "项次：任务单位数，即责任单位承担的任务之和（一项任务由几个单位承担，计几项次）；"

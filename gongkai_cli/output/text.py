@@ -65,11 +65,6 @@ def spreadsheet_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def shorten(text: str, limit: int) -> str:
-    text = one_line(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def display_width(text: str) -> int:
     """Columns the text takes in a monospaced grid: a CJK character takes two."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)

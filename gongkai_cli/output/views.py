@@ -8,10 +8,17 @@ from typing import Any
 from gongkai_cli.model.book import Book, Late, Row
 from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.model.fold import Assignment
-from gongkai_cli.model.statuses import DUE_SOON, NOT_STARTED, OVERDUE, task_state, units_done
+from gongkai_cli.model.statuses import (
+    DUE_SOON,
+    IMPLEMENTER,
+    LEAD,
+    NOT_STARTED,
+    OVERDUE,
+    ROLE_WORDS,
+    task_state,
+    units_done,
+)
 from gongkai_cli.output.view import Column, View
-
-ROLE_WORDS = {"lead": "牵头", "implementer": "落实"}
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -28,6 +35,15 @@ def assignment_json(a: Assignment, deadline, as_of: dt.date) -> dict[str, Any]:
     }
 
 
+def resolution_json(resolution) -> dict[str, list[str]]:
+    """Who answers for a task, as every JSON output names them."""
+    return {
+        "lead": list(resolution.lead),
+        "implementers": list(resolution.implementers),
+        "unresolved": list(resolution.unresolved),
+    }
+
+
 def task_json(book: Book, row: Row, as_of: dt.date) -> dict[str, Any]:
     task, resolution = row.task, row.resolution
     payload: dict[str, Any] = {
@@ -37,9 +53,7 @@ def task_json(book: Book, row: Row, as_of: dt.date) -> dict[str, Any]:
         "requirement": task.requirement,
         "responsibility": task.phrase,
         "deadline": row.deadline.as_dict(),
-        "lead": list(resolution.lead),
-        "implementers": list(resolution.implementers),
-        "unresolved": list(resolution.unresolved),
+        **resolution_json(resolution),
         "as_of": as_of.isoformat(),
         "done": row.done,
         "status": {
@@ -56,85 +70,75 @@ def responsible_summary(row: Row) -> str:
     r = row.resolution
     parts = []
     if r.lead:
-        parts.append("牵头：" + "、".join(r.lead))
+        parts.append(f"{LEAD}：" + "、".join(r.lead))
     if r.implementers:
         shown = "、".join(r.implementers[:3]) + ("等" if len(r.implementers) > 3 else "")
-        parts.append(f"落实：{shown}（{len(r.implementers)}个）")
+        parts.append(f"{IMPLEMENTER}：{shown}（{len(r.implementers)}个）")
     if r.unresolved:
         parts.append("未指定：" + "、".join(r.unresolved))
     return "；".join(parts)
 
 
-def progress_summary(row: Row, as_of: dt.date) -> str:
-    """The task's state in the one vocabulary, with how many of its units are done."""
-    assignments = row.assignments
-    state = task_state((a.status for a in assignments), lights(assignments, row.deadline, as_of))
+def progress_summary(row: Row, as_of: dt.date, assignments=None) -> str:
+    """The task's state in the one vocabulary, with how many of its units (or of
+    `assignments`, a group's share of them) are done."""
+    if assignments is None:
+        assignments = row.assignments
+    lights = [a.light(row.deadline, as_of) for a in assignments]
+    state = task_state((a.status for a in assignments), lights)
     return f"{state}，{units_done(sum(a.done for a in assignments), len(assignments))}"
 
 
-def lights(assignments, deadline, as_of: dt.date) -> list[str | None]:
-    return [a.light(deadline, as_of) for a in assignments]
+# The columns several views share.
+NUMBER = Column("编号", no_wrap=True)
+REQUIREMENT = Column("具体要求", long=True)
+DEADLINE = Column("时限", no_wrap=True)
+UNIT = Column("单位")
+ROLE = Column("角色", no_wrap=True)
+STATUS = Column("状态", no_wrap=True)
+DATE = Column("日期", no_wrap=True)
+NOTE = Column("说明", long=True)
 
 
 def list_view(rows: list[Row], unit: str | None, as_of: dt.date, group: str | None = None) -> View:
     if group:
         columns = [
-            Column("编号", no_wrap=True),
-            Column("具体要求", long=True),
-            Column("时限", no_wrap=True),
+            NUMBER,
+            REQUIREMENT,
+            DEADLINE,
             Column("涉及", no_wrap=True),
             Column("进展", long=True),
         ]
-        body = []
-        for row in rows:
-            shares = row.group
-            state = task_state((a.status for a in shares), lights(shares, row.deadline, as_of))
-            body.append(
-                [
-                    str(row.task.number),
-                    row.task.requirement,
-                    row.task.deadline,
-                    f"{len(shares)} 个单位",
-                    f"{state}，{units_done(sum(a.done for a in shares), len(shares))}",
-                ]
-            )
+        body = [
+            [
+                str(r.task.number),
+                r.task.requirement,
+                r.task.deadline,
+                f"{len(r.group)} 个单位",
+                progress_summary(r, as_of, r.group),
+            ]
+            for r in rows
+        ]
         title = f"{group}的任务（截至 {chinese_date(as_of)}）"
         notes = [f"共 {len(rows)} 项任务，任务单位数 {sum(len(r.group) for r in rows)} 项次。"]
     elif unit:
-        columns = [
-            Column("编号", no_wrap=True),
-            Column("角色", no_wrap=True),
-            Column("具体要求", long=True),
-            Column("时限", no_wrap=True),
-            Column("状态", no_wrap=True),
-            Column("说明", long=True),
+        columns = [NUMBER, ROLE, REQUIREMENT, DEADLINE, STATUS, NOTE]
+        body = [
+            [
+                str(r.task.number),
+                ROLE_WORDS[r.role or r.mine.role],
+                r.task.requirement,
+                r.task.deadline,
+                _status_text(r.mine, r, as_of),
+                r.mine.note or "",
+            ]
+            for r in rows
         ]
-        body = []
-        for row in rows:
-            mine = row.mine
-            status = mine.status
-            light = mine.light(row.deadline, as_of)
-            body.append(
-                [
-                    str(row.task.number),
-                    ROLE_WORDS[row.role or mine.role],
-                    row.task.requirement,
-                    row.task.deadline,
-                    status + (f"（{light}）" if light else ""),
-                    mine.note or "",
-                ]
-            )
         lead = sum(r.role == "lead" for r in rows)
         title = f"{unit} 的任务（截至 {chinese_date(as_of)}）"
-        notes = [f"共 {len(rows)} 项：牵头 {lead} 项，落实 {len(rows) - lead} 项。"]
+        notes = [f"共 {len(rows)} 项：{LEAD} {lead} 项，{IMPLEMENTER} {len(rows) - lead} 项。"]
     else:
-        columns = [
-            Column("编号", no_wrap=True),
-            Column("具体要求", long=True),
-            Column("责任单位", long=True),
-            Column("时限", no_wrap=True),
-            Column("进展"),
-        ]
+        columns = [NUMBER, REQUIREMENT, Column("责任单位", long=True), DEADLINE, Column("进展")]
         body = [
             [
                 str(r.task.number),
@@ -148,6 +152,12 @@ def list_view(rows: list[Row], unit: str | None, as_of: dt.date, group: str | No
         title = f"任务清单（截至 {chinese_date(as_of)}）"
         notes = [f"共 {len(rows)} 项。"]
     return View(title, columns, body, notes, empty="没有符合条件的任务。")
+
+
+def _status_text(a: Assignment, row: Row, as_of: dt.date) -> str:
+    """A unit's status with its light: 进行中（逾期）."""
+    light = a.light(row.deadline, as_of)
+    return a.status + (f"（{light}）" if light else "")
 
 
 def late_json(items: list[Late], days_key: str) -> list[dict[str, Any]]:
@@ -171,9 +181,9 @@ def _units_text(item: Late) -> str:
 def late_view(book: Book, items: list[Late], as_of: dt.date, *, overdue: bool) -> View:
     days_header = "逾期天数" if overdue else "剩余天数"
     columns = [
-        Column("编号", no_wrap=True),
-        Column("具体要求", long=True),
-        Column("时限", no_wrap=True),
+        NUMBER,
+        REQUIREMENT,
+        DEADLINE,
         Column(days_header, no_wrap=True),
         Column("未完成单位", long=True),
     ]
@@ -210,6 +220,11 @@ def late_by_unit_json(grouped: dict[str, list[Late]], days_key: str) -> list[dic
     ]
 
 
+def late_numbers(items: list[Late]) -> str:
+    """A unit's late tasks in one cell: 7（12天）、9（3天）."""
+    return "、".join(f"{i.number}（{i.days}天）" for i in items)
+
+
 def late_by_unit_view(grouped: dict[str, list[Late]], as_of: dt.date, *, overdue: bool) -> View:
     what = OVERDUE if overdue else DUE_SOON
     columns = [
@@ -217,10 +232,7 @@ def late_by_unit_view(grouped: dict[str, list[Late]], as_of: dt.date, *, overdue
         Column(f"{what}任务数", no_wrap=True),
         Column("任务编号（天数）", long=True),
     ]
-    rows = [
-        [unit, str(len(items)), "、".join(f"{i.number}（{i.days}天）" for i in items)]
-        for unit, items in grouped.items()
-    ]
+    rows = [[unit, str(len(items)), late_numbers(items)] for unit, items in grouped.items()]
     return View(
         f"按单位：{what}任务（截至 {chinese_date(as_of)}）",
         columns,
@@ -272,13 +284,7 @@ def show_fields(row: Row, as_of: dt.date) -> list[tuple[str, str]]:
 
 def status_view(row: Row, as_of: dt.date) -> View:
     """Each unit's status; units still 未开始 with no update are folded into one line."""
-    columns = [
-        Column("单位"),
-        Column("角色", no_wrap=True),
-        Column("状态", no_wrap=True),
-        Column("日期", no_wrap=True),
-        Column("说明", long=True),
-    ]
+    columns = [UNIT, ROLE, STATUS, DATE, NOTE]
     rows, untouched, untouched_light = [], [], None
     for a in row.assignments:
         light = a.light(row.deadline, as_of)

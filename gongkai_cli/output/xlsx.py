@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 from gongkai_cli.model.dates import chinese_date
+from gongkai_cli.model.statuses import DONE_STATUSES, OVERDUE
 from gongkai_cli.output.package import reproducible
 from gongkai_cli.output.text import plain
 
@@ -284,8 +285,8 @@ def render_documents(docs, title: str, as_of) -> bytes:
                 n,
                 doc.flat_table().name,
                 len(tasks),
-                sum(t["status"] in ("已完成", "不涉及") for t in tasks),
-                sum(t["light"] == "逾期" for t in tasks),
+                sum(t["status"] in DONE_STATUSES for t in tasks),
+                sum(t["light"] == OVERDUE for t in tasks),
             ]
         )
     widths = [_display_width(c.header) for c in index_columns]

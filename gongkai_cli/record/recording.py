@@ -13,6 +13,7 @@ from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.logline import Entry, new_id, retraction_line, update_line
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.schema import Update
+from gongkai_cli.model.statuses import units_phrase
 from gongkai_cli.model.values import MAX_NAME, MAX_NOTE
 from gongkai_cli.record import append as store
 from gongkai_cli.record import git as gitrepo
@@ -61,8 +62,7 @@ def expand_units(book: Book, task: int, names: tuple[str, ...]) -> tuple[list[st
 
 
 def subject(request: Request, units: list[str]) -> str:
-    who = units[0] if len(units) == 1 else f"{units[0]}等{len(units)}个单位"
-    return f"进展: 任务{request.task} {who} → {request.status}"
+    return f"进展: 任务{request.task} {units_phrase(units)} → {request.status}"
 
 
 def message(request: Request, units: list[str]) -> str:
@@ -189,8 +189,7 @@ def undo(data_dir: DataDir, ids: tuple[str, ...] = (), commit: bool = True) -> U
 def _subject_of(targets: list[Entry]) -> str:
     first = targets[0]
     units = list(dict.fromkeys(t.unit for t in targets))
-    who = units[0] if len(units) == 1 else f"{units[0]}等{len(units)}个单位"
-    return f"进展: 任务{first.task} {who} → {first.status}"
+    return f"进展: 任务{first.task} {units_phrase(units)} → {first.status}"
 
 
 def _targets(

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.dates import chinese_date
+from gongkai_cli.model.statuses import DONE, DUE_SOON, OVERDUE, ROLE_WORDS, units_done
 from gongkai_cli.output.site import charts, pages
 from gongkai_cli.output.text import plain
 
@@ -67,7 +68,9 @@ def _environment():
     )
     env.filters["cn_date"] = lambda day: chinese_date(day) if day else ""
     env.filters["percent"] = lambda part, whole: f"{part / whole * 100:.1f}%" if whole else "—"
-    env.globals["ROLE_WORDS"] = pages.ROLE_WORDS
+    env.globals["ROLE_WORDS"] = ROLE_WORDS
+    env.globals["units_done"] = units_done
+    env.globals |= {"DONE": DONE, "OVERDUE": OVERDUE, "DUE_SOON": DUE_SOON}
     env.globals["STATES"] = pages.STATES
     env.globals["SOON_DAYS"] = pages.SOON_DAYS
     env.globals["zip"] = zip

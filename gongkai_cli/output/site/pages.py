@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 
 from gongkai_cli.model.book import Book, Row, due, overdue
 from gongkai_cli.model.fold import Assignment
-from gongkai_cli.model.statuses import LATE_DONE, OVERDUE
+from gongkai_cli.model.statuses import (
+    DONE,
+    DUE_SOON,
+    IN_PROGRESS,
+    LAGGING,
+    LATE_DONE,
+    NOT_STARTED,
+    OVERDUE,
+)
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.logline import Entry
@@ -18,8 +26,7 @@ SOON_DAYS = 30  # a yellow light: due within this many days (`gongkai due`'s def
 
 # The traffic light of a task or an assignment, and the word shown beside it.
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
-STATES = ("已完成", "逾期", "临期", "进行中", "未开始")  # each counted once, in this order
-ROLE_WORDS = {"lead": "牵头", "implementer": "落实"}
+STATES = (DONE, OVERDUE, DUE_SOON, IN_PROGRESS, NOT_STARTED)  # each counted once, in this order
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,28 +98,28 @@ def task_lights(book: Book, rows: dict[int, Row], as_of: dt.date) -> dict[int, L
     lights = {}
     for number, row in rows.items():
         if number in late:
-            lights[number] = Light(RED, "逾期", f"逾期 {late[number].days} 天")
+            lights[number] = Light(RED, OVERDUE, f"逾期 {late[number].days} 天")
         elif number in soon:
-            lights[number] = Light(YELLOW, "临期", _days_left(soon[number].days))
+            lights[number] = Light(YELLOW, DUE_SOON, _days_left(soon[number].days))
         elif row.done:
             late_done = any(a.light(row.deadline, as_of) == LATE_DONE for a in row.assignments)
-            lights[number] = Light(GREEN, "已完成", "逾期完成" if late_done else "")
+            lights[number] = Light(GREEN, DONE, LATE_DONE if late_done else "")
         elif any(a.updated for a in row.assignments):
-            lights[number] = Light(NONE, "进行中", _pending(row))
+            lights[number] = Light(NONE, IN_PROGRESS, _pending(row))
         else:
-            lights[number] = Light(NONE, "未开始", _pending(row))
+            lights[number] = Light(NONE, NOT_STARTED, _pending(row))
     return lights
 
 
 def assignment_light(a: Assignment, row: Row, as_of: dt.date) -> Light:
     light = a.light(row.deadline, as_of, SOON_DAYS)
     if a.done:
-        return Light(GREEN, "已完成", "逾期完成" if light == LATE_DONE else "")
+        return Light(GREEN, DONE, LATE_DONE if light == LATE_DONE else "")
     if light == OVERDUE:
-        return Light(RED, "逾期", f"逾期 {(as_of - row.deadline.date).days} 天")
+        return Light(RED, OVERDUE, f"逾期 {(as_of - row.deadline.date).days} 天")
     if light is not None:
-        return Light(YELLOW, "临期", _days_left((row.deadline.date - as_of).days))
-    return Light(NONE, "进行中" if a.status in ("进行中", "进展缓慢") else "未开始")
+        return Light(YELLOW, DUE_SOON, _days_left((row.deadline.date - as_of).days))
+    return Light(NONE, IN_PROGRESS if a.status in (IN_PROGRESS, LAGGING) else NOT_STARTED)
 
 
 def _days_left(days: int) -> str:
