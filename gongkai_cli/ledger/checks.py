@@ -245,7 +245,11 @@ def check_events(loaded: Loaded) -> Iterator[Problem]:
 
     today = dt.date.today()
     seen: dict[str, Any] = {}  # id → the first event holding it
-    contents: dict[tuple[Any, ...], int] = {}  # an update's content → its first line
+    # An update's content (date, task, unit, status, note, by), by its hash → the first update
+    # holding it. Keyed by the hash, not a tuple of the fields, so that a long log does not
+    # hold a second copy of every update while it is checked; equal hashes are compared field
+    # by field, so two different updates are never called duplicates.
+    contents: dict[int, Entry] = {}
     retracted = loaded.retracted()
     for event in (*loaded.updates, *loaded.retractions):
         first = seen.setdefault(event.id, event)
@@ -267,12 +271,12 @@ def check_events(loaded: Loaded) -> Iterator[Problem]:
                     "unknown-retraction",
                 )
         elif event.id not in retracted:  # a retracted copy is settled already
-            earlier = contents.setdefault(event[:6], event.line)
-            if earlier != event.line:
+            earlier = contents.setdefault(hash(event[:6]), event)
+            if earlier is not event and earlier[:6] == event[:6]:
                 yield at(
                     event,
                     "",
-                    f"这条进展与第 {earlier} 行完全相同（日期、任务、单位、状态、说明、填报人都一样），可能重复记录了。",
+                    f"这条进展与第 {earlier.line} 行完全相同（日期、任务、单位、状态、说明、填报人都一样），可能重复记录了。",
                     "duplicate-update",
                     "warning",
                 )
