@@ -22,6 +22,7 @@ import string
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from gongkai_cli.model.statuses import STATUSES
 from gongkai_cli.model.values import ID_RE, MAX_NAME, MAX_NOTE
 
 
@@ -63,7 +64,7 @@ _SCALAR = (
 _DATE = r"(\d{4}-\d\d-\d\d)"
 _UPDATE = (
     r"- \{(?:id: (" + ID_PATTERN + r"), )?date: " + _DATE + r", task: ([1-9]\d{0,8}), "
-    r"unit: (" + _SCALAR + r"), status: (未开始|进行中|进展缓慢|已完成|不涉及)"
+    r"unit: (" + _SCALAR + r"), status: (" + "|".join(STATUSES) + ")"
     r"(?:, note: (" + _SCALAR + r"))?(?:, by: (" + _SCALAR + r"))?\}"
 )
 _RETRACTION = (
@@ -151,6 +152,9 @@ def read_log(lines: Iterable[str]) -> LogRead:
     return read
 
 
+_STATUS = {status: status for status in STATUSES}
+
+
 def _event(groups, number, strings, dates, numbers) -> Entry | Retraction | None:
     uid, day, task, unit, status, note, by, rid, rday, retracts, rby = groups
     if day is None and rday is None:
@@ -173,7 +177,9 @@ def _event(groups, number, strings, dates, numbers) -> Entry | Retraction | None
     task_number = numbers.get(task)
     if task_number is None:
         task_number = numbers[task] = int(task)
-    entry = Entry(date, task_number, unit_, status, note_, by_, number, uid or "")
+    # The status as the one shared string, not the copy the match made: on a long log
+    # that copy is some 80 bytes an update.
+    entry = Entry(date, task_number, unit_, _STATUS[status], note_, by_, number, uid or "")
     return entry if uid else entry._replace(id=derived_id(entry))
 
 
