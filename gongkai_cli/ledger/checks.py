@@ -301,13 +301,17 @@ def check_text(loaded: Loaded) -> Iterator[Problem]:
             yield Problem(
                 loaded.name(filename), line, column, _forbidden_message(code), "forbidden-character"
             )
-    judged: dict[str | None, str | None] = {None: None}
+    # Each distinct text is judged once (a long log repeats its units, clerks and many notes),
+    # and only a log that holds a bad one is walked again to say where.
+    texts = {text for event in loaded.updates for text in (event.unit, event.note, event.by)}
+    texts.update(event.by for event in loaded.retractions)
+    texts.discard(None)
+    bad = {text: code for text in texts if (code := forbidden_text(text))}
+    if not bad:
+        return
     for event in (*loaded.updates, *loaded.retractions):
         for key in ("unit", "note", "by"):
-            text = getattr(event, key, None)
-            code = judged.get(text, judged)
-            if code is judged:
-                code = judged[text] = forbidden_text(text)
+            code = bad.get(getattr(event, key, None))
             if code is not None:
                 line, column = loaded.event_position(event.line, key)
                 yield Problem(
