@@ -187,3 +187,22 @@ def test_the_api_records_and_undoes_with_typed_errors(tmp_path, monkeypatch):
     monkeypatch.delenv("GONGKAI_DATA", raising=False)
     with pytest.raises(ReadOnlyLedger):
         gk.record_update(None, 7, ["县财政局"], "已完成", commit=False)
+
+
+def test_running_from_a_checkout_without_the_dependencies_says_what_to_install():
+    script = (
+        "import sys\n"
+        "class Missing:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'typer':\n"
+        "            raise ModuleNotFoundError(\"No module named 'typer'\", name='typer')\n"
+        "sys.meta_path.insert(0, Missing())\n"
+        "from gongkai_cli.__main__ import main\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "错误：缺少 gongkai 所需的软件包 typer；请先在本目录运行 python3 -m venv .venv && "
+        ".venv/bin/pip install . 安装，再用 .venv/bin/gongkai。\n"
+    )
