@@ -153,7 +153,7 @@ def test_status_is_as_of_the_date_asked(gongkai, ledger, monkeypatch):
         ),
         (
             ["7", "-u", "县财政局", "-s", "完成"],
-            "错误：状态“完成”无效；请填写 未开始、进行中、进展缓慢、已完成、不涉及 之一（或 todo、doing、lagging、done、n/a）。\n",
+            "错误：状态“完成”无效；请填写 未开始、进行中、进展缓慢、已完成、不涉及 之一（或 todo、doing、lagging、done、n/a）。是否是指“已完成”？\n",
         ),
         (
             ["7", "-u", "县财政局", "-s", "逾期"],

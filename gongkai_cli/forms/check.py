@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from gongkai_cli.errors import GongkaiError, has_errors
 from gongkai_cli.forms.read import Cell, ReturnedForm, ReturnedRow
 from gongkai_cli.model.book import Book
-from gongkai_cli.model.statuses import DERIVED, DONE_STATUSES, STATUS_ALIASES, STATUSES
+from gongkai_cli.model.statuses import (
+    DERIVED,
+    DONE_STATUSES,
+    STATUS_ALIASES,
+    STATUSES,
+    nearest_status,
+)
 from gongkai_cli.model.values import MAX_NAME, MAX_NOTE
 
 
@@ -225,11 +231,8 @@ def parse_form_status(text: str) -> tuple[str | None, str]:
         return STATUS_ALIASES[word.lower()], ""
     if word in DERIVED:
         return None, f"“{word}”由台账按日期推算，不能填写；可填：{'、'.join(STATUSES)}"
-    import difflib
-
-    candidates = [*STATUSES, *(a for a in STATUS_ALIASES if not a.isascii())]
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.5)
-    hint = f"；是否是指“{STATUS_ALIASES.get(close[0], close[0])}”？" if close else ""
+    near = nearest_status(word)
+    hint = f"；是否是指“{near}”？" if near else ""
     return None, f"状态“{word}”无效，可填：{'、'.join(STATUSES)}{hint}"
 
 

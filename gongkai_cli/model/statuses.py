@@ -85,10 +85,22 @@ def parse_status(text: str) -> str:
         raise InvalidValue(
             f"“{word}”由日期推算得出，不能手工填写；请填写 {'、'.join(STATUSES)} 之一。", text
         )
+    near = nearest_status(word)
     raise InvalidValue(
-        f"状态“{text}”无效；请填写 {'、'.join(STATUSES)} 之一（或 todo、doing、lagging、done、n/a）。",
+        f"状态“{text}”无效；请填写 {'、'.join(STATUSES)} 之一（或 todo、doing、lagging、done、n/a）。"
+        + (f"是否是指“{near}”？" if near else ""),
         text,
     )
+
+
+def nearest_status(word: str) -> str | None:
+    """The status a mistyped word most likely means (完成了 → 已完成), or None: a hint for the
+    error message, never taken without asking."""
+    import difflib
+
+    candidates = [*STATUSES, *(alias for alias in STATUS_ALIASES if not alias.isascii())]
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.5)
+    return STATUS_ALIASES.get(close[0], close[0]) if close else None
 
 
 def parse_status_filter(text: str) -> str:
