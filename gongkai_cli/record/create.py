@@ -13,7 +13,8 @@ from gongkai_cli.record import git as gitrepo
 
 EMPTY_LOG = (
     "# 进展记录：由 gongkai update 逐条追加，每行一条，请勿改写已有记录。\n"
-    "# 每条：date 日期, task 任务编号, unit 单位, status 状态, note 说明, by 填报人\n"
+    "# 每条：id 编号, date 日期, task 任务编号, unit 单位, status 状态, note 说明, by 填报人；"
+    "gongkai undo 追加的撤销记录以 retracts 写明被撤销的编号（原记录保留）\n"
 )
 _TEMPLATES = PACKAGE / "templates"
 
