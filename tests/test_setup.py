@@ -169,7 +169,9 @@ def test_the_readme_documents_every_command():
 def test_init_ignores_reports_and_sets_a_pull_strategy(tmp_path):
     assert run_cli(["init", "x"], tmp_path).returncode == 0
     ledger = tmp_path / "x"
-    assert (ledger / ".gitignore").read_text(encoding="utf-8") == "reports/\n.gongkai-cache/\n"
+    assert (ledger / ".gitignore").read_text(
+        encoding="utf-8"
+    ) == "reports/\nsite/\n.gongkai-cache/\n"
     assert git(ledger, "config", "pull.rebase").strip() == "false"
     assert git(ledger, "status", "--porcelain") == ""
 

@@ -43,8 +43,8 @@ IDENTITY_HELP = (
     '  git config --global user.email "you@example.com"\n'
     "然后再运行一次 gongkai init。"
 )
-# Reports are made again from the data at will; the cache is per machine.
-GITIGNORE = "reports/\n.gongkai-cache/\n"
+# Reports and the site are made again from the data at will; the cache is per machine.
+GITIGNORE = "reports/\nsite/\n.gongkai-cache/\n"
 
 
 def _units_text(plan: PlanFile | None, units: Path | None) -> str:
