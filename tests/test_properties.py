@@ -15,11 +15,15 @@ from gongkai_cli.ledger.load import unit_index
 from gongkai_cli.ledger.logline import read_log, update_line
 from gongkai_cli.model.deadlines import parse_deadline
 from gongkai_cli.model.resolver import resolve
-from gongkai_cli.model.schema import Registry, Update
+from gongkai_cli.model.schema import Registry, Update, plain
 from tests.conftest import REAL_DATA, write_ledger
 
 INDEX = unit_index(
-    Registry.model_validate(yaml.safe_load((REAL_DATA / "units.yaml").read_text(encoding="utf-8")))
+    plain(
+        Registry.model_validate(
+            yaml.safe_load((REAL_DATA / "units.yaml").read_text(encoding="utf-8"))
+        )
+    )
 )
 NAMES = sorted({*INDEX.units, *(a for u in INDEX.units.values() for a in u.aliases)})
 CLOSED_GROUPS = sorted(g.name for g in INDEX.groups.values() if not g.open)

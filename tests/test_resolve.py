@@ -11,7 +11,7 @@ from gongkai_cli.ledger.checked import open_book
 from gongkai_cli.ledger.datadir import DataDir
 from gongkai_cli.ledger.load import unit_index
 from gongkai_cli.model.resolver import ResolveError, parse_roles, resolve
-from gongkai_cli.model.schema import Registry
+from gongkai_cli.model.schema import Registry, plain
 from tests.conftest import REAL_DATA, TOWNS
 
 _RAW_UNITS = yaml.safe_load((REAL_DATA / "units.yaml").read_text(encoding="utf-8"))["units"]
@@ -80,7 +80,7 @@ def ledger():
 @pytest.fixture(scope="module")
 def index():
     raw = yaml.safe_load((REAL_DATA / "units.yaml").read_text(encoding="utf-8"))
-    return unit_index(Registry.model_validate(raw))
+    return unit_index(plain(Registry.model_validate(raw)))
 
 
 def test_the_registry_has_the_eleven_towns_and_every_county_unit():

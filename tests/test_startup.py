@@ -178,6 +178,30 @@ def test_no_warm_read_imports_pydantic_yaml_or_dateutil(args, tmp_path, env):
     assert {"pydantic", "yaml", "dateutil"} & {m.split(".")[0] for m in modules} == set()
 
 
+def test_a_cold_read_of_a_plan_without_mistakes_imports_no_pydantic(tmp_path, env):
+    """The plan and registry are checked in plain Python (model.fastschema); the schemas,
+    some 70 ms to build, are for files with mistakes, and for odd log lines."""
+    write_ledger(tmp_path, progress=PROGRESS)
+    command = [sys.executable, "-c", WARM_LIST, "list", "--unit", "县财政局", "--data", "data"]
+    done = subprocess.run(
+        command, cwd=tmp_path, env=env, check=True, capture_output=True, text=True
+    )
+    modules = json.loads(done.stderr.splitlines()[-1])
+    assert "gongkai_cli.ledger.load" in modules  # cold: the data was read, not the cache
+    assert {"pydantic", "pydantic_core"} & {m.split(".")[0] for m in modules} == set()
+
+    (tmp_path / "data" / "units.yaml").write_text(
+        (tmp_path / "data" / "units.yaml").read_text(encoding="utf-8") + "extra: 1\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        command, cwd=tmp_path, env=env, check=True, capture_output=True, text=True
+    )
+    # The schema's located message for the mistake (the wrapper prints the modules after it).
+    assert "data/units.yaml:" in done.stderr and "extra" in done.stderr
+    assert "pydantic" in json.loads(done.stderr.splitlines()[-1])
+
+
 def test_the_pinned_typer_parses_options_without_pydantic():
     """Typer 0.29 validates every parameter through Pydantic, 50 ms on each run; pyproject
     pins the releases before it. This fails on a Typer that brings the cost back."""

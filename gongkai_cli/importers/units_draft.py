@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gongkai_cli.model.resolver import parse_roles
-from gongkai_cli.model.schema import PlanFile
+from gongkai_cli.model.values import Plan
 
 _OPEN = re.compile(r"有关|相关")
 # The plan's level, told by how it names the units below it.
@@ -87,7 +87,7 @@ class Draft:
     aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, canonical name)
 
 
-def draft_units(plan: PlanFile) -> Draft:
+def draft_units(plan: Plan) -> Draft:
     items: list[str] = []
     for task in plan.tasks:
         lead, implementers = parse_roles(task.phrase)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TypeVar
-
-from pydantic import ValidationError
+from typing import Any
 
 from gongkai_cli.errors import Problem
 from gongkai_cli.ledger import yamlio
@@ -22,15 +20,11 @@ from gongkai_cli.ledger.logline import (
 )
 from gongkai_cli.ledger.schema_errors import describe, problems_from
 from gongkai_cli.ledger.seen import ABSENT, read_bytes, text_lines
-from gongkai_cli.model import values
+from gongkai_cli.model import fastschema, values
 from gongkai_cli.model.deadlines import DeadlineError, parse_deadline
 from gongkai_cli.model.registry import UnitIndex
 from gongkai_cli.model.resolver import ResolveError, resolve
-from gongkai_cli.model.schema import PlanFile, Registry, Task, Update
-from gongkai_cli.model.schema import Retraction as RetractionModel
 from gongkai_cli.model.values import MAX_NOTE, Ledger
-
-Value = TypeVar("Value")
 
 
 def _check(loaded: Loaded, filename: str) -> None:
@@ -88,18 +82,30 @@ def _load_plan(loaded: Loaded) -> None:
     data = _read(loaded, TASKS)
     if not _mapping_expected(loaded, TASKS, data):
         return
-    name = loaded.name(TASKS)
+    plan = fastschema.plan(data)
+    if plan is None:  # a mistake somewhere: the schema finds it
+        _load_plan_by_schema(loaded, data)
+        return
+    loaded.plan, loaded.tasks = plan, list(plan.tasks)
+    loaded.task_index = list(range(len(plan.tasks)))
+
+
+def _load_plan_by_schema(loaded: Loaded, data: Any) -> None:
+    from pydantic import ValidationError
+
+    from gongkai_cli.model.schema import PlanFile, Task, plain
+
     try:
-        loaded.plan = PlanFile.model_validate(data)
+        loaded.plan = plain(PlanFile.model_validate(data))
         loaded.tasks = list(loaded.plan.tasks)
         loaded.task_index = list(range(len(loaded.tasks)))
     except ValidationError as exc:
-        loaded.problems += problems_from(exc, data, name)
+        loaded.problems += problems_from(exc, data, loaded.name(TASKS))
         # Keep the tasks that are valid on their own, so the other checks still run on them.
         items = data.get("tasks")
         for i, item in enumerate(items if isinstance(items, list) else []):
             try:
-                loaded.tasks.append(Task.model_validate(item))
+                loaded.tasks.append(plain(Task.model_validate(item)))
                 loaded.task_index.append(i)
             except ValidationError:
                 pass
@@ -109,8 +115,15 @@ def _load_registry(loaded: Loaded) -> None:
     data = _read(loaded, UNITS)
     if not _mapping_expected(loaded, UNITS, data):
         return
+    loaded.registry = fastschema.registry(data)
+    if loaded.registry is not None:
+        return
+    from pydantic import ValidationError
+
+    from gongkai_cli.model.schema import Registry, plain
+
     try:
-        loaded.registry = Registry.model_validate(data)
+        loaded.registry = plain(Registry.model_validate(data))
     except ValidationError as exc:
         loaded.problems += problems_from(exc, data, loaded.name(UNITS))
 
@@ -160,6 +173,11 @@ def _read_odd_run(loaded: Loaded, read: LogRead, first: int, before: int, text: 
             )
         )
         return 0
+    from pydantic import ValidationError
+
+    from gongkai_cli.model.schema import Retraction as RetractionModel
+    from gongkai_cli.model.schema import Update
+
     for i, item in enumerate(data):
         line = data.item_pos[i][0]
         retraction = isinstance(item, dict) and "retracts" in item
@@ -180,18 +198,8 @@ def _read_odd_run(loaded: Loaded, read: LogRead, first: int, before: int, text: 
     return len(data)
 
 
-def plain(cls: type[Value], model: Any) -> Value:
-    """The plain value (`model.values`) of a validated schema object: same fields, lists as tuples."""
-    return cls(
-        **{f: tuple(v) if isinstance(v := getattr(model, f), list) else v for f in cls._fields}
-    )
-
-
-def unit_index(registry: Registry) -> UnitIndex:
-    return UnitIndex(
-        [plain(values.Unit, u) for u in registry.units],
-        [plain(values.Group, g) for g in registry.groups],
-    )
+def unit_index(registry: values.Registry) -> UnitIndex:
+    return UnitIndex(list(registry.units), list(registry.groups))
 
 
 def _derive(loaded: Loaded) -> None:
@@ -209,7 +217,7 @@ def _derive(loaded: Loaded) -> None:
     )
     name = loaded.name(TASKS)
     for i, task in enumerate(loaded.tasks):
-        ledger.tasks.setdefault(task.number, plain(values.Task, task))
+        ledger.tasks.setdefault(task.number, task)
         designated = [index.canonical(u) or u for u in task.designated]
         try:
             ledger.resolutions.setdefault(task.number, resolve(task.phrase, index, designated))

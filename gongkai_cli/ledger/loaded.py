@@ -12,17 +12,17 @@ from gongkai_cli.ledger import yamlio
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, DataDir
 from gongkai_cli.ledger.logline import Entry, Retraction
 from gongkai_cli.ledger.seen import Seen
-from gongkai_cli.model.schema import PlanFile, Registry, Task
-from gongkai_cli.model.values import Ledger, lead_part
+from gongkai_cli.model.values import Ledger, Plan, Registry, Task, lead_part
 
 
 @dataclass
 class Loaded:
-    """What the loader found: the raw located data, the models that validated, the problems."""
+    """What the loader found: the raw located data, the plan and registry as plain values
+    (what validated of them), the log's events, the problems."""
 
     data_dir: DataDir
     raw: dict[str, Any] = field(default_factory=dict)
-    plan: PlanFile | None = None
+    plan: Plan | None = None
     tasks: list[Task] = field(default_factory=list)
     # The position of each valid task among its file's items: invalid items are skipped,
     # so the two can differ.

@@ -7,33 +7,35 @@ from typing import Any
 
 from gongkai_cli.errors import GongkaiError
 from gongkai_cli.ledger import yamlio
-from gongkai_cli.model.schema import PlanFile
+from gongkai_cli.model.values import Plan
 
 
-def plan_from_yaml(text: str, filename: str) -> PlanFile:
+def plan_from_yaml(text: str, filename: str) -> Plan:
     """A tasks.yaml text as a plan; its first problem, located, if it is not a valid one."""
     from pydantic import ValidationError
 
     from gongkai_cli.ledger.schema_errors import problems_from
+    from gongkai_cli.model.schema import PlanFile, plain
 
     data, problems = yamlio.parse(text, filename)
     if not problems:
         try:
-            return PlanFile.model_validate(data)
+            return plain(PlanFile.model_validate(data))
         except ValidationError as exc:
             problems = problems_from(exc, data, filename)
     first = problems[0]
     raise GongkaiError(f"{first.file}:{first.line}:{first.column}：{first.message}")
 
 
-def plan_from_document(plan: dict[str, Any], filename: str) -> PlanFile:
-    """An imported plan as the model; a document whose cells break the schema says which."""
+def plan_from_document(plan: dict[str, Any], filename: str) -> Plan:
+    """An imported plan as a plan; a document whose cells break the schema says which."""
     from pydantic import ValidationError
 
     from gongkai_cli.ledger.schema_errors import field_path
+    from gongkai_cli.model.schema import PlanFile, plain
 
     try:
-        return PlanFile.model_validate(plan)
+        return plain(PlanFile.model_validate(plan))
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         raise GongkaiError(
@@ -43,7 +45,7 @@ def plan_from_document(plan: dict[str, Any], filename: str) -> PlanFile:
 
 def read_plan(
     path: Path, *, title: str | None = None, year: int | None = None
-) -> tuple[PlanFile, dict[str, Any] | None, list[str]]:
+) -> tuple[Plan, dict[str, Any] | None, list[str]]:
     """The plan in `path`, the mapping imported from a document (None for a tasks.yaml),
     and what the importer had to guess."""
     if path.suffix.lower() in (".yaml", ".yml"):
@@ -54,7 +56,7 @@ def read_plan(
     return plan_from_document(imported.plan, path.name), imported.plan, imported.warnings
 
 
-def plan_at(rev: str, tasks: Path) -> PlanFile:
+def plan_at(rev: str, tasks: Path) -> Plan:
     """tasks.yaml as it was at git revision `rev`."""
     from gongkai_cli.record.git import find_repo
 

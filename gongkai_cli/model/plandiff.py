@@ -8,7 +8,7 @@ from typing import Any
 
 from gongkai_cli.model.registry import UnitIndex
 from gongkai_cli.model.resolver import ResolveError, parse_roles, resolve
-from gongkai_cli.model.schema import PlanFile, Task
+from gongkai_cli.model.values import Plan, Task, as_dict
 
 FIELDS = {
     "section": "大项",
@@ -31,8 +31,8 @@ class Changed:
 
 @dataclass
 class PlanDiff:
-    old: PlanFile
-    new: PlanFile
+    old: Plan
+    new: Plan
     added: list[Task] = field(default_factory=list)
     removed: list[Task] = field(default_factory=list)
     renumbered: list[tuple[int, int]] = field(default_factory=list)  # (old, new)
@@ -45,7 +45,7 @@ class PlanDiff:
         return not (self.added or self.removed or self.renumbered or self.changed)
 
     def as_dict(self) -> dict[str, Any]:
-        def about(plan: PlanFile) -> dict[str, Any]:
+        def about(plan: Plan) -> dict[str, Any]:
             return {"title": plan.title, "year": plan.year, "tasks": len(plan.tasks)}
 
         return {
@@ -76,7 +76,7 @@ class PlanDiff:
 
 
 def task_dict(task: Task) -> dict[str, Any]:
-    return task.model_dump(exclude_defaults=True)
+    return as_dict(task, exclude_defaults=True)
 
 
 def _pairs(old: list[Task], new: list[Task]) -> tuple[list[tuple[Task, Task]], list, list]:
@@ -124,7 +124,7 @@ def obligations(task: Task, index: UnitIndex | None) -> dict[str, str]:
     return dict.fromkeys(implementers, "implementer") | dict.fromkeys(lead, "lead")
 
 
-def diff_plans(old: PlanFile, new: PlanFile, index: UnitIndex | None = None) -> PlanDiff:
+def diff_plans(old: Plan, new: Plan, index: UnitIndex | None = None) -> PlanDiff:
     result = PlanDiff(old, new)
     pairs, result.removed, result.added = _pairs(old.tasks, new.tasks)
     gained: dict[str, list[tuple[int, str]]] = {}

@@ -1,6 +1,8 @@
 """The schemas of the data files: strict Pydantic models that validate what is read.
 
-What the queries keep is the plain values of `model.values`, made from these on load.
+What the queries keep is the plain values of `model.values`, made from these (`plain`).
+A plan and a registry without mistakes are checked by `model.fastschema` instead, which
+accepts exactly what these accept without building them; these say what a mistake is.
 """
 
 from __future__ import annotations
@@ -10,8 +12,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from gongkai_cli.model import values
 from gongkai_cli.model.statuses import STATUSES
-from gongkai_cli.model.values import ID_RE, MAX_NAME, MAX_NOTE, joined_phrase
+from gongkai_cli.model.values import (
+    ID_RE,
+    MAX_NAME,
+    MAX_NOTE,
+    joined_phrase,
+    responsibility_form_error,
+)
 
 
 class Strict(BaseModel):
@@ -73,12 +82,9 @@ class Task(Strict):
 
     @model_validator(mode="after")
     def _one_form_of_responsibility(self) -> Task:
-        if self.responsibility is not None and (self.lead or self.implementers):
-            raise ValueError(
-                "责任单位写作 responsibility，或分写为 lead 与 implementers，二者只能选一种"
-            )
-        if self.responsibility is None and self.implementers is None:
-            raise ValueError("缺少责任单位：应有 responsibility，或 lead 与 implementers")
+        problem = responsibility_form_error(self.responsibility, self.lead, self.implementers)
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property
@@ -115,3 +121,28 @@ class Retraction(Strict):
     date: dt.date
     retracts: str = Field(pattern=ID_RE)
     by: str | None = Field(default=None, max_length=MAX_NAME)
+
+
+# Each file schema and the plain value it is kept as.
+_PLAIN = {
+    Unit: values.Unit,
+    Group: values.Group,
+    Registry: values.Registry,
+    Task: values.Task,
+    PlanFile: values.Plan,
+}
+
+
+def plain(model: BaseModel):
+    """The plain value of a validated schema object: the same fields, models as their values,
+    lists as tuples."""
+
+    def value(item):
+        if isinstance(item, BaseModel):
+            return plain(item)
+        if isinstance(item, list):
+            return tuple(value(i) for i in item)
+        return item
+
+    cls = _PLAIN[type(model)]
+    return cls(**{name: value(getattr(model, name)) for name in cls._fields})

@@ -35,6 +35,18 @@ def lead_part(lead: str) -> str:
     return lead if lead.endswith(LEAD) else lead + LEAD
 
 
+def responsibility_form_error(
+    responsibility: str | None, lead: str | None, implementers: str | None
+) -> str | None:
+    """What is wrong with how a task gives its units, if anything: one phrase, or the two
+    columns (lead and implementers), never both and never neither."""
+    if responsibility is not None and (lead or implementers):
+        return "责任单位写作 responsibility，或分写为 lead 与 implementers，二者只能选一种"
+    if responsibility is None and implementers is None:
+        return "缺少责任单位：应有 responsibility，或 lead 与 implementers"
+    return None
+
+
 def joined_phrase(lead: str | None, implementers: str) -> str:
     """Lead and implementer cells as the one phrase of the single-column form."""
     parts = []
@@ -87,6 +99,23 @@ class Task(NamedTuple):
         if self.responsibility is not None:
             return self.responsibility
         return joined_phrase(self.lead, self.implementers or "")
+
+
+class Plan(NamedTuple):
+    """tasks.yaml: the plan's title, its year and its tasks in the file's order."""
+
+    title: str
+    year: int
+    source: str | None = None
+    tasks: tuple[Task, ...] = ()
+
+
+class Registry(NamedTuple):
+    """units.yaml: the level of the plan's units (县, 区, 科室…), its groups and its units."""
+
+    level: str | None = None
+    groups: tuple[Group, ...] = ()
+    units: tuple[Unit, ...] = ()
 
 
 def as_dict(value: NamedTuple, *, exclude_defaults: bool = False) -> dict[str, object]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from gongkai_cli import __version__
 from gongkai_cli.errors import DataError, GitFailed, GongkaiError, LedgerExists
 from gongkai_cli.ledger.datadir import PACKAGE, PROGRESS, TASKS, UNITS, DataDir, bundled_dir
-from gongkai_cli.model.schema import PlanFile
+from gongkai_cli.model.values import Plan
 from gongkai_cli.record import git as gitrepo
 
 EMPTY_LOG = (
@@ -19,7 +19,7 @@ EMPTY_LOG = (
 _TEMPLATES = PACKAGE / "templates"
 
 
-def _plan_text(plan: Path | None) -> tuple[str, PlanFile | None]:
+def _plan_text(plan: Path | None) -> tuple[str, Plan | None]:
     """tasks.yaml's text, and the plan itself when it came from a document or a file."""
     if plan is None:
         return (bundled_dir() / TASKS).read_text(encoding="utf-8"), None
@@ -47,7 +47,7 @@ IDENTITY_HELP = (
 GITIGNORE = "reports/\nsite/\n.gongkai-cache/\n"
 
 
-def _units_text(plan: PlanFile | None, units: Path | None) -> str:
+def _units_text(plan: Plan | None, units: Path | None) -> str:
     """The registry: the one given, the bundled county's if it names every unit of the plan,
     else a draft from the plan's own responsibility phrases."""
     if units is not None:
@@ -62,7 +62,7 @@ def _units_text(plan: PlanFile | None, units: Path | None) -> str:
     return dump_units(draft_units(plan), plan.title)
 
 
-def _names_only_bundled_units(plan: PlanFile) -> bool:
+def _names_only_bundled_units(plan: Plan) -> bool:
     from gongkai_cli.ledger.load import load
     from gongkai_cli.model.resolver import parse_roles
 
