@@ -103,7 +103,7 @@ def read_log(lines: Iterable[str]) -> LogRead:
     read = LogRead()
     updates, retractions = read.updates.append, read.retractions.append
     # Names, notes and numbers repeat: keep one copy of each, keyed by the token as written.
-    strings: dict[str | None, str | None] = {None: None}
+    strings: dict[str, str] = {}
     dates: dict[str, dt.date] = {}
     numbers: dict[str, int] = {}
     match = _LINE.fullmatch
@@ -153,34 +153,47 @@ def read_log(lines: Iterable[str]) -> LogRead:
 
 
 _STATUS = {status: status for status in STATUSES}
+_new_entry = tuple.__new__  # Entry(...) without its Python-level __new__: every field is given
 
 
 def _event(groups, number, strings, dates, numbers) -> Entry | Retraction | None:
     uid, day, task, unit, status, note, by, rid, rday, retracts, rby = groups
-    if day is None and rday is None:
-        return None
-    day = day or rday
-    date = dates.get(day)
-    if date is None:
-        date = dates[day] = dt.date.fromisoformat(day)
-    values = []
-    for token in (unit, note, by or rby):
-        value = strings.get(token, strings)
-        if value is strings:
-            value = strings[token] = _unquote(token)
-        values.append(value)
-    unit_, note_, by_ = values
-    if (note_ and len(note_) > MAX_NOTE) or (by_ and len(by_) > MAX_NAME):
-        raise ValueError("too long: the schema says so, and where")
-    if rid is not None:
-        return Retraction(rid, date, retracts, by_, number)
-    task_number = numbers.get(task)
-    if task_number is None:
-        task_number = numbers[task] = int(task)
+    if day is None:
+        return None if rday is None else _retraction(rid, rday, retracts, rby, number, strings)
+    date = dates.get(day) or dates.setdefault(day, dt.date.fromisoformat(day))
+    unit = strings.get(unit) or _unquoted(strings, unit)
+    if note is not None:
+        note = strings.get(note) or _unquoted(strings, note)
+        if len(note) > MAX_NOTE:
+            raise ValueError(TOO_LONG)
+    if by is not None:
+        by = strings.get(by) or _unquoted(strings, by)
+        if len(by) > MAX_NAME:
+            raise ValueError(TOO_LONG)
+    task = numbers.get(task) or numbers.setdefault(task, int(task))
     # The status as the one shared string, not the copy the match made: on a long log
     # that copy is some 80 bytes an update.
-    entry = Entry(date, task_number, unit_, _STATUS[status], note_, by_, number, uid or "")
+    entry = _new_entry(Entry, (date, task, unit, _STATUS[status], note, by, number, uid or ""))
     return entry if uid else entry._replace(id=derived_id(entry))
+
+
+def _retraction(uid, day, retracts, by, number, strings) -> Retraction:
+    if by is not None:
+        by = strings.get(by) or _unquoted(strings, by)
+        if len(by) > MAX_NAME:
+            raise ValueError(TOO_LONG)
+    return Retraction(uid, dt.date.fromisoformat(day), retracts, by, number)
+
+
+# Over its limit, a note or a name is left to YAML and the schema, which say where.
+TOO_LONG = "too long"
+
+
+def _unquoted(strings: dict[str, str], token: str) -> str:
+    """A name or note token read the first time it is met; the same token later (as any
+    field) shares its string."""
+    text = strings[token] = _unquote(token)
+    return text
 
 
 def _unquote(token: str) -> str:
