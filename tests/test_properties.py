@@ -7,7 +7,7 @@ import datetime as dt
 import io
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gongkai_cli.errors import GongkaiError
@@ -203,3 +203,58 @@ def test_no_command_line_reaches_a_traceback(gongkai, tmp_path_factory, command,
     assert result.exit_code in (0, 1, 2)
     if result.exit_code == 1:
         assert result.stderr.strip(), (command, words)
+
+
+TODAY = dt.date.today()
+events = st.lists(
+    st.tuples(
+        st.sampled_from(["a1111", "b2222", "c3333", "d4444", "e5555", "f6666"]),  # id
+        st.sampled_from([TODAY - dt.timedelta(days=1), TODAY, TODAY + dt.timedelta(days=1)]),
+        st.sampled_from([1, 2]),
+        st.sampled_from(["甲镇", "乙镇"]),
+        st.sampled_from(["已完成", "进行中"]),
+        st.booleans(),  # a retraction (of the id below) rather than an update
+        st.sampled_from(["a1111", "b2222", "z9999"]),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=400)
+@given(events)
+# Two updates alike but for their ids; a retraction of an id no update holds.
+@example(
+    [
+        ("a1111", TODAY, 1, "甲镇", "已完成", False, ""),
+        ("b2222", TODAY, 1, "甲镇", "已完成", False, ""),
+    ]
+)
+@example(
+    [
+        ("a1111", TODAY, 1, "甲镇", "已完成", False, ""),
+        ("b2222", TODAY, 1, "甲镇", "已完成", True, "z9999"),
+    ]
+)
+def test_the_bulk_verdict_on_the_events_never_hides_what_the_walk_would_find(
+    tmp_path_factory, drawn
+):
+    """check_events walks the log event by event only when a bulk look (ids, dates, content
+    hashes) finds something: where the bulk look finds nothing, the walk finds nothing."""
+    from gongkai_cli.ledger import checks
+    from gongkai_cli.ledger.datadir import DataDir
+    from gongkai_cli.ledger.loaded import Loaded
+    from gongkai_cli.ledger.logline import Entry, Retraction
+
+    loaded = Loaded(DataDir(tmp_path_factory.mktemp("log"), "option"))
+    for line, (uid, date, task, unit, status, retraction, retracts) in enumerate(drawn, 1):
+        if retraction:
+            loaded.retractions.append(Retraction(uid, date, retracts, None, line))
+        else:
+            loaded.updates.append(Entry(date, task, unit, status, None, None, line, uid))
+    if checks._nothing_to_report(loaded, TODAY):
+        original = checks._nothing_to_report
+        try:
+            checks._nothing_to_report = lambda loaded, today: False
+            assert list(checks.check_events(loaded)) == []
+        finally:
+            checks._nothing_to_report = original
