@@ -241,18 +241,19 @@ def _id_from(digest: bytes) -> str:
 
 # Characters that stay as they are inside a double-quoted scalar; everything else is
 # escaped, since YAML folds line separators (U+2028, U+0085) and rejects C1 controls.
-_KEEP = re.compile(
-    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
-_PLAIN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff（）·]+")  # unit names, statuses, Chinese names
+# Patterns as text, compiled (and kept by `re`) on the first write: compiling them costs
+# 4 ms, and most runs only read.
+_KEEP = "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+_PLAIN = "[\u3400-\u4dbf\u4e00-\u9fff（）·]+"  # unit names, statuses, Chinese names
 
 
 def scalar(text: str) -> str:
-    if _PLAIN.fullmatch(text):
+    if re.fullmatch(_PLAIN, text):
         return text
     body = json.dumps(text, ensure_ascii=False)  # escapes quotes, backslashes and C0 controls
+    keep = re.compile(_KEEP).match
     return "".join(
-        ch if _KEEP.match(ch) else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
+        ch if keep(ch) else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
         for ch in body
     )
 
