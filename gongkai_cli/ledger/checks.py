@@ -15,6 +15,16 @@ from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS
 from gongkai_cli.ledger.loaded import Loaded, responsibility_at
 from gongkai_cli.ledger.logline import Entry
 
+# Fields of the log's events, read in bulk (map) by the checks of a long log.
+_ID, _DATE, _RETRACTS = attrgetter("id"), attrgetter("date"), attrgetter("retracts")
+_TASK, _UNIT, _NOTE, _BY = (
+    attrgetter("task"),
+    attrgetter("unit"),
+    attrgetter("note"),
+    attrgetter("by"),
+)
+_CONTENT = itemgetter(slice(0, 6))  # date, task, unit, status, note, by
+
 
 def check_task_numbers(loaded: Loaded) -> Iterator[Problem]:
     """Each number once; together they run 1, 2, 3, … with no gap."""
@@ -220,16 +230,18 @@ def check_progress(loaded: Loaded) -> Iterator[Problem]:
     ledger = loaded.ledger
     if ledger is None:
         return
+    counted = loaded.counting()
+    # Each (task, unit as written) is judged once; only a log with a problem is walked again.
+    problems = {
+        key: problem
+        for key in set(zip(map(_TASK, counted), map(_UNIT, counted), strict=True))
+        if (problem := _progress_problem(ledger, *key)) is not None
+    }
+    if not problems:
+        return
     name = loaded.name(PROGRESS)
-    retracted = loaded.retracted()
-    answerable: dict[tuple[int, str], str | None] = {}  # (task, unit as written) → problem
-    for update in loaded.updates:
-        if update.id in retracted:
-            continue
-        key = (update.task, update.unit)
-        if key not in answerable:
-            answerable[key] = _progress_problem(ledger, update.task, update.unit)
-        problem = answerable[key]
+    for update in counted:
+        problem = problems.get((update.task, update.unit))
         if problem is not None:
             field = "task" if problem[0] == "unknown-task" else "unit"
             line, column = loaded.event_position(update.line, field)
@@ -286,10 +298,6 @@ def check_events(loaded: Loaded) -> Iterator[Problem]:
                 )
 
 
-_ID, _DATE, _RETRACTS = attrgetter("id"), attrgetter("date"), attrgetter("retracts")
-_CONTENT = itemgetter(slice(0, 6))  # date, task, unit, status, note, by
-
-
 def _nothing_to_report(loaded: Loaded, today: dt.date) -> bool:
     """Whether check_events would find nothing, judged in bulk (sets of ids and of content
     hashes, the latest date): on a long log that is a third of the time of the walk, which
@@ -327,8 +335,9 @@ def check_text(loaded: Loaded) -> Iterator[Problem]:
             )
     # Each distinct text is judged once (a long log repeats its units, clerks and many notes),
     # and only a log that holds a bad one is walked again to say where.
-    texts = {text for event in loaded.updates for text in (event.unit, event.note, event.by)}
-    texts.update(event.by for event in loaded.retractions)
+    updates = loaded.updates
+    texts = {*map(_UNIT, updates), *map(_NOTE, updates), *map(_BY, updates)}
+    texts.update(map(_BY, loaded.retractions))
     texts.discard(None)
     bad = {text: code for text in texts if (code := forbidden_text(text))}
     if not bad:
