@@ -5,6 +5,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from array import array
+from collections import defaultdict
+from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from gongkai_cli.model.statuses import (
@@ -56,6 +58,21 @@ class Assignment(NamedTuple):
         return None
 
 
+_TASK, _UNIT, _STATUS, _NOTE, _DATE = map(attrgetter, ("task", "unit", "status", "note", "date"))
+
+
+class _Numbered(dict):
+    """Numbers keys in order of first lookup (or by `number(key)`): 0, 1, 2, …"""
+
+    def __init__(self, number=None):
+        super().__init__()
+        self._number = number
+
+    def __missing__(self, key):
+        value = self[key] = len(self) if self._number is None else self._number(key)
+        return value
+
+
 class History:
     """The log as compact columns, indexed by assignment (task, unit).
 
@@ -81,37 +98,35 @@ class History:
         to the updates, or to int objects, in index order would visit them at random,
         and a large log's do not fit in the CPU's caches: that, more than the sort this
         replaced, made large cold loads grow faster than linearly."""
-        runs_of: dict[tuple[int, str], int] = {}  # (task, unit as written) → run
         run_ids: dict[tuple[int, str], int] = {}  # (task, canonical unit), in order of mention
-        days: dict[dt.date, array] = {}  # date → its updates, in file order
+
+        def new_run(written: tuple[int, str]) -> int:
+            task, unit = written
+            return run_ids.setdefault((task, canonical(unit) or unit), len(run_ids))
+
+        # Each column is made by one pass of map over the log (no Python code per update,
+        # but for the first mention of an assignment or a note).
+        runs_of = _Numbered(new_run)  # (task, unit as written) → run
+        run_of = array(
+            "L",
+            map(runs_of.__getitem__, zip(map(_TASK, updates), map(_UNIT, updates), strict=True)),
+        )
         codes = {status: code for code, status in enumerate(STATUSES)}
-        note_index: dict[str | None, int] = {}
-        run_of, status_of, note_of = array("L"), array("b"), array("L")
-        add_run, add_status, add_note = run_of.append, status_of.append, note_of.append
-        for i, update in enumerate(updates):
-            written = (update.task, update.unit)
-            run = runs_of.get(written)
-            if run is None:
-                unit = canonical(update.unit) or update.unit
-                run = runs_of[written] = run_ids.setdefault((update.task, unit), len(run_ids))
-            add_run(run)
-            bucket = days.get(update.date)
-            if bucket is None:
-                bucket = days[update.date] = array("L")
-            bucket.append(i)
-            add_status(codes[update.status])
-            add_note(note_index.setdefault(update.note, len(note_index)))
+        status_of = array("b", map(codes.__getitem__, map(_STATUS, updates)))
+        note_index = _Numbered()  # note → its index in the table of distinct notes
+        note_of = array("L", map(note_index.__getitem__, map(_NOTE, updates)))
+        days: defaultdict[dt.date, array] = defaultdict(lambda: array("L"))  # date → updates
+        for i, day in enumerate(map(_DATE, updates)):
+            days[day].append(i)
         # Buckets per day, taken in date order (only the distinct days are sorted): each
         # run comes out in date order, a day's updates in file order, so the later line
         # of a day wins.
         runs = [array("L") for _ in run_ids]
-        day_of = array("l", [0]) * len(updates)
         for day in sorted(days):
-            ordinal = day.toordinal()
             for i in days[day]:
                 runs[run_of[i]].append(i)
-                day_of[i] = ordinal
         del days
+        day_of = array("l", map(dt.date.toordinal, map(_DATE, updates)))
         spans: dict[int, dict[str, int]] = {}
         order = array("L")
         for (task, unit), run in zip(run_ids, runs, strict=True):
