@@ -43,8 +43,8 @@ def load_checked(data_dir: DataDir) -> Checked:
         except Exception:  # stored by code of another shape: load afresh
             pass
     with _collector_paused():
-        # Imported here, with the collector paused: the schemas' import builds many
-        # objects too, and a cached read never needs them.
+        # Imported here, with the collector paused: the reader and the checks (YAML, and
+        # the schemas when a file has a mistake) are for a load; a cached read never needs them.
         from gongkai_cli.ledger import load
 
         loaded = load.load(data_dir)

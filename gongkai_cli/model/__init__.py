@@ -1,5 +1,6 @@
-"""The domain: file schemas, the unit registry, the responsibility resolver, deadlines, the
-status fold and the query book.
+"""The domain: file schemas (Pydantic, and a plain-Python check for files without mistakes),
+the plain values the queries use, the unit registry, the responsibility resolver, deadlines,
+the status fold and the query book.
 
 May import: `gongkai_cli.errors`; `book` also opens a ledger through `gongkai_cli.ledger`.
 Never Typer or Rich.
