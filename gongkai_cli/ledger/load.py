@@ -116,8 +116,11 @@ def _load_registry(loaded: Loaded) -> None:
     if not _mapping_expected(loaded, UNITS, data):
         return
     loaded.registry = fastschema.registry(data)
-    if loaded.registry is not None:
-        return
+    if loaded.registry is None:  # a mistake somewhere: the schema finds it
+        _load_registry_by_schema(loaded, data)
+
+
+def _load_registry_by_schema(loaded: Loaded, data: Any) -> None:
     from pydantic import ValidationError
 
     from gongkai_cli.model.schema import Registry, plain
