@@ -339,6 +339,19 @@ def test_collect_keeps_what_is_staged_out_of_its_commit(gongkai, sent):
     assert "A  draft.txt" in git(repo, "status", "--porcelain")
 
 
+@pytest.mark.parametrize(
+    "typed", ["10月20日", "10-20", "１０月２０日", "2021年10月20日", "2021/10/20"]
+)
+def test_a_completion_date_typed_as_text_is_read_as_clerks_write_it(gongkai, sent, typed):
+    """A cell that Excel kept as text: 10月20日 is in the plan's year."""
+    fill(sent, {7: {"状态": "已完成", "完成日期": typed}})
+
+    result = gongkai("collect", f"forms/{FORM}", "--date", "2021-11-05", "--dry-run")
+
+    assert result.exit_code == 0, result.stderr
+    assert "  任务 7 → 已完成（2021-10-20）\n" in result.stdout
+
+
 def test_collect_never_goes_silently_backwards(gongkai, sent):
     repo = sent.parent.parent
     gongkai("update", "7", "-u", "县财政局", "-s", "进行中", "--date", "2021-10-25")
@@ -392,7 +405,7 @@ def test_a_bad_form_is_rejected_whole_with_cell_references(gongkai, sent):
         f"{FORM}:填报!G{rows[11]}: “逾期”由台账按日期推算，不能填写；可填：{STATUS_WORDS}",
         f"{FORM}:填报!I{rows[12]}: 完成日期 2099-01-01 晚于今天，只能填写已经发生的日期。",
         f"{FORM}:填报!A{rows[12] + 1}: 任务 2 不是县财政局的任务（责任单位：县政府办公室负责落实）。",
-        f"{FORM}:填报!I{rows[14]}: 完成日期“十月”不是有效日期；请写成 2021-10-20 这样的日期。",
+        f"{FORM}:填报!I{rows[14]}: 完成日期“十月”不是有效日期；请写成 2021-10-20 或 10月20日 这样的日期。",
         f"{FORM}:填报!I{rows[15]}: 填写了完成日期，但状态是“未开始”；完成日期只用于“已完成”或“不涉及”。",
         f"错误：{FORM} 有 6 处错误，整份未收取。",
     ]

@@ -260,3 +260,68 @@ def test_section_numbers_in_full_width(gongkai, real_data, typed, meant):
         return [r["number"] for r in rows]
 
     assert numbers(typed) == numbers(meant) != []
+
+
+def same_files(a, b) -> bool:
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert files, a
+    return files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file()) and all(
+        (a / f).read_bytes() == (b / f).read_bytes() for f in files
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "written", "iso"),
+    [("--as-of", "10月31日", "2021-10-31"), ("--due", "１１－７", "2021-11-07")],
+)
+def test_forms_read_dates_without_a_year_in_the_plans_year(
+    gongkai, real_data, tmp_path, option, written, iso
+):
+    def forms(text: str, out: str):
+        args = ["forms", "-u", "县财政局", "--as-of", "2021-10-31", option, text]
+        result = gongkai(*args, "--out", tmp_path / out, "--data", real_data)
+        assert result.exit_code == 0, result.stderr
+
+    forms(written, "typed")
+    forms(iso, "iso")
+    assert same_files(tmp_path / "typed", tmp_path / "iso")
+
+
+def test_the_site_reads_a_date_without_a_year_in_the_plans_year(gongkai, real_data, tmp_path):
+    for text, out in [("10月31日", "typed"), ("2021-10-31", "iso")]:
+        result = gongkai("site", "--as-of", text, "--out", tmp_path / out, "--data", real_data)
+        assert result.exit_code == 0, result.stderr
+    assert same_files(tmp_path / "typed", tmp_path / "iso")
+
+
+@pytest.mark.parametrize(
+    ("command", "written", "iso"),
+    [
+        (["log", "--since"], "6月1日", "2021-06-01"),
+        (["forms", "status", "--round"], "10-31", "2021-10-31"),
+    ],
+    ids=["log", "forms status"],
+)
+def test_history_options_read_dates_without_a_year_in_the_plans_year(
+    gongkai, ledger, monkeypatch, command, written, iso
+):
+    monkeypatch.chdir(ledger)
+    gongkai("update", "7", "-u", "县财政局", "-s", "进行中", "--date", "2021-06-20")
+    typed, plain = gongkai(*command, written, "-f", "json"), gongkai(*command, iso, "-f", "json")
+    assert typed.exit_code == 0, typed.stderr
+    assert typed.stdout == plain.stdout and typed.stdout.strip() not in ("", "[]")
+
+
+def test_collect_reads_a_date_without_a_year_in_the_plans_year(
+    gongkai, ledger, monkeypatch, tmp_path
+):
+    monkeypatch.chdir(ledger)
+    result = gongkai(
+        "forms", "-u", "县财政局", "--as-of", "2021-10-31", "--out", tmp_path / "forms"
+    )
+    assert result.exit_code == 0, result.stderr
+    (form,) = (tmp_path / "forms").iterdir()
+    typed = gongkai("collect", form, "--date", "10月31日", "--dry-run")
+    plain = gongkai("collect", form, "--date", "2021-10-31", "--dry-run")
+    assert typed.exit_code == 0, typed.stderr
+    assert (typed.stdout, typed.stderr) == (plain.stdout, plain.stderr)

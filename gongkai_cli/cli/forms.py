@@ -12,11 +12,13 @@ from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
     QueryFormatOpt,
+    as_of_day,
     command_group,
     data_dir,
     emit,
     err,
     guarded,
+    plan_year,
     unit_option,
 )
 from gongkai_cli.errors import ExitStatus, GongkaiError, InvalidValue
@@ -60,14 +62,17 @@ def forms(
     from gongkai_cli.forms.layout import file_name
     from gongkai_cli.forms.out import build_form, form_rows
     from gongkai_cli.ledger.checked import open_book
-    from gongkai_cli.model.dates import chinese_date, parse_as_of, parse_date
+    from gongkai_cli.model.dates import chinese_date, parse_date
 
     if all_units == bool(unit):
         raise typer.BadParameter("请用 --unit 指定单位，或使用 --all-units（二者选一）。")
     found = data_dir(data)
     book = open_book(found)
-    day = parse_as_of(as_of, "--as-of")
-    deadline = parse_date(due, "--due") if due else day + dt.timedelta(days=DUE_DAYS)
+    day = as_of_day(book, as_of)
+    year = book.ledger.year
+    deadline = (
+        parse_date(due, "--due", year=lambda: year) if due else day + dt.timedelta(days=DUE_DAYS)
+    )
     if deadline < day:
         raise InvalidValue(
             f"--due {deadline.isoformat()} 早于截至日期 {day.isoformat()}；请给出之后的日期。",
@@ -158,13 +163,13 @@ def collect(
     from gongkai_cli.ledger.checked import open_book
     from gongkai_cli.model.dates import parse_date
 
+    found = data_dir(data, writing=not dry_run)
     today = dt.date.today()
-    day = parse_date(date, "--date") if date else today
+    day = parse_date(date, "--date", year=plan_year(found)) if date else today
     if day > today:
         raise InvalidValue(
             f"--date {day.isoformat()} 晚于今天，进展只能记录已发生的情况；未收取。", date or ""
         )
-    found = data_dir(data, writing=not dry_run)
     book = open_book(found)
     good, rejected = [], 0
     for path in files:
@@ -249,9 +254,9 @@ def status(
 
     found = data_dir(data)
     book = open_book(found)
-    result = round_status(
-        book, find_repo(found.path), parse_date(round_, "--round") if round_ else None
-    )
+    year = book.ledger.year
+    day = parse_date(round_, "--round", year=lambda: year) if round_ else None
+    result = round_status(book, find_repo(found.path), day)
     missing = [r for r in result.replies if not r.returned]
     returned = [r for r in result.replies if r.returned]
 

@@ -210,6 +210,20 @@ def data_dir(option: Path | None, *, writing: bool = False):
     return found
 
 
+def plan_year(found) -> Callable[[], int]:
+    """The plan's year of a data directory, read when first asked: only dates written
+    without a year (10月31日, 10-31) need it, and a date option is read before the ledger."""
+    import functools
+
+    @functools.cache
+    def year() -> int:
+        from gongkai_cli.ledger.checked import open_book
+
+        return open_book(found).ledger.year
+
+    return year
+
+
 def as_of_day(book, text: str | None):
     """The --as-of date (today if not given), read with the plan's year for 10月31日; a date
     more than a year away from the plan's year gets a one-line note on stderr."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.cli.options import AsOfOpt, DataOpt, command_group, data_dir, err
+from gongkai_cli.cli.options import AsOfOpt, DataOpt, command_group, data_dir, err, plan_year
 
 app, command = command_group()
 
@@ -40,12 +40,13 @@ def site(
     if port is not None and not serve:
         raise typer.BadParameter("--port 须与 --serve 一起使用。", param_hint="--port")
     found = data_dir(data)
-    parse_as_of(as_of, "--as-of")  # a wrong date stops here, before anything is written
+    year = plan_year(found)
+    parse_as_of(as_of, "--as-of", year=year)  # a wrong date stops here, before anything is written
     folder = out or (Path.cwd() if found.bundled else found.path.parent) / "site"
 
     def build() -> dict[str, bytes]:
         # Without --as-of, each build is as of its own day: a server left running follows the calendar.
-        site = render_site(*book_and_log(found), parse_as_of(as_of, "--as-of"))
+        site = render_site(*book_and_log(found), parse_as_of(as_of, "--as-of", year=year))
         write_site(folder, site)
         return site
 

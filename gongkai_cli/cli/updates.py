@@ -16,6 +16,7 @@ from gongkai_cli.cli.options import (
     emit,
     err,
     parse_number,
+    plan_year,
     say,
     unit_option,
 )
@@ -60,8 +61,8 @@ def update(
     from gongkai_cli.record.recording import Request, record
 
     found = data_dir(data, writing=True)
-    plan_year = _plan_year(found)
-    day = parse_date(date, "--date", year=plan_year) if date else dt.date.today()
+    year = plan_year(found)
+    day = parse_date(date, "--date", year=year) if date else dt.date.today()
     request = Request(
         task=task,
         units=tuple(unit),
@@ -74,10 +75,8 @@ def update(
     done = record(found, request)
     for note in done.notes:
         err(f"提示：{note}")
-    if date and outside_plan_year(day, plan_year()):
-        err(
-            f"注意：{chinese_date(day)} 不在计划年度（{plan_year()}年）内；已照常记录，请确认日期无误。"
-        )
+    if date and outside_plan_year(day, year()):
+        err(f"注意：{chinese_date(day)} 不在计划年度（{year()}年）内；已照常记录，请确认日期无误。")
     names = [u.unit for u in done.updates]
     who = names[0] if len(names) == 1 else f"{'、'.join(names)}（{len(names)}个单位）"
     say(f"已记录：任务 {task} {who} → {request.status}（{request.date.isoformat()}）。")
@@ -90,19 +89,6 @@ def update(
         say(f"已提交 git：{done.commit[:7]}")
     else:
         say(f"未提交 git：{done.why_not_committed}。")
-
-
-def _plan_year(found):
-    """The plan's year, read when first asked (only dates like 10月31日 need it)."""
-    import functools
-
-    @functools.cache
-    def year() -> int:
-        from gongkai_cli.ledger.checked import open_book
-
-        return open_book(found).ledger.year
-
-    return year
 
 
 @command("log")
@@ -123,9 +109,9 @@ def log(
     from gongkai_cli.output.views import DATE, NOTE, NUMBER, STATUS, UNIT
     from gongkai_cli.record.audit import log_entries
 
-    entries = log_entries(
-        data_dir(data), task, unit, parse_date(since, "--since") if since else None
-    )
+    found = data_dir(data)
+    day = parse_date(since, "--since", year=plan_year(found)) if since else None
+    entries = log_entries(found, task, unit, day)
     columns = [
         NUMBER,
         DATE,

@@ -204,7 +204,7 @@ def _row_entry(book, form, row: ReturnedRow, number, unit, today, problem):
             yield problem(row.note, f"进展说明过长（{len(note)} 字），请控制在 {MAX_NOTE} 字以内。")
     done_on = None
     if _text(row.done.value) is not None:
-        done_on, message = _done_date(row.done.value)
+        done_on, message = _done_date(row.done.value, book.ledger.year)
         if done_on is None:
             yield problem(row.done, message)
         elif done_on > today:
@@ -251,7 +251,9 @@ def _number(value: object) -> tuple[int | None, str]:
     return None, f"编号“{shown}”不是任务编号。"
 
 
-def _done_date(value: object) -> tuple[dt.date | None, str]:
+def _done_date(value: object, year: int) -> tuple[dt.date | None, str]:
+    """A completion date cell: a date, Excel's serial number of one, or text as clerks type
+    it (10月20日 is in the plan's `year`)."""
     if isinstance(value, dt.datetime):
         return value.date(), ""
     if isinstance(value, dt.date):
@@ -265,9 +267,9 @@ def _done_date(value: object) -> tuple[dt.date | None, str]:
     from gongkai_cli.model.dates import parse_date
 
     try:
-        return parse_date(text), ""
+        return parse_date(text, year=lambda: year), ""
     except GongkaiError:
-        return None, f"完成日期“{text}”不是有效日期；请写成 2021-10-20 这样的日期。"
+        return None, f"完成日期“{text}”不是有效日期；请写成 {year}-10-20 或 10月20日 这样的日期。"
 
 
 def _text(value: object) -> str | None:
