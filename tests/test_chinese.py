@@ -64,6 +64,25 @@ def test_every_help_screen_is_chinese(gongkai, path):
     assert ENGLISH.search(result.stdout) is None, ENGLISH.search(result.stdout)
 
 
+# gongkai's own values all have Chinese names: no Typer fallback (<路径>), no Click range
+# (0<=x<=9), no argument named in English ({files}…, [old]).
+UNNAMED = re.compile(r"<[^>]+>|\d<=x|\bx[<>]=|[\[{][a-z_]+[\]}]|\b[a-z_]+\.\.\.")
+
+
+@pytest.mark.parametrize("path", list(command_paths()), ids=lambda p: " ".join(p) or "gongkai")
+def test_every_value_on_a_help_screen_has_a_chinese_name(gongkai, path):
+    result = gongkai(*path, "--help")
+    assert UNNAMED.search(result.stdout) is None, UNNAMED.search(result.stdout)
+
+
+def test_click_ranges_read_as_chinese_ranges():
+    assert (
+        zh.translate("70000 is not in the range 0<=x<=65535.")
+        == "70000 不在允许的范围 0–65535 内。"
+    )
+    assert zh.translate("与 --serve 合用的端口。  [x>=1]") == "与 --serve 合用的端口。  [≥1]"
+
+
 @pytest.mark.parametrize("columns", [80, 120, 200])
 def test_help_lines_fit_the_terminal(gongkai, monkeypatch, columns):
     from gongkai_cli.output.cjk import NO_END, NO_START, width

@@ -23,6 +23,7 @@ def init_(
             "--plan",
             help="计划：tasks.yaml，或 Word、Excel、网页、CSV、表格导出文本；默认为随附的2021年计划。",
             dir_okay=False,
+            metavar="文件",
         ),
     ] = None,
     units: Annotated[

@@ -49,7 +49,11 @@ def forms(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", help="写入的目录；默认 reports/进展填报-日期/。", file_okay=False
+            "--out",
+            "-o",
+            help="写入的目录；默认 reports/进展填报-日期/。",
+            file_okay=False,
+            metavar="目录",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖目录中内容不同的同名文件。")] = False,
@@ -142,7 +146,9 @@ def _one_line(text: str) -> str:
 
 @command("collect")
 def collect(
-    files: Annotated[list[Path], typer.Argument(help="发回的填报表（.xlsx），可写多个。")],
+    files: Annotated[
+        list[Path], typer.Argument(help="发回的填报表（.xlsx），可写多个。", metavar="文件…")
+    ],
     date: Annotated[
         str | None,
         typer.Option("--date", help="进展的日期（未填完成日期的行），默认今天。", metavar="日期"),

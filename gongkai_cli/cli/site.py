@@ -18,7 +18,11 @@ def site(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", help="网站目录；默认为台账目录下的 site/。", show_default=False
+            "--out",
+            "-o",
+            help="网站目录；默认为台账目录下的 site/。",
+            show_default=False,
+            metavar="目录",
         ),
     ] = None,
     serve: Annotated[
@@ -27,7 +31,9 @@ def site(
     ] = False,
     port: Annotated[
         int | None,
-        typer.Option("--port", min=0, max=65535, help="与 --serve 合用的端口，默认 8000。"),
+        typer.Option(
+            "--port", min=0, max=65535, help="与 --serve 合用的端口，默认 8000。", metavar="端口"
+        ),
     ] = None,
     data: DataOpt = None,
 ) -> None:

@@ -28,10 +28,15 @@ class DiffFormat(enum.StrEnum):
 def diff(
     old: Annotated[
         Path | None,
-        typer.Argument(help="旧计划：tasks.yaml 或 Word、Excel、网页、CSV 文件。", dir_okay=False),
+        typer.Argument(
+            help="旧计划：tasks.yaml 或 Word、Excel、网页、CSV 文件。",
+            dir_okay=False,
+            metavar="旧计划",
+        ),
     ] = None,
     new: Annotated[
-        Path | None, typer.Argument(help="新计划，同上。", dir_okay=False, show_default=False)
+        Path | None,
+        typer.Argument(help="新计划，同上。", dir_okay=False, show_default=False, metavar="新计划"),
     ] = None,
     rev: Annotated[
         str | None,
@@ -39,9 +44,12 @@ def diff(
             "--rev",
             help="按 git 版本对比台账的 data/tasks.yaml：A..B；只给 A 时与当前文件对比。",
             show_default=False,
+            metavar="版本",
         ),
     ] = None,
-    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="md 或 json。")] = DiffFormat.md,
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="md 或 json。", metavar="格式")
+    ] = DiffFormat.md,
     data: DataOpt = None,
 ) -> None:
     """对比两份计划：新增、删除、改了编号或内容的任务，以及每个单位新增和减少的责任。"""

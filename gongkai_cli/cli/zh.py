@@ -60,15 +60,25 @@ def translate(sentence: str) -> str:
     sentences with placeholders (their values, quoted by Click as 'x', keep their text)."""
     exact = gettext(sentence)
     if exact != sentence:
-        return exact
+        return _ranges(exact)
     for pattern, msgstr in _patterns():
         match = pattern.match(sentence)
         if match:
             values = {k: gettext(_unquoted(v)) for k, v in match.groupdict().items()}
             if "message" in values:
                 values["message"] = translate(values["message"])
-            return msgstr.format(**values)
-    return sentence
+            return _ranges(msgstr.format(**values))
+    return _ranges(sentence)
+
+
+def _ranges(text: str) -> str:
+    """Click's ranges (0<=x<=65535, x>=1, x<=9) as Chinese text writes them: 0–65535, ≥1, ≤9."""
+
+    def chinese(match: re.Match[str]) -> str:
+        low, high, least, most = match.groups()
+        return f"{low}–{high}" if low else f"≥{least}" if least else f"≤{most}"
+
+    return re.sub(r"(-?[\d.]+)<=x<=(-?[\d.]+)|\bx>=(-?[\d.]+)|\bx<=(-?[\d.]+)", chinese, text)
 
 
 def _param_name(exc) -> str:
