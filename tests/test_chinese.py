@@ -101,10 +101,10 @@ def test_help_lines_fit_the_terminal(gongkai, monkeypatch, columns):
 @pytest.mark.parametrize(
     ("args", "usage", "message"),
     [
-        (["show"], "gongkai show [选项] 编号", "缺少参数 编号。"),
+        (["show"], "gongkai show [选项] 编号", "缺少参数“编号”。"),
         (["list", "--bogus"], "gongkai list [选项]", "没有选项 --bogus。"),
-        (["list", "--unit"], None, "选项 “--unit” 需要一个值。"),
-        (["lst"], "gongkai [选项] 命令 [参数]...", "没有命令 “lst”。是否是指 list？"),
+        (["list", "--unit"], None, "选项“--unit”需要一个值。"),
+        (["lst"], "gongkai [选项] 命令 [参数]...", "没有命令“lst”。是否是指 list？"),
         (["show", "7", "8"], "gongkai show [选项] 编号", "多余的参数：8。"),
         (
             ["overdue", "--by", "部门"],
@@ -114,7 +114,7 @@ def test_help_lines_fit_the_terminal(gongkai, monkeypatch, columns):
         (
             ["show", "七"],
             "gongkai show [选项] 编号",
-            "编号 的值无效：“七”不是任务编号；请写数字，如 7。",
+            "参数“编号”的值无效：“七”不是任务编号；请写数字，如 7。",
         ),
         (
             ["list", "—unit", "县财政局"],
@@ -145,8 +145,8 @@ def test_the_compiled_catalog_is_the_po_source():
 
 
 def test_the_catalog_translates_finished_sentences_with_values():
-    assert zh.translate("No such command 'lst'.") == "没有命令 “lst”。"
-    assert zh.translate("Option '--unit' requires an argument.") == "选项 “--unit” 需要一个值。"
+    assert zh.translate("No such command 'lst'.") == "没有命令“lst”。"
+    assert zh.translate("Option '--unit' requires an argument.") == "选项“--unit”需要一个值。"
     assert zh.translate("Directory 'x' is a file.") == "目录“x”是一个文件，不是目录。"
     assert zh.translate("something else") == "something else"
 

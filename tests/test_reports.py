@@ -371,3 +371,20 @@ def test_control_characters_in_a_note_never_reach_the_terminal(gongkai, tmp_path
         ).stdout
         assert "清屏" in out
         assert not any(ch in out for ch in "\x1b\x07\x9b"), fmt
+
+
+def test_the_unit_checklist_takes_the_unit_as_argument_or_as_unit_option(gongkai, real_data):
+    """Every other command names a unit with --unit: the checklist takes that spelling too."""
+    args = ["--as-of", "2021-10-31", "-f", "json", "--data", real_data]
+    positional = gongkai("report", "unit", "县财政局", *args)
+    assert positional.exit_code == 0, positional.stderr
+    assert gongkai("report", "unit", "--unit", "县财政局", *args).stdout == positional.stdout
+    assert (
+        gongkai("report", "unit", "-u", "县财政局", "县财政局", *args).stdout == positional.stdout
+    )
+
+    both = gongkai("report", "unit", "县财政局", "-u", "县教育局", *args)
+    assert both.exit_code == 2
+    assert both.stderr.splitlines()[-1] == (
+        "错误：--unit 的值无效：单位写了两个（县财政局、县教育局）；责任清单一次一个单位。"
+    )

@@ -19,6 +19,7 @@ from gongkai_cli.cli.options import (
     command_group,
     data_dir,
     format_option,
+    unit_option,
     write_stdout,
 )
 from gongkai_cli.errors import GongkaiError
@@ -230,6 +231,7 @@ def unit_checklist(
             autocompletion=completion.units,
         ),
     ] = None,
+    unit_named: Annotated[str | None, unit_option("单位，同上（写作参数或 --unit 均可）。")] = None,
     all_units: Annotated[
         bool,
         typer.Option(
@@ -248,6 +250,11 @@ def unit_checklist(
     """单位责任清单：该单位牵头和落实的任务、时限、本单位状态和说明。"""
     from gongkai_cli.output.reports import unit_checklist as build
 
+    if unit is not None and unit_named is not None and unit != unit_named:
+        raise typer.BadParameter(
+            f"单位写了两个（{unit}、{unit_named}）；责任清单一次一个单位。", param_hint="--unit"
+        )
+    unit = unit if unit is not None else unit_named
     found, book, day = _book_and_day(data, as_of)
     if all_units == (unit is not None):
         raise typer.BadParameter("请给出一个单位，或使用 --all-units（二者选一）。")

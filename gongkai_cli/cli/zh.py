@@ -100,12 +100,20 @@ def error_sentence(exc) -> str:
     from typer._click import exceptions as ce
 
     name = _param_name(exc)
+    # An option is named as typed (--unit); an argument by its Chinese name, in quotes.
+    shown = f" {name} " if name.startswith("-") else f"“{name}”"
     if isinstance(exc, ce.MissingParameter):
         kind = "选项" if getattr(exc.param, "param_type_name", "") == "option" else "参数"
-        return f"缺少{kind} {name}。"
+        return f"缺少{kind}{shown.rstrip()}。"
     if isinstance(exc, ce.BadParameter):
         message = translate(exc.message).rstrip("。.")
-        return f"{name} 的值无效：{message}。" if name else f"值无效：{message}。"
+        if not name:
+            return f"值无效：{message}。"
+        return (
+            f"{shown.lstrip()}的值无效：{message}。"
+            if name.startswith("-")
+            else f"参数{shown}的值无效：{message}。"
+        )
     if isinstance(exc, ce.NoSuchOption):
         sentence = f"没有选项 {exc.option_name}。"
         if exc.possibilities:
@@ -127,7 +135,7 @@ def _show_usage_error(self, file=None) -> None:
     if self.ctx is not None:
         hint = ""
         if self.ctx.command.get_help_option(self.ctx) is not None:
-            hint = f"请运行 “{self.ctx.command_path} {self.ctx.help_option_names[0]}” 查看帮助。\n"
+            hint = f"请运行“{self.ctx.command_path} {self.ctx.help_option_names[0]}”查看帮助。\n"
         echo(f"{self.ctx.get_usage()}\n{hint}", file=file, color=self.ctx.color)
     echo(f"错误：{error_sentence(self)}", file=file, color=self.ctx and self.ctx.color)
 
