@@ -213,7 +213,6 @@ def data_dir(option: Path | None, *, writing: bool = False):
 def plan_year(found) -> Callable[[], int]:
     """The plan's year of a data directory, read when first asked: only dates written
     without a year (10月31日, 10-31) need it, and a date option is read before the ledger."""
-    import functools
 
     @functools.cache
     def year() -> int:

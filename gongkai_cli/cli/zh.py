@@ -101,19 +101,15 @@ def error_sentence(exc) -> str:
 
     name = _param_name(exc)
     # An option is named as typed (--unit); an argument by its Chinese name, in quotes.
-    shown = f" {name} " if name.startswith("-") else f"“{name}”"
+    option = name.startswith("-")
     if isinstance(exc, ce.MissingParameter):
-        kind = "选项" if getattr(exc.param, "param_type_name", "") == "option" else "参数"
-        return f"缺少{kind}{shown.rstrip()}。"
+        return f"缺少选项 {name}。" if option else f"缺少参数“{name}”。"
     if isinstance(exc, ce.BadParameter):
         message = translate(exc.message).rstrip("。.")
         if not name:
             return f"值无效：{message}。"
-        return (
-            f"{shown.lstrip()}的值无效：{message}。"
-            if name.startswith("-")
-            else f"参数{shown}的值无效：{message}。"
-        )
+        subject = f"{name} " if option else f"参数“{name}”"
+        return f"{subject}的值无效：{message}。"
     if isinstance(exc, ce.NoSuchOption):
         sentence = f"没有选项 {exc.option_name}。"
         if exc.possibilities:
