@@ -18,6 +18,9 @@ warm, each right after a run of the import floor and one of the bare app; a budg
 on the median of the (command / floor) ratios of those back-to-back runs, so a machine that
 slows down for a while slows both sides alike. Output goes to a file, as in a script or a
 pipe.
+
+results.md is rewritten from the figures; a `## Notes` section written by hand at its end is
+kept as it is.
 """
 
 from __future__ import annotations
@@ -174,9 +177,26 @@ def main() -> None:
                 f"{r['bare_ratio']:5.2f}× bare  {r['cold_memory']:4.0f} MB",
                 flush=True,
             )
-    args.out.write_text(report(args, rows, floor, bare, updates), encoding="utf-8")
+    text = report(args, rows, floor, bare, updates)
+    notes = kept_notes(args.out)
+    args.out.write_text(text + notes, encoding="utf-8")
     shutil.rmtree(work, ignore_errors=True)
     print(f"\nwritten: {args.out}")
+    if notes:
+        print("kept its hand-written notes: check them against the new figures")
+
+
+NOTES = "\n## Notes"
+
+
+def kept_notes(path: Path) -> str:
+    """The hand-written notes at the end of an earlier results file (from `## Notes` on)."""
+    try:
+        old = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    at = old.find(NOTES)
+    return "" if at < 0 else old[at:]
 
 
 def report(args, rows, floor: float, bare: float, updates: dict[str, int]) -> str:
