@@ -18,7 +18,6 @@ from gongkai_cli.model.values import (
     ID_RE,
     MAX_NAME,
     MAX_NOTE,
-    joined_phrase,
     responsibility_form_error,
 )
 
@@ -86,13 +85,6 @@ class Task(Strict):
         if problem:
             raise ValueError(problem)
         return self
-
-    @property
-    def phrase(self) -> str:
-        """The responsibility as one phrase; two columns read as “A牵头，B负责落实” would."""
-        if self.responsibility is not None:
-            return self.responsibility
-        return joined_phrase(self.lead, self.implementers or "")
 
 
 class PlanFile(Strict):
