@@ -114,6 +114,9 @@ def test_a_csv_in_utf8_or_gb18030_imports(tmp_path, encoding):
         ["序 号", "任务", "工 作 内 容", "责任部门", "完成时间"],
         ["序号", "工作事项", "主要内容", "牵头单位/负责落实单位", "时限要求"],
         ["序号", "工作任务", "任务内容", "责任单位", "时限要求"],
+        ["序号", "主要任务", "具体内容", "责任主体", "完成期限（2022年）"],
+        ["序号", "工作任务（共2项）", "工作措施", "承办单位", "时间节点"],
+        ["序号", "工作任务", "具体措施", "责任单位(按职责分工)", "时限"],
     ],
 )
 def test_header_variants_name_the_same_columns(tmp_path, header):
@@ -124,6 +127,29 @@ def test_header_variants_name_the_same_columns(tmp_path, header):
         (1, "公开规划。", "县财政局负责落实", "年底前"),
         (2, "公开预算。", "县财政局牵头，各镇负责落实", "6月底前"),
     ]
+
+
+def test_a_header_that_says_the_first_unit_leads_splits_each_cell(tmp_path):
+    """责任单位（排在首位的为牵头单位）: the plan's own rule, applied to each task's list."""
+    rows = [
+        ["序号", "工作任务", "具体要求", "责任单位（排在首位的为牵头单位）", "时限要求"],
+        ["1", "规划", "公开规划。", "县财政局、县发改委， 各镇", "年底前"],
+        ["2", "规划", "公开预算。", "县财政局", "6月底前"],
+        ["3", "规划", "公开决算。", "县财政局牵头，各镇负责落实", "6月底前"],
+    ]
+    result = imported(tmp_path, page(html_rows(*rows), "<h1>某县2022年要点</h1>"))
+    assert [
+        {k: t.get(k) for k in ("lead", "implementers", "responsibility")}
+        for t in result.plan["tasks"]
+    ] == [
+        {"lead": "县财政局", "implementers": "县发改委， 各镇", "responsibility": None},
+        {"lead": None, "implementers": None, "responsibility": "县财政局"},
+        {"lead": None, "implementers": None, "responsibility": "县财政局牵头，各镇负责落实"},
+    ]
+    assert (
+        "“责任单位”列注明排在首位的为牵头单位：每项任务的第一个单位记为牵头单位（lead），"
+        "其余记为落实单位（implementers）。"
+    ) in result.warnings
 
 
 def test_columns_are_found_by_header_whatever_their_order(tmp_path):

@@ -354,3 +354,24 @@ def test_the_site_shows_split_columns_as_one_phrase(gongkai, tmp_path):
     assert result.exit_code == 0, result.stderr
     page = (tmp_path / "site" / "tasks" / "1.html").read_text(encoding="utf-8")
     assert "县财政局牵头，各镇、县直各单位负责落实" in page
+
+
+def test_init_says_what_the_importer_guessed_about_the_plan(gongkai, tmp_path):
+    plan = tmp_path / "plan.html"
+    plan.write_text(
+        "<html><head><meta charset='utf-8'><title>某县2022年政务公开工作要点</title></head><body>"
+        "<table><tr><td>序号</td><td>工作任务</td><td>具体要求</td>"
+        "<td>责任单位（排在首位的为牵头单位）</td><td>完成时限</td></tr>"
+        "<tr><td>1</td><td>规划</td><td>公开规划。</td><td>县财政局、县发改委</td><td>年底前</td></tr>"
+        "</table></body></html>",
+        encoding="utf-8",
+    )
+    result = gongkai("init", tmp_path / "ledger", "--plan", plan)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "提醒：“责任单位”列注明排在首位的为牵头单位：每项任务的第一个单位记为牵头单位（lead），"
+        "其余记为落实单位（implementers）。",
+        "提醒：表中没有“一、”式大项，没有大项的任务以计划标题为大项。",
+    ]
+    shown = json.loads(gongkai("show", "1", "-f", "json", "--data", tmp_path / "ledger").stdout)
+    assert (shown["lead"], shown["implementers"]) == (["县财政局"], ["县发改委"])

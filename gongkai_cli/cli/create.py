@@ -45,7 +45,7 @@ def init_(
             f"注意：{target} 位于另一个 git 仓库（{outer}）之中；台账将是其中独立的仓库，"
             "外层仓库的提交不会包含它。"
         )
-    data_dir, commit = init(target, plan, units)
+    data_dir, commit = init(target, plan, units, note=lambda guess: err(f"提醒：{guess}"))
     typer.echo(f"已在 {target} 建立台账（{data_dir.path}），首次提交：{(commit or '')[:7]}")
     example = _report_drafted_units(data_dir) or "县财政局"
     typer.echo(f"下一步：cd {target} && gongkai list --unit {example}")

@@ -16,16 +16,40 @@ SUBSECTION = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
 _NUMBER = re.compile(r"^[（(]?(\d{1,4})[）)]?[.、．]?$")
 YEAR = re.compile(r"((?:19|20|21)\d\d)\s*年")
 
-# Header cells by meaning; interior spaces never matter (具 体 要 求 is 具体要求).
+# Header cells by meaning; interior spaces never matter (具 体 要 求 is 具体要求), nor does a
+# note in brackets (完成时限（2022年）).
 HEADERS: dict[str, tuple[str, ...]] = {
     "number": ("序号", "编号"),
-    "task": ("工作任务", "重点任务", "任务", "工作事项"),
-    "requirement": ("具体要求", "工作要求", "工作内容", "主要内容", "任务内容"),
-    "responsibility": ("责任单位", "责任科室", "责任部门"),
-    "lead": ("牵头单位", "牵头部门", "牵头科室"),
-    "partners": ("配合单位", "参与单位", "配合部门", "参与部门", "配合科室", "参与科室"),
-    "deadline": ("时限要求", "完成时限", "完成时间"),
+    "task": ("工作任务", "重点任务", "任务", "工作事项", "主要任务"),
+    "requirement": (
+        "具体要求",
+        "工作要求",
+        "工作内容",
+        "主要内容",
+        "任务内容",
+        "具体内容",
+        "任务要求",
+        "工作措施",
+        "具体措施",
+    ),
+    "responsibility": ("责任单位", "责任科室", "责任部门", "责任主体", "承办单位"),
+    "lead": ("牵头单位", "牵头部门", "牵头科室", "主办单位", "主责单位"),
+    "partners": (
+        "配合单位",
+        "参与单位",
+        "配合部门",
+        "参与部门",
+        "配合科室",
+        "参与科室",
+        "协办单位",
+        "落实单位",
+    ),
+    "deadline": ("时限要求", "完成时限", "完成时间", "时间要求", "完成期限", "时间节点", "时限"),
 }
+_UNIT_LIST = re.compile(r"\s*[、，,；;]\s*")
+_NOTE = re.compile(r"[（(][^（()）]*[）)]")
+# 责任单位（排在首位的为牵头单位）: the plan's own rule that a cell's first unit leads.
+_FIRST_LEADS = re.compile(r"(首位|第一|排头|第1|前面).*牵头|牵头.*(首位|第一|排头|第1)")
 _BY_NAME = {name: meaning for meaning, names in HEADERS.items() for name in names}
 _RESPONSIBLE = {"responsibility", "lead", "partners"}
 # The column a plan table cannot do without, in the order a missing one is named.
@@ -37,10 +61,15 @@ def squeeze(text: str) -> str:
 
 
 def header_meaning(text: str) -> str | None:
-    key = squeeze(text)
+    key = _NOTE.sub("", squeeze(text))
     if "牵头" in key and "落实" in key:  # 牵头单位/负责落实单位: the one-phrase column
         return "responsibility"
     return _BY_NAME.get(key)
+
+
+def first_leads(text: str) -> bool:
+    """Whether a 责任单位 header says that the first unit of each cell leads."""
+    return header_meaning(text) == "responsibility" and bool(_FIRST_LEADS.search(squeeze(text)))
 
 
 @dataclass
@@ -56,6 +85,7 @@ class _Columns:
     header_rows: list[tuple[str, ...]]  # squeezed texts of the header row(s), to skip repeats
     first_data_row: int
     by_meaning: dict[str, list[int]]
+    first_leads: bool = False  # the 责任单位 header says each cell's first unit leads
 
     def get(self, meaning: str) -> list[int]:
         return self.by_meaning.get(meaning, [])
@@ -85,7 +115,8 @@ def _find_header(grid: Grid) -> _Columns | set[str]:
             if meaning is None and not row[c].strip():
                 meaning = "task"  # an unheaded column beside the table: structure or numbers
             by_meaning.setdefault(meaning or "other", []).append(c)
-        return _Columns(header_rows, r + len(header_rows), by_meaning)
+        leads = any(first_leads(c) for c in row)
+        return _Columns(header_rows, r + len(header_rows), by_meaning, leads)
     return best
 
 
@@ -147,6 +178,7 @@ class _Roles:
     lead: list[int]  # non-empty only where lead and implementers are split
     implementers: list[int]
     deadline: list[int]
+    first_leads: bool  # one 责任单位 column whose first unit leads, as its header says
 
     @classmethod
     def of(cls, grid: Grid, columns: _Columns) -> _Roles:
@@ -161,6 +193,7 @@ class _Roles:
             lead,
             implementers,
             columns.get("deadline"),
+            columns.first_leads and not lead,
         )
 
 
@@ -185,6 +218,11 @@ class _Reader:
 
     def read(self, grid: Grid, columns: _Columns) -> None:
         roles = _Roles.of(grid, columns)
+        if roles.first_leads:
+            self.warnings.append(
+                "“责任单位”列注明排在首位的为牵头单位：每项任务的第一个单位记为牵头单位（lead），"
+                "其余记为落实单位（implementers）。"
+            )
         for r in range(columns.first_data_row, len(grid.rows)):
             row = grid.rows[r]
             texts = list(dict.fromkeys(t for t in row if t))
@@ -221,7 +259,11 @@ class _Reader:
         lead, implementers = _joined(row, roles.lead), _joined(row, roles.implementers)
         if not (lead or implementers):
             self._missing(grid, r, (roles.lead or roles.implementers)[0], "责任单位")
-        if roles.lead:
+        if roles.first_leads and not re.search(r"牵头|负责|落实|配合", implementers):
+            cell = implementers.strip()
+            if after_first := _UNIT_LIST.search(cell):  # the rest keep the cell's own words
+                lead, implementers = cell[: after_first.start()], cell[after_first.end() :]
+        if roles.lead or lead:
             task |= {"lead": lead} if lead else {}
             task |= {"implementers": implementers} if implementers else {}
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from gongkai_cli import __version__
@@ -19,7 +20,7 @@ EMPTY_LOG = (
 _TEMPLATES = PACKAGE / "templates"
 
 
-def _plan_text(plan: Path | None) -> tuple[str, Plan | None]:
+def _plan_text(plan: Path | None, note: Callable[[str], None]) -> tuple[str, Plan | None]:
     """tasks.yaml's text, and the plan itself when it came from a document or a file."""
     if plan is None:
         return (bundled_dir() / TASKS).read_text(encoding="utf-8"), None
@@ -33,7 +34,9 @@ def _plan_text(plan: Path | None) -> tuple[str, Plan | None]:
             return text, plan_from_yaml(text, plan.name)
         except GongkaiError:  # the new ledger's own checks name it, located in its tasks.yaml
             return text, None
-    model, imported, _ = read_plan(plan)
+    model, imported, guesses = read_plan(plan)
+    for guess in guesses:
+        note(guess)
     return dump_plan(imported), model
 
 
@@ -75,15 +78,19 @@ def _names_only_bundled_units(plan: Plan) -> bool:
 
 
 def init(
-    target: Path, plan: Path | None = None, units: Path | None = None
+    target: Path,
+    plan: Path | None = None,
+    units: Path | None = None,
+    note: Callable[[str], None] = lambda guess: None,
 ) -> tuple[DataDir, str | None]:
     """Create the ledger in `target` (new or empty); return its data dir and first commit.
-    Anything that fails leaves nothing behind, so the same `init` can simply be run again."""
+    What the importer had to guess about a plan document is passed to `note`. Anything
+    that fails leaves nothing behind, so the same `init` can simply be run again."""
     if target.exists() and any(target.iterdir()):
         if (target / "data" / TASKS).exists():
             raise LedgerExists(f"{target} 中已有台账（data/{TASKS}），不会覆盖。")
         raise LedgerExists(f"{target} 不是空目录；为免覆盖已有文件，请指定一个新目录或空目录。")
-    tasks, model = _plan_text(plan)  # read before creating anything
+    tasks, model = _plan_text(plan, note)  # read before creating anything
     registry = _units_text(model, units)
     _check_identity(_existing_parent(target))
     created = not target.exists()
