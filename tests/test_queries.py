@@ -271,6 +271,16 @@ def test_nothing_overdue_says_so(gongkai, tmp_path):
         ("第三季度", "date", "2021-09-30"),
         ("11月15日前", "date", "2021-11-15"),
         ("2022年3月底前", "date", "2022-03-31"),
+        ("2022年底前", "date", "2022-12-31"),
+        ("2022年末", "date", "2022-12-31"),
+        ("6月底前完成", "date", "2021-06-30"),
+        ("年底前全面完成", "date", "2021-12-31"),
+        ("上半年完成", "date", "2021-06-30"),
+        ("年中", "date", "2021-06-30"),
+        ("下半年", "date", "2021-12-31"),
+        ("11月上旬", "date", "2021-11-10"),
+        ("十一月中旬前", "date", "2021-11-20"),
+        ("2月下旬", "date", "2021-02-28"),
         ("持续推进", "ongoing", None),
         ("按月", "ongoing", None),
         ("每季度", "ongoing", None),
@@ -281,7 +291,9 @@ def test_deadline_phrases(phrase, kind, date):
     assert deadline.as_dict() == {"text": phrase, "kind": kind, "date": date}
 
 
-@pytest.mark.parametrize("phrase", ["国庆前", "13月底前", "2月30日前", ""])
+@pytest.mark.parametrize(
+    "phrase", ["国庆前", "13月底前", "2月30日前", "", "完成", "13月中旬", "尽快"]
+)
 def test_unknown_deadline_phrases_are_errors(phrase):
     with pytest.raises(DeadlineError):
         parse_deadline(phrase, 2021)

@@ -28,7 +28,10 @@ _ONGOING = re.compile(
 _YEAR_END = re.compile(r"^(年底|年末|年内|全年)前?$")
 _MONTH_END = re.compile(rf"^{_NUM}月(底|末|份)?前?$")
 _DAY = re.compile(rf"^{_NUM}月(\d{{1,2}})日(前|之前)?$")
-_HALF = re.compile(r"^(上|下)半年(底|末)?前?$")
+_TEN_DAYS = re.compile(rf"^{_NUM}月(上|中|下)旬末?前?$")  # by the 10th, the 20th, month end
+_HALF = re.compile(r"^(?:(上|下)半年(底|末)?|年中)前?$")
+# 6月底前完成, 年底前全面完成: the verb adds nothing to the date.
+_DONE = re.compile(r"(?<=.)(全面|基本)?(完成|办结|完毕|到位)$")
 _QUARTER = re.compile(r"^(?:第?([一二三四1-4])季度)(末|底)?前?$")
 
 # Phrases the parser understands, for the error message.
@@ -62,6 +65,9 @@ def parse_deadline(text: str, year: int) -> Deadline:
     explicit = re.match(r"^((?:19|20|21)\d\d)年(.+)$", phrase)
     if explicit:
         year, phrase = int(explicit.group(1)), explicit.group(2)
+        if phrase[0] in "底末":  # 2022年底前
+            phrase = "年" + phrase
+    phrase = _DONE.sub("", phrase)
 
     if _ONGOING.match(phrase):
         return Deadline(text, "ongoing", None)
@@ -72,8 +78,12 @@ def parse_deadline(text: str, year: int) -> Deadline:
             return Deadline(text, "date", _month_end(year, _number(m.group(1))))
         if m := _DAY.match(phrase):
             return Deadline(text, "date", dt.date(year, _number(m.group(1)), int(m.group(2))))
+        if m := _TEN_DAYS.match(phrase):
+            month = _number(m.group(1))
+            day = {"上": 10, "中": 20}.get(m.group(2)) or _month_end(year, month).day
+            return Deadline(text, "date", dt.date(year, month, day))
         if m := _HALF.match(phrase):
-            return Deadline(text, "date", _month_end(year, 6 if m.group(1) == "上" else 12))
+            return Deadline(text, "date", _month_end(year, 12 if m.group(1) == "下" else 6))
         if m := _QUARTER.match(phrase):
             return Deadline(text, "date", _month_end(year, 3 * _number(m.group(1))))
     except ValueError:  # 13月底前, 2月30日前
