@@ -325,3 +325,24 @@ def test_collect_reads_a_date_without_a_year_in_the_plans_year(
     plain = gongkai("collect", form, "--date", "2021-10-31", "--dry-run")
     assert typed.exit_code == 0, typed.stderr
     assert (typed.stdout, typed.stderr) == (plain.stdout, plain.stderr)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("完成了", "已完成"),
+        ("已办结", "已完成"),
+        ("已落实", "已完成"),
+        ("滞后", "进展缓慢"),
+        ("不适用", "不涉及"),
+        ("推进中", "进行中"),
+    ],
+)
+def test_a_status_word_of_another_ledger_is_refused_with_the_status_it_means(typed, meant):
+    """Never taken without asking: the clerk confirms by typing the status."""
+    from gongkai_cli.errors import InvalidValue
+    from gongkai_cli.model.statuses import parse_status
+
+    with pytest.raises(InvalidValue) as refused:
+        parse_status(typed)
+    assert str(refused.value).endswith(f"是否是指“{meant}”？")

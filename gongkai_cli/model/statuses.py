@@ -93,11 +93,26 @@ def parse_status(text: str) -> str:
     )
 
 
+# Words that mean a status but share too few characters with it for a spelling match.
+_MEANS = {
+    "办结": DONE,
+    "已办结": DONE,
+    "已落实": DONE,
+    "落实完毕": DONE,
+    "滞后": LAGGING,
+    "进度滞后": LAGGING,
+    "不适用": NOT_APPLICABLE,
+    "无此项": NOT_APPLICABLE,
+}
+
+
 def nearest_status(word: str) -> str | None:
-    """The status a mistyped word most likely means (完成了 → 已完成), or None: a hint for the
-    error message, never taken without asking."""
+    """The status a mistyped word most likely means (完成了 → 已完成, 已办结 → 已完成), or
+    None: a hint for the error message, never taken without asking."""
     import difflib
 
+    if word in _MEANS:
+        return _MEANS[word]
     candidates = [*STATUSES, *(alias for alias in STATUS_ALIASES if not alias.isascii())]
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.5)
     return STATUS_ALIASES.get(close[0], close[0]) if close else None
