@@ -356,7 +356,7 @@ def test_the_site_shows_split_columns_as_one_phrase(gongkai, tmp_path):
     assert "县财政局牵头，各镇、县直各单位负责落实" in page
 
 
-def test_init_says_what_the_importer_guessed_about_the_plan(gongkai, tmp_path):
+def first_leads_page(tmp_path):
     plan = tmp_path / "plan.html"
     plan.write_text(
         "<html><head><meta charset='utf-8'><title>某县2022年政务公开工作要点</title></head><body>"
@@ -366,6 +366,11 @@ def test_init_says_what_the_importer_guessed_about_the_plan(gongkai, tmp_path):
         "</table></body></html>",
         encoding="utf-8",
     )
+    return plan
+
+
+def test_init_says_what_the_importer_guessed_about_the_plan(gongkai, tmp_path):
+    plan = first_leads_page(tmp_path)
     result = gongkai("init", tmp_path / "ledger", "--plan", plan)
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
@@ -375,3 +380,24 @@ def test_init_says_what_the_importer_guessed_about_the_plan(gongkai, tmp_path):
     ]
     shown = json.loads(gongkai("show", "1", "-f", "json", "--data", tmp_path / "ledger").stdout)
     assert (shown["lead"], shown["implementers"]) == (["县财政局"], ["县发改委"])
+
+
+def test_init_takes_the_plans_title_and_year_when_given(gongkai, tmp_path):
+    plan = first_leads_page(tmp_path)
+    result = gongkai(
+        "init", tmp_path / "ledger", "--plan", plan, "--title", "某县2023年要点", "--year", "2023"
+    )
+    assert result.exit_code == 0, result.stderr
+    tasks = yaml.safe_load(
+        (tmp_path / "ledger" / "data" / "tasks.yaml").read_text(encoding="utf-8")
+    )
+    assert (tasks["title"], tasks["year"]) == ("某县2023年要点", 2023)
+
+
+def test_title_and_year_are_for_plan_documents_only(gongkai, tmp_path):
+    result = gongkai("init", tmp_path / "ledger", "--year", "2023")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "错误：--title、--year 只用于从 Word、Excel、网页或 CSV 文件导入的计划。\n",
+    )
+    assert not (tmp_path / "ledger").exists()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from gongkai_cli.cli.options import command_group, err
+from gongkai_cli.cli.options import PlanTitleOpt, PlanYearOpt, command_group, err
 
 app, command = command_group()
 
@@ -35,6 +35,8 @@ def init_(
             metavar="文件",
         ),
     ] = None,
+    title: PlanTitleOpt = None,
+    year: PlanYearOpt = None,
 ) -> None:
     """建立新台账：含计划、单位名录、空的进展记录、CI 检查和 pre-commit 配置的 git 仓库。"""
     from gongkai_cli.record.create import enclosing_repo, init
@@ -45,7 +47,9 @@ def init_(
             f"注意：{target} 位于另一个 git 仓库（{outer}）之中；台账将是其中独立的仓库，"
             "外层仓库的提交不会包含它。"
         )
-    data_dir, commit = init(target, plan, units, note=lambda guess: err(f"提醒：{guess}"))
+    data_dir, commit = init(
+        target, plan, units, lambda guess: err(f"提醒：{guess}"), title=title, year=year
+    )
     typer.echo(f"已在 {target} 建立台账（{data_dir.path}），首次提交：{(commit or '')[:7]}")
     example = _report_drafted_units(data_dir) or "县财政局"
     typer.echo(f"下一步：cd {target} && gongkai list --unit {example}")

@@ -91,6 +91,16 @@ DataOpt = Annotated[
         metavar="目录",
     ),
 ]
+# A plan document's title and year, where the importer should not read them from it.
+PlanTitleOpt = Annotated[
+    str | None, typer.Option("--title", help="计划标题；默认取表格上方的标题。", metavar="标题")
+]
+PlanYearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year", help="计划年度；默认取标题中的年份。", min=1949, max=2200, metavar="年份"
+    ),
+]
 QueryFormatOpt = Annotated[
     QueryFormat | None,
     format_option(

@@ -13,6 +13,8 @@ from gongkai_cli.cli import completion
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
+    PlanTitleOpt,
+    PlanYearOpt,
     QueryFormat,
     QueryFormatOpt,
     TaskArg,
@@ -220,15 +222,8 @@ def import_plan(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="写入的任务文件；用 - 输出到屏幕。", metavar="文件")
     ] = Path("data/tasks.yaml"),
-    title: Annotated[
-        str | None, typer.Option("--title", help="计划标题；默认取表格上方的标题。", metavar="标题")
-    ] = None,
-    year: Annotated[
-        int | None,
-        typer.Option(
-            "--year", help="计划年度；默认取标题中的年份。", min=1949, max=2200, metavar="年份"
-        ),
-    ] = None,
+    title: PlanTitleOpt = None,
+    year: PlanYearOpt = None,
     force: Annotated[
         bool,
         typer.Option("--force", help="覆盖已存在的任务文件，即使已有进展的任务被删除或改了编号。"),

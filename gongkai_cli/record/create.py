@@ -20,21 +20,26 @@ EMPTY_LOG = (
 _TEMPLATES = PACKAGE / "templates"
 
 
-def _plan_text(plan: Path | None, note: Callable[[str], None]) -> tuple[str, Plan | None]:
+def _plan_text(
+    plan: Path | None, note: Callable[[str], None], title: str | None, year: int | None
+) -> tuple[str, Plan | None]:
     """tasks.yaml's text, and the plan itself when it came from a document or a file."""
+    document = plan is not None and plan.suffix.lower() not in (".yaml", ".yml")
+    if (title or year) and not document:
+        raise GongkaiError("--title、--year 只用于从 Word、Excel、网页或 CSV 文件导入的计划。")
     if plan is None:
         return (bundled_dir() / TASKS).read_text(encoding="utf-8"), None
     from gongkai_cli.importers.text_export import dump_plan
     from gongkai_cli.ledger.plans import plan_from_yaml, read_plan
     from gongkai_cli.ledger.yamlio import read_text
 
-    if plan.suffix.lower() in (".yaml", ".yml"):
+    if not document:
         text = read_text(plan)
         try:
             return text, plan_from_yaml(text, plan.name)
         except GongkaiError:  # the new ledger's own checks name it, located in its tasks.yaml
             return text, None
-    model, imported, guesses = read_plan(plan)
+    model, imported, guesses = read_plan(plan, title=title, year=year)
     for guess in guesses:
         note(guess)
     return dump_plan(imported), model
@@ -82,15 +87,19 @@ def init(
     plan: Path | None = None,
     units: Path | None = None,
     note: Callable[[str], None] = lambda guess: None,
+    *,
+    title: str | None = None,
+    year: int | None = None,
 ) -> tuple[DataDir, str | None]:
     """Create the ledger in `target` (new or empty); return its data dir and first commit.
-    What the importer had to guess about a plan document is passed to `note`. Anything
-    that fails leaves nothing behind, so the same `init` can simply be run again."""
+    A plan document's `title` and `year` may be given (else they are read from it); what
+    the importer had to guess is passed to `note`. Anything that fails leaves nothing
+    behind, so the same `init` can simply be run again."""
     if target.exists() and any(target.iterdir()):
         if (target / "data" / TASKS).exists():
             raise LedgerExists(f"{target} 中已有台账（data/{TASKS}），不会覆盖。")
         raise LedgerExists(f"{target} 不是空目录；为免覆盖已有文件，请指定一个新目录或空目录。")
-    tasks, model = _plan_text(plan, note)  # read before creating anything
+    tasks, model = _plan_text(plan, note, title, year)  # read before creating anything
     registry = _units_text(model, units)
     _check_identity(_existing_parent(target))
     created = not target.exists()
