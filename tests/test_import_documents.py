@@ -147,9 +147,21 @@ def test_a_header_that_says_the_first_unit_leads_splits_each_cell(tmp_path):
         {"lead": None, "implementers": None, "responsibility": "县财政局牵头，各镇负责落实"},
     ]
     assert (
-        "“责任单位”列注明排在首位的为牵头单位：每项任务的第一个单位记为牵头单位（lead），"
+        "计划注明责任单位排在首位的为牵头单位：每项任务的第一个单位记为牵头单位（lead），"
         "其余记为落实单位（implementers）。"
     ) in result.warnings
+
+
+def test_a_note_above_the_table_that_says_the_first_unit_leads_counts_too(tmp_path):
+    rows = [
+        ["序号", "工作任务", "具体要求", "责任单位", "时限要求"],
+        ["1", "规划", "公开规划。", "县财政局、县发改委", "年底前"],
+    ]
+    note = "<h1>某县2022年要点</h1><p>（注：责任单位中排在第一位的为牵头单位）</p>"
+    task = imported(tmp_path, page(note + html_rows(*rows))).plan["tasks"][0]
+    assert (task.get("lead"), task.get("implementers")) == ("县财政局", "县发改委")
+    plain = imported(tmp_path, page("<h1>某县2022年要点</h1>" + html_rows(*rows))).plan["tasks"][0]
+    assert plain["responsibility"] == "县财政局、县发改委"
 
 
 def test_columns_are_found_by_header_whatever_their_order(tmp_path):

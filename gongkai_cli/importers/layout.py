@@ -72,6 +72,12 @@ def first_leads(text: str) -> bool:
     return header_meaning(text) == "responsibility" and bool(_FIRST_LEADS.search(squeeze(text)))
 
 
+def _says_first_leads(text: str) -> bool:
+    """Whether a note above the table (注：排在第一位的为牵头单位) says the same."""
+    key = squeeze(text)
+    return len(key) <= 60 and "单位" in key and bool(_FIRST_LEADS.search(key))
+
+
 @dataclass
 class Imported:
     """A plan read from a document: the tasks.yaml mapping and what the reader had to guess."""
@@ -85,7 +91,7 @@ class _Columns:
     header_rows: list[tuple[str, ...]]  # squeezed texts of the header row(s), to skip repeats
     first_data_row: int
     by_meaning: dict[str, list[int]]
-    first_leads: bool = False  # the 责任单位 header says each cell's first unit leads
+    first_leads: bool = False  # the 责任单位 header, or a note above, says the first unit leads
 
     def get(self, meaning: str) -> list[int]:
         return self.by_meaning.get(meaning, [])
@@ -115,7 +121,8 @@ def _find_header(grid: Grid) -> _Columns | set[str]:
             if meaning is None and not row[c].strip():
                 meaning = "task"  # an unheaded column beside the table: structure or numbers
             by_meaning.setdefault(meaning or "other", []).append(c)
-        leads = any(first_leads(c) for c in row)
+        notes = [*grid.above, *(c for above in grid.rows[:r] for c in above)]
+        leads = any(first_leads(c) for c in row) or any(_says_first_leads(t) for t in notes)
         return _Columns(header_rows, r + len(header_rows), by_meaning, leads)
     return best
 
@@ -220,7 +227,7 @@ class _Reader:
         roles = _Roles.of(grid, columns)
         if roles.first_leads:
             self.warnings.append(
-                "“责任单位”列注明排在首位的为牵头单位：每项任务的第一个单位记为牵头单位（lead），"
+                "计划注明责任单位排在首位的为牵头单位：每项任务的第一个单位记为牵头单位（lead），"
                 "其余记为落实单位（implementers）。"
             )
         for r in range(columns.first_data_row, len(grid.rows)):
