@@ -117,6 +117,7 @@ def test_a_csv_in_utf8_or_gb18030_imports(tmp_path, encoding):
         ["序号", "主要任务", "具体内容", "责任主体", "完成期限（2022年）"],
         ["序号", "工作任务（共2项）", "工作措施", "承办单位", "时间节点"],
         ["序号", "工作任务", "具体措施", "责任单位(按职责分工)", "时限"],
+        ["序号", "工作任务", "具体要求", "责任单位", "时间安排"],
     ],
 )
 def test_header_variants_name_the_same_columns(tmp_path, header):
