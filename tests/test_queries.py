@@ -284,6 +284,10 @@ def test_nothing_overdue_says_so(gongkai, tmp_path):
         ("持续推进", "ongoing", None),
         ("按月", "ongoing", None),
         ("每季度", "ongoing", None),
+        ("每月10日前报送", "ongoing", None),
+        ("按季度报送", "ongoing", None),
+        ("每半年", "ongoing", None),
+        ("常年", "ongoing", None),
     ],
 )
 def test_deadline_phrases(phrase, kind, date):

@@ -22,8 +22,10 @@ _DIGITS = {
     "十": 10,
 }
 _NUM = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
+# Ongoing work, and recurring reports (每月10日前报送, 按季度报送): expected each period,
+# never overdue as a whole.
 _ONGOING = re.compile(
-    r"^(持续推进|长期坚持|长期|持续|常态化|按月|每月|按季度?|每季度?|每半年|每年)(推进|开展|报送)?$"
+    r"^(持续推进|长期坚持|长期|持续|常态化|常年)(推进|开展|报送)?$|^(按|每)(月|季度?|半年|年|周|日|天)"
 )
 _YEAR_END = re.compile(r"^(年底|年末|年内|全年)前?$")
 _MONTH_END = re.compile(rf"^{_NUM}月(底|末|份)?前?$")
