@@ -182,3 +182,25 @@ def test_show_12_gives_the_office_as_lead_and_every_county_unit_as_implementer(g
         "note": None,
         "light": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("phrase", "lead", "implementers"),
+    [
+        (
+            "县政府办公室牵头，县财政局、县教育局按职责分工负责",
+            ["县政府办公室"],
+            ["县财政局", "县教育局"],
+        ),
+        ("县财政局、县发改委等部门按职责分工负责", [], ["县财政局", "县发改委"]),
+        ("县财政局、县教育局分别负责", [], ["县财政局", "县教育局"]),
+        ("县财政局负责，县教育局配合", [], ["县财政局", "县教育局"]),
+        ("县财政局牵头负责，县教育局协助", ["县财政局"], ["县教育局"]),
+        ("县财政局牵头，县教育局具体负责", ["县财政局"], ["县教育局"]),
+        ("县财政局、县教育局根据职责共同负责", [], ["县财政局", "县教育局"]),
+    ],
+)
+def test_other_plans_ways_of_saying_who_carries_the_work_out(index, phrase, lead, implementers):
+    """Only 牵头 makes a lead; 负责, 按职责分工负责, 配合, 协助… make implementers."""
+    resolution = resolve(phrase, index)
+    assert (list(resolution.lead), list(resolution.implementers)) == (lead, implementers)

@@ -3,7 +3,9 @@
 The grammar of the plans: `A、B牵头，C、D负责落实`; `A负责落实`; `A，B负责落实` (joint,
 no lead); items separated by 、 or ，; groups such as 各镇 expand to their members;
 open groups such as 县政府有关部门 expand only through the task's designation;
-`X、Y等部门` names X and Y. Spaces and half-width punctuation do not matter.
+`X、Y等部门` names X and Y. What a clause says its units do (负责, 具体负责, 按职责分工
+负责, 配合, 协助…) makes them implementers, as 负责落实 does: only 牵头 makes a lead.
+Spaces and half-width punctuation do not matter.
 """
 
 from __future__ import annotations
@@ -14,10 +16,16 @@ from collections.abc import Sequence
 from gongkai_cli.errors import GongkaiError
 from gongkai_cli.model.registry import UnitIndex
 from gongkai_cli.model.statuses import LEAD as _LEAD
-from gongkai_cli.model.values import IMPLEMENT_ENDINGS, Resolution, Term
+from gongkai_cli.model.values import Resolution, Term
 
 _OPEN_LIST = re.compile(r"等(?:部门|单位)?$")
 _SEPARATORS = re.compile(r"[、，,；;]+")
+# How other plans say a clause's units carry the work out: 各镇具体负责, 县直各单位按职责
+# 分工负责, 县财政局负责，各镇配合. The words say what the units do, never which units.
+_ROLE_WORDS = re.compile(
+    r"(?:按照?(?:各自)?职(?:责|能)(?:分工)?|根据(?:各自)?职责|分别|具体|共同|各自)*"
+    r"(?:负责落实|具体落实|配合落实|负责|落实|配合|参与|协助|协同)$"
+)
 
 
 class ResolveError(GongkaiError):
@@ -35,7 +43,7 @@ def _normalise(phrase: str) -> str:
 def _split(text: str) -> list[str]:
     items = []
     for item in _SEPARATORS.split(text):
-        item = _OPEN_LIST.sub("", item)
+        item = _OPEN_LIST.sub("", _ROLE_WORDS.sub("", item))
         if item:
             items.append(item)
     return items
@@ -47,10 +55,6 @@ def parse_roles(phrase: str) -> tuple[list[str], list[str]]:
     lead_text, implement_text = "", text
     if _LEAD in text:
         lead_text, implement_text = text.split(_LEAD, 1)
-    for suffix in IMPLEMENT_ENDINGS:
-        if implement_text.endswith(suffix):
-            implement_text = implement_text[: -len(suffix)]
-            break
     return _split(lead_text), _split(implement_text)
 
 
