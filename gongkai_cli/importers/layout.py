@@ -57,6 +57,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     ),
 }
 _UNIT_LIST = re.compile(r"\s*[、，,；;]\s*")
+_SAYS_ROLES = re.compile(r"牵头|负责|落实|配合|协助|参与")  # a cell that names roles itself
 _NOTE = re.compile(r"[（(][^（()）]*[）)]")
 # 责任单位（排在首位的为牵头单位）: the plan's own rule that a cell's first unit leads.
 _FIRST_LEADS = re.compile(r"(首位|第一|排头|第1|前面).*牵头|牵头.*(首位|第一|排头|第1)")
@@ -195,7 +196,7 @@ class _Roles:
     lead: list[int]  # non-empty only where lead and implementers are split
     implementers: list[int]
     deadline: list[int]
-    first_leads: bool  # one 责任单位 column whose first unit leads, as its header says
+    first_leads: bool  # one 责任单位 column whose first unit leads, as the plan says
 
     @classmethod
     def of(cls, grid: Grid, columns: _Columns) -> _Roles:
@@ -276,7 +277,7 @@ class _Reader:
         lead, implementers = _joined(row, roles.lead), _joined(row, roles.implementers)
         if not (lead or implementers):
             self._missing(grid, r, (roles.lead or roles.implementers)[0], "责任单位")
-        if roles.first_leads and not re.search(r"牵头|负责|落实|配合", implementers):
+        if roles.first_leads and not _SAYS_ROLES.search(implementers):
             cell = implementers.strip()
             if after_first := _UNIT_LIST.search(cell):  # the rest keep the cell's own words
                 lead, implementers = cell[: after_first.start()], cell[after_first.end() :]
