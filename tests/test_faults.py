@@ -68,6 +68,14 @@ def test_a_kill_mid_update_leaves_the_log_as_before_or_with_the_whole_line(ledge
         yaml.safe_load(after.decode("utf-8"))  # always a valid log
         (ledger / ".git" / "index.lock").unlink(missing_ok=True)  # a killed git leaves its lock
 
+    # The next run, left alone, settles what the killed ones left: the log is what HEAD holds.
+    proc = cli(["update", "8", "-u", "县财政局", "-s", "doing", "--date", "2021-06-21"], ledger)
+    assert proc.wait() == 0, proc.stderr.read()
+    head = subprocess.run(
+        ["git", "show", "HEAD:data/progress.yaml"], cwd=ledger, check=True, capture_output=True
+    ).stdout
+    assert log.read_bytes() == head
+
 
 def test_a_log_that_cannot_be_written_changes_nothing(gongkai, ledger, monkeypatch):
     monkeypatch.chdir(ledger)
