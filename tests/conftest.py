@@ -191,6 +191,15 @@ def ledger(tmp_path, monkeypatch) -> Path:
     return repo
 
 
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by its path inside it, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
 def snapshot(repo: Path) -> tuple[bytes, str, str]:
     return (
         (repo / "data" / "progress.yaml").read_bytes(),

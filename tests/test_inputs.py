@@ -10,7 +10,7 @@ import pytest
 
 from gongkai_cli.model.dates import chinese_date, parse_date
 from gongkai_cli.model.statuses import task_state
-from tests.conftest import git
+from tests.conftest import files_of, git
 
 TODAY = dt.date.today()
 PLAN_YEAR = 2021
@@ -263,11 +263,9 @@ def test_section_numbers_in_full_width(gongkai, real_data, typed, meant):
 
 
 def same_files(a, b) -> bool:
-    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
-    assert files, a
-    return files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file()) and all(
-        (a / f).read_bytes() == (b / f).read_bytes() for f in files
-    )
+    written = files_of(a)
+    assert written, a
+    return written == files_of(b)
 
 
 @pytest.mark.parametrize(

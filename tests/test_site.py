@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, write_ledger
+from tests.conftest import REPO, files_of, write_ledger
 from tests.site_data import hostile_ledger, year_ledger
 
 AS_OF = "2021-10-31"
@@ -25,14 +25,6 @@ AS_OF = "2021-10-31"
 @pytest.fixture(scope="module")
 def year(tmp_path_factory) -> Path:
     return year_ledger(tmp_path_factory.mktemp("year") / "data")
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_a_year_of_updates_gives_a_page_per_task_and_unit_the_overview_and_the_bulletin(

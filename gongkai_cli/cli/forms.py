@@ -18,7 +18,6 @@ from gongkai_cli.cli.options import (
     emit,
     err,
     guarded,
-    plan_year,
     unit_option,
 )
 from gongkai_cli.errors import ExitStatus, GongkaiError, InvalidValue
@@ -73,10 +72,9 @@ def forms(
     found = data_dir(data)
     book = open_book(found)
     day = as_of_day(book, as_of)
-    year = book.ledger.year
-    deadline = (
-        parse_date(due, "--due", year=lambda: year) if due else day + dt.timedelta(days=DUE_DAYS)
-    )
+    deadline = day + dt.timedelta(days=DUE_DAYS)
+    if due:
+        deadline = parse_date(due, "--due", year=lambda: book.ledger.year)
     if deadline < day:
         raise InvalidValue(
             f"--due {deadline.isoformat()} 早于截至日期 {day.isoformat()}；请给出之后的日期。",
@@ -170,13 +168,13 @@ def collect(
     from gongkai_cli.model.dates import parse_date
 
     found = data_dir(data, writing=not dry_run)
+    book = open_book(found)
     today = dt.date.today()
-    day = parse_date(date, "--date", year=plan_year(found)) if date else today
+    day = parse_date(date, "--date", year=lambda: book.ledger.year) if date else today
     if day > today:
         raise InvalidValue(
             f"--date {day.isoformat()} 晚于今天，进展只能记录已发生的情况；未收取。", date or ""
         )
-    book = open_book(found)
     good, rejected = [], 0
     for path in files:
         try:
@@ -260,8 +258,7 @@ def status(
 
     found = data_dir(data)
     book = open_book(found)
-    year = book.ledger.year
-    day = parse_date(round_, "--round", year=lambda: year) if round_ else None
+    day = parse_date(round_, "--round", year=lambda: book.ledger.year) if round_ else None
     result = round_status(book, find_repo(found.path), day)
     missing = [r for r in result.replies if not r.returned]
     returned = [r for r in result.replies if r.returned]

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 from gongkai_cli.errors import PlanDocumentError
 from gongkai_cli.importers.grid import Grid
+from gongkai_cli.model.values import IMPLEMENT_WORDS
 
 SECTION = re.compile(r"^[一二三四五六七八九十百]+[、．.]")
 SUBSECTION = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
@@ -57,7 +58,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     ),
 }
 _UNIT_LIST = re.compile(r"\s*[、，,；;]\s*")
-_SAYS_ROLES = re.compile(r"牵头|负责|落实|配合|协助|参与")  # a cell that names roles itself
+_SAYS_ROLES = re.compile(f"牵头|{IMPLEMENT_WORDS}")  # a cell that names roles itself
 _NOTE = re.compile(r"[（(][^（()）]*[）)]")
 # 责任单位（排在首位的为牵头单位）: the plan's own rule that a cell's first unit leads.
 _FIRST_LEADS = re.compile(r"(首位|第一|排头|第1|前面).*牵头|牵头.*(首位|第一|排头|第1)")

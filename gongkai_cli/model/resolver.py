@@ -16,16 +16,11 @@ from collections.abc import Sequence
 from gongkai_cli.errors import GongkaiError
 from gongkai_cli.model.registry import UnitIndex
 from gongkai_cli.model.statuses import LEAD as _LEAD
-from gongkai_cli.model.values import Resolution, Term
+from gongkai_cli.model.values import IMPLEMENT_WORDS, Resolution, Term
 
 _OPEN_LIST = re.compile(r"等(?:部门|单位)?$")
 _SEPARATORS = re.compile(r"[、，,；;]+")
-# How other plans say a clause's units carry the work out: 各镇具体负责, 县直各单位按职责
-# 分工负责, 县财政局负责，各镇配合. The words say what the units do, never which units.
-_ROLE_WORDS = re.compile(
-    r"(?:按照?(?:各自)?职(?:责|能)(?:分工)?|根据(?:各自)?职责|分别|具体|共同|各自)*"
-    r"(?:负责落实|具体落实|配合落实|负责|落实|配合|参与|协助|协同)$"
-)
+_ROLE_WORDS = re.compile(IMPLEMENT_WORDS + "$")  # 各镇具体负责 → 各镇
 
 
 class ResolveError(GongkaiError):

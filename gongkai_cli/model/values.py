@@ -11,6 +11,7 @@ a dataclass costs ten times as much to define.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from gongkai_cli.model.statuses import LEAD
@@ -26,7 +27,12 @@ MAX_NAME = 100
 ID_RE = r"^[a-z][0-9a-z]{3,15}$"
 
 
-IMPLEMENT_ENDINGS = ("负责落实", "具体落实", "配合落实", "负责", "落实", "配合", "参与")
+# What a clause says its units do: 负责落实, 具体负责, 按职责分工负责, 配合, 协助… They carry the
+# work out; only 牵头 makes a lead. A pattern (not compiled here: a warm read never needs it).
+IMPLEMENT_WORDS = (
+    r"(?:按照?(?:各自)?职(?:责|能)(?:分工)?|根据(?:各自)?职责|分别|具体|共同|各自)*"
+    r"(?:负责落实|具体落实|配合落实|负责|落实|配合|参与|协助|协同)"
+)
 
 
 def lead_part(lead: str) -> str:
@@ -54,7 +60,7 @@ def joined_phrase(lead: str | None, implementers: str) -> str:
         parts.append(lead_part(lead))
     implementers = implementers.strip()
     if implementers:
-        done = implementers.endswith(IMPLEMENT_ENDINGS)
+        done = re.search(IMPLEMENT_WORDS + "$", implementers) is not None
         parts.append(implementers if done else implementers + "负责落实")
     return "，".join(parts)
 
