@@ -22,6 +22,7 @@ from gongkai_cli.errors import DataError, Problem
 from gongkai_cli.ledger.checked import load_checked, open_book
 from gongkai_cli.ledger.datadir import DataDir, find_data_dir, writable
 from gongkai_cli.model.book import Book
+from gongkai_cli.model.dates import current_date
 from gongkai_cli.model.statuses import parse_status
 from gongkai_cli.record import recording
 
@@ -64,7 +65,7 @@ def record_update(
         task=task,
         units=tuple(units),
         status=parse_status(status),
-        date=date or dt.date.today(),
+        date=date or current_date(),
         note=note,
         by=by,
         commit=commit,

@@ -165,11 +165,11 @@ def collect(
     from gongkai_cli.forms.collect import collect as enter
     from gongkai_cli.forms.read import read_form
     from gongkai_cli.ledger.checked import open_book
-    from gongkai_cli.model.dates import parse_date
+    from gongkai_cli.model.dates import current_date, parse_date
 
     found = data_dir(data, writing=not dry_run)
     book = open_book(found)
-    today = dt.date.today()
+    today = current_date()
     day = parse_date(date, "--date", year=lambda: book.ledger.year) if date else today
     if day > today:
         raise InvalidValue(

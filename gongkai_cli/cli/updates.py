@@ -54,15 +54,14 @@ def update(
     data: DataOpt = None,
 ) -> None:
     """记录进展：追加到 progress.yaml，并单独提交一次 git（只含该文件）。"""
-    import datetime as dt
 
-    from gongkai_cli.model.dates import chinese_date, outside_plan_year, parse_date
+    from gongkai_cli.model.dates import chinese_date, current_date, outside_plan_year, parse_date
     from gongkai_cli.model.statuses import parse_status
     from gongkai_cli.record.recording import Request, record
 
     found = data_dir(data, writing=True)
     year = plan_year(found)
-    day = parse_date(date, "--date", year=year) if date else dt.date.today()
+    day = parse_date(date, "--date", year=year) if date else current_date()
     request = Request(
         task=task,
         units=tuple(unit),

@@ -14,6 +14,7 @@ from gongkai_cli.errors import Problem
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS
 from gongkai_cli.ledger.loaded import Loaded, responsibility_at
 from gongkai_cli.ledger.logline import Entry
+from gongkai_cli.model.dates import current_date
 
 # Fields of the log's events, read in bulk (map) by the checks of a long log.
 _ID, _DATE, _RETRACTS = attrgetter("id"), attrgetter("date"), attrgetter("retracts")
@@ -257,7 +258,7 @@ def check_events(loaded: Loaded) -> Iterator[Problem]:
         line, column = loaded.event_position(event.line, key) if key else (event.line, 1)
         return Problem(name, line, column, message, code, severity)
 
-    today = dt.date.today()
+    today = current_date()
     if _nothing_to_report(loaded, today):
         return
     seen: dict[str, Any] = {}  # id → the first event holding it

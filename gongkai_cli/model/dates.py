@@ -4,6 +4,7 @@ as reports print them (2021年10月31日)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -15,6 +16,25 @@ ACCEPTED = "2021-10-31、2021/10/31、2021.10.31、2021年10月31日、10月31�
 _FULL = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})日")
 _MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})|(\d{1,2})月(\d{1,2})日")
 _RELATIVE = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1}
+
+
+TODAY_VARIABLE = "GONGKAI_TODAY"
+
+
+def current_date() -> dt.date:
+    """The day a command answers for when no date is given: the environment's
+    GONGKAI_TODAY (an ISO date) where set, so that a day can be replayed and tests hold on
+    any day, else the clock. Every use of today in gongkai goes through here."""
+    value = os.environ.get(TODAY_VARIABLE, "").strip()
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidValue(
+            f"环境变量 {TODAY_VARIABLE}“{value}”不是有效日期；请写成 2021-10-31 的形式，或不设置。",
+            value,
+        ) from None
 
 
 def normalize(text: str) -> str:
@@ -36,7 +56,7 @@ def parse_date(
 ) -> dt.date:
     """A typed date; `year` gives the plan's year for 10月31日 and 10-31 (asked only then)."""
     value = normalize(text).replace(" ", "")
-    today = today or dt.date.today()
+    today = today or current_date()
     if value in _RELATIVE:
         return today - dt.timedelta(days=_RELATIVE[value])
     parts: tuple[str | None, ...] = ()
@@ -61,7 +81,7 @@ def parse_as_of(
     year: Callable[[], int] | None = None,
     today: dt.date | None = None,
 ) -> dt.date:
-    today = today or dt.date.today()
+    today = today or current_date()
     return today if text is None else parse_date(text, option, year=year, today=today)
 
 

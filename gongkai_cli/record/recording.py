@@ -12,6 +12,7 @@ from gongkai_cli.ledger.checks import is_answerable
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.logline import Entry, new_id, retraction_line, update_line
 from gongkai_cli.model.book import Book
+from gongkai_cli.model.dates import current_date
 from gongkai_cli.model.schema import Update
 from gongkai_cli.model.statuses import units_phrase
 from gongkai_cli.model.values import MAX_NAME, MAX_NOTE
@@ -106,7 +107,7 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
         )
     for label, text in (("说明", request.note), ("填报人", request.by)):
         _check_text(label, text)
-    if request.date > dt.date.today():
+    if request.date > current_date():
         raise InvalidValue(
             f"--date {request.date.isoformat()} 晚于今天，进展只能记录已发生的情况；未写入。",
             request.date.isoformat(),
@@ -171,7 +172,7 @@ def undo(data_dir: DataDir, ids: tuple[str, ...] = (), commit: bool = True) -> U
         targets, whole = _targets(loaded, ids, log.repo)
         by = log.repo.user_name() if log.repo else _user_name(data_dir)
         _check_text("填报人（git 的 user.name）", by)
-        today = dt.date.today()
+        today = current_date()
         taken = {u.id for u in loaded.updates} | {r.id for r in loaded.retractions}
         lines = []
         for target in targets:
