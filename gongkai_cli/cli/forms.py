@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from gongkai_cli.actions.forms_round import DUE_DAYS
 from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -18,9 +18,10 @@ from gongkai_cli.cli.options import (
     emit,
     err,
     guarded,
+    plan_year,
     unit_option,
 )
-from gongkai_cli.errors import ExitStatus, GongkaiError, InvalidValue
+from gongkai_cli.errors import ExitStatus
 
 app, command = command_group()
 
@@ -28,8 +29,6 @@ forms_app, forms_command = command_group(
     help="为各单位生成进展填报表（Excel）；forms status 查看回收情况（催报名单）。",
 )
 app.add_typer(forms_app, name="forms")
-
-DUE_DAYS = 7  # the default time a unit has to reply
 
 
 @forms_app.callback(invoke_without_command=True)
@@ -61,9 +60,7 @@ def forms(
     """生成进展填报表：每个单位一份 {单位}-进展填报-{日期}.xlsx，列出其任务，只有状态、进展说明、完成日期可填。"""
     if ctx.invoked_subcommand is not None:
         return
-    from gongkai_cli.cli.reports import report_dir
-    from gongkai_cli.forms.layout import file_name
-    from gongkai_cli.forms.out import build_form, form_rows
+    from gongkai_cli.actions.forms_round import issue_forms
     from gongkai_cli.ledger.checked import open_book
     from gongkai_cli.model.dates import chinese_date, parse_date
 
@@ -72,57 +69,15 @@ def forms(
     found = data_dir(data)
     book = open_book(found)
     day = as_of_day(book, as_of)
-    deadline = day + dt.timedelta(days=DUE_DAYS)
-    if due:
-        deadline = parse_date(due, "--due", year=lambda: book.ledger.year)
-    if deadline < day:
-        raise InvalidValue(
-            f"--due {deadline.isoformat()} 早于截至日期 {day.isoformat()}；请给出之后的日期。",
-            due or "",
-        )
-    names = list(book.ledger.index.units) if all_units else _units(book, unit)
-    folder = out or report_dir(found) / f"进展填报-{day.isoformat()}"
-    planned = []
-    for name in names:
-        rows = form_rows(book, name, day)
-        if not rows:
-            if not all_units:
-                raise GongkaiError(f"截至 {day.isoformat()}，{name} 没有需要填报的任务；未生成。")
-            continue
-        planned.append(
-            (folder / file_name(name, day), build_form(book, name, day, deadline), len(rows))
-        )
-    _write_all(planned, force)
+    deadline = parse_date(due, "--due", year=lambda: book.ledger.year) if due else None
+    units = None if all_units else unit
+    issued = issue_forms(found, units, day, due=deadline, out=out, force=force, book=book)
     typer.echo(
-        f"已生成 {len(planned)} 份填报表，在 {folder}（截至{chinese_date(day)}，"
-        f"填报截止{chinese_date(deadline)}）："
+        f"已生成 {len(issued.forms)} 份填报表，在 {issued.folder}（截至{chinese_date(day)}，"
+        f"填报截止{chinese_date(issued.due)}）："
     )
-    for path, _, count in planned:
-        typer.echo(f"  {path.name}（{count} 项任务）")
-
-
-def _units(book, names: list[str]) -> list[str]:
-    index, units = book.ledger.index, []
-    for name in names:
-        found = index.lookup(name)
-        units += index.members(found.name) if found and found.kind == "group" else [book.unit(name)]
-    return list(dict.fromkeys(units))
-
-
-def _write_all(planned: list[tuple[Path, bytes, int]], force: bool) -> None:
-    """Write every form, or none: a file of the same name that differs may be a returned
-    form saved into the same folder, and overwriting it would lose the unit's reply."""
-    from gongkai_cli.record.atomic import write_output
-
-    if not force:
-        for path, content, _ in planned:
-            if path.is_file() and path.read_bytes() != content:
-                raise GongkaiError(
-                    f"{path} 已存在且内容不同（可能是已发回的表格）；未生成任何填报表。"
-                    "请换一个 --out 目录，或用 --force 覆盖。"
-                )
-    for path, content, _ in planned:
-        write_output(path, content)
+    for form in issued.forms:
+        typer.echo(f"  {form.path.name}（{form.tasks} 项任务）")
 
 
 def _say(line: str) -> None:
@@ -161,46 +116,35 @@ def collect(
     data: DataOpt = None,
 ) -> None:
     """收取发回的填报表：检查后把有变化的行记为进展，每份表格提交一次 git；有错的表格整份拒收。"""
-    from gongkai_cli.forms.check import check
-    from gongkai_cli.forms.collect import collect as enter
-    from gongkai_cli.forms.read import read_form
-    from gongkai_cli.ledger.checked import open_book
-    from gongkai_cli.model.dates import current_date, parse_date
+    from gongkai_cli.actions.forms_round import collect_forms
+    from gongkai_cli.model.dates import parse_date
 
     found = data_dir(data, writing=not dry_run)
-    book = open_book(found)
-    today = current_date()
-    day = parse_date(date, "--date", year=lambda: book.ledger.year) if date else today
-    if day > today:
-        raise InvalidValue(
-            f"--date {day.isoformat()} 晚于今天，进展只能记录已发生的情况；未收取。", date or ""
-        )
-    good, rejected = [], 0
-    for path in files:
-        try:
-            checked = check(book, read_form(path), today)
-        except GongkaiError as exc:
-            _say_err(f"错误：{exc}")
-            rejected += 1
+    day = parse_date(date, "--date", year=plan_year(found)) if date else None
+    done = collect_forms(
+        found, files, date=day, dry_run=dry_run, commit=not no_commit, all_or_nothing=all_or_nothing
+    )
+    for each in done.checks:
+        if each.error is not None:
+            _say_err(f"错误：{each.error}")
             continue
-        for problem in checked.problems:
+        for problem in each.checked.problems:
             _say_err(problem.as_text())
-        if checked.ok:
-            good.append(checked)
-        else:
-            errors = sum(p.is_error for p in checked.problems)
-            _say_err(f"错误：{checked.form.name} 有 {errors} 处错误，整份未收取。")
-            rejected += 1
-    if rejected and all_or_nothing:
-        _say_err(f"错误：{rejected} 份表格有误；按 --all-or-nothing，{len(files)} 份全部未收取。")
+        if not each.ok:
+            errors = sum(p.is_error for p in each.checked.problems)
+            _say_err(f"错误：{each.checked.form.name} 有 {errors} 处错误，整份未收取。")
+    if done.rejected and all_or_nothing:
+        _say_err(
+            f"错误：{done.rejected} 份表格有误；按 --all-or-nothing，{len(files)} 份全部未收取。"
+        )
         raise typer.Exit(ExitStatus.ERROR)
-    for checked in good:
-        _report(checked, enter(found, checked, day, commit=not no_commit, dry_run=dry_run))
+    for checked, entered in done.entered:
+        _report(checked, entered)
     if dry_run:
         _say("（试运行：未写入任何内容。）")
     if len(files) > 1:
-        _say(f"共 {len(files)} 份：收取 {len(good)} 份，拒收 {rejected} 份。")
-    if rejected:
+        _say(f"共 {len(files)} 份：收取 {done.accepted} 份，拒收 {done.rejected} 份。")
+    if done.rejected:
         raise typer.Exit(ExitStatus.ERROR)
 
 
@@ -249,17 +193,14 @@ def status(
     data: DataOpt = None,
 ) -> None:
     """填报表回收情况：哪些单位已交、哪些未交（催报名单），取自 collect 的提交记录。"""
-    from gongkai_cli.forms.rounds import round_status
-    from gongkai_cli.ledger.checked import open_book
+    from gongkai_cli.actions.forms_round import forms_status
     from gongkai_cli.model.dates import parse_date
     from gongkai_cli.output.view import Column, View
     from gongkai_cli.output.views import UNIT
-    from gongkai_cli.record.git import find_repo
 
     found = data_dir(data)
-    book = open_book(found)
-    day = parse_date(round_, "--round", year=lambda: book.ledger.year) if round_ else None
-    result = round_status(book, find_repo(found.path), day)
+    day = parse_date(round_, "--round", year=plan_year(found)) if round_ else None
+    result = forms_status(found, day)
     missing = [r for r in result.replies if not r.returned]
     returned = [r for r in result.replies if r.returned]
 

@@ -93,35 +93,6 @@ def _book_and_day(data, as_of):
     return found, book, as_of_day(book, as_of)
 
 
-def _choose_format(fmt: ReportFormat | None, out: Path | None):
-    """The format to write, checked against --out: the extension of --out decides when
-    --format is not given, and must not contradict it when it is."""
-    from gongkai_cli.output.formats import FORMATS, format_of_suffix
-
-    to_file = out is not None and str(out) != "-"
-    implied = format_of_suffix(out.suffix) if to_file else None
-    if fmt is None:
-        if implied is not None:
-            return implied
-        return FORMATS["table" if sys.stdout.isatty() and out is None else "md"]
-    chosen = FORMATS[fmt.value]
-    if to_file and chosen.name == "table":
-        raise GongkaiError(
-            "--format table 只显示在终端；写入文件请用 md、docx、xlsx、csv 或 json。"
-        )
-    if to_file and implied is not None and implied is not chosen:
-        raise GongkaiError(
-            f"--out {out} 的扩展名是 {out.suffix}，与 --format {chosen.name} 不符；"
-            f"请把文件名改为 {out.stem}{chosen.suffix}，或改用 --format {implied.name}。"
-        )
-    if to_file and chosen.binary and out.suffix.lower() != chosen.suffix:
-        raise GongkaiError(
-            f"--format {chosen.name} 的文件应以 {chosen.suffix} 结尾：{out} 不是；"
-            f"请改为 {out.stem}{chosen.suffix}。"
-        )
-    return chosen
-
-
 def publish(
     doc,
     fmt: ReportFormat | None,
@@ -134,55 +105,25 @@ def publish(
     issuer: str | None = None,
     title: str = "",
 ) -> None:
-    """Show the report, or write it: md, docx and xlsx to a file, csv and json to stdout
-    unless --out. `doc` is one report, or a list of them rendered into one file."""
-    from gongkai_cli.output.formats import Options
+    """Show the report, or write it and say where (see actions.publish_report)."""
+    from gongkai_cli.actions.publish_report import publish_report
 
-    chosen = _choose_format(fmt, out)
-    if encoding is not None and chosen.name != "csv":
-        raise GongkaiError("--encoding 只用于 --format csv。")
-    # With neither --format nor --out, the report is shown: a table, or Markdown in a pipe.
-    to_stdout = str(out) == "-" or (
-        out is None and (fmt is None or chosen.name in ("table", "csv", "json"))
+    done = publish_report(
+        doc,
+        found,
+        stem,
+        fmt=fmt.value if fmt else None,
+        out=out,
+        terminal=sys.stdout.isatty(),
+        wide=wide,
+        encoding=encoding.value if encoding else None,
+        issuer=issuer,
+        title=title,
     )
-    if to_stdout and chosen.binary:
-        raise GongkaiError(
-            f"{'Excel' if chosen.name == 'xlsx' else 'Word'} 文件不能输出到屏幕，请用 --out 指定文件。"
-        )
-    default = "utf-8" if to_stdout else "utf-8-sig"
-    options = Options(wide=wide, encoding=encoding.value if encoding else default)
-    documents = doc if isinstance(doc, list) else [doc]
-    for each in documents:
-        each.issuer = (issuer or "").strip()
-    first = documents[0]
-    if isinstance(doc, list):
-        content = chosen.renderer.render_documents(documents, title, first.as_of)
+    if done.path is None:
+        write_stdout(done.content)
     else:
-        content = chosen.renderer.render_document(doc, options)
-    if to_stdout:
-        write_stdout(content)
-        return
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    target = out or report_dir(found) / (
-        safe_filename(f"{stem}-{first.as_of.isoformat()}") + chosen.suffix
-    )
-    write_report(target, data, found)
-    typer.echo(f"已生成：{target}")
-
-
-def report_dir(found) -> Path:
-    from gongkai_cli.ledger.datadir import working_dir
-
-    return working_dir() / "reports" if found.bundled else found.path.parent / "reports"
-
-
-def write_report(target: Path, content: bytes, found) -> None:
-    from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS
-    from gongkai_cli.record.atomic import write_output
-
-    if target.resolve() in {found.file(n).resolve() for n in (TASKS, UNITS, PROGRESS)}:
-        raise GongkaiError(f"{target} 是台账的数据文件，报表不能写到这里。")
-    write_output(target, content)
+        typer.echo(f"已生成：{done.path}")
 
 
 def _plan_report(name: str, build: str, stem: str, help: str) -> None:
@@ -272,6 +213,8 @@ def unit_checklist(
     if not docs:
         raise GongkaiError("名录中没有承担任务的单位，没有责任清单可写。")
     if fmt is ReportFormat.md:
+        from gongkai_cli.actions.publish_report import report_dir
+
         folder = out or report_dir(found) / f"责任清单-{day.isoformat()}"
         for doc in docs:
             target = folder / f"{safe_filename(doc.flat_table().name)}.md"
