@@ -183,6 +183,11 @@ def ledger(tmp_path, monkeypatch) -> Path:
         monkeypatch.setenv(key, value)
     repo = tmp_path / "ledger"
     shutil.copytree(REAL_DATA, repo / "data")
+    return init_repo(repo)
+
+
+def init_repo(repo: Path) -> Path:
+    """`repo` made a git repository with what it holds as its first commit."""
     git(repo, "init", "-q", "-b", "main")
     git(repo, "config", "user.name", "测试员")
     git(repo, "config", "user.email", "t@example.org")

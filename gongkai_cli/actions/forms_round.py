@@ -142,8 +142,8 @@ def collect_forms(
     commit: bool = True,
     all_or_nothing: bool = False,
 ) -> CollectedRound:
-    """Check every returned form, then enter the good ones: what changed becomes updates
-    dated `date` (default today) where a row gives no completion date, one commit per form.
+    """Check every returned form, then enter the good ones: what changed becomes updates,
+    dated as `forms.collect.row_date` rules (`date` is the clerk's --date), one commit per form.
     A form with errors is refused whole; with `all_or_nothing`, one bad form refuses all."""
     from gongkai_cli.forms.check import check
     from gongkai_cli.forms.collect import collect
@@ -153,11 +153,10 @@ def collect_forms(
 
     book = open_book(data)
     today = current_date()
-    day = date or today
-    if day > today:
+    if date is not None and date > today:
         raise InvalidValue(
-            f"--date {day.isoformat()} 晚于今天，进展只能记录已发生的情况；未收取。",
-            day.isoformat(),
+            f"--date {date.isoformat()} 晚于今天，进展只能记录已发生的情况；未收取。",
+            date.isoformat(),
         )
     checks = []
     for path in files:
@@ -170,7 +169,7 @@ def collect_forms(
         return done
     for each in checks:
         if each.ok:
-            entered = collect(data, each.checked, day, commit=commit, dry_run=dry_run)
+            entered = collect(data, each.checked, date, today, commit=commit, dry_run=dry_run)
             done.entered.append((each.checked, entered))
     return done
 

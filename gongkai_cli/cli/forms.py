@@ -104,7 +104,11 @@ def collect(
     ],
     date: Annotated[
         str | None,
-        typer.Option("--date", help="进展的日期（未填完成日期的行），默认今天。", metavar="日期"),
+        typer.Option(
+            "--date",
+            help="进展的日期（未填完成日期的行），默认表格的截至日期。",
+            metavar="日期",
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="只检查并列出将记录的内容，不写入。")
@@ -169,6 +173,8 @@ def _report(checked, done) -> None:
             u = decision.update
             note = f"：{u.note}" if u.note else ""
             _say(f"  任务 {u.task} → {u.status}（{u.date.isoformat()}）{note}")
+            if decision.remark:
+                _say_err(f"注意：{checked.form.name} 任务 {u.task}：{decision.remark}")
         elif decision.outcome == OLDER:
             _say(f"  跳过{decision.reason}")
     if done.commit:

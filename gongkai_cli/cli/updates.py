@@ -55,7 +55,7 @@ def update(
 ) -> None:
     """记录进展：追加到 progress.yaml，并单独提交一次 git（只含该文件）。"""
 
-    from gongkai_cli.model.dates import chinese_date, current_date, outside_plan_year, parse_date
+    from gongkai_cli.model.dates import current_date, parse_date, plan_year_remark
     from gongkai_cli.model.statuses import parse_status
     from gongkai_cli.record.recording import Request, record
 
@@ -74,8 +74,8 @@ def update(
     done = record(found, request)
     for note in done.notes:
         err(f"提示：{note}")
-    if date and outside_plan_year(day, year()):
-        err(f"注意：{chinese_date(day)} 不在计划年度（{year()}年）内；已照常记录，请确认日期无误。")
+    if date and (remark := plan_year_remark(day, year())):
+        err(f"注意：{remark}")
     names = [u.unit for u in done.updates]
     who = names[0] if len(names) == 1 else f"{'、'.join(names)}（{len(names)}个单位）"
     say(f"已记录：任务 {task} {who} → {request.status}（{request.date.isoformat()}）。")

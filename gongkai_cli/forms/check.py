@@ -146,9 +146,11 @@ def check_rows(
     book: Book, form: ReturnedForm, unit: str, today: dt.date, problem
 ) -> Iterator[FormProblem | FormEntry]:
     """Each row's problems, or, for a row without errors, its entry."""
+    from gongkai_cli.forms.out import form_rows
     from gongkai_cli.ledger.checks import is_answerable
 
     ledger = book.ledger
+    sent = {r.number: r for r in form_rows(book, unit, form.identity.as_of)}
     seen: dict[int, str] = {}
     requirements = {_squeeze(t.requirement): n for n, t in ledger.tasks.items()}
     for row in form.rows:
@@ -184,9 +186,31 @@ def check_rows(
                 "warning",
             )
         seen[number] = row.number.ref
+        yield from check_read_only(row, sent.get(number), problem)
         found = list(_row_entry(book, form, row, number, unit, today, problem))
         errors = [p for p in found if isinstance(p, FormProblem)]
         yield from errors or found
+
+
+def check_read_only(row: ReturnedRow, sent, problem) -> Iterator[FormProblem]:
+    """A read-only cell that no longer says what the form said: the unit typed its news in
+    the wrong column. That text is not recorded, so the warning says where it belongs."""
+    from gongkai_cli.forms import layout
+
+    if sent is None:  # a task added to the plan after the form went out
+        return
+    shown = {"当前状态": sent.shown_status(), "上次说明": layout.last_note(sent.updated, sent.note)}
+    belongs = {"状态": row.status, "进展说明": row.note}
+    for name, cell in row.read_only.items():
+        if _squeeze(_text(cell.value) or "") == _squeeze(shown[name]):
+            continue
+        column = layout.READ_ONLY_FOR[name]
+        yield problem(
+            cell,
+            f"“{name}”一栏只读，其中的改动不会记录；"
+            f"请填在“{column}”一栏（{belongs[column].ref}）。",
+            "warning",
+        )
 
 
 def _row_entry(book, form, row: ReturnedRow, number, unit, today, problem):
@@ -211,6 +235,8 @@ def _row_entry(book, form, row: ReturnedRow, number, unit, today, problem):
             yield problem(
                 row.done, f"完成日期 {done_on.isoformat()} 晚于今天，只能填写已经发生的日期。"
             )
+        elif word is not None and status is None:
+            pass  # the status is wrong already; what it should be decides if a date belongs
         else:
             current = book.history.state(number, unit, form.identity.as_of)[0]
             effective = status or current

@@ -18,6 +18,7 @@ from gongkai_cli.ledger.checked import open_book
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.logline import new_id, update_line
 from gongkai_cli.model.book import Book
+from gongkai_cli.model.dates import plan_year_remark
 from gongkai_cli.model.schema import Update
 from gongkai_cli.model.statuses import DONE_STATUSES
 from gongkai_cli.record import append as store
@@ -32,6 +33,7 @@ class Decision:
     outcome: str  # record | unchanged | already | older
     update: Update | None = None
     reason: str | None = None  # why an OLDER row was skipped
+    remark: str | None = None  # a RECORD row dated outside the plan's year
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +49,27 @@ class Collected:
         return [d.update for d in self.decisions if d.update is not None]
 
 
-def decide(book: Book, checked: CheckedForm, day: dt.date) -> list[Decision]:
+def row_date(entry: FormEntry, status: str, default: dt.date, given: dt.date | None) -> dt.date:
+    """The one rule for the date a collected row is recorded under: the 完成日期 the unit
+    wrote for a done row, else the date the clerk gave (--date), else the round's date —
+    the form reports where the unit stood as of its 截至日期, not on the day it was read."""
+    if entry.done_on is not None and status in DONE_STATUSES:
+        return entry.done_on
+    return given or default
+
+
+def round_day(checked: CheckedForm, today: dt.date) -> dt.date:
+    """The date of the round a form answers, but never after today: a round dated at the
+    month's end may come back before it, and progress is not recorded ahead of time."""
+    return min(checked.form.identity.as_of, today)
+
+
+def decide(
+    book: Book, checked: CheckedForm, given: dt.date | None, today: dt.date
+) -> list[Decision]:
     """What each of the form's rows comes to against the ledger as it stands."""
     history, unit, as_of = book.history, checked.unit, checked.form.identity.as_of
+    default = round_day(checked, today)
     decisions = []
     for entry in checked.entries:
         shown_status, _, shown_note, _ = history.state(entry.task, unit, as_of)
@@ -57,7 +77,7 @@ def decide(book: Book, checked: CheckedForm, day: dt.date) -> list[Decision]:
         if status == shown_status and entry.note in (None, shown_note):
             decisions.append(Decision(entry, UNCHANGED))
             continue
-        date = entry.done_on if entry.done_on and status in DONE_STATUSES else day
+        date = row_date(entry, status, default, given)
         then_status, _, then_note, _ = history.state(entry.task, unit, date)
         if status == then_status and entry.note in (None, then_note):
             decisions.append(Decision(entry, ALREADY))
@@ -73,29 +93,33 @@ def decide(book: Book, checked: CheckedForm, day: dt.date) -> list[Decision]:
         update = Update(
             date=date, task=entry.task, unit=unit, status=status, note=entry.note, by=checked.by
         )
-        decisions.append(Decision(entry, RECORD, update))
+        remark = plan_year_remark(date, book.ledger.year)
+        decisions.append(Decision(entry, RECORD, update, remark=remark))
     return decisions
 
 
 def collect(
     data_dir: DataDir,
     checked: CheckedForm,
-    day: dt.date,
+    given: dt.date | None,
+    today: dt.date,
     *,
     commit: bool = True,
     dry_run: bool = False,
 ) -> Collected:
-    """Record one checked form (or, with dry_run, say what would be recorded)."""
+    """Record one checked form (or, with dry_run, say what would be recorded); rows are
+    dated by `row_date`, `given` being the clerk's --date if any."""
     if not checked.ok or checked.unit is None:
         raise GongkaiError(f"{checked.form.name} 有错误，未收取。")
     repo = gitrepo.find_repo(data_dir.path)
     if dry_run:
         book = open_book(data_dir)
-        decisions = decide(book, checked, day)
+        decisions = decide(book, checked, given, today)
         return Collected(decisions, None, *_earlier(repo, checked), None, dry_run=True)
     path = data_dir.file(PROGRESS)
     with store.open_log(data_dir, commit=commit) as log:
-        decisions = decide(open_book(data_dir), checked, day)  # the latest log, under the lock
+        book = open_book(data_dir)  # the latest log, under the lock
+        decisions = decide(book, checked, given, today)
         updates = [d.update for d in decisions if d.update is not None]
         earlier, replied = _earlier(repo, checked)
         if (earlier or replied) and not updates:  # a reply this round is on record already
@@ -104,7 +128,7 @@ def collect(
         for _ in updates:
             ids.append(new_id(set(ids)))
         lines = [update_line(u, uid) for u, uid in zip(updates, ids, strict=True)]
-        text = message(checked, updates, day)
+        text = message(checked, updates, given or round_day(checked, today))
         if log.repo is None:
             log.append(lines, text) if lines else None
             why = "已按要求不提交（--no-commit）" if repo else "数据目录不在 git 仓库中"

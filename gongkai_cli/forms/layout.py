@@ -27,6 +27,9 @@ COLUMNS = (
 )
 WIDTHS = (8, 46, 7, 11, 13, 28, 11, 36, 13)
 FILL_IN = ("状态", "进展说明", "完成日期")
+# Read-only columns a unit may still type into (protection is easily lifted, and WPS
+# ignores it), each with the fill-in column where that text belongs.
+READ_ONLY_FOR = {"当前状态": "状态", "上次说明": "进展说明"}
 HEADER_ROW = 6
 FIRST_ROW = HEADER_ROW + 1
 
@@ -84,3 +87,8 @@ def file_name(unit: str, as_of: dt.date) -> str:
     from gongkai_cli.record.atomic import safe_filename
 
     return f"{safe_filename(unit)}-进展填报-{as_of.isoformat()}.xlsx"
+
+
+def last_note(updated: dt.date | None, note: str | None) -> str:
+    """The 上次说明 cell: the unit's latest note with its date, as the form shows it."""
+    return f"{updated.isoformat()}：{note}" if updated and note else ""

@@ -30,6 +30,10 @@ class FormRow:
     updated: dt.date | None
     note: str | None
 
+    def shown_status(self) -> str:
+        """The 当前状态 cell: the status, with 逾期 and the like where dates make it so."""
+        return self.status + (f"（{self.light}）" if self.light and self.light != DUE_SOON else "")
+
     def key(self) -> tuple[int, str, str, str]:
         return (self.number, self.requirement, self.role, self.deadline)
 
@@ -175,8 +179,8 @@ def _table(sheet, rows: list[FormRow], as_of: dt.date) -> None:
         sheet.column_dimensions[_letter(column)].width = layout.WIDTHS[column - 1]
     for offset, row in enumerate(rows):
         number = layout.FIRST_ROW + offset
-        status = row.status + (f"（{row.light}）" if row.light and row.light != DUE_SOON else "")
-        last = f"{row.updated.isoformat()}：{row.note}" if row.updated and row.note else ""
+        status = row.shown_status()
+        last = layout.last_note(row.updated, row.note)
         values = [
             row.number,
             row.requirement,

@@ -40,6 +40,7 @@ class ReturnedRow:
     status: Cell
     note: Cell
     done: Cell
+    read_only: dict[str, Cell] = field(default_factory=dict)  # 当前状态, 上次说明 as returned
 
 
 @dataclass
@@ -69,9 +70,10 @@ def read_form(path: Path) -> ReturnedForm:
     rows = []
     for number in range(header_row + 1, min(sheet.max_row, header_row + MAX_ROWS) + 1):
         cells = [cell(number, columns[name]) for name in _READ]
+        kept = {n: cell(number, columns[n]) for n in layout.READ_ONLY_FOR if n in columns}
         if all(_blank(c.value) for c in cells):
             continue
-        rows.append(ReturnedRow(*cells))
+        rows.append(ReturnedRow(*cells, read_only=kept))
     empty = Cell(f"{sheet.title}!{layout.LABEL_CELLS[layout.REPORTER]}", None)
     return ReturnedForm(
         name=path.name,

@@ -99,3 +99,11 @@ def outside_plan_year(day: dt.date, plan_year: int, *, slack_days: int = 0) -> b
     start = dt.date(plan_year, 1, 1) - dt.timedelta(days=slack_days)
     end = dt.date(plan_year, 12, 31) + dt.timedelta(days=slack_days)
     return not start <= day <= end
+
+
+def plan_year_remark(day: dt.date, plan_year: int) -> str | None:
+    """The remark a date recorded outside the plan's year gets (update, collect, undo):
+    recorded as asked, since late reports happen, but a typo such as 2012 is caught."""
+    if not outside_plan_year(day, plan_year):
+        return None
+    return f"{chinese_date(day)} 不在计划年度（{plan_year}年）内；已照常记录，请确认日期无误。"
