@@ -73,7 +73,7 @@ def issue_forms(
             continue
         form = IssuedForm(folder / file_name(name, as_of), name, len(rows))
         planned.append((form, build_form(book, name, as_of, deadline)))
-    _write_all(planned, force)
+    _write_all(planned, force, data)
     return Issued(folder, as_of, deadline, [form for form, _ in planned])
 
 
@@ -85,11 +85,14 @@ def _units(book: Book, names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(units))
 
 
-def _write_all(planned: list[tuple[IssuedForm, bytes]], force: bool) -> None:
+def _write_all(planned: list[tuple[IssuedForm, bytes]], force: bool, data: DataDir) -> None:
     """Write every form, or none: a file of the same name that differs may be a returned
     form saved into the same folder, and overwriting it would lose the unit's reply."""
     from gongkai_cli.record.atomic import write_output
+    from gongkai_cli.record.outputs import check_ledger_output
 
+    for form, _ in planned:
+        check_ledger_output(form.path, data, "填报表")
     if not force:
         for form, content in planned:
             if form.path.is_file() and form.path.read_bytes() != content:

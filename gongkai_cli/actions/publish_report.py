@@ -132,10 +132,10 @@ def report_dir(data: DataDir) -> Path:
 
 
 def write_report(target: Path, content: bytes, data: DataDir) -> None:
-    """Write a report file; never over one of the ledger's own data files."""
-    from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS
+    """Write a report file; never over one of the ledger's own data files, into .git, or
+    through a link committed into the ledger."""
     from gongkai_cli.record.atomic import write_output
+    from gongkai_cli.record.outputs import check_ledger_output
 
-    if target.resolve() in {data.file(n).resolve() for n in (TASKS, UNITS, PROGRESS)}:
-        raise GongkaiError(f"{target} 是台账的数据文件，报表不能写到这里。")
+    check_ledger_output(target, data, "报表")
     write_output(target, content)

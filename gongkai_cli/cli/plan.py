@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -248,12 +249,29 @@ def import_plan(
         return
     if out.is_dir():
         raise GongkaiError(f"{out} 是目录；--out 应是任务文件的路径，如 data/tasks.yaml。")
+    _check_plan_out(out)
     if out.exists() and not _replace_ledger_plan(out, plan, force) and not force:
         raise GongkaiError(f"{out} 已存在；为免覆盖已有内容，未写入。确需覆盖请加 --force。")
     if not out.parent.is_dir():
         raise GongkaiError(f"目录 {out.parent} 不存在。")
     atomic_write(out, content.encode("utf-8"))
     err(f"已从 {source} 导入 {len(plan.tasks)} 项任务，写入 {out}。")
+
+
+def _check_plan_out(out: Path) -> None:
+    """A plan is written only as a plan: never over the registry or the log beside it (under
+    any name that reaches them), never into .git, never through a link in the working tree."""
+    from gongkai_cli.ledger.datadir import PROGRESS, UNITS
+    from gongkai_cli.record.outputs import check_output
+
+    others = tuple(out.parent / name for name in (UNITS, PROGRESS))
+    if out.name in (UNITS, PROGRESS) or any(
+        other.exists() and out.exists() and os.path.samefile(out, other) for other in others
+    ):
+        raise GongkaiError(
+            f"{out} 是单位名录或进展记录，不是任务文件；导入的计划不会写到这里，未写入。"
+        )
+    check_output(out, Path.cwd(), others, "计划")
 
 
 def _replace_ledger_plan(out: Path, plan, force: bool) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import errno
 import functools
 import http.server
+import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from gongkai_cli.errors import GongkaiError
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS, DataDir
@@ -20,9 +22,48 @@ class PortUnavailable(GongkaiError):
     """The port is taken, or not ours to bind."""
 
 
+# A web page elsewhere can point a name of its own at 127.0.0.1 (DNS rebinding) and read the
+# site through the visitor's browser; only requests that name this machine are answered.
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # a request per line would bury the rebuild messages
         pass
+
+    def send_head(self):
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.startswith("[") else host
+        if name not in LOCAL_HOSTS:
+            self.send_error(403, "Forbidden")
+            return None
+        path = self.regular_file(self.translate_path(self.path))
+        if path is None:
+            self.send_error(404, "Not Found")
+            return None
+        self.path = "/" + quote(path.relative_to(self.directory).as_posix())
+        return super().send_head()
+
+    def regular_file(self, wanted: str) -> Path | None:
+        """The regular file a request names under the root, reached without a link; a folder
+        means its index.html. Anything else (a link, a listing, a device) is not served."""
+        root = Path(self.directory)
+        path = Path(wanted)
+        if not path.is_relative_to(root):
+            return None
+        current = root
+        for part in path.relative_to(root).parts:
+            current = current / part
+            if current.is_symlink():
+                return None
+        if current.is_dir():
+            current = current / "index.html"
+            if current.is_symlink():
+                return None
+        try:
+            return current if stat.S_ISREG(current.lstat().st_mode) else None
+        except OSError:
+            return None
 
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")  # a reload shows the latest rebuild
@@ -50,7 +91,7 @@ def serve(
     complain: Callable[[str], None],
 ) -> None:
     """Serve `out` until Ctrl-C, calling `rebuild` after each change of the data files."""
-    handler = functools.partial(_Handler, directory=str(out))
+    handler = functools.partial(_Handler, directory=str(out.absolute()))
     try:
         server = http.server.ThreadingHTTPServer((HOST, port), handler)
     except OSError as exc:

@@ -41,6 +41,7 @@ def site(
     from gongkai_cli.model.dates import parse_as_of
     from gongkai_cli.output.site.build import render_site
     from gongkai_cli.record.audit import book_and_log
+    from gongkai_cli.record.outputs import check_ledger_output
     from gongkai_cli.record.publish import SiteFolderRefused, write_site
 
     if port is not None and not serve:
@@ -49,6 +50,9 @@ def site(
     year = plan_year(found)
     parse_as_of(as_of, "--as-of", year=year)  # a wrong date stops here, before anything is written
     folder = out or (Path.cwd() if found.bundled else found.path.parent) / "site"
+    check_ledger_output(
+        folder / "index.html", found, "网站"
+    )  # a committed `site` link leads nowhere
 
     def build() -> dict[str, bytes]:
         # Without --as-of, each build is as of its own day: a server left running follows the calendar.
