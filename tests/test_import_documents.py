@@ -35,6 +35,17 @@ def imported(tmp_path, content: str | bytes, name: str = "plan.html", **options)
     return import_document(path, **options)
 
 
+_WORD_COLUMNS = (
+    "各列读作：第1列“工作任务”为大项/小项；第2列“工作任务”为序号；第3列“具体要求”为具体要求；"
+    "第4列“责任单位”为责任单位；第5列“时限要求”为时限。"
+)
+SUIXI_COLUMNS = {
+    "suixi.docx": "第1个表格" + _WORD_COLUMNS,
+    "suixi.html": "第2个表格" + _WORD_COLUMNS,
+    "suixi.xlsx": "工作表“重点任务”各列读作：第1列“序号”为序号；第2列“工作任务”为大项/小项；"
+    "第3列“具体要求”为具体要求；第4列“责任单位”为责任单位；第5列“时限要求”为时限。",
+}
+
 SMALL = [
     ["序号", "工作任务", "具体要求", "责任单位", "时限要求"],
     ["一、公开", "一、公开", "一、公开", "一、公开", "一、公开"],
@@ -61,7 +72,10 @@ def test_the_suixi_plan_in_each_format_imports_to_the_committed_tasks(
     out = tmp_path / "tasks.yaml"
     result = gongkai("import-plan", source, "--out", out)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == f"已从 {source} 导入 43 项任务，写入 {out}。\n"
+    assert result.stderr.splitlines() == [
+        f"提醒：{SUIXI_COLUMNS[name]}",
+        f"已从 {source} 导入 43 项任务，写入 {out}。",
+    ]
     assert out.read_text(encoding="utf-8") == committed_text(name)
 
 
@@ -304,17 +318,29 @@ def run_import(gongkai, tmp_path, name: str, content: bytes, *extra: str):
 
 
 def test_a_page_with_no_plan_table_names_what_it_found(gongkai, tmp_path):
-    content = page(html_rows(["首页"]) + html_rows(["序号", "工作任务", "责任单位"])).encode()
+    content = page(html_rows(["首页"]) + html_rows(["序号", "工作任务", "备注"])).encode()
     assert run_import(gongkai, tmp_path, "p.html", content) == (
         "错误：p.html：找到 2 个表格，都没有“具体要求”列。\n"
     )
 
 
-def test_a_table_without_deadlines_is_named(gongkai, tmp_path):
-    content = page(html_rows(["序号", "具体要求", "责任单位"])).encode()
+def test_a_header_without_task_rows_says_so(gongkai, tmp_path):
+    content = page(html_rows(["首页"]) + html_rows(["序号", "工作任务", "责任单位"])).encode()
     assert run_import(gongkai, tmp_path, "p.html", content) == (
-        "错误：p.html：找到 1 个表格，没有“时限要求”列。\n"
+        "错误：p.html：第2个表格有表头，但下面没有任何任务行。\n"
     )
+
+
+def test_a_table_without_deadlines_imports_its_tasks_as_undated(tmp_path):
+    rows = [["序号", "具体工作要求", "责任主体"], ["1", "公开规划。", "县财政局"]]
+    result = imported(tmp_path, page(html_rows(*rows), "<h1>某县2022年要点</h1>"))
+    assert result.plan["tasks"][0]["deadline"] == "待定"
+    assert result.warnings[-1] == (
+        "1 项任务没有时限（表中没有时限列），已记为“待定”：不会逾期，请确认后在 tasks.yaml 中填写。"
+    )
+    assert result.notes == [
+        "第1个表格各列读作：第1列“序号”为序号；第2列“具体工作要求”为具体要求；第3列“责任主体”为责任单位。"
+    ]
 
 
 def test_a_document_with_no_table_at_all(gongkai, tmp_path):
@@ -430,7 +456,11 @@ def test_import_warnings_are_printed(gongkai, tmp_path):
     (tmp_path / "p.html").write_text(page(html_rows(*rows), "<h1>某县2022年要点</h1>"), "utf-8")
     result = gongkai("import-plan", tmp_path / "p.html", "--out", "-")
     assert result.exit_code == 0
-    assert result.stderr == "提醒：原文没有序号，已按表中顺序编号 1–2。\n"
+    assert result.stderr.splitlines() == [
+        "提醒：第1个表格各列读作：第1列“工作任务”为大项/小项；第2列“具体要求”为具体要求；"
+        "第3列“责任单位”为责任单位；第4列“时限要求”为时限。",
+        "提醒：原文没有序号，已按表中顺序编号 1–2。",
+    ]
     assert "- number: 2\n" in result.stdout
 
 

@@ -374,6 +374,8 @@ def test_init_says_what_the_importer_guessed_about_the_plan(gongkai, tmp_path):
     result = gongkai("init", tmp_path / "ledger", "--plan", plan)
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
+        "提醒：第1个表格各列读作：第1列“序号”为序号；第2列“工作任务”为大项/小项；第3列“具体要求”为具体要求；"
+        "第4列“责任单位（排在首位的为牵头单位）”为责任单位；第5列“完成时限”为时限。",
         "提醒：计划注明责任单位排在首位的为牵头单位：每项任务的第一个单位记为牵头单位（lead），"
         "其余记为落实单位（implementers）。",
         "提醒：表中没有“一、”式大项，没有大项的任务以计划标题为大项。",

@@ -92,16 +92,31 @@ def test_unknown_unit_in_a_phrase_points_at_the_unit(gongkai, tmp_path):
     )
 
 
-def test_alias_claimed_twice_and_unknown_deadline(gongkai, tmp_path):
+def test_alias_claimed_twice(gongkai, tmp_path):
     units = MINI_UNITS.replace("- name: 县财政局\n", "- name: 县财政局\n  aliases: [县政府办]\n")
-    broken(
-        tmp_path, units=units, tasks=MINI_TASKS.replace("deadline: 10月底前", "deadline: 国庆前")
-    )
+    broken(tmp_path, units=units)
     result = validate(gongkai)
     assert [line for line in result.stdout.splitlines() if ": error: " in line] == [
-        "data/tasks.yaml:15:13: error: 任务 2：无法识别时限“国庆前”；可用的写法如：年底前、10月底前、上半年、一季度末、第三季度、11月15日前、持续推进。",
         "data/units.yaml:20:13: error: 别名“县政府办”同时属于“县政府办公室”和“县财政局”，一个名称只能指一个单位。",
     ]
+
+
+def test_an_unknown_or_pending_deadline_is_kept_as_a_warning_and_never_overdue(
+    gongkai, tmp_path, monkeypatch
+):
+    tasks = MINI_TASKS.replace("deadline: 10月底前", "deadline: 根据工作安排")
+    broken(tmp_path, tasks=tasks.replace("deadline: 年底前", "deadline: 待定"))
+    result = validate(gongkai)
+    assert result.exit_code == 0
+    assert [line for line in result.stdout.splitlines() if "时限" in line] == [
+        "data/tasks.yaml:15:13: warning: 任务 2：无法识别时限“根据工作安排”；可用的写法如：年底前、10月底前、"
+        "上半年、一季度末、第三季度、11月15日前、持续推进。此项记为待定，不会逾期。",
+        "data/tasks.yaml:27:13: warning: 任务 4：时限“待定”待定：不会逾期，请确认后填写。",
+    ]
+    monkeypatch.setenv("GONGKAI_TODAY", "2022-06-01")
+    overdue = gongkai("overdue", "--data", "data", "--format", "json")
+    assert overdue.exit_code == 0, overdue.stderr
+    assert sorted({row["number"] for row in json.loads(overdue.stdout)}) == [1]
 
 
 def test_json_format(gongkai, tmp_path):

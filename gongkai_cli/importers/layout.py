@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -17,52 +18,29 @@ SUBSECTION = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
 _NUMBER = re.compile(r"^[（(]?(\d{1,4})[）)]?[.、．]?$")
 YEAR = re.compile(r"((?:19|20|21)\d\d)\s*年")
 
-# Header cells by meaning; interior spaces never matter (具 体 要 求 is 具体要求), nor does a
-# note in brackets (完成时限（2022年）).
-HEADERS: dict[str, tuple[str, ...]] = {
-    "number": ("序号", "编号"),
-    "task": ("工作任务", "重点任务", "任务", "工作事项", "主要任务"),
-    "requirement": (
-        "具体要求",
-        "工作要求",
-        "工作内容",
-        "主要内容",
-        "任务内容",
-        "具体内容",
-        "任务要求",
-        "工作措施",
-        "具体措施",
-    ),
-    "responsibility": ("责任单位", "责任科室", "责任部门", "责任主体", "承办单位"),
-    "lead": ("牵头单位", "牵头部门", "牵头科室", "主办单位", "主责单位"),
-    "partners": (
-        "配合单位",
-        "参与单位",
-        "配合部门",
-        "参与部门",
-        "配合科室",
-        "参与科室",
-        "协办单位",
-        "落实单位",
-    ),
-    "deadline": (
-        "时限要求",
-        "完成时限",
-        "完成时间",
-        "时间要求",
-        "完成期限",
-        "时间节点",
-        "时间安排",
-        "办结时限",
-        "时限",
-    ),
-}
+# Header cells by what they say, not by a list of known headers: real plans word them
+# endlessly (具体工作要求, 任务措施, 责任主体, 完成时间节点…). A cell is read by the words it
+# contains, in this order: people are not units (牵头领导), then the roles, the deadline, the
+# number, the requirement, the task. Interior spaces never matter (具 体 要 求 is 具体要求),
+# nor does a note in brackets (完成时限（2022年）).
+_PERSON = re.compile(r"领导|责任人|联系人|负责人|分管|包保")
+_OTHER = re.compile(r"备注|说明|完成情况|进展|依据|形式|方式|载体|渠道|对象")
+_LEAD = re.compile(r"牵头|主办|主责")
+_PARTNERS = re.compile(r"配合|协办|参与|协助|协同")
+_UNITS = re.compile(r"单位|部门|科室|股室|处室|站所|主体|承办")
+_DUTY = re.compile(r"落实|负责|责任|分工")  # 责任分工 names units, 落实措施 does not
+_DEADLINE = re.compile(r"时限|时间|期限|节点|进度|日期|时序|时段")
+_NUMBER_WORDS = re.compile(r"^(序号?|编号|顺序|No\.?)$", re.IGNORECASE)
+_REQUIREMENT = re.compile(r"要求|内容|措施|举措|目标|标准|具体|做法|要点|细化")
+_TASK = re.compile(r"任务|工作|事项|项目|类别|大项|领域|重点")
+_HEADER_LENGTH = 14  # a header names a column in a few words; a longer cell is a task's text
 _UNIT_LIST = re.compile(r"\s*[、，,；;]\s*")
 _SAYS_ROLES = re.compile(f"牵头|{IMPLEMENT_WORDS}")  # a cell that names roles itself
+_GLUED_NUMBER = re.compile(r"^(?:[（(](\d{1,3})[）)]|(\d{1,3})[.、．](?!\d))")
+UNDATED = "待定"  # the deadline of a task whose plan gives none: never overdue
 _NOTE = re.compile(r"[（(][^（()）]*[）)]")
 # 责任单位（排在首位的为牵头单位）: the plan's own rule that a cell's first unit leads.
 _FIRST_LEADS = re.compile(r"(首位|第一|排头|第1|前面).*牵头|牵头.*(首位|第一|排头|第1)")
-_BY_NAME = {name: meaning for meaning, names in HEADERS.items() for name in names}
 _RESPONSIBLE = {"responsibility", "lead", "partners"}
 # The column a plan table cannot do without, in the order a missing one is named.
 _REQUIRED = (("requirement", "具体要求"), ("responsibility", "责任单位"), ("deadline", "时限要求"))
@@ -73,10 +51,28 @@ def squeeze(text: str) -> str:
 
 
 def header_meaning(text: str) -> str | None:
+    """What a header cell says its column holds, or None if it names nothing of a plan."""
     key = _NOTE.sub("", squeeze(text))
-    if "牵头" in key and "落实" in key:  # 牵头单位/负责落实单位: the one-phrase column
+    if not key or len(key) > _HEADER_LENGTH or re.search(r"[。；;，,]", key):
+        return None
+    if _NUMBER_WORDS.match(key):
+        return "number"
+    if _PERSON.search(key) or _OTHER.search(key):
+        return None
+    if _LEAD.search(key):
+        # 牵头单位/负责落实单位 is the one-phrase column; 牵头单位 alone is the lead
+        return "responsibility" if "落实" in key or "责任" in key else "lead"
+    if _PARTNERS.search(key):
+        return "partners"
+    if _UNITS.search(key) or (_DUTY.search(key) and not _REQUIREMENT.search(key)):
         return "responsibility"
-    return _BY_NAME.get(key)
+    if _DEADLINE.search(key):
+        return "deadline"
+    if _REQUIREMENT.search(key):
+        return "requirement"
+    if _TASK.search(key):
+        return "task"
+    return None
 
 
 def first_leads(text: str) -> bool:
@@ -96,6 +92,9 @@ class Imported:
 
     plan: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(
+        default_factory=list
+    )  # how the document was read: which column is what
 
 
 @dataclass
@@ -104,39 +103,74 @@ class _Columns:
     first_data_row: int
     by_meaning: dict[str, list[int]]
     first_leads: bool = False  # the 责任单位 header, or a note above, says the first unit leads
+    labels: list[str] = field(default_factory=list)  # each column's header text, "" if none
 
     def get(self, meaning: str) -> list[int]:
         return self.by_meaning.get(meaning, [])
 
 
+def _score(found: set[str]) -> int:
+    """How well a row's meanings make a plan header: a text column and a unit column are
+    needed; a deadline and a number column make it more certainly the header."""
+    text = bool(found & {"requirement", "task"})
+    units = bool(found & _RESPONSIBLE)
+    if not (text and units):
+        return 0
+    return 2 + ("deadline" in found) + ("number" in found) + ("requirement" in found)
+
+
 def _find_header(grid: Grid) -> _Columns | set[str]:
-    """The table's columns, or the meanings its best header row had (to say what is missing)."""
+    """The table's columns, or the meanings its best header row had (to say what is missing).
+    The header is the row among the first 30 whose cells best name plan columns."""
     best: set[str] = set()
+    chosen, top = -1, 0
     for r, row in enumerate(grid.rows[:30]):
-        meanings = [header_meaning(c) for c in row]
-        found = {m for m in meanings if m}
+        found = {m for m in (header_meaning(c) for c in row) if m}
         if len(found) > len(best):
             best = found
-        if not ("requirement" in found and found & _RESPONSIBLE and "deadline" in found):
-            continue
-        header_rows = [tuple(squeeze(c) for c in row)]
-        below = grid.rows[r + 1] if r + 1 < len(grid.rows) else []
-        under = [header_meaning(c) if c.strip() else None for c in below]
-        # 责任单位 over 牵头单位 | 配合单位: a second header row refines the first.
-        if any(m in ("lead", "partners") for m in under) and all(
-            m or not c.strip() for m, c in zip(under, below, strict=True)
-        ):
-            meanings = [u or m for u, m in zip(under, meanings, strict=True)]
-            header_rows.append(tuple(squeeze(c) for c in below))
-        by_meaning: dict[str, list[int]] = {}
-        for c, meaning in enumerate(meanings):
-            if meaning is None and not row[c].strip():
-                meaning = "task"  # an unheaded column beside the table: structure or numbers
-            by_meaning.setdefault(meaning or "other", []).append(c)
-        notes = [*grid.above, *(c for above in grid.rows[:r] for c in above)]
-        leads = any(first_leads(c) for c in row) or any(_says_first_leads(t) for t in notes)
-        return _Columns(header_rows, r + len(header_rows), by_meaning, leads)
-    return best
+        if _score(found) > top:
+            chosen, top = r, _score(found)
+    if chosen < 0:
+        return best
+    r, row = chosen, grid.rows[chosen]
+    meanings = [header_meaning(c) for c in row]
+    header_rows = [tuple(squeeze(c) for c in row)]
+    below = grid.rows[r + 1] if r + 1 < len(grid.rows) else []
+    under = [header_meaning(c) if c.strip() else None for c in below]
+    # 责任单位 over 牵头单位 | 配合单位: a second header row refines the first.
+    if any(m in ("lead", "partners") for m in under) and all(
+        m or not c.strip() for m, c in zip(under, below, strict=True)
+    ):
+        meanings = [u or m for u, m in zip(under, meanings, strict=True)]
+        header_rows.append(tuple(squeeze(c) for c in below))
+    first_data = r + len(header_rows)
+    labels = list(row)
+    meanings, labels = _realigned(meanings, labels, grid.rows[first_data:])
+    by_meaning: dict[str, list[int]] = {}
+    for c, meaning in enumerate(meanings):
+        if meaning is None and not labels[c].strip() and not row[c].strip():
+            meaning = "task"  # an unheaded column beside the table: structure or numbers
+        by_meaning.setdefault(meaning or "other", []).append(c)
+    notes = [*grid.above, *(c for above in grid.rows[:r] for c in above)]
+    leads = any(first_leads(c) for c in row) or any(_says_first_leads(t) for t in notes)
+    return _Columns(header_rows, first_data, by_meaning, leads, labels)
+
+
+def _realigned(
+    meanings: list[str | None], labels: list[str], body: list[list[str]]
+) -> tuple[list[str | None], list[str]]:
+    """Four header labels over five columns: when the header row ends in empty cells while
+    the body fills them, the labels belong to the rightmost columns (the unheaded one at the
+    left holds numbers or titles). Web pages publish the 序号 column this way."""
+    width = len(meanings)
+    named = [c for c in range(width) if labels[c]]
+    if not named:
+        return meanings, labels
+    trailing = width - 1 - named[-1]
+    filled = trailing and all(any(row[c] for row in body) for c in range(width - trailing, width))
+    if not filled:
+        return meanings, labels
+    return [None] * trailing + meanings[:-trailing], [""] * trailing + labels[:-trailing]
 
 
 def plan_tables(grids: list[Grid], filename: str) -> list[tuple[Grid, _Columns]]:
@@ -163,23 +197,66 @@ def plan_tables(grids: list[Grid], filename: str) -> list[tuple[Grid, _Columns]]
     raise PlanDocumentError(f"{filename}：找到 {len(grids)} 个表格，{every}没有“{missing}”列。")
 
 
+def _numeric(cells: list[str]) -> bool:
+    """A column of 1…n, whatever its header says."""
+    numeric = sum(1 for t in cells if _NUMBER.match(squeeze(t)))
+    return bool(cells) and numeric * 2 > len(cells)
+
+
 def _title_columns(grid: Grid, columns: _Columns) -> tuple[list[int], list[int]]:
-    """Split the 工作任务 (or unheaded) columns into number columns and title columns by content."""
+    """Split the 工作任务, unheaded and unknown columns into number columns and title
+    columns by content."""
     numbers, titles = list(columns.get("number")), []
     data = grid.rows[columns.first_data_row :]
     for c in columns.get("other"):
+        # a row across the table (一、…) fills every column: it says nothing of this one
+        cells = [row[c] for row in data if row[c] and len(set(filter(None, row))) > 1]
+        if not numbers and _numeric(cells):
+            numbers.append(c)
         # 类别, 大项…: a column of 一、/（一） merged down holds the sections, whatever its header
-        cells = [row[c] for row in data if row[c]]
-        if cells and all(SECTION.match(t) or SUBSECTION.match(t) for t in cells):
+        elif cells and all(SECTION.match(t) or SUBSECTION.match(t) for t in cells):
             titles.append(c)
     for c in columns.get("task"):
         cells = [row[c] for row in data if row[c].strip()]
-        numeric = sum(1 for t in cells if _NUMBER.match(squeeze(t)))
-        if not numbers and cells and numeric * 2 > len(cells):
+        if not cells:
+            continue  # an empty column the sheet's used range reaches
+        if not numbers and _numeric(cells):
             numbers.append(c)
         else:
             titles.append(c)
-    return numbers, sorted(titles)
+    return sorted(numbers), sorted(titles)
+
+
+def _text_column(grid: Grid, columns: _Columns, titles: list[int]) -> list[int]:
+    """A table without a requirement column (序号|重点工作|责任单位): its longest task column
+    holds the requirement."""
+    data = grid.rows[columns.first_data_row :]
+
+    def length(c: int) -> float:
+        cells = [row[c] for row in data if row[c] and not SECTION.match(row[c])]
+        return sum(map(len, cells)) / max(1, len(cells))
+
+    tasks = [c for c in titles if c in columns.get("task")]
+    return [max(tasks, key=length)] if tasks else []
+
+
+def _deadline_column(grid: Grid, columns: _Columns) -> list[int]:
+    """An unknown column whose cells are deadline phrases is the deadline column."""
+    from gongkai_cli.model.deadlines import DeadlineError, parse_deadline
+
+    data = grid.rows[columns.first_data_row :]
+    for c in columns.get("other"):
+        cells = [row[c] for row in data if row[c]]
+        read = 0
+        for text in cells:
+            try:
+                parse_deadline(text, 2000)
+                read += 1
+            except DeadlineError:
+                pass
+        if cells and read * 2 > len(cells):
+            return [c]
+    return []
 
 
 def _joined(row: list[str], cols: list[int]) -> str:
@@ -202,17 +279,36 @@ class _Roles:
     @classmethod
     def of(cls, grid: Grid, columns: _Columns) -> _Roles:
         numbers, titles = _title_columns(grid, columns)
+        requirement = columns.get("requirement") or _text_column(grid, columns, titles)
+        titles = [c for c in titles if c not in requirement]
         lead, partners = columns.get("lead"), columns.get("partners")
         responsibility = columns.get("responsibility")
         implementers = (partners or responsibility) if lead else responsibility + partners
         return cls(
             numbers,
             titles,
-            columns.get("requirement"),
+            requirement,
             lead,
             implementers,
-            columns.get("deadline"),
+            columns.get("deadline") or _deadline_column(grid, columns),
             columns.first_leads and not lead,
+        )
+
+    def describe(self, labels: list[str]) -> str:
+        """Which column was read as what, for the clerk to check at a glance."""
+        roles = {
+            **{c: "序号" for c in self.numbers},
+            **{c: "大项/小项" for c in self.titles},
+            **{c: "具体要求" for c in self.requirement},
+            **{c: "牵头单位" for c in self.lead},
+            **{c: "落实单位" if self.lead else "责任单位" for c in self.implementers},
+            **{c: "时限" for c in self.deadline},
+        }
+        return "；".join(
+            f"第{c + 1}列"
+            + (f"“{squeeze(labels[c])}”" if labels[c] else "（无表头）")
+            + f"为{role}"
+            for c, role in sorted(roles.items())
         )
 
 
@@ -224,6 +320,8 @@ class _Reader:
         self.tasks: list[dict[str, Any]] = []
         self.numbers: list[int | None] = []
         self.warnings: list[str] = []
+        self.notes: list[str] = []  # which column was read as what
+        self.undated: list[str] = []  # where a task has no deadline: 待定
 
     def structure(self, text: str) -> bool:
         if SECTION.match(text):
@@ -237,6 +335,9 @@ class _Reader:
 
     def read(self, grid: Grid, columns: _Columns) -> None:
         roles = _Roles.of(grid, columns)
+        note = f"{grid.where}各列读作：{roles.describe(columns.labels)}。"
+        if not any(n.endswith(note[len(grid.where) :]) for n in self.notes):
+            self.notes.append(note)
         if roles.first_leads:
             self.warnings.append(
                 "计划注明责任单位排在首位的为牵头单位：每项任务的第一个单位记为牵头单位（lead），"
@@ -287,12 +388,22 @@ class _Reader:
             task |= {"implementers": implementers} if implementers else {}
         else:
             task["responsibility"] = implementers
-        task["deadline"] = _joined(row, roles.deadline) or self._missing(
-            grid, r, roles.deadline[0], "时限要求"
-        )
+        task["deadline"] = _joined(row, roles.deadline) or self._undated(grid, r, roles)
         number = _NUMBER.match(squeeze(_joined(row, roles.numbers)))
         self.numbers.append(int(number.group(1)) if number else None)
+        if not roles.numbers and (glued := _GLUED_NUMBER.match(requirement)):
+            # 1.积极推进…: a plan without a number column numbers the requirement itself
+            self.numbers[-1] = int(glued.group(1) or glued.group(2))
+            task["requirement"] = requirement[glued.end() :].strip()
         self.tasks.append(task)
+
+    def _undated(self, grid: Grid, r: int, roles: _Roles) -> str:
+        """A task with no deadline is kept, dated 待定: never overdue, listed for the office."""
+        if roles.deadline:
+            self.undated.append(grid.ref(r, roles.deadline[0]))
+        else:
+            self.undated.append("")
+        return UNDATED
 
     def _missing(self, grid: Grid, r: int, c: int, label: str) -> NoReturn:
         raise PlanDocumentError(f"{self.filename}：{grid.ref(r, c)}：这项任务的“{label}”是空的。")
@@ -308,6 +419,12 @@ class _Reader:
             numbers = list(range(1, len(numbers) + 1))
         if any(t["section"] is None for t in self.tasks):
             self.warnings.append("表中没有“一、”式大项，没有大项的任务以计划标题为大项。")
+        if self.undated:
+            where = "、".join(w for w in self.undated if w)
+            self.warnings.append(
+                f"{len(self.undated)} 项任务没有时限{'（' + where + '）' if where else '（表中没有时限列）'}，"
+                f"已记为“{UNDATED}”：不会逾期，请确认后在 tasks.yaml 中填写。"
+            )
         for task, number in zip(self.tasks, numbers, strict=True):
             task["number"] = number
             task["section"] = task["section"] or title
@@ -315,10 +432,51 @@ class _Reader:
         return self.tasks
 
 
+# Lines of a page around a plan that are never its title.
+_PAGE_CHROME = re.compile(
+    r"来源|浏览|点击|访问量|阅读|字体|字号|发布时间|发布日期|发文日期|成文日期|索引号|"
+    r"发布机构|分享|打印|关闭|当前位置|首页|文号|主题分类|信息来源|作者|编辑"
+)
+_NAMES_PLAN = re.compile(r"计划|方案|要点|分工|清单|任务|分解|安排|台账|一览表")
+_SENTENCE = re.compile(r"[。；]")
+
+
 def choose_title(candidates: list[str]) -> str | None:
-    """The plan's title: the nearest candidate that names a year, else the nearest at all."""
-    candidates = [c for c in candidates if c and len(c) <= 200]
-    return next((c for c in candidates if YEAR.search(c)), candidates[0] if candidates else None)
+    """The plan's title: the nearest line that names a plan (年/计划/方案/要点/分工/清单) and a
+    year, else one that names a plan, else one with a year; never a page's 来源/浏览次数/字体
+    line, nor a sentence of the text."""
+    candidates = [
+        c
+        for c in candidates
+        if c and len(c) <= 120 and not _PAGE_CHROME.search(c) and not _SENTENCE.search(c)
+    ]
+    for wanted in (
+        lambda c: _NAMES_PLAN.search(c) and YEAR.search(c),
+        lambda c: _NAMES_PLAN.search(c),
+        lambda c: YEAR.search(c),
+    ):
+        if found := next((c for c in candidates if wanted(c)), None):
+            return _unwrapped(found)
+    return None
+
+
+def _unwrapped(title: str) -> str:
+    """关于印发《2021年某县政务公开工作要点》的通知 → the plan's own title."""
+    inner = re.search(r"关于印发[《〈](.+)[》〉]的通知", title)
+    return inner.group(1) if inner else title
+
+
+def plan_year(title: str, tasks: list[dict[str, Any]], warnings: list[str]) -> int | None:
+    """The plan's year: from its title, else from the years its deadlines name (2022年底前),
+    saying that it was taken from them."""
+    if found := YEAR.search(title):
+        return int(found.group(1))
+    years = Counter(int(m.group(1)) for t in tasks for m in YEAR.finditer(t.get("deadline", "")))
+    if not years:
+        return None
+    year = years.most_common(1)[0][0]
+    warnings.append(f"标题中没有年份，按时限中写明的年份定为 {year} 年；如不对，请用 --year 指定。")
+    return year
 
 
 def read_plan_tables(
@@ -344,14 +502,14 @@ def read_plan_tables(
     title = title or choose_title([*above, *first.above, *titles])
     if not title:
         raise PlanDocumentError(f"{filename}：表格上方没有找到计划标题；请用 --title 指定。")
-    if year is None:
-        found = YEAR.search(title)
-        if not found:
-            raise PlanDocumentError(
-                f"{filename}：标题“{title[:40]}”中没有年份；请用 --year 指定计划年度。"
-            )
-        year = int(found.group(1))
     tasks = reader.finish(title)
+    year = year or plan_year(title, tasks, reader.warnings)
+    if year is None:
+        raise PlanDocumentError(
+            f"{filename}：标题“{title[:40]}”中没有年份；请用 --year 指定计划年度。"
+        )
     return Imported(
-        {"title": title, "year": year, "source": filename, "tasks": tasks}, reader.warnings
+        {"title": title, "year": year, "source": filename, "tasks": tasks},
+        reader.warnings,
+        reader.notes,
     )

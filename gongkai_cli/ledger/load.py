@@ -21,7 +21,7 @@ from gongkai_cli.ledger.logline import (
 from gongkai_cli.ledger.schema_errors import describe, problems_from
 from gongkai_cli.ledger.seen import ABSENT, read_bytes, text_lines
 from gongkai_cli.model import fastschema, values
-from gongkai_cli.model.deadlines import DeadlineError, parse_deadline
+from gongkai_cli.model.deadlines import DeadlineError, parse_deadline, pending
 from gongkai_cli.model.registry import UnitIndex
 from gongkai_cli.model.resolver import ResolveError, resolve
 from gongkai_cli.model.values import MAX_NOTE, Ledger
@@ -232,11 +232,31 @@ def _derive(loaded: Loaded) -> None:
             )
         if year:
             try:
-                ledger.deadlines.setdefault(task.number, parse_deadline(task.deadline, year))
+                deadline = parse_deadline(task.deadline, year)
+                problem = None
+                if deadline.kind == "pending":
+                    problem = f"时限“{task.deadline}”待定：不会逾期，请确认后填写。"
             except DeadlineError as exc:
+                if not exc.unknown:
+                    line, column = loaded.task_position(i, "deadline")
+                    loaded.problems.append(
+                        Problem(name, line, column, f"任务 {task.number}：{exc}", "deadline")
+                    )
+                    continue
+                # A phrase no rule reads is the plan's own words: kept, to be confirmed.
+                deadline, problem = pending(task.deadline), f"{exc}此项记为待定，不会逾期。"
+            ledger.deadlines.setdefault(task.number, deadline)
+            if problem:
                 line, column = loaded.task_position(i, "deadline")
                 loaded.problems.append(
-                    Problem(name, line, column, f"任务 {task.number}：{exc}", "deadline")
+                    Problem(
+                        name,
+                        line,
+                        column,
+                        f"任务 {task.number}：{problem}",
+                        "deadline-pending",
+                        "warning",
+                    )
                 )
     loaded.ledger = ledger
 

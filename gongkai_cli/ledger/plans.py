@@ -53,7 +53,9 @@ def read_plan(
     from gongkai_cli.importers.document import import_document
 
     imported = import_document(path, title=title, year=year)
-    return plan_from_document(imported.plan, path.name), imported.plan, imported.warnings
+    # How the columns were read comes first: a clerk checks it before anything else.
+    said = imported.notes + imported.warnings
+    return plan_from_document(imported.plan, path.name), imported.plan, said
 
 
 def plan_at(rev: str, tasks: Path) -> Plan:

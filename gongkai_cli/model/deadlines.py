@@ -1,4 +1,4 @@
-"""Deadline phrase → Deadline: a date in the plan's year, or ongoing."""
+"""Deadline phrase → Deadline: a date in the plan's year, ongoing, or pending (待定)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,17 @@ EXAMPLES = "年底前、10月底前、上半年、一季度末、第三季度、
 
 
 class DeadlineError(GongkaiError):
-    pass
+    def __init__(self, message: str, *, unknown: bool = False):
+        super().__init__(message)
+        self.unknown = unknown  # a phrase no rule reads (根据工作安排), not an impossible date
+
+
+# A deadline the plan leaves open: kept as written, never overdue, listed until settled.
+_PENDING = re.compile(r"^(待定|待确定|另行通知|另定|视情况而定)$")
+
+
+def pending(text: str) -> Deadline:
+    return Deadline(text, "pending", None)
 
 
 def _number(text: str) -> int:
@@ -73,6 +83,8 @@ def parse_deadline(text: str, year: int) -> Deadline:
 
     if _ONGOING.match(phrase):
         return Deadline(text, "ongoing", None)
+    if _PENDING.match(phrase):
+        return pending(text)
     try:
         if _YEAR_END.match(phrase):
             return Deadline(text, "date", dt.date(year, 12, 31))
@@ -90,4 +102,4 @@ def parse_deadline(text: str, year: int) -> Deadline:
             return Deadline(text, "date", _month_end(year, 3 * _number(m.group(1))))
     except ValueError:  # 13月底前, 2月30日前
         raise DeadlineError(f"时限“{text}”不是有效的日期。") from None
-    raise DeadlineError(f"无法识别时限“{text}”；可用的写法如：{EXAMPLES}。")
+    raise DeadlineError(f"无法识别时限“{text}”；可用的写法如：{EXAMPLES}。", unknown=True)

@@ -140,7 +140,7 @@ def as_dict(value: NamedTuple, *, exclude_defaults: bool = False) -> dict[str, o
 
 class Deadline(NamedTuple):
     text: str
-    kind: Literal["date", "ongoing"]
+    kind: Literal["date", "ongoing", "pending"]  # pending: 待定 or a phrase no rule reads
     date: dt.date | None
 
     def as_dict(self) -> dict[str, object]:
