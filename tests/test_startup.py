@@ -131,6 +131,7 @@ WARM_LIST_MODULES = [
     "gongkai_cli.model.fold",
     "gongkai_cli.model.registry",
     "gongkai_cli.model.statuses",
+    "gongkai_cli.model.supervision",  # reviews and extensions, folded as the history is
     "gongkai_cli.model.values",
     "gongkai_cli.output",
     "gongkai_cli.output.formats",

@@ -17,6 +17,7 @@ from gongkai_cli.model import values
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.fold import History
 from gongkai_cli.model.registry import UnitIndex
+from gongkai_cli.model.supervision import Supervision
 
 
 @dataclass
@@ -118,12 +119,13 @@ def _encode(checked: Checked) -> tuple[dict[str, Any], list[array]]:
                 [n, d.text, d.kind, d.date and d.date.isoformat()]
                 for n, d in ledger.deadlines.items()
             ],
+            "supervision": ledger.supervision and ledger.supervision.to_json(),
         }
     columns: list[array] = []
     if history is not None:
         spans, days, statuses, notes, note_texts = history.columns()
         value["history"] = {"spans": list(spans.items()), "notes": note_texts}
-        columns = [days, statuses, notes]
+        columns = [days, statuses, notes, history.lines()]
     return value, columns
 
 
@@ -153,8 +155,10 @@ def _decode(data_dir: DataDir, value: dict[str, Any], columns: list[array]) -> C
                 n: values.Deadline(text, kind, day and dt.date.fromisoformat(day))
                 for n, text, kind, day in raw["deadlines"]
             },
+            raw["supervision"] and Supervision.from_json(raw["supervision"]),
         )
     if (raw := value["history"]) is not None:
-        history = History(dict(raw["spans"]), *columns, raw["notes"])
+        days, statuses, notes, lines = columns
+        history = History(dict(raw["spans"]), days, statuses, notes, raw["notes"], lines)
     problems = [Problem(**p) for p in value["problems"]]
     return Checked(ledger, history, problems, value["task_count"])

@@ -13,8 +13,9 @@ from typing import Any
 from gongkai_cli.errors import Problem
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS
 from gongkai_cli.ledger.loaded import Loaded, responsibility_at
-from gongkai_cli.ledger.logline import Entry
+from gongkai_cli.ledger.logline import Decision, Entry, Extension, Retraction, Review
 from gongkai_cli.model.dates import current_date
+from gongkai_cli.model.statuses import DONE
 
 # Fields of the log's events, read in bulk (map) by the checks of a long log.
 _ID, _DATE, _RETRACTS = attrgetter("id"), attrgetter("date"), attrgetter("retracts")
@@ -267,8 +268,10 @@ def check_events(loaded: Loaded) -> Iterator[Problem]:
     # hold a second copy of every update while it is checked; equal hashes are compared field
     # by field, so two different updates are never called duplicates.
     contents: dict[int, Entry] = {}
+    seen_by_id = {e.id: e for e in (*loaded.updates, *loaded.supervision)}
+    ids = {*seen_by_id, *map(_ID, loaded.retractions)}
     retracted = loaded.retracted()
-    for event in (*loaded.updates, *loaded.retractions):
+    for event in (*loaded.updates, *loaded.retractions, *loaded.supervision):
         first = seen.setdefault(event.id, event)
         if first is not event and first._replace(line=0) != event._replace(line=0):
             yield at(event, "id", f"编号 {event.id} 与第 {first.line} 行重复。", "duplicate-id")
@@ -279,14 +282,16 @@ def check_events(loaded: Loaded) -> Iterator[Problem]:
                 f"日期 {event.date.isoformat()} 晚于今天，进展只能记录已发生的情况。",
                 "date-in-future",
             )
-        if not isinstance(event, Entry):
-            if not isinstance(seen.get(event.retracts), Entry):
+        if isinstance(event, Retraction):
+            if event.retracts not in ids:
                 yield at(
                     event,
                     "retracts",
                     f"撤销记录所指的编号 {event.retracts} 不是本文件中任何一条进展的编号。",
                     "unknown-retraction",
                 )
+        elif not isinstance(event, Entry):
+            yield from _supervision_problems(loaded, event, seen_by_id, at)
         elif event.id not in retracted:  # a retracted copy is settled already
             earlier = contents.setdefault(hash(event[:6]), event)
             if earlier is not event and earlier[:6] == event[:6]:
@@ -299,10 +304,46 @@ def check_events(loaded: Loaded) -> Iterator[Problem]:
                 )
 
 
+def _supervision_problems(loaded: Loaded, event, by_id: dict[str, Any], at) -> Iterator[Problem]:
+    """A review names a 已完成 of the log; a decision names an extension request; a request
+    names a task of the plan and a unit that answers for it."""
+    if isinstance(event, Review):
+        target = by_id.get(event.reviews)
+        if not isinstance(target, Entry):
+            yield at(
+                event,
+                "reviews",
+                f"审核记录所指的编号 {event.reviews} 不是本文件中任何一条进展的编号。",
+                "unknown-review",
+            )
+        elif target.status != DONE:
+            yield at(
+                event,
+                "reviews",
+                f"审核记录所指的进展（第 {target.line} 行）状态是{target.status}，只有{DONE}需要审核。",
+                "review-not-done",
+            )
+    elif isinstance(event, Decision):
+        if not isinstance(by_id.get(event.decides), Extension):
+            yield at(
+                event,
+                "decides",
+                f"延期审批所指的编号 {event.decides} 不是本文件中任何一条延期申请的编号。",
+                "unknown-request",
+            )
+    elif loaded.ledger is not None and event.id not in loaded.retracted():
+        problem = _progress_problem(loaded.ledger, event.task, event.unit)
+        if problem is not None:
+            field = "task" if problem[0] == "unknown-task" else "unit"
+            yield at(event, field, problem[1].replace("进展记录", "延期申请"), problem[0])
+
+
 def _nothing_to_report(loaded: Loaded, today: dt.date) -> bool:
     """Whether check_events would find nothing, judged in bulk (sets of ids and of content
     hashes, the latest date): on a long log that is a third of the time of the walk, which
     then runs only on a log with something to say."""
+    if loaded.supervision:
+        return False  # few and rare: walked one by one
     updates, retractions = loaded.updates, loaded.retractions
     events = len(updates) + len(retractions)
     if len({*map(_ID, updates), *map(_ID, retractions)}) != events:

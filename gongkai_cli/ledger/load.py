@@ -12,9 +12,13 @@ from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS, DataDir
 from gongkai_cli.ledger.files import UnsafeFile, check_data_files
 from gongkai_cli.ledger.loaded import Loaded, responsibility_at
 from gongkai_cli.ledger.logline import (
+    Decision,
+    Detail,
     Entry,
+    Extension,
     LogRead,
     Retraction,
+    Review,
     derived_id,
     read_log,
 )
@@ -24,6 +28,7 @@ from gongkai_cli.model import fastschema, values
 from gongkai_cli.model.deadlines import DeadlineError, parse_deadline, pending
 from gongkai_cli.model.registry import UnitIndex
 from gongkai_cli.model.resolver import ResolveError, resolve
+from gongkai_cli.model.supervision import fold_supervision
 from gongkai_cli.model.values import MAX_NOTE, Ledger
 
 
@@ -156,6 +161,8 @@ def _load_progress(loaded: Loaded) -> None:
         read.retractions.sort(key=lambda r: r.line)
     loaded.updates = read.updates
     loaded.retractions = read.retractions
+    loaded.supervision = read.supervision
+    loaded.details = read.details
 
 
 def _read_odd_run(loaded: Loaded, read: LogRead, first: int, before: int, text: str) -> int:
@@ -178,27 +185,62 @@ def _read_odd_run(loaded: Loaded, read: LogRead, first: int, before: int, text: 
         return 0
     from pydantic import ValidationError
 
-    from gongkai_cli.model.schema import Retraction as RetractionModel
-    from gongkai_cli.model.schema import Update
+    from gongkai_cli.model import schema
 
     for i, item in enumerate(data):
         line = data.item_pos[i][0]
-        retraction = isinstance(item, dict) and "retracts" in item
-        model = RetractionModel if retraction else Update
+        model = schema.event_model(item)
         try:
             valid = model.model_validate(item)
         except ValidationError as exc:
             loaded.problems += problems_from(exc, item, name, prefix=(before + i,))
             continue
         loaded.odd_items[line] = item
-        if retraction:
+        if model is schema.Update:
+            entry = Entry(
+                valid.date, valid.task, valid.unit, valid.status, valid.note, valid.by, line
+            )
+            read.updates.append(entry._replace(id=valid.id or derived_id(entry)))
+            if valid.problems is not None or valid.next is not None or valid.evidence:
+                read.details[line] = Detail(valid.problems, valid.next, tuple(valid.evidence or ()))
+        elif model is schema.Retraction:
             read.retractions.append(
                 Retraction(valid.id, valid.date, valid.retracts, valid.by, line)
             )
-            continue
-        entry = Entry(valid.date, valid.task, valid.unit, valid.status, valid.note, valid.by, line)
-        read.updates.append(entry._replace(id=valid.id or derived_id(entry)))
+        else:
+            read.supervision.append(_supervision_event(valid, line))
     return len(data)
+
+
+def _supervision_event(valid, line: int) -> Review | Extension | Decision:
+    """A review, extension request or decision as the log keeps it."""
+    from gongkai_cli.model import schema
+
+    if isinstance(valid, schema.Review):
+        return Review(
+            valid.id, valid.date, valid.reviews, valid.verdict, valid.note, valid.by, line
+        )
+    if isinstance(valid, schema.ExtensionRequest):
+        return Extension(
+            valid.id,
+            valid.date,
+            valid.task,
+            valid.unit,
+            valid.extend_to,
+            valid.note,
+            valid.by,
+            line,
+        )
+    return Decision(
+        valid.id,
+        valid.date,
+        valid.decides,
+        valid.verdict,
+        valid.extend_to,
+        valid.note,
+        valid.by,
+        line,
+    )
 
 
 def unit_index(registry: values.Registry) -> UnitIndex:
@@ -258,6 +300,13 @@ def _derive(loaded: Loaded) -> None:
                         "warning",
                     )
                 )
+    ledger.supervision = fold_supervision(
+        loaded.plan,
+        ledger.updates,
+        loaded.counting_supervision(),
+        loaded.details,
+        index.canonical,
+    )
     loaded.ledger = ledger
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from gongkai_cli.errors import Problem
 from gongkai_cli.ledger import yamlio
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, DataDir
-from gongkai_cli.ledger.logline import Entry, Retraction
+from gongkai_cli.ledger.logline import Decision, Detail, Entry, Extension, Retraction, Review
 from gongkai_cli.ledger.seen import Seen
 from gongkai_cli.model.values import Ledger, Plan, Registry, Task, lead_part
 
@@ -30,6 +30,9 @@ class Loaded:
     registry: Registry | None = None
     updates: list[Entry] = field(default_factory=list)  # every update, retracted or not
     retractions: list[Retraction] = field(default_factory=list)
+    # Reviews, extension requests and decisions, retracted or not, in file order.
+    supervision: list[Review | Extension | Decision] = field(default_factory=list)
+    details: dict[int, Detail] = field(default_factory=dict)  # update line → its details
     odd_items: dict[int, Any] = field(default_factory=dict)  # line → event read by YAML
     ledger: Ledger | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -60,7 +63,7 @@ class Loaded:
         return yamlio.position_of(self.raw.get(TASKS), self.task_loc(i, *keys))
 
     def retracted(self) -> dict[str, Retraction]:
-        """Update id → its first retraction."""
+        """Event id → its first retraction."""
         found: dict[str, Retraction] = {}
         for retraction in self.retractions:
             found.setdefault(retraction.retracts, retraction)
@@ -72,6 +75,13 @@ class Loaded:
             return self.updates
         retracted = self.retracted()
         return [u for u in self.updates if u.id not in retracted]
+
+    def counting_supervision(self) -> list[Review | Extension | Decision]:
+        """The reviews, extension requests and decisions that count: all but the retracted."""
+        if not self.retractions:
+            return self.supervision
+        retracted = self.retracted()
+        return [e for e in self.supervision if e.id not in retracted]
 
     def event_position(self, line: int, key: str) -> tuple[int, int]:
         """Where field `key` of the event on `line` stands; found only when a problem needs

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from gongkai_cli.model.statuses import STATUSES
-from gongkai_cli.model.values import ID_RE, MAX_NAME, MAX_NOTE
+from gongkai_cli.model.values import ID_RE, MAX_NAME, MAX_NOTE, Detail
 
 
 class Entry(NamedTuple):
@@ -40,11 +40,52 @@ class Entry(NamedTuple):
 
 
 class Retraction(NamedTuple):
-    """One retraction: the update `retracts` no longer counts."""
+    """One retraction: the event `retracts` no longer counts."""
 
     id: str
     date: dt.date
     retracts: str
+    by: str | None
+    line: int
+
+
+# ----- the supervision cycle: review, extensions, and what an update says beyond its note -----
+
+
+class Review(NamedTuple):
+    """The office's verdict on a unit's claim: `reviews` is the update's id."""
+
+    id: str
+    date: dt.date
+    reviews: str
+    verdict: str  # 通过 | 退回
+    note: str | None
+    by: str | None
+    line: int
+
+
+class Extension(NamedTuple):
+    """A unit's request to move its deadline to `extend_to`."""
+
+    id: str
+    date: dt.date
+    task: int
+    unit: str
+    extend_to: dt.date
+    note: str | None
+    by: str | None
+    line: int
+
+
+class Decision(NamedTuple):
+    """The office's decision on an extension request (`decides` is the request's id)."""
+
+    id: str
+    date: dt.date
+    decides: str
+    verdict: str  # 批准 | 驳回
+    extend_to: dt.date | None  # the date granted, where it differs from the one asked
+    note: str | None
     by: str | None
     line: int
 
@@ -86,11 +127,15 @@ _YAML_ONLY_ESCAPES = re.compile(r'\\(?:[^"\\/bfnrtu]|u[dD][89a-fA-F])')
 class LogRead:
     """A log read line by line: its canonical events, and the lines left for YAML."""
 
-    __slots__ = ("odd_runs", "overlong", "retractions", "updates")
+    __slots__ = ("details", "odd_runs", "overlong", "retractions", "supervision", "updates")
 
     def __init__(self) -> None:
         self.updates: list[Entry] = []
         self.retractions: list[Retraction] = []
+        # The supervision cycle's events (reviews, extension requests, decisions), and the
+        # details of the updates that carry any (by line): read by YAML, they are few.
+        self.supervision: list[Review | Extension | Decision] = []
+        self.details: dict[int, Detail] = {}
         # (first line, number of canonical events before it, text)
         self.odd_runs: list[tuple[int, int, str]] = []
         self.overlong: list[tuple[int, int]] = []  # (line, length)
@@ -270,6 +315,13 @@ def update_line(update, uid: str) -> str:
     ]
     if update.note is not None:
         fields.append(f"note: {scalar(update.note)}")
+    fields += detail_fields(
+        Detail(
+            getattr(update, "problems", None),
+            getattr(update, "next", None),
+            tuple(getattr(update, "evidence", None) or ()),
+        )
+    )
     if update.by is not None:
         fields.append(f"by: {scalar(update.by)}")
     return "- {" + ", ".join(fields) + "}\n"
@@ -280,3 +332,32 @@ def retraction_line(uid: str, date: dt.date, retracts: str, by: str | None) -> s
     if by is not None:
         fields.append(f"by: {scalar(by)}")
     return "- {" + ", ".join(fields) + "}\n"
+
+
+def detail_fields(detail: Detail) -> list[str]:
+    """An update's 存在问题, 下步措施 and 佐证材料, as they follow its note on its line."""
+    fields = []
+    if detail.problems is not None:
+        fields.append(f"problems: {scalar(detail.problems)}")
+    if detail.next is not None:
+        fields.append(f"next: {scalar(detail.next)}")
+    if detail.evidence:
+        fields.append("evidence: [" + ", ".join(map(scalar, detail.evidence)) + "]")
+    return fields
+
+
+def event_line(uid: str, date: dt.date, *fields: tuple[str, object]) -> str:
+    """A supervision event (review, extension request, decision) as one flow-mapping line;
+    fields whose value is None are left out, dates are ISO, text is quoted as needed."""
+    parts = [f"id: {uid}", f"date: {date.isoformat()}"]
+    for key, value in fields:
+        if value is None:
+            continue
+        if isinstance(value, dt.date):
+            text = value.isoformat()
+        elif isinstance(value, int) or key in ("reviews", "decides"):
+            text = str(value)
+        else:
+            text = scalar(value)
+        parts.append(f"{key}: {text}")
+    return "- {" + ", ".join(parts) + "}\n"

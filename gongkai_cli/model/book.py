@@ -63,7 +63,25 @@ class Book:
         status, updated, note, done_on = self.history.state(number, unit, as_of)
         if role is None and updated is None:
             return None  # reports through an open group count from their first update
-        return Assignment(number, unit, role or "implementer", status, updated, note, done_on)
+        found = Assignment(number, unit, role or "implementer", status, updated, note, done_on)
+        supervision = self.ledger.supervision
+        if supervision is None or not supervision.used:
+            return found
+        line = self.history.latest_line(number, unit, as_of)
+        review, review_note = supervision.review_of(line, status, as_of)
+        return found._replace(
+            review=review,
+            review_note=review_note,
+            extended_to=supervision.extended_to(number, unit, as_of),
+            detail=supervision.detail(line),
+        )
+
+    @property
+    def supervised(self) -> bool:
+        """Whether the ledger reviews claims, extends deadlines or keeps details: outputs then
+        carry those fields (a ledger that does not reads exactly as before)."""
+        supervision = self.ledger.supervision
+        return supervision is not None and supervision.used
 
     def unit(self, name: str) -> str:
         """The canonical name of a unit given by name or alias; a clear error otherwise."""
@@ -150,11 +168,12 @@ class Row:
 
     @property
     def done(self) -> bool:
-        return all(a.done for a in self.assignments)
+        """办结: every unit done and, where the office reviews, passed."""
+        return all(a.closed for a in self.assignments)
 
     def task_status(self) -> str:
         """未开始, 进行中 or 已办结."""
-        return task_state(a.status for a in self.assignments)
+        return task_state(a.state for a in self.assignments)
 
     def matches(self, word: str) -> bool:
         """Whether the task (or the filtered unit's share, or the group's) is in that state;
@@ -166,7 +185,7 @@ class Row:
                 for a in shares or self.assignments
             )
         if shares:
-            return any(a.status == word for a in shares)
+            return any(a.status == word or a.state == word for a in shares)
         state = self.task_status()
         return state == word or (word == DONE and state == TASK_CLOSED)
 
@@ -215,28 +234,38 @@ class Late(NamedTuple):
 
 
 def overdue(book: Book, as_of: dt.date) -> list[Late]:
-    """Tasks whose deadline is before `as_of` with units not 已完成/不涉及 by then."""
+    """Tasks with units not 已完成/不涉及 (or returned) by `as_of` whose deadline, or the
+    date an approved extension gave them, is before it."""
     result = []
     for number in book.ledger.tasks:
         deadline = book.deadline(number)
-        if deadline.date is None or deadline.date >= as_of:
+        if deadline.date is None or (deadline.date >= as_of and not book.supervised):
             continue
         late = [a for a in book.assignments(number, as_of) if a.light(deadline, as_of) == OVERDUE]
         if late:
-            result.append(_late(number, deadline, (as_of - deadline.date).days, late))
+            days = max((as_of - a.due(deadline)).days for a in late)
+            result.append(_late(number, deadline, days, late))
     return result
 
 
 def due(book: Book, as_of: dt.date, within_days: int) -> list[Late]:
-    """Tasks falling due from `as_of` to `within_days` later that are not done."""
+    """Tasks falling due from `as_of` to `within_days` later that are not done (by an
+    assignment's own due date, where an extension moved it)."""
     result = []
     for number in book.ledger.tasks:
         deadline = book.deadline(number)
-        if deadline.date is None or not 0 <= (deadline.date - as_of).days <= within_days:
+        if deadline.date is None:
             continue
-        waiting = [a for a in book.assignments(number, as_of) if not a.done]
+        if not book.supervised and not 0 <= (deadline.date - as_of).days <= within_days:
+            continue
+        waiting = [
+            a
+            for a in book.assignments(number, as_of)
+            if not a.done and 0 <= (a.due(deadline) - as_of).days <= within_days
+        ]
         if waiting:
-            result.append(_late(number, deadline, (deadline.date - as_of).days, waiting))
+            days = min((a.due(deadline) - as_of).days for a in waiting)
+            result.append(_late(number, deadline, days, waiting))
     return sorted(result, key=lambda late: (late.days, late.number))
 
 

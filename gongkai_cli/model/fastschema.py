@@ -118,6 +118,12 @@ REGISTRY = Shape(
 )
 
 
+def _evidence_setting(value: Any) -> str | None:
+    if value is not None and value != "required":
+        raise _Refused
+    return value
+
+
 class _TaskShape(Shape):
     def build(self, data: Any) -> values.Task:
         task = super().build(data)
@@ -148,6 +154,8 @@ PLAN = Shape(
         "year": _integer(1949, 2200),
         "source": _optional(_text),
         "tasks": _each(TASK),
+        "review": _flag,
+        "evidence": _evidence_setting,
     },
     frozenset({"title", "year", "tasks"}),
 )

@@ -16,9 +16,11 @@ from gongkai_cli.model.statuses import (
     LATE_DONE,
     NOT_STARTED,
     OVERDUE,
+    PENDING,
+    RETURNED,
     STATUSES,
 )
-from gongkai_cli.model.values import Deadline
+from gongkai_cli.model.values import Deadline, Detail
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.logline import Entry
@@ -39,26 +41,51 @@ class Assignment(NamedTuple):
     note: str | None = None
     done_on: dt.date | None = None  # when the current 已完成/不涉及 began
     designated: bool = True
+    # The supervision cycle (where the ledger uses it): the office's review of the claim
+    # (待审核, 通过, 已退回 or None), the approved new deadline, and what the latest update
+    # says beyond its note.
+    review: str | None = None
+    review_note: str | None = None
+    extended_to: dt.date | None = None
+    detail: Detail = Detail()
 
     @property
     def done(self) -> bool:
-        return self.status in DONE_STATUSES
+        """Done as far as the unit is concerned: a returned claim is not."""
+        return self.status in DONE_STATUSES and self.review != RETURNED
+
+    @property
+    def closed(self) -> bool:
+        """Done and, where the office reviews, passed: what 办结（销号） needs."""
+        return self.done and self.review != PENDING
+
+    @property
+    def state(self) -> str:
+        """The status as every listing shows it: 待审核 and 已退回 in place of 已完成."""
+        return self.review if self.review in (PENDING, RETURNED) else self.status
+
+    def due(self, deadline: Deadline) -> dt.date | None:
+        """The assignment's deadline: the plan's, or the date an approved extension gave."""
+        return self.extended_to or deadline.date
 
     def light(self, deadline: Deadline, as_of: dt.date, soon_days: int = 0) -> str | None:
         """逾期 (late and not done), 逾期完成 (done after the deadline), 临期 (due soon), or None."""
-        if deadline.date is None:
+        due = self.due(deadline)
+        if due is None:
             return None
         if self.done:
-            late = self.done_on is not None and self.done_on > deadline.date
+            late = self.done_on is not None and self.done_on > due
             return LATE_DONE if late and self.status == DONE else None
-        if deadline.date < as_of:
+        if due < as_of:
             return OVERDUE
-        if (deadline.date - as_of).days <= soon_days:
+        if (due - as_of).days <= soon_days:
             return DUE_SOON
         return None
 
 
-_TASK, _UNIT, _STATUS, _NOTE, _DATE = map(attrgetter, ("task", "unit", "status", "note", "date"))
+_TASK, _UNIT, _STATUS, _NOTE, _DATE, _LINE = map(
+    attrgetter, ("task", "unit", "status", "note", "date", "line")
+)
 
 
 class _Numbered(dict):
@@ -82,12 +109,14 @@ class History:
     thousands of updates loads from the cache as a few buffers, not as a million objects.
     """
 
-    def __init__(self, spans, days, statuses, notes, note_texts):
+    def __init__(self, spans, days, statuses, notes, note_texts, lines=None):
         self._spans: dict[int, dict[str, int]] = spans  # task → unit → start << 32 | end
         self._days: array = days  # date ordinals
         self._statuses: array = statuses  # indices into STATUSES
         self._notes: array = notes  # indices into note_texts
         self._note_texts: list[str | None] = note_texts
+        # Each update's line in progress.yaml: what its review and details are keyed by.
+        self._lines: array = array("L") if lines is None else lines
 
     @classmethod
     def from_entries(cls, updates: list[Entry], canonical) -> History:
@@ -127,6 +156,7 @@ class History:
                 runs[run_of[i]].append(i)
         del days
         day_of = array("l", map(dt.date.toordinal, map(_DATE, updates)))
+        line_of = array("L", map(_LINE, updates))
         spans: dict[int, dict[str, int]] = {}
         order = array("L")
         for (task, unit), run in zip(run_ids, runs, strict=True):
@@ -139,11 +169,24 @@ class History:
             array("b", map(status_of.__getitem__, order)),
             array("L", map(note_of.__getitem__, order)),
             list(note_index),
+            array("L", map(line_of.__getitem__, order)),
         )
 
     def columns(self) -> tuple[dict[int, dict[str, int]], array, array, array, list[str | None]]:
-        """The arguments that rebuild this history (for the cache)."""
+        """The arguments that rebuild this history (for the cache), but the lines."""
         return self._spans, self._days, self._statuses, self._notes, self._note_texts
+
+    def lines(self) -> array:
+        return self._lines
+
+    def latest_line(self, task: int, unit: str, as_of: dt.date) -> int | None:
+        """The line of the update that gives the assignment's status on `as_of`."""
+        packed = self._spans.get(task, {}).get(unit)
+        if packed is None:
+            return None
+        start, end = packed >> 32, packed & 0xFFFFFFFF
+        latest = bisect.bisect_right(self._days, as_of.toordinal(), start, end) - 1
+        return None if latest < start else self._lines[latest]
 
     def reporters(self, task: int) -> list[str]:
         """The units that have reported on a task, whether or not it names them."""

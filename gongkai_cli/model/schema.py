@@ -8,14 +8,15 @@ accepts exactly what these accept without building them; these say what a mistak
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gongkai_cli.model import values
-from gongkai_cli.model.statuses import STATUSES
+from gongkai_cli.model.statuses import EXTENSION_VERDICTS, REVIEW_VERDICTS, STATUSES
 from gongkai_cli.model.values import (
     ID_RE,
+    MAX_EVIDENCE,
     MAX_NAME,
     MAX_NOTE,
     responsibility_form_error,
@@ -92,6 +93,13 @@ class PlanFile(Strict):
     year: int = Field(ge=1949, le=2200)
     source: str | None = None
     tasks: list[Task]
+    # The office's rules: every 已完成 is checked before it counts (审核), and a 已完成
+    # without 佐证材料 is refused.
+    review: bool = False
+    evidence: Literal["required"] | None = None
+
+
+Evidence = Annotated[str, Field(min_length=1, max_length=MAX_EVIDENCE)]
 
 
 class Update(Strict):
@@ -103,16 +111,68 @@ class Update(Strict):
     unit: str = NonEmpty
     status: Literal[STATUSES]  # type: ignore[valid-type]
     note: str | None = Field(default=None, max_length=MAX_NOTE)
+    problems: str | None = Field(default=None, max_length=MAX_NOTE)  # 存在问题
+    next: str | None = Field(default=None, max_length=MAX_NOTE)  # 下步措施
+    evidence: list[Evidence] | None = None  # 佐证材料: links, and files under evidence/
     by: str | None = Field(default=None, max_length=MAX_NAME)
 
 
 class Retraction(Strict):
-    """One retraction of the progress log: the update `retracts` no longer counts."""
+    """One retraction of the progress log: the event `retracts` no longer counts."""
 
     id: str = Field(pattern=ID_RE)
     date: dt.date
     retracts: str = Field(pattern=ID_RE)
     by: str | None = Field(default=None, max_length=MAX_NAME)
+
+
+class Review(Strict):
+    """The office's verdict on the update `reviews` (a unit's claim): 通过 or 退回."""
+
+    id: str = Field(pattern=ID_RE)
+    date: dt.date
+    reviews: str = Field(pattern=ID_RE)
+    verdict: Literal[REVIEW_VERDICTS]  # type: ignore[valid-type]
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
+    by: str | None = Field(default=None, max_length=MAX_NAME)
+
+
+class ExtensionRequest(Strict):
+    """A unit asks to move its deadline for a task to `extend_to`."""
+
+    id: str = Field(pattern=ID_RE)
+    date: dt.date
+    task: int = Field(ge=1)
+    unit: str = NonEmpty
+    extend_to: dt.date
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
+    by: str | None = Field(default=None, max_length=MAX_NAME)
+
+
+class Decision(Strict):
+    """The office's decision on the extension request `decides`: 批准 or 驳回."""
+
+    id: str = Field(pattern=ID_RE)
+    date: dt.date
+    decides: str = Field(pattern=ID_RE)
+    verdict: Literal[EXTENSION_VERDICTS]  # type: ignore[valid-type]
+    extend_to: dt.date | None = None
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
+    by: str | None = Field(default=None, max_length=MAX_NAME)
+
+
+def event_model(item: object) -> type[Strict]:
+    """The schema of a log line, told by the key only its kind has."""
+    if isinstance(item, dict):
+        for key, model in (
+            ("retracts", Retraction),
+            ("reviews", Review),
+            ("decides", Decision),
+            ("extend_to", ExtensionRequest),
+        ):
+            if key in item:
+                return model
+    return Update
 
 
 # Each file schema and the plain value it is kept as.

@@ -32,6 +32,15 @@ STATUS_ALIASES = {
     "本单位不涉及": NOT_APPLICABLE,
 }
 
+# The office's review of a unit's 已完成 (where the ledger turns review on): a claim waits
+# (待审核) until a verdict passes it (通过) or returns it (退回 → 已退回, not done).
+PENDING, PASSED, RETURNED = "待审核", "通过", "已退回"
+PASS, RETURN = "通过", "退回"
+REVIEW_VERDICTS = (PASS, RETURN)
+# The office's decision on a request to extend a deadline.
+APPROVE, REFUSE = "批准", "驳回"
+EXTENSION_VERDICTS = (APPROVE, REFUSE)
+
 # Derived from dates, never typed in: the warning lights.
 OVERDUE, LATE_DONE, DUE_SOON = "逾期", "逾期完成", "临期"
 DERIVED = (OVERDUE, DUE_SOON, LATE_DONE)

@@ -20,9 +20,11 @@ if TYPE_CHECKING:
     from gongkai_cli.ledger.datadir import DataDir
     from gongkai_cli.ledger.logline import Entry
     from gongkai_cli.model.registry import UnitIndex
+    from gongkai_cli.model.supervision import Supervision
 
 MAX_NOTE = 2000  # characters: a note is a sentence or a paragraph, not a document
 MAX_NAME = 100
+MAX_EVIDENCE = 2000  # characters of one link or file name
 # An event's id: a letter first, so YAML never reads one as a number, a boolean or a date.
 ID_RE = r"^[a-z][0-9a-z]{3,15}$"
 
@@ -114,6 +116,8 @@ class Plan(NamedTuple):
     year: int
     source: str | None = None
     tasks: tuple[Task, ...] = ()
+    review: bool = False  # every 已完成 waits for the office's 通过
+    evidence: str | None = None  # "required": a 已完成 must carry 佐证材料
 
 
 class Registry(NamedTuple):
@@ -151,6 +155,14 @@ class Deadline(NamedTuple):
         }
 
 
+class Detail(NamedTuple):
+    """What an update says beyond its status and note: 存在问题, 下步措施, 佐证材料."""
+
+    problems: str | None = None
+    next: str | None = None
+    evidence: tuple[str, ...] = ()  # links, and files as evidence/<sha256>.<suffix>
+
+
 class Term(NamedTuple):
     """One item of a responsibility phrase and how it was read (for `gongkai resolve`)."""
 
@@ -184,6 +196,7 @@ class Ledger:
         "deadlines",
         "index",
         "resolutions",
+        "supervision",
         "tasks",
         "title",
         "updates",
@@ -200,8 +213,11 @@ class Ledger:
         updates: list[Entry],  # the log as read; emptied once folded into a History
         resolutions: dict[int, Resolution] | None = None,
         deadlines: dict[int, Deadline] | None = None,
+        supervision: Supervision | None = None,
     ):
         self.data_dir, self.title, self.year, self.tasks = data_dir, title, year, tasks
         self.index, self.updates = index, updates
         self.resolutions = {} if resolutions is None else resolutions
         self.deadlines = {} if deadlines is None else deadlines
+        # Reviews, extensions and update details; None where the log has none to fold yet.
+        self.supervision = supervision

@@ -152,7 +152,7 @@ def progress_text(row: Row, as_of: dt.date, limit: int | None = None) -> tuple[s
     lights = [a.light(row.deadline, as_of) for a in row.assignments]
     parts = []
     if row.done:
-        parts.append(task_state((a.status for a in row.assignments), lights))
+        parts.append(task_state((a.state for a in row.assignments), lights))
     else:
         parts.append(units_done(done, total))
         late = [
@@ -209,7 +209,7 @@ def progress_report(book: Book, as_of: dt.date) -> Document:
                     number,
                     a.unit,
                     ROLE_WORDS[a.role],
-                    a.status,
+                    a.state,
                     a.updated.isoformat() if a.updated else "",
                     a.note.strip(),
                 ]
@@ -354,7 +354,7 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
         rows = []
         for row, a in mine[role]:
             light = a.light(row.deadline, as_of)
-            status = a.status + (f"（{light}）" if light else "")
+            status = a.state + (f"（{light}）" if light else "")
             due = row.deadline.date.isoformat() if row.deadline.date else "持续推进"
             cells = [row.task.number, row.task.requirement, row.task.deadline, due, status]
             rows.append([*cells, a.note or ""])

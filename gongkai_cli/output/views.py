@@ -25,13 +25,31 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def assignment_json(a: Assignment, deadline, as_of: dt.date) -> dict[str, Any]:
-    return {
+def assignment_json(
+    a: Assignment, deadline, as_of: dt.date, supervised: bool = False
+) -> dict[str, Any]:
+    payload = {
         "role": a.role,
         "status": a.status,
         "date": _iso(a.updated),
         "note": a.note,
         "light": a.light(deadline, as_of),
+    }
+    if supervised:  # the ledger reviews, extends or keeps details: say so for every unit
+        payload |= supervision_json(a, deadline)
+    return payload
+
+
+def supervision_json(a: Assignment, deadline) -> dict[str, Any]:
+    """An assignment's review, due date and what its latest update says beyond its note."""
+    return {
+        "review": a.review,
+        "review_note": a.review_note,
+        "due": _iso(a.due(deadline)),
+        "extended_to": _iso(a.extended_to),
+        "evidence": list(a.detail.evidence),
+        "problems": a.detail.problems,
+        "next": a.detail.next,
     }
 
 
@@ -57,7 +75,9 @@ def task_json(book: Book, row: Row, as_of: dt.date) -> dict[str, Any]:
         "as_of": as_of.isoformat(),
         "done": row.done,
         "status": {
-            a.unit: assignment_json(a, row.deadline, as_of) for a in row.assignments if a.designated
+            a.unit: assignment_json(a, row.deadline, as_of, book.supervised)
+            for a in row.assignments
+            if a.designated
         },
     }
     if row.role is not None:
@@ -85,7 +105,7 @@ def progress_summary(row: Row, as_of: dt.date, assignments=None) -> str:
     if assignments is None:
         assignments = row.assignments
     lights = [a.light(row.deadline, as_of) for a in assignments]
-    state = task_state((a.status for a in assignments), lights)
+    state = task_state((a.state for a in assignments), lights)
     return f"{state}，{units_done(sum(a.done for a in assignments), len(assignments))}"
 
 
@@ -157,7 +177,7 @@ def list_view(rows: list[Row], unit: str | None, as_of: dt.date, group: str | No
 def _status_text(a: Assignment, row: Row, as_of: dt.date) -> str:
     """A unit's status with its light: 进行中（逾期）."""
     light = a.light(row.deadline, as_of)
-    return a.status + (f"（{light}）" if light else "")
+    return a.state + (f"（{light}）" if light else "")
 
 
 def late_json(items: list[Late], days_key: str) -> list[dict[str, Any]]:
@@ -297,7 +317,7 @@ def status_view(row: Row, as_of: dt.date) -> View:
             [
                 unit,
                 ROLE_WORDS[a.role],
-                a.status + (f"（{light}）" if light else ""),
+                a.state + (f"（{light}）" if light else ""),
                 _iso(a.updated) or "",
                 a.note or "",
             ]
@@ -335,7 +355,7 @@ def assignments_view(row: Row, as_of: dt.date) -> View:
             str(a.task),
             a.unit,
             ROLE_WORDS[a.role],
-            a.status,
+            a.state,
             a.light(row.deadline, as_of) or "",
             _iso(a.updated) or "",
             a.note or "",
