@@ -9,14 +9,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from gongkai_cli.version import __version__
 
 # name → the module that defines it
 _EXPORTS = {
     "open_ledger": "gongkai_cli.api",
     "validate": "gongkai_cli.api",
-    "record_update": "gongkai_cli.api",
-    "undo": "gongkai_cli.api",
     "data_dir": "gongkai_cli.api",
     "Book": "gongkai_cli.model.book",
     "Filters": "gongkai_cli.model.book",
@@ -29,6 +27,21 @@ _EXPORTS = {
     "overdue_bulletin": "gongkai_cli.output.reports",
     "unit_checklist": "gongkai_cli.output.reports",
     "stats": "gongkai_cli.output.reports",
+    # the use cases (gongkai_cli.actions)
+    "start_ledger": "gongkai_cli.actions.start_ledger",
+    "read_import": "gongkai_cli.actions.import_plan",
+    "write_plan": "gongkai_cli.actions.import_plan",
+    "import_plan": "gongkai_cli.actions.import_plan",
+    "compare_plans": "gongkai_cli.actions.compare_plans",
+    "compare_revisions": "gongkai_cli.actions.compare_plans",
+    "record_update": "gongkai_cli.actions.record_progress",
+    "undo": "gongkai_cli.actions.record_progress",
+    "issue_forms": "gongkai_cli.actions.forms_round",
+    "collect_forms": "gongkai_cli.actions.forms_round",
+    "forms_status": "gongkai_cli.actions.forms_round",
+    "render": "gongkai_cli.actions.publish_report",
+    "publish_report": "gongkai_cli.actions.publish_report",
+    "build_site": "gongkai_cli.actions.build_site",
     "GongkaiError": "gongkai_cli.errors",
     "DataError": "gongkai_cli.errors",
     "Problem": "gongkai_cli.errors",
@@ -41,8 +54,15 @@ __all__ = [
     "GongkaiError",
     "Problem",
     "__version__",
+    "build_site",
+    "collect_forms",
+    "compare_plans",
+    "compare_revisions",
     "data_dir",
     "due",
+    "forms_status",
+    "import_plan",
+    "issue_forms",
     "list_tasks",
     "open_ledger",
     "overdue",
@@ -50,15 +70,27 @@ __all__ = [
     "parse_date",
     "parse_status",
     "progress_report",
+    "publish_report",
+    "read_import",
     "record_update",
+    "render",
+    "start_ledger",
     "stats",
     "undo",
     "unit_checklist",
     "validate",
+    "write_plan",
 ]
 
 if TYPE_CHECKING:
-    from gongkai_cli.api import data_dir, open_ledger, record_update, undo, validate
+    from gongkai_cli.actions.build_site import build_site
+    from gongkai_cli.actions.compare_plans import compare_plans, compare_revisions
+    from gongkai_cli.actions.forms_round import collect_forms, forms_status, issue_forms
+    from gongkai_cli.actions.import_plan import import_plan, read_import, write_plan
+    from gongkai_cli.actions.publish_report import publish_report, render
+    from gongkai_cli.actions.record_progress import record_update, undo
+    from gongkai_cli.actions.start_ledger import start_ledger
+    from gongkai_cli.api import data_dir, open_ledger, validate
     from gongkai_cli.errors import DataError, GongkaiError, Problem
     from gongkai_cli.model.book import Book, Filters, due, list_tasks, overdue
     from gongkai_cli.model.dates import parse_date

@@ -139,6 +139,7 @@ WARM_LIST_MODULES = [
     "gongkai_cli.output.text",
     "gongkai_cli.output.view",
     "gongkai_cli.output.views",
+    "gongkai_cli.version",  # the cache is keyed on it
 ]
 # Packages a warm read must never import: the validators, and the writers of other commands.
 HEAVY = {"pydantic", "pydantic_core", "yaml", "dateutil", "rich", "openpyxl", "docx", "jinja2"}

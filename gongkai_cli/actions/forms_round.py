@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gongkai_cli.errors import GongkaiError, InvalidValue
+from gongkai_cli.ledger.datadir import as_data_dir
 
 if TYPE_CHECKING:  # openpyxl and git stay unloaded until a form is written or read
     from gongkai_cli.forms.check import CheckedForm
@@ -37,7 +38,7 @@ class Issued:
 
 
 def issue_forms(
-    data: DataDir,
+    data: DataDir | str | Path | None,
     units: Sequence[str] | None,
     as_of: dt.date,
     *,
@@ -54,6 +55,7 @@ def issue_forms(
     from gongkai_cli.forms.out import build_form, form_rows
     from gongkai_cli.ledger.checked import open_book
 
+    data = as_data_dir(data)
     book = book or open_book(data)
     deadline = due or as_of + dt.timedelta(days=DUE_DAYS)
     if deadline < as_of:
@@ -137,7 +139,7 @@ class CollectedRound:
 
 
 def collect_forms(
-    data: DataDir,
+    data: DataDir | str | Path | None,
     files: Sequence[Path],
     *,
     date: dt.date | None = None,
@@ -154,6 +156,7 @@ def collect_forms(
     from gongkai_cli.ledger.checked import open_book
     from gongkai_cli.model.dates import current_date
 
+    data = as_data_dir(data)
     book = open_book(data)
     today = current_date()
     if date is not None and date > today:
@@ -177,10 +180,11 @@ def collect_forms(
     return done
 
 
-def forms_status(data: DataDir, round_: dt.date | None = None) -> RoundStatus:
+def forms_status(data: DataDir | str | Path | None, round_: dt.date | None = None) -> RoundStatus:
     """Which units have returned their form for a round (default: the latest collected)."""
     from gongkai_cli.forms.rounds import round_status
     from gongkai_cli.ledger.checked import open_book
     from gongkai_cli.record.git import find_repo
 
+    data = as_data_dir(data)
     return round_status(open_book(data), find_repo(data.path), round_)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from gongkai_cli.errors import GongkaiError
+from gongkai_cli.ledger.datadir import as_data_dir
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.datadir import DataDir
@@ -83,7 +84,7 @@ class Published:
 
 def publish_report(
     document: Document | list[Document],
-    data: DataDir,
+    data: DataDir | str | Path | None,
     stem: str,
     *,
     fmt: str | None = None,
@@ -99,6 +100,7 @@ def publish_report(
     neither `fmt` nor `out` the report is for the screen (`terminal`: a table)."""
     from gongkai_cli.record.atomic import safe_filename
 
+    data = as_data_dir(data)
     chosen = choose_format(fmt, out, terminal=terminal)
     if encoding is not None and chosen.name != "csv":
         raise GongkaiError("--encoding 只用于 --format csv。")

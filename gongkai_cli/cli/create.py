@@ -39,7 +39,7 @@ def init_(
     year: PlanYearOpt = None,
 ) -> None:
     """建立新台账：含计划、单位名录、空的进展记录、CI 检查和 pre-commit 配置的 git 仓库。"""
-    from gongkai_cli.record.create import enclosing_repo, init
+    from gongkai_cli.actions.start_ledger import enclosing_repo, start_ledger
 
     outer = enclosing_repo(target)
     if outer is not None:
@@ -47,30 +47,27 @@ def init_(
             f"注意：{target} 位于另一个 git 仓库（{outer}）之中；台账将是其中独立的仓库，"
             "外层仓库的提交不会包含它。"
         )
-    data_dir, commit = init(
-        target, plan, units, lambda guess: err(f"提醒：{guess}"), title=title, year=year
+    started = start_ledger(
+        target, plan, units, title=title, year=year, note=lambda guess: err(f"提醒：{guess}")
     )
-    typer.echo(f"已在 {target} 建立台账（{data_dir.path}），首次提交：{(commit or '')[:7]}")
-    example = _report_drafted_units(data_dir) or "县财政局"
+    typer.echo(
+        f"已在 {target} 建立台账（{started.data.path}），首次提交：{(started.commit or '')[:7]}"
+    )
+    drafted = started.drafted
+    if drafted is not None:
+        _say_drafted(drafted, started.data)
+    example = (drafted.units[0] if drafted and drafted.units else None) or "县财政局"
     typer.echo(f"下一步：cd {target} && gongkai list --unit {example}")
 
 
-def _report_drafted_units(data_dir) -> str | None:
-    """Say what was drafted into units.yaml and must be confirmed; a unit to try, if drafted."""
-    from gongkai_cli.ledger.load import load
-
-    registry = load(data_dir).registry
-    drafted = [u for u in registry.units if u.inferred] if registry else []
-    incomplete = [g.name for g in registry.groups if g.incomplete] if registry else []
-    if not incomplete:
-        return None
-    level = f"（计划层级：{registry.level}）" if registry.level else ""
+def _say_drafted(drafted, data_dir) -> None:
+    """Say what was drafted into units.yaml and must be confirmed."""
+    level = f"（计划层级：{drafted.level}）" if drafted.level else ""
     typer.echo(
-        f"单位名录是从计划起草的{level}：{len(drafted)} 个单位、{len(incomplete)} 个集合须确认。"
+        f"单位名录是从计划起草的{level}：{len(drafted.units)} 个单位、"
+        f"{len(drafted.incomplete)} 个集合须确认。"
     )
-    typer.echo(f"须补全成员的集合：{'、'.join(incomplete)}。")
-    for unit in registry.units:
-        if unit.inferred and unit.aliases:
-            typer.echo(f"疑为同一单位，已登记为别名：{'、'.join(unit.aliases)} → {unit.name}。")
+    typer.echo(f"须补全成员的集合：{'、'.join(drafted.incomplete)}。")
+    for unit, aliases in drafted.aliases.items():
+        typer.echo(f"疑为同一单位，已登记为别名：{'、'.join(aliases)} → {unit}。")
     typer.echo(f"请核对 {data_dir.path / 'units.yaml'}，再运行 gongkai validate。")
-    return drafted[0].name if drafted else None

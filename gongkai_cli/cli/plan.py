@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -234,68 +233,20 @@ def import_plan(
 
     导入已有台账时先显示与原计划的差异；有进展的任务会消失或改号时拒绝（--force 除外）。
     """
-    from gongkai_cli.importers.text_export import dump_plan
-    from gongkai_cli.ledger.plans import read_plan
-    from gongkai_cli.ledger.yamlio import read_text
-    from gongkai_cli.record.atomic import atomic_write
-
-    plan, imported, warnings = read_plan(source, title=title, year=year)
-    for warning in warnings:
-        err(f"提醒：{warning}")
-    # A tasks.yaml is taken as it is, its comments and layout being its authors'.
-    content = read_text(source) if imported is None else dump_plan(imported)
-    if str(out) == "-":
-        sys.stdout.write(content)
-        return
-    if out.is_dir():
-        raise GongkaiError(f"{out} 是目录；--out 应是任务文件的路径，如 data/tasks.yaml。")
-    _check_plan_out(out)
-    if out.exists() and not _replace_ledger_plan(out, plan, force) and not force:
-        raise GongkaiError(f"{out} 已存在；为免覆盖已有内容，未写入。确需覆盖请加 --force。")
-    if not out.parent.is_dir():
-        raise GongkaiError(f"目录 {out.parent} 不存在。")
-    atomic_write(out, content.encode("utf-8"))
-    err(f"已从 {source} 导入 {len(plan.tasks)} 项任务，写入 {out}。")
-
-
-def _check_plan_out(out: Path) -> None:
-    """A plan is written only as a plan: never over the registry or the log beside it (under
-    any name that reaches them), never into .git, never through a link in the working tree."""
-    from gongkai_cli.ledger.datadir import PROGRESS, UNITS
-    from gongkai_cli.record.outputs import check_output
-
-    others = tuple(out.parent / name for name in (UNITS, PROGRESS))
-    if out.name in (UNITS, PROGRESS) or any(
-        other.exists() and out.exists() and os.path.samefile(out, other) for other in others
-    ):
-        raise GongkaiError(
-            f"{out} 是单位名录或进展记录，不是任务文件；导入的计划不会写到这里，未写入。"
-        )
-    check_output(out, Path.cwd(), others, "计划")
-
-
-def _replace_ledger_plan(out: Path, plan, force: bool) -> bool:
-    """Whether `out` is the plan of a ledger that may take the new plan. Shows the diff; refuses
-    (unless forced) where a task that has progress would vanish or change its number."""
-    from gongkai_cli.ledger.datadir import PROGRESS, UNITS, DataDir
-    from gongkai_cli.ledger.load import load
-    from gongkai_cli.model.plandiff import diff_plans
+    from gongkai_cli.actions.import_plan import ProgressOrphaned, read_import, write_plan
     from gongkai_cli.output.plandiff import diff_markdown
 
-    if not ((out.parent / UNITS).exists() or (out.parent / PROGRESS).exists()):
-        return False
-    loaded = load(DataDir(out.parent, "option"))
-    if loaded.plan is None:
-        return False  # the old plan is unreadable: nothing to compare, overwrite only if forced
-    index = loaded.ledger.index if loaded.ledger else None
-    diff = diff_plans(loaded.plan, plan, index)
-    sys.stdout.write(diff_markdown(diff))
-    with_progress = {u.task for u in loaded.updates}
-    gone = {t.number for t in diff.removed} | {old for old, _ in diff.renumbered}
-    moved = sorted(gone & with_progress)
-    if moved and not force:
-        raise GongkaiError(
-            f"任务 {'、'.join(map(str, moved))} 已有进展记录，新计划中删除了它们或改了编号，"
-            "导入后这些记录将对不上任务；未写入。确需导入请加 --force。"
-        )
-    return True
+    imported = read_import(source, title=title, year=year)
+    for warning in imported.warnings:
+        err(f"提醒：{warning}")
+    if str(out) == "-":
+        sys.stdout.write(imported.content)
+        return
+    try:
+        diff = write_plan(imported, out, force=force)
+    except ProgressOrphaned as exc:
+        sys.stdout.write(diff_markdown(exc.diff))
+        raise
+    if diff is not None:
+        sys.stdout.write(diff_markdown(diff))
+    err(f"已从 {source} 导入 {len(imported.plan.tasks)} 项任务，写入 {out}。")

@@ -38,36 +38,27 @@ def site(
     data: DataOpt = None,
 ) -> None:
     """生成台账网站：总览（红黄绿灯、完成情况图表）、每项任务一页、每个单位一页、逾期通报；可离线打开。"""
+    from gongkai_cli.actions.build_site import build_site, site_folder
     from gongkai_cli.model.dates import parse_as_of
-    from gongkai_cli.output.site.build import render_site
-    from gongkai_cli.record.audit import book_and_log
-    from gongkai_cli.record.outputs import check_ledger_output
-    from gongkai_cli.record.publish import SiteFolderRefused, write_site
+    from gongkai_cli.record.publish import SiteFolderRefused
 
     if port is not None and not serve:
         raise typer.BadParameter("--port 须与 --serve 一起使用。", param_hint="--port")
     found = data_dir(data)
     year = plan_year(found)
     parse_as_of(as_of, "--as-of", year=year)  # a wrong date stops here, before anything is written
-    folder = out or (Path.cwd() if found.bundled else found.path.parent) / "site"
-    check_ledger_output(
-        folder / "index.html", found, "网站"
-    )  # a committed `site` link leads nowhere
+    folder = site_folder(found, out)
 
-    def build() -> dict[str, bytes]:
+    def build():
         # Without --as-of, each build is as of its own day: a server left running follows the calendar.
-        site = render_site(*book_and_log(found), parse_as_of(as_of, "--as-of", year=year))
-        write_site(folder, site)
-        return site
+        return build_site(found, folder, parse_as_of(as_of, "--as-of", year=year))
 
     try:
         site = build()
     except SiteFolderRefused as exc:
         raise SiteFolderRefused(f"{exc}请用 --out 指定新目录或空目录。") from None
-    tasks = sum(name.startswith("tasks/") for name in site)
-    units = sum(name.startswith("units/") for name in site)
     typer.echo(
-        f"已生成网站：{folder}（总览、逾期通报、{tasks} 个任务页、{units} 个单位页）；"
+        f"已生成网站：{folder}（总览、逾期通报、{site.task_pages} 个任务页、{site.unit_pages} 个单位页）；"
         f"用浏览器打开 {folder / 'index.html'} 即可查看。"
     )
     if serve:

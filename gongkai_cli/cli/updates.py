@@ -55,30 +55,23 @@ def update(
 ) -> None:
     """记录进展：追加到 progress.yaml，并单独提交一次 git（只含该文件）。"""
 
-    from gongkai_cli.model.dates import current_date, parse_date, plan_year_remark
-    from gongkai_cli.model.statuses import parse_status
-    from gongkai_cli.record.recording import Request, record
+    from gongkai_cli.actions.record_progress import record_update
+    from gongkai_cli.model.dates import parse_date, plan_year_remark
 
     found = data_dir(data, writing=True)
     year = plan_year(found)
-    day = parse_date(date, "--date", year=year) if date else current_date()
-    request = Request(
-        task=task,
-        units=tuple(unit),
-        status=parse_status(status),
-        date=day,
-        note=note,
-        by=by,
-        commit=not no_commit,
+    day = parse_date(date, "--date", year=year) if date else None
+    done = record_update(
+        found, task, unit, status, note=note, date=day, by=by, commit=not no_commit
     )
-    done = record(found, request)
     for note in done.notes:
         err(f"提示：{note}")
-    if date and (remark := plan_year_remark(day, year())):
+    if day and (remark := plan_year_remark(day, year())):
         err(f"注意：{remark}")
     names = [u.unit for u in done.updates]
     who = names[0] if len(names) == 1 else f"{'、'.join(names)}（{len(names)}个单位）"
-    say(f"已记录：任务 {task} {who} → {request.status}（{request.date.isoformat()}）。")
+    first = done.updates[0]
+    say(f"已记录：任务 {task} {who} → {first.status}（{first.date.isoformat()}）。")
     if done.via_open_group:
         say(
             f"注意：{'、'.join(done.via_open_group)} 是通过尚未指定的“有关部门/相关单位”报送的，已接受；"
@@ -166,7 +159,7 @@ def undo_(
     data: DataOpt = None,
 ) -> None:
     """撤销进展：追加一条撤销记录（原记录保留，但不再计入状态）；不写编号则撤销最近一次记录。"""
-    from gongkai_cli.record.recording import undo
+    from gongkai_cli.actions.record_progress import undo
 
     done = undo(data_dir(data, writing=True), tuple(ids or ()), commit=not no_commit)
     for note in done.notes:

@@ -53,31 +53,18 @@ def diff(
     data: DataOpt = None,
 ) -> None:
     """对比两份计划：新增、删除、改了编号或内容的任务，以及每个单位新增和减少的责任。"""
-    from gongkai_cli.ledger.datadir import TASKS, find_data_dir
-    from gongkai_cli.ledger.load import load
-    from gongkai_cli.ledger.plans import plan_at, plan_from_yaml, read_plan
-    from gongkai_cli.ledger.yamlio import read_text
-    from gongkai_cli.model.plandiff import diff_plans
+    from gongkai_cli.actions.compare_plans import compare_plans, compare_revisions
+    from gongkai_cli.ledger.datadir import find_data_dir
 
-    found = None
     if rev is not None:
         if old is not None or new is not None:
             raise GongkaiError("--rev 与两个计划文件只能选一种：按 git 版本对比，或对比两个文件。")
-        found = data_dir(data)
-        tasks = found.file(TASKS)
-        first, _, second = rev.partition("..")
-        if not first:
-            raise GongkaiError(f"--rev “{rev}” 应为 A..B 或 A，如 HEAD~1..HEAD。")
-        old_plan = plan_at(first, tasks)
-        new_plan = plan_at(second, tasks) if second else plan_from_yaml(read_text(tasks), TASKS)
+        result = compare_revisions(data_dir(data), rev)
     elif old is None or new is None:
         raise GongkaiError("请给出两个计划文件（旧 新），或用 --rev A..B 对比台账的版本。")
     else:
-        old_plan, new_plan = read_plan(old)[0], read_plan(new)[0]
-    # Units are named as the ledger's registry names them, where there is one to ask.
-    loaded = load(found or find_data_dir(data))
-    index = loaded.ledger.index if loaded.ledger else None
-    result = diff_plans(old_plan, new_plan, index)
+        # Units are named as the ledger's registry names them, where there is one to ask.
+        result = compare_plans(old, new, find_data_dir(data))
     if fmt is DiffFormat.json:
         import json
 

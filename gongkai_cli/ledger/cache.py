@@ -33,9 +33,9 @@ from array import array
 from pathlib import Path
 from typing import Any
 
-from gongkai_cli import __version__
 from gongkai_cli.ledger.datadir import PACKAGE, PROGRESS, TASKS, UNITS, DataDir
 from gongkai_cli.ledger.seen import ABSENT, Seen, file_digest, fingerprint, settled
+from gongkai_cli.version import __version__
 
 FILES = (TASKS, UNITS, PROGRESS)
 MAGIC = b"gongkai-cache 2\n"  # the format; a change of shape changes the number

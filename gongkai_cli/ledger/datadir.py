@@ -90,3 +90,12 @@ def writable(found: DataDir) -> DataDir:
     if found.bundled:
         raise ReadOnlyLedger(f"当前没有可写的台账，只有随程序附带的计划（只读）：{found.path}。")
     return found
+
+
+def as_data_dir(data: DataDir | str | Path | None = None) -> DataDir:
+    """The data directory `data` names: itself if a DataDir, else found from the path given
+    or, with None, as the command line finds it ($GONGKAI_DATA, the nearest data/ upward,
+    the bundled plan)."""
+    if isinstance(data, DataDir):
+        return data
+    return find_data_dir(Path(data) if data is not None else None)

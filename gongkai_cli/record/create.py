@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
-from gongkai_cli import __version__
-from gongkai_cli.errors import DataError, GitFailed, GongkaiError, LedgerExists
-from gongkai_cli.ledger.datadir import PACKAGE, PROGRESS, TASKS, UNITS, DataDir, bundled_dir
-from gongkai_cli.model.values import Plan
+from gongkai_cli.errors import DataError, GitFailed, LedgerExists
+from gongkai_cli.ledger.datadir import PACKAGE, PROGRESS, TASKS, UNITS, DataDir
 from gongkai_cli.record import git as gitrepo
+from gongkai_cli.version import __version__
 
 EMPTY_LOG = (
     "# 进展记录：由 gongkai update 逐条追加，每行一条，请勿改写已有记录。\n"
@@ -18,31 +16,6 @@ EMPTY_LOG = (
     "gongkai undo 追加的撤销记录以 retracts 写明被撤销的编号（原记录保留）\n"
 )
 _TEMPLATES = PACKAGE / "templates"
-
-
-def _plan_text(
-    plan: Path | None, note: Callable[[str], None], title: str | None, year: int | None
-) -> tuple[str, Plan | None]:
-    """tasks.yaml's text, and the plan itself when it came from a document or a file."""
-    document = plan is not None and plan.suffix.lower() not in (".yaml", ".yml")
-    if (title or year) and not document:
-        raise GongkaiError("--title、--year 只用于从 Word、Excel、网页或 CSV 文件导入的计划。")
-    if plan is None:
-        return (bundled_dir() / TASKS).read_text(encoding="utf-8"), None
-    from gongkai_cli.importers.text_export import dump_plan
-    from gongkai_cli.ledger.plans import plan_from_yaml, read_plan
-    from gongkai_cli.ledger.yamlio import read_text
-
-    if not document:
-        text = read_text(plan)
-        try:
-            return text, plan_from_yaml(text, plan.name)
-        except GongkaiError:  # the new ledger's own checks name it, located in its tasks.yaml
-            return text, None
-    model, imported, guesses = read_plan(plan, title=title, year=year)
-    for guess in guesses:
-        note(guess)
-    return dump_plan(imported), model
 
 
 IDENTITY_HELP = (
@@ -55,52 +28,20 @@ IDENTITY_HELP = (
 GITIGNORE = "reports/\nsite/\n.gongkai-cache/\n"
 
 
-def _units_text(plan: Plan | None, units: Path | None) -> str:
-    """The registry: the one given, the bundled county's if it names every unit of the plan,
-    else a draft from the plan's own responsibility phrases."""
-    if units is not None:
-        from gongkai_cli.ledger.yamlio import read_text
-
-        return read_text(units)
-    bundled = (bundled_dir() / UNITS).read_text(encoding="utf-8")
-    if plan is None or _names_only_bundled_units(plan):
-        return bundled
-    from gongkai_cli.importers.units_draft import draft_units, dump_units
-
-    return dump_units(draft_units(plan), plan.title)
-
-
-def _names_only_bundled_units(plan: Plan) -> bool:
-    from gongkai_cli.ledger.load import load
-    from gongkai_cli.model.resolver import parse_roles
-
-    index = load(DataDir(bundled_dir(), "bundled")).ledger.index
-    for task in plan.tasks:
-        lead, implementers = parse_roles(task.phrase)
-        if any(index.lookup(item) is None for item in lead + implementers):
-            return False
-    return True
-
-
-def init(
-    target: Path,
-    plan: Path | None = None,
-    units: Path | None = None,
-    note: Callable[[str], None] = lambda guess: None,
-    *,
-    title: str | None = None,
-    year: int | None = None,
-) -> tuple[DataDir, str | None]:
-    """Create the ledger in `target` (new or empty); return its data dir and first commit.
-    A plan document's `title` and `year` may be given (else they are read from it); what
-    the importer had to guess is passed to `note`. Anything that fails leaves nothing
-    behind, so the same `init` can simply be run again."""
+def refuse_occupied(target: Path) -> None:
+    """Stop before reading anything if `target` holds files: a ledger is made only in a new
+    or empty folder."""
     if target.exists() and any(target.iterdir()):
         if (target / "data" / TASKS).exists():
             raise LedgerExists(f"{target} 中已有台账（data/{TASKS}），不会覆盖。")
         raise LedgerExists(f"{target} 不是空目录；为免覆盖已有文件，请指定一个新目录或空目录。")
-    tasks, model = _plan_text(plan, note, title, year)  # read before creating anything
-    registry = _units_text(model, units)
+
+
+def init(target: Path, tasks: str, registry: str) -> tuple[DataDir, str | None]:
+    """Create the ledger in `target` (new or empty) from the texts of its tasks.yaml and
+    units.yaml; return its data dir and first commit. Anything that fails leaves nothing
+    behind, so the same `init` can simply be run again."""
+    refuse_occupied(target)
     _check_identity(_existing_parent(target))
     created = not target.exists()
     data = target / "data"

@@ -1,0 +1,55 @@
+"""The ledger as a static, offline website: rendered from the ledger and its log, and written
+into its folder (only ever a new, empty or earlier site's folder)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gongkai_cli.ledger.datadir import as_data_dir
+
+if TYPE_CHECKING:
+    from gongkai_cli.ledger.datadir import DataDir
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    folder: Path
+    files: dict[str, bytes]  # path inside the folder → content
+
+    @property
+    def task_pages(self) -> int:
+        return sum(name.startswith("tasks/") for name in self.files)
+
+    @property
+    def unit_pages(self) -> int:
+        return sum(name.startswith("units/") for name in self.files)
+
+
+def site_folder(data: DataDir | str | Path | None, out: Path | None = None) -> Path:
+    """Where the site goes: `out`, else site/ beside the data folder (under the working
+    directory for the read-only bundled plan)."""
+    data = as_data_dir(data)
+    return out or (Path.cwd() if data.bundled else data.path.parent) / "site"
+
+
+def build_site(
+    data: DataDir | str | Path | None, folder: Path, as_of: dt.date | None = None
+) -> Site:
+    """Render the site as of `as_of` (default today) and write it into `folder`, removing
+    the pages an earlier build wrote and this one did not."""
+    from gongkai_cli.model.dates import current_date
+    from gongkai_cli.output.site.build import render_site
+    from gongkai_cli.record.audit import book_and_log
+    from gongkai_cli.record.outputs import check_ledger_output
+    from gongkai_cli.record.publish import write_site
+
+    data = as_data_dir(data)
+    check_ledger_output(
+        folder / "index.html", data, "网站"
+    )  # a committed `site` link leads nowhere
+    files = render_site(*book_and_log(data), as_of or current_date())
+    write_site(folder, files)
+    return Site(folder, files)

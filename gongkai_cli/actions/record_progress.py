@@ -1,0 +1,56 @@
+"""Recording progress and taking it back: an update appended per unit, a retraction appended
+per update undone, each change one git commit of the log alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gongkai_cli.ledger.datadir import as_data_dir
+
+if TYPE_CHECKING:
+    from gongkai_cli.ledger.datadir import DataDir
+    from gongkai_cli.record.recording import Recorded, Undone
+
+
+def record_update(
+    data: DataDir | str | Path | None,
+    task: int,
+    units: Iterable[str],
+    status: str,
+    *,
+    note: str | None = None,
+    date: dt.date | None = None,
+    by: str | None = None,
+    commit: bool = True,
+) -> Recorded:
+    """Append one update per unit (names, aliases or closed groups), dated `date` (default
+    today), and commit it to git (unless `commit` is false or there is no repository)."""
+    from gongkai_cli.ledger.datadir import writable
+    from gongkai_cli.model.dates import current_date
+    from gongkai_cli.model.statuses import parse_status
+    from gongkai_cli.record import recording
+
+    request = recording.Request(
+        task=task,
+        units=tuple(units),
+        status=parse_status(status),
+        date=date or current_date(),
+        note=note,
+        by=by,
+        commit=commit,
+    )
+    return recording.record(writable(as_data_dir(data)), request)
+
+
+def undo(
+    data: DataDir | str | Path | None = None, ids: Iterable[str] = (), *, commit: bool = True
+) -> Undone:
+    """Retract updates by id, or the last update recorded: a retraction is appended (and
+    committed), nothing is deleted."""
+    from gongkai_cli.ledger.datadir import writable
+    from gongkai_cli.record import recording
+
+    return recording.undo(writable(as_data_dir(data)), tuple(ids), commit=commit)

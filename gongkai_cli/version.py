@@ -1,0 +1,4 @@
+"""The program's version, in a module of its own so that any layer may read it (the cache
+keys on it, a new ledger's CI pins it) without importing the library API above them."""
+
+__version__ = "0.1.0"
