@@ -71,7 +71,7 @@ def check(book: Book, form: ReturnedForm, today: dt.date) -> CheckedForm:
     def problem(where: Cell | None, message: str, severity: str = "error") -> FormProblem:
         return FormProblem(form.name, where.ref if where else None, message, severity)
 
-    plan = list(check_plan(book, form, problem))
+    plan = list(check_plan(book, form, problem)) + list(check_round(form, today, problem))
     checked.problems += plan
     if plan:  # another plan's form: nothing else in it can be read against this ledger
         return checked
@@ -93,11 +93,36 @@ def check_plan(book: Book, form: ReturnedForm, problem) -> Iterator[FormProblem]
         yield problem(None, f"这是{which}的填报表，不是本台账“{ledger.title}”的；整份未收取。")
 
 
+def check_round(form: ReturnedForm, today: dt.date, problem) -> Iterator[FormProblem]:
+    """A round is a day that has come: a form dated later reports what has not happened
+    yet, and would become `forms status`'s latest round. A round of this month's end may
+    come back a few days early (its rows are then dated today); a later one is refused."""
+    as_of = form.identity.as_of
+    if as_of > _month_end(today):
+        yield problem(
+            None,
+            f"表格的截至日期 {as_of.isoformat()} 还没有到（今天是 {today.isoformat()}），"
+            "进展只能填报已经发生的情况；整份未收取。",
+        )
+
+
+def _month_end(day: dt.date) -> dt.date:
+    first_of_next = (day.replace(day=1) + dt.timedelta(days=31)).replace(day=1)
+    return first_of_next - dt.timedelta(days=1)
+
+
 def check_unit(
     book: Book, form: ReturnedForm, checked: CheckedForm, problem
 ) -> Iterator[FormProblem]:
     ident, index = form.identity, book.ledger.index
     shown = str(form.unit.value).strip() if form.unit.value is not None else ""
+    if form.sheet_unit is not None and form.sheet_unit != ident.unit:
+        yield problem(
+            None,
+            f"表格标识不一致：文档属性中的单位是“{ident.unit}”，隐藏工作表“标识”中是"
+            f"“{form.sheet_unit}”；表格可能被改成了另一个单位的，整份未收取。",
+        )
+        return
     if form.source != "visible" and shown != ident.unit:
         yield problem(
             form.unit, f"填报单位“{shown}”与表格标识中的“{ident.unit}”不一致；整份未收取。"
@@ -133,8 +158,23 @@ def check_reporter(form: ReturnedForm, problem) -> Iterator[FormProblem]:
 def check_digest(book: Book, form: ReturnedForm, unit: str, problem) -> Iterator[FormProblem]:
     from gongkai_cli.forms.out import form_identity
 
-    sent = form.identity.digest
-    if sent and form_identity(book, unit, form.identity.as_of, None).digest != sent:
+    sent, as_of = form.identity.digest, form.identity.as_of
+    if sent and form_identity(book, unit, as_of, None).digest != sent:
+        owner = next(
+            (
+                other
+                for other in book.ledger.index.units
+                if other != unit and form_identity(book, other, as_of, None).digest == sent
+            ),
+            None,
+        )
+        if owner is not None:
+            yield problem(
+                form.unit,
+                f"这份表格的任务行是发给{owner}的，不是{unit}的（填报单位或表格标识被改过）；"
+                "整份未收取。",
+            )
+            return
         yield problem(
             None,
             "发出这份表格之后，计划或本单位的任务有变动；各行已按现在的计划检查。",

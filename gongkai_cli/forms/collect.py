@@ -82,11 +82,14 @@ def decide(
         if status == then_status and entry.note in (None, then_note):
             decisions.append(Decision(entry, ALREADY))
             continue
+        # What the row knows is as of the round (or its 完成日期), whatever date it is given:
+        # a late form must not undo what the ledger learnt since.
+        known = min(date, row_date(entry, status, default, None))
         latest_status, latest, _, _ = history.state(entry.task, unit, dt.date.max)
-        if latest is not None and latest > date:
+        if latest is not None and latest > known:
             reason = (
                 f"任务 {entry.task}：台账中已有 {latest.isoformat()} 的记录（{latest_status}），"
-                f"晚于本行的日期 {date.isoformat()}；未记录，请核实。"
+                f"晚于本行的日期 {known.isoformat()}；未记录，请核实。"
             )
             decisions.append(Decision(entry, OLDER, reason=reason))
             continue
@@ -114,14 +117,15 @@ def collect(
     repo = gitrepo.find_repo(data_dir.path)
     if dry_run:
         book = open_book(data_dir)
-        decisions = decide(book, checked, given, today)
-        return Collected(decisions, None, *_earlier(repo, checked), None, dry_run=True)
+        earlier, replied = _earlier(repo, checked)
+        decisions = _once(decide(book, checked, given, today), earlier)
+        return Collected(decisions, None, earlier, replied, None, dry_run=True)
     path = data_dir.file(PROGRESS)
     with store.open_log(data_dir, commit=commit) as log:
         book = open_book(data_dir)  # the latest log, under the lock
-        decisions = decide(book, checked, given, today)
-        updates = [d.update for d in decisions if d.update is not None]
         earlier, replied = _earlier(repo, checked)
+        decisions = _once(decide(book, checked, given, today), earlier)
+        updates = [d.update for d in decisions if d.update is not None]
         if (earlier or replied) and not updates:  # a reply this round is on record already
             return Collected(decisions, None, earlier, replied, None)
         ids: list[str] = []
@@ -138,6 +142,14 @@ def collect(
         except GitFailed as exc:
             raise GitFailed(f"{exc}（{checked.form.name} 未收取）") from None
     return Collected(decisions, sha, earlier, replied, None)
+
+
+def _once(decisions: list[Decision], earlier: str | None) -> list[Decision]:
+    """A file collected before (the very bytes) records nothing again, whatever the ledger
+    learnt since: its rows are on record, and entering them again would undo a correction."""
+    if earlier is None:
+        return decisions
+    return [Decision(d.entry, ALREADY) if d.outcome == RECORD else d for d in decisions]
 
 
 def _earlier(repo: gitrepo.Repo | None, checked: CheckedForm) -> tuple[str | None, str | None]:

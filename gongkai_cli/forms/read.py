@@ -53,6 +53,8 @@ class ReturnedForm:
     reporter: Cell
     phone: Cell
     rows: list[ReturnedRow] = field(default_factory=list)
+    # The hidden sheet's unit where the properties were read too: the two must agree.
+    sheet_unit: str | None = None
 
 
 def read_form(path: Path) -> ReturnedForm:
@@ -62,6 +64,7 @@ def read_form(path: Path) -> ReturnedForm:
     labels = _labels(sheet, header_row)
     visible = _visible_identity(path, sheet, labels)
     ident, source = _stored_identity(workbook) or (visible, "visible")
+    sheet_ident = _sheet_identity(workbook) if source == "properties" else None
 
     def cell(row: int, column: int) -> Cell:
         found = sheet.cell(row, column)
@@ -84,6 +87,7 @@ def read_form(path: Path) -> ReturnedForm:
         reporter=labels.get(layout.REPORTER, empty),
         phone=labels.get(layout.PHONE, empty),
         rows=rows,
+        sheet_unit=sheet_ident.unit if sheet_ident else None,
     )
 
 
@@ -200,16 +204,16 @@ def _stored_identity(workbook) -> tuple[layout.Identity, str] | None:
     found = _identity(stored)
     if found is not None:
         return found, "properties"
-    if layout.ID_SHEET in workbook.sheetnames:
-        rows = workbook[layout.ID_SHEET].iter_rows(
-            min_row=1, max_row=20, max_col=2, values_only=True
-        )
-        pairs = {str(a).strip(): b for a, b in rows if a is not None}
-        stored = {key: pairs.get(label) for key, (label, _) in layout.IDENTITY_KEYS.items()}
-        found = _identity(stored)
-        if found is not None:
-            return found, "sheet"
-    return None
+    found = _sheet_identity(workbook)
+    return (found, "sheet") if found is not None else None
+
+
+def _sheet_identity(workbook) -> layout.Identity | None:
+    if layout.ID_SHEET not in workbook.sheetnames:
+        return None
+    rows = workbook[layout.ID_SHEET].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True)
+    pairs = {str(a).strip(): b for a, b in rows if a is not None}
+    return _identity({key: pairs.get(label) for key, (label, _) in layout.IDENTITY_KEYS.items()})
 
 
 def _identity(stored: dict[str, object]) -> layout.Identity | None:
