@@ -25,11 +25,15 @@ def record_update(
     date: dt.date | None = None,
     by: str | None = None,
     commit: bool = True,
+    period: str | None = None,
 ) -> Recorded:
     """Append one update per unit (names, aliases or closed groups), dated `date` (default
-    today), and commit it to git (unless `commit` is false or there is no repository)."""
+    today), and commit it to git (unless `commit` is false or there is no repository).
+    `period` (2021-03, 2021年3月, 2021Q2…) names the period of a recurring task reported on;
+    without it, the period the date reports on is recorded."""
     from gongkai_cli.ledger.datadir import writable
     from gongkai_cli.model.dates import current_date
+    from gongkai_cli.model.schedules import parse_period
     from gongkai_cli.model.statuses import parse_status
     from gongkai_cli.record import recording
 
@@ -41,6 +45,7 @@ def record_update(
         note=note,
         by=by,
         commit=commit,
+        period=parse_period(period, "--period") if period else None,
     )
     return recording.record(writable(as_data_dir(data)), request)
 

@@ -193,7 +193,7 @@ def validate(
     if strict:
         problems = [p if p.is_error else _as_error(p) for p in problems]
     errors = [p for p in problems if p.is_error]
-    write_stdout(render_problems(problems, fmt.value))
+    write_stdout(render_problems(problems, fmt.value, _schedules(checked)))
     summary = (
         f"{checked.task_count} 项任务；{len(errors)} 个错误，{len(problems) - len(errors)} 个提醒。"
     )
@@ -201,6 +201,21 @@ def validate(
         err(("检查未通过：" if errors else "检查通过：") + summary)
     if errors:
         raise typer.Exit(ExitStatus.ERROR)
+
+
+def _schedules(checked) -> list:
+    """(number, phrase, schedule, year) of each recurring task whose schedule was read."""
+    from gongkai_cli.model.schedules import task_schedule
+
+    ledger = checked.ledger
+    if ledger is None or not ledger.year:
+        return []
+    return [
+        (number, task.deadline, schedule, ledger.year)
+        for number, task in ledger.tasks.items()
+        if number in ledger.deadlines
+        and (schedule := task_schedule(task.deadline, ledger.deadlines[number]))
+    ]
 
 
 def _as_error(problem):

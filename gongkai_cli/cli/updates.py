@@ -50,6 +50,15 @@ def update(
     by: Annotated[
         str | None, typer.Option("--by", help="填报人，默认 git 的 user.name。", metavar="姓名")
     ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            help="周期性任务的期次，如 2021-03、2021-Q2、2021-W14、2021-H1；"
+            "不写则按日期取当期（如 4月10日前报送的 3 月）。",
+            metavar="期次",
+        ),
+    ] = None,
     no_commit: Annotated[bool, typer.Option("--no-commit", help="只记录，不提交 git。")] = False,
     data: DataOpt = None,
 ) -> None:
@@ -62,7 +71,15 @@ def update(
     year = plan_year(found)
     day = parse_date(date, "--date", year=year) if date else None
     done = record_update(
-        found, task, unit, status, note=note, date=day, by=by, commit=not no_commit
+        found,
+        task,
+        unit,
+        status,
+        note=note,
+        date=day,
+        by=by,
+        commit=not no_commit,
+        period=period,
     )
     for note in done.notes:
         err(f"提示：{note}")
@@ -71,7 +88,8 @@ def update(
     names = [u.unit for u in done.updates]
     who = names[0] if len(names) == 1 else f"{'、'.join(names)}（{len(names)}个单位）"
     first = done.updates[0]
-    say(f"已记录：任务 {task} {who} → {first.status}（{first.date.isoformat()}）。")
+    period_text = f"，期次 {first.period}" if first.period else ""
+    say(f"已记录：任务 {task} {who} → {first.status}（{first.date.isoformat()}{period_text}）。")
     if done.via_open_group:
         say(
             f"注意：{'、'.join(done.via_open_group)} 是通过尚未指定的“有关部门/相关单位”报送的，已接受；"

@@ -124,8 +124,13 @@ def _encode(checked: Checked) -> tuple[dict[str, Any], list[array]]:
     columns: list[array] = []
     if history is not None:
         spans, days, statuses, notes, note_texts = history.columns()
-        value["history"] = {"spans": list(spans.items()), "notes": note_texts}
-        columns = [days, statuses, notes, history.lines()]
+        periods, period_texts = history.periods()
+        value["history"] = {
+            "spans": list(spans.items()),
+            "notes": note_texts,
+            "periods": period_texts,
+        }
+        columns = [days, statuses, notes, history.lines(), periods]
     return value, columns
 
 
@@ -158,7 +163,9 @@ def _decode(data_dir: DataDir, value: dict[str, Any], columns: list[array]) -> C
             raw["supervision"] and Supervision.from_json(raw["supervision"]),
         )
     if (raw := value["history"]) is not None:
-        days, statuses, notes, lines = columns
-        history = History(dict(raw["spans"]), days, statuses, notes, raw["notes"], lines)
+        days, statuses, notes, lines, periods = columns
+        history = History(
+            dict(raw["spans"]), days, statuses, notes, raw["notes"], lines, periods, raw["periods"]
+        )
     problems = [Problem(**p) for p in value["problems"]]
     return Checked(ledger, history, problems, value["task_count"])

@@ -19,13 +19,14 @@ from gongkai_cli.model.statuses import DONE
 
 # Fields of the log's events, read in bulk (map) by the checks of a long log.
 _ID, _DATE, _RETRACTS = attrgetter("id"), attrgetter("date"), attrgetter("retracts")
-_TASK, _UNIT, _NOTE, _BY = (
+_TASK, _UNIT, _NOTE, _BY, _PERIOD = (
     attrgetter("task"),
     attrgetter("unit"),
     attrgetter("note"),
     attrgetter("by"),
+    attrgetter("period"),
 )
-_CONTENT = itemgetter(slice(0, 6))  # date, task, unit, status, note, by
+_CONTENT = itemgetter(0, 1, 2, 3, 4, 5, 8)  # date, task, unit, status, note, by, period
 
 
 def check_task_numbers(loaded: Loaded) -> Iterator[Problem]:
@@ -293,8 +294,9 @@ def check_events(loaded: Loaded) -> Iterator[Problem]:
         elif not isinstance(event, Entry):
             yield from _supervision_problems(loaded, event, seen_by_id, at)
         elif event.id not in retracted:  # a retracted copy is settled already
-            earlier = contents.setdefault(hash(event[:6]), event)
-            if earlier is not event and earlier[:6] == event[:6]:
+            content = _CONTENT(event)
+            earlier = contents.setdefault(hash(content), event)
+            if earlier is not event and _CONTENT(earlier) == content:
                 yield at(
                     event,
                     "",
@@ -336,6 +338,57 @@ def _supervision_problems(loaded: Loaded, event, by_id: dict[str, Any], at) -> I
         if problem is not None:
             field = "task" if problem[0] == "unknown-task" else "unit"
             yield at(event, field, problem[1].replace("进展记录", "延期申请"), problem[0])
+
+
+def check_schedules(loaded: Loaded) -> Iterator[Problem]:
+    """A deadline that says it recurs (每日, 每两月…) but is read as no schedule stays
+    ongoing, never late: the clerk should know, and may rewrite it (每月10日前)."""
+    from gongkai_cli.model.schedules import is_recurring, parse_schedule
+
+    ledger = loaded.ledger
+    if ledger is None:
+        return
+    for i, task in enumerate(loaded.tasks):
+        deadline = ledger.deadlines.get(task.number)
+        if deadline is None or deadline.kind != "ongoing" or not is_recurring(task.deadline):
+            continue
+        if parse_schedule(task.deadline) is None:
+            yield loaded.problem(
+                TASKS,
+                loaded.task_loc(i, "deadline"),
+                f"任务 {task.number} 的时限“{task.deadline}”像是周期性要求，"
+                "但无法读作按月、按季度、按周、每半年或每年报送；按持续推进处理，不计逾期。",
+                "unreadable-schedule",
+                "warning",
+            )
+
+
+def check_periods(loaded: Loaded) -> Iterator[Problem]:
+    """An update's period is one of its task's periods: the task recurs, the period is of
+    its kind (2021-03 for a monthly task) and of the plan's year."""
+    from gongkai_cli.model.schedules import KIND_WORDS, parse_schedule
+
+    ledger = loaded.ledger
+    if ledger is None or not any(map(_PERIOD, loaded.updates)):
+        return
+    name = loaded.name(PROGRESS)
+    for update in loaded.counting():
+        task = ledger.tasks.get(update.task)
+        if update.period is None or task is None:
+            continue
+        schedule = parse_schedule(task.deadline)
+        if schedule is None:
+            message = f"任务 {task.number} 的时限“{task.deadline}”不是周期性要求，进展不应写期次（period）。"
+        else:
+            labels = [p.label for p in schedule.periods(ledger.year)]
+            if update.period in labels:
+                continue
+            message = (
+                f"期次“{update.period}”不是任务 {task.number}（{schedule.describe()}）的期次；"
+                f"应为 {labels[0]} 至 {labels[-1]} 之一（每{KIND_WORDS[schedule.kind]}一期）。"
+            )
+        line, column = loaded.event_position(update.line, "period")
+        yield Problem(name, line, column, message, "unknown-period")
 
 
 def _nothing_to_report(loaded: Loaded, today: dt.date) -> bool:
@@ -526,6 +579,8 @@ CHECKS: tuple[Callable[[Loaded], Iterator[Problem]], ...] = (
     check_open_groups,
     check_progress,
     check_events,
+    check_schedules,
+    check_periods,
     check_text,
     check_names_are_safe,
     check_unused_units,

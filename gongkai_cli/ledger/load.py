@@ -198,7 +198,14 @@ def _read_odd_run(loaded: Loaded, read: LogRead, first: int, before: int, text: 
         loaded.odd_items[line] = item
         if model is schema.Update:
             entry = Entry(
-                valid.date, valid.task, valid.unit, valid.status, valid.note, valid.by, line
+                valid.date,
+                valid.task,
+                valid.unit,
+                valid.status,
+                valid.note,
+                valid.by,
+                line,
+                period=valid.period,
             )
             read.updates.append(entry._replace(id=valid.id or derived_id(entry)))
             if valid.problems is not None or valid.next is not None or valid.evidence:

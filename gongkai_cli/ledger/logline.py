@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from gongkai_cli.model.statuses import STATUSES
-from gongkai_cli.model.values import ID_RE, MAX_NAME, MAX_NOTE, Detail
+from gongkai_cli.model.values import ID_RE, MAX_NAME, MAX_NOTE, PERIOD_RE, Detail
 
 
 class Entry(NamedTuple):
@@ -37,6 +37,7 @@ class Entry(NamedTuple):
     by: str | None
     line: int  # 1-based line in progress.yaml
     id: str = ""
+    period: str | None = None  # of a recurring task: 2021-03, 2021-Q2, 2021-W14, 2021-H1, 2021-Y
 
 
 class Retraction(NamedTuple):
@@ -103,9 +104,13 @@ _SCALAR = (
     r'|"(?:[^"\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]|\\[^\x00-\x1f])*")'
 )
 _DATE = r"(\d{4}-\d\d-\d\d)"
+# A period label (its sense is checked with the plan: model.schedules); YAML reads each
+# of these as the same string.
+PERIOD_PATTERN = PERIOD_RE.strip("^$")
 _UPDATE = (
     r"- \{(?:id: (" + ID_PATTERN + r"), )?date: " + _DATE + r", task: ([1-9]\d{0,8}), "
     r"unit: (" + _SCALAR + r"), status: (" + "|".join(STATUSES) + ")"
+    r"(?:, period: (" + PERIOD_PATTERN + r"))?"
     r"(?:, note: (" + _SCALAR + r"))?(?:, by: (" + _SCALAR + r"))?\}"
 )
 _RETRACTION = (
@@ -202,7 +207,7 @@ _new_entry = tuple.__new__  # Entry(...) without its Python-level __new__: every
 
 
 def _event(groups, number, strings, dates, numbers) -> Entry | Retraction | None:
-    uid, day, task, unit, status, note, by, rid, rday, retracts, rby = groups
+    uid, day, task, unit, status, period, note, by, rid, rday, retracts, rby = groups
     if day is None:
         return None if rday is None else _retraction(rid, rday, retracts, rby, number, strings)
     date = dates.get(day) or dates.setdefault(day, dt.date.fromisoformat(day))
@@ -218,7 +223,11 @@ def _event(groups, number, strings, dates, numbers) -> Entry | Retraction | None
     task = numbers.get(task) or numbers.setdefault(task, int(task))
     # The status as the one shared string, not the copy the match made: on a long log
     # that copy is some 80 bytes an update.
-    entry = _new_entry(Entry, (date, task, unit, _STATUS[status], note, by, number, uid or ""))
+    if period is not None:
+        period = strings.get(period) or strings.setdefault(period, period)
+    entry = _new_entry(
+        Entry, (date, task, unit, _STATUS[status], note, by, number, uid or "", period)
+    )
     return entry if uid else entry._replace(id=derived_id(entry))
 
 
@@ -257,6 +266,8 @@ def derived_id(entry: Entry) -> str:
     date, task, unit, status, note, by = entry[:6]
     absent = "\x00"  # no text holds it: a missing note differs from an empty one
     content = f"{date.isoformat()}\x1f{task}\x1f{unit}\x1f{status}\x1f{absent if note is None else note}\x1f{absent if by is None else by}"
+    if entry.period is not None:  # lines without one keep the ids they always had
+        content += f"\x1f{entry.period}"
     return _id_from(hashlib.blake2b(content.encode(), digest_size=8).digest())
 
 
@@ -313,6 +324,8 @@ def update_line(update, uid: str) -> str:
         f"unit: {scalar(update.unit)}",
         f"status: {update.status}",
     ]
+    if getattr(update, "period", None) is not None:
+        fields.append(f"period: {update.period}")
     if update.note is not None:
         fields.append(f"note: {scalar(update.note)}")
     fields += detail_fields(

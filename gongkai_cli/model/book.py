@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from gongkai_cli.errors import InvalidValue, UnknownTask, UnknownUnit
 from gongkai_cli.model.fold import Assignment, History
 from gongkai_cli.model.statuses import DERIVED, DONE, OVERDUE, TASK_CLOSED, task_state
 from gongkai_cli.model.values import Deadline, Ledger, Resolution, Task
+
+if TYPE_CHECKING:
+    from gongkai_cli.model.periods import PeriodRow
+    from gongkai_cli.model.schedules import Schedule
+
+# A phrase without one of these never recurs (持续推进, 10月底前): most tasks are settled
+# without importing the schedule reader.
+_PERIOD_WORDS = frozenset("月季周年")
 
 
 class Book:
@@ -17,6 +25,7 @@ class Book:
     def __init__(self, ledger: Ledger, history: History | None = None):
         self.ledger = ledger
         self._history = history
+        self._schedules: dict[int, Schedule | None] = {}
 
     @property
     def history(self) -> History:
@@ -35,6 +44,18 @@ class Book:
 
     def deadline(self, number: int) -> Deadline:
         return self.ledger.deadlines[number]
+
+    def schedule(self, number: int) -> Schedule | None:
+        """The schedule of a recurring task (每月10日前报送), None for any other."""
+        if number not in self._schedules:
+            phrase, deadline = self.task(number).deadline, self.deadline(number)
+            schedule = None
+            if deadline.kind == "ongoing" and not _PERIOD_WORDS.isdisjoint(phrase):
+                from gongkai_cli.model.schedules import task_schedule
+
+                schedule = task_schedule(phrase, deadline)
+            self._schedules[number] = schedule
+        return self._schedules[number]
 
     def resolution(self, number: int) -> Resolution:
         return self.ledger.resolutions[number]
@@ -161,6 +182,17 @@ class Row:
         self._assignments: tuple[Assignment, ...] | None = None
 
     @property
+    def schedule(self) -> Schedule | None:
+        return self._book.schedule(self.task.number)
+
+    @property
+    def periods(self) -> list[PeriodRow]:
+        """Each period of a recurring task begun by the as-of date (none for other tasks)."""
+        from gongkai_cli.model.periods import period_rows
+
+        return period_rows(self._book, self.task.number, self.as_of)
+
+    @property
     def assignments(self) -> tuple[Assignment, ...]:
         if self._assignments is None:
             self._assignments = tuple(self._book.assignments(self.task.number, self.as_of))
@@ -179,6 +211,14 @@ class Row:
         """Whether the task (or the filtered unit's share, or the group's) is in that state;
         a derived word (逾期, 临期, 逾期完成) matches if any of those units shows it."""
         shares = [self.mine] if self.mine else list(self.group)
+        if word in DERIVED and self.schedule is not None:  # a light of any period of it
+            units = {a.unit for a in shares} or None
+            return any(
+                a.light(p.deadline, self.as_of, DUE_SOON_DAYS) == word
+                for p in self.periods
+                for a in p.assignments
+                if units is None or a.unit in units
+            )
         if word in DERIVED:
             return any(
                 a.light(self.deadline, self.as_of, DUE_SOON_DAYS) == word
@@ -231,13 +271,32 @@ class Late(NamedTuple):
     days: int  # days overdue, or days left
     units: tuple[str, ...]
     unresolved: tuple[str, ...]
+    period: str | None = None  # of a recurring task: the deadline is that period's
+
+
+def dated_shares(
+    book: Book, number: int, as_of: dt.date, begun_by: dt.date | None = None
+) -> list[tuple[str | None, Deadline, list[Assignment]]]:
+    """(period, deadline, assignments) of a task as of a date: the task's own, or one per
+    period of a recurring task begun by `begun_by` (by default `as_of`)."""
+    from gongkai_cli.model.periods import period_rows
+
+    if book.schedule(number) is None:
+        return [(None, book.deadline(number), book.assignments(number, as_of))]
+    return [
+        (row.period.label, row.deadline, list(row.assignments))
+        for row in period_rows(book, number, as_of, begun_by)
+    ]
 
 
 def overdue(book: Book, as_of: dt.date) -> list[Late]:
     """Tasks with units not 已完成/不涉及 (or returned) by `as_of` whose deadline, or the
-    date an approved extension gave them, is before it."""
+    date an approved extension gave them, is before it; a recurring task, per period."""
     result = []
     for number in book.ledger.tasks:
+        if book.schedule(number) is not None:
+            result += _periods_late(book, number, as_of)
+            continue
         deadline = book.deadline(number)
         if deadline.date is None or (deadline.date >= as_of and not book.supervised):
             continue
@@ -250,9 +309,12 @@ def overdue(book: Book, as_of: dt.date) -> list[Late]:
 
 def due(book: Book, as_of: dt.date, within_days: int) -> list[Late]:
     """Tasks falling due from `as_of` to `within_days` later that are not done (by an
-    assignment's own due date, where an extension moved it)."""
+    assignment's own due date, where an extension moved it); a recurring task, per period."""
     result = []
     for number in book.ledger.tasks:
+        if book.schedule(number) is not None:
+            result += _periods_due(book, number, as_of, within_days)
+            continue
         deadline = book.deadline(number)
         if deadline.date is None:
             continue
@@ -269,10 +331,38 @@ def due(book: Book, as_of: dt.date, within_days: int) -> list[Late]:
     return sorted(result, key=lambda late: (late.days, late.number))
 
 
-def _late(number: int, deadline: Deadline, days: int, assignments: list[Assignment]) -> Late:
+def _periods_late(book: Book, number: int, as_of: dt.date) -> list[Late]:
+    """The periods of a recurring task late by `as_of`, each with its units not done."""
+    result = []
+    for period, dated, assignments in dated_shares(book, number, as_of):
+        late = [a for a in assignments if a.light(dated, as_of) == OVERDUE]
+        if late:
+            result.append(_late(number, dated, (as_of - dated.date).days, late, period))
+    return result
+
+
+def _periods_due(book: Book, number: int, as_of: dt.date, within_days: int) -> list[Late]:
+    """The periods of a recurring task falling due within `within_days`, not done by `as_of`."""
+    result = []
+    later = as_of + dt.timedelta(days=within_days)  # periods that begin by then count too
+    for period, dated, assignments in dated_shares(book, number, as_of, later):
+        days = (dated.date - as_of).days
+        waiting = [a for a in assignments if not a.done]
+        if 0 <= days <= within_days and waiting:
+            result.append(_late(number, dated, days, waiting, period))
+    return result
+
+
+def _late(
+    number: int,
+    deadline: Deadline,
+    days: int,
+    assignments: list[Assignment],
+    period: str | None = None,
+) -> Late:
     units = tuple(a.unit for a in assignments if a.designated)
     unresolved = tuple(a.unit for a in assignments if not a.designated)
-    return Late(number, deadline, days, units, unresolved)
+    return Late(number, deadline, days, units, unresolved, period)
 
 
 def by_unit(items: list[Late]) -> dict[str, list[Late]]:

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from gongkai_cli.errors import GongkaiError
+from gongkai_cli.model.schedules import RECURRING
 from gongkai_cli.model.values import Deadline
 
 _DIGITS = {
@@ -22,11 +23,9 @@ _DIGITS = {
     "十": 10,
 }
 _NUM = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
-# Ongoing work, and recurring reports (每月10日前报送, 按季度报送): expected each period,
-# never overdue as a whole.
-_ONGOING = re.compile(
-    r"^(持续推进|长期坚持|长期|持续|常态化|常年)(推进|开展|报送)?$|^(按|每)(月|季度?|半年|年|周|日|天)"
-)
+# Ongoing work, and recurring reports (每月10日前报送, 按季度报送): never overdue as a
+# whole; a recurring one is late period by period, by its schedule (model.schedules).
+_ONGOING = re.compile(r"^(持续推进|长期坚持|长期|持续|常态化|常年)(推进|开展|报送)?$")
 _YEAR_END = re.compile(r"^(年底|年末|年内|全年)前?$")
 _MONTH_END = re.compile(rf"^{_NUM}月(底|末|份)?前?$")
 _DAY = re.compile(rf"^{_NUM}月(\d{{1,2}})日(前|之前)?$")
@@ -81,7 +80,7 @@ def parse_deadline(text: str, year: int) -> Deadline:
             phrase = "年" + phrase
     phrase = _DONE.sub("", phrase)
 
-    if _ONGOING.match(phrase):
+    if _ONGOING.match(phrase) or RECURRING.match(phrase):
         return Deadline(text, "ongoing", None)
     if _PENDING.match(phrase):
         return pending(text)

@@ -6,6 +6,7 @@ import bisect
 import datetime as dt
 from array import array
 from collections import defaultdict
+from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -83,8 +84,8 @@ class Assignment(NamedTuple):
         return None
 
 
-_TASK, _UNIT, _STATUS, _NOTE, _DATE, _LINE = map(
-    attrgetter, ("task", "unit", "status", "note", "date", "line")
+_TASK, _UNIT, _STATUS, _NOTE, _DATE, _LINE, _PERIOD = map(
+    attrgetter, ("task", "unit", "status", "note", "date", "line", "period")
 )
 
 
@@ -109,7 +110,9 @@ class History:
     thousands of updates loads from the cache as a few buffers, not as a million objects.
     """
 
-    def __init__(self, spans, days, statuses, notes, note_texts, lines=None):
+    def __init__(
+        self, spans, days, statuses, notes, note_texts, lines=None, periods=None, period_texts=None
+    ):
         self._spans: dict[int, dict[str, int]] = spans  # task → unit → start << 32 | end
         self._days: array = days  # date ordinals
         self._statuses: array = statuses  # indices into STATUSES
@@ -117,6 +120,10 @@ class History:
         self._note_texts: list[str | None] = note_texts
         # Each update's line in progress.yaml: what its review and details are keyed by.
         self._lines: array = array("L") if lines is None else lines
+        # Each update's period where it names one (of a recurring task): indices into
+        # period_texts, whose first entry is None (no period).
+        self._periods: array = array("H", bytes(2 * len(days))) if periods is None else periods
+        self._period_texts: list[str | None] = period_texts or [None]
 
     @classmethod
     def from_entries(cls, updates: list[Entry], canonical) -> History:
@@ -144,6 +151,9 @@ class History:
         status_of = array("b", map(codes.__getitem__, map(_STATUS, updates)))
         note_index = _Numbered()  # note → its index in the table of distinct notes
         note_of = array("L", map(note_index.__getitem__, map(_NOTE, updates)))
+        period_index = _Numbered()  # period named → its index; None (most updates) is 0
+        period_index.__getitem__(None)  # numbered first: 0 is "no period"
+        period_of = array("H", map(period_index.__getitem__, map(_PERIOD, updates)))
         days: defaultdict[dt.date, array] = defaultdict(lambda: array("L"))  # date → updates
         for i, day in enumerate(map(_DATE, updates)):
             days[day].append(i)
@@ -170,11 +180,16 @@ class History:
             array("L", map(note_of.__getitem__, order)),
             list(note_index),
             array("L", map(line_of.__getitem__, order)),
+            array("H", map(period_of.__getitem__, order)),
+            list(period_index),
         )
 
-    def columns(self) -> tuple[dict[int, dict[str, int]], array, array, array, list[str | None]]:
-        """The arguments that rebuild this history (for the cache), but the lines."""
+    def columns(self) -> tuple:
+        """The arguments that rebuild this history (for the cache), but the lines and periods."""
         return self._spans, self._days, self._statuses, self._notes, self._note_texts
+
+    def periods(self) -> tuple[array, list[str | None]]:
+        return self._periods, self._period_texts
 
     def lines(self) -> array:
         return self._lines
@@ -212,3 +227,28 @@ class History:
             done_on = dt.date.fromordinal(self._days[first])
         note = self._note_texts[self._notes[latest]]
         return status, dt.date.fromordinal(self._days[latest]), note, done_on
+
+    def period_states(
+        self, task: int, unit: str, as_of: dt.date, period_of: Callable[[dt.date], str | None]
+    ) -> dict[str, tuple[str, dt.date, str | None, dt.date | None]]:
+        """Per period reported on: (status, date of its latest update, its note, the date its
+        current done-run began), as of a date. An update that names no period counts for
+        the period `period_of` its date (see `Schedule.reported`)."""
+        packed = self._spans.get(task, {}).get(unit)
+        if packed is None:
+            return {}
+        start, end = packed >> 32, packed & 0xFFFFFFFF
+        latest = bisect.bisect_right(self._days, as_of.toordinal(), start, end)
+        states: dict[str, tuple[str, dt.date, str | None, dt.date | None]] = {}
+        for i in range(start, latest):
+            day = dt.date.fromordinal(self._days[i])
+            period = self._period_texts[self._periods[i]] or period_of(day)
+            if period is None:
+                continue
+            status = STATUSES[self._statuses[i]]
+            done_on = None
+            if status in DONE_STATUSES:
+                before = states.get(period)
+                done_on = before[3] if before and before[3] else day
+            states[period] = (status, day, self._note_texts[self._notes[i]], done_on)
+        return states

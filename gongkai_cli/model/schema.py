@@ -19,6 +19,7 @@ from gongkai_cli.model.values import (
     MAX_EVIDENCE,
     MAX_NAME,
     MAX_NOTE,
+    PERIOD_RE,
     responsibility_form_error,
 )
 
@@ -110,6 +111,8 @@ class Update(Strict):
     task: int = Field(ge=1)
     unit: str = NonEmpty
     status: Literal[STATUSES]  # type: ignore[valid-type]
+    # Of a recurring task: the period reported on (2021-03, 2021-Q2, 2021-W14, 2021-H1, 2021-Y).
+    period: str | None = Field(default=None, pattern=PERIOD_RE)
     note: str | None = Field(default=None, max_length=MAX_NOTE)
     problems: str | None = Field(default=None, max_length=MAX_NOTE)  # 存在问题
     next: str | None = Field(default=None, max_length=MAX_NOTE)  # 下步措施

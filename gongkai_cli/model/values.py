@@ -27,6 +27,8 @@ MAX_NAME = 100
 MAX_EVIDENCE = 2000  # characters of one link or file name
 # An event's id: a letter first, so YAML never reads one as a number, a boolean or a date.
 ID_RE = r"^[a-z][0-9a-z]{3,15}$"
+# A period of a recurring task, as the log writes it: 2021-03, 2021-Q2, 2021-W14, 2021-H1, 2021-Y.
+PERIOD_RE = r"^\d{4}-(?:\d\d|Q[1-4]|W\d\d|H[12]|Y)$"
 
 
 # What a clause says its units do: 负责落实, 具体负责, 按职责分工负责, 配合, 协助… They carry the

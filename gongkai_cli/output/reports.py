@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from gongkai_cli.model.book import Book, Late, Row, by_unit, overdue
+from gongkai_cli.model.book import Book, Late, Row, by_unit, dated_shares, overdue
 from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.model.fold import Assignment
 from gongkai_cli.model.statuses import (
@@ -18,6 +18,7 @@ from gongkai_cli.model.statuses import (
     units_done,
     units_phrase,
 )
+from gongkai_cli.model.values import Deadline
 from gongkai_cli.output.view import Cell, Column, text_rows
 from gongkai_cli.output.views import (
     DATE,
@@ -387,8 +388,8 @@ class Tally:
     on_time: int = 0
     overdue: int = 0
 
-    def add(self, a: Assignment, row: Row, as_of: dt.date) -> None:
-        light = a.light(row.deadline, as_of)
+    def add(self, a: Assignment, deadline: Deadline, as_of: dt.date) -> None:
+        light = a.light(deadline, as_of)
         self.total += 1
         self.done += a.done
         self.on_time += a.done and light != LATE_DONE
@@ -412,13 +413,20 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
         for name in book.ledger.index.units:
             tallies[name] = Tally()
     for number, task in book.ledger.tasks.items():
-        row = Row(book, number, as_of)
-        for a in row.assignments:
+        for a in book.assignments(number, as_of):
             if not a.designated:
                 unspecified.setdefault(number, []).append(a.unit)
-                continue
-            key = a.unit if by == "unit" else task.section
-            tallies.setdefault(key, Tally()).add(a, row, as_of)
+        # A recurring task counts once per period due by then (each is done or late on its
+        # own); until its first period falls due, once, as an ongoing task.
+        shares = dated_shares(book, number, as_of)
+        if book.schedule(number) is not None:
+            due = [share for share in shares if share[1].date <= as_of]
+            shares = due or [(None, book.deadline(number), book.assignments(number, as_of))]
+        for _, deadline, assignments in shares:
+            for a in assignments:
+                if a.designated:
+                    key = a.unit if by == "unit" else task.section
+                    tallies.setdefault(key, Tally()).add(a, deadline, as_of)
     tallies = {k: t for k, t in tallies.items() if t.total}
     what = "单位" if by == "unit" else "大项"
     total = Tally(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai_cli.model.book import Book, Late, Row
 from gongkai_cli.model.dates import chinese_date
@@ -19,6 +19,9 @@ from gongkai_cli.model.statuses import (
     units_done,
 )
 from gongkai_cli.output.view import Column, View
+
+if TYPE_CHECKING:
+    from gongkai_cli.model.periods import PeriodRow
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -82,7 +85,29 @@ def task_json(book: Book, row: Row, as_of: dt.date) -> dict[str, Any]:
     }
     if row.role is not None:
         payload["role"] = row.role
+    if book.schedule(task.number) is not None:
+        payload["periods"] = periods_json(row.periods, as_of)
     return payload
+
+
+def periods_json(rows: list[PeriodRow], as_of: dt.date) -> list[dict[str, Any]]:
+    """Each period of a recurring task begun by the as-of date, every unit's share of it."""
+    return [
+        {
+            "period": p.period.label,
+            "due": p.period.due.isoformat(),
+            "units": {
+                a.unit: {
+                    "status": a.status,
+                    "date": _iso(a.updated),
+                    "light": a.light(p.deadline, as_of),
+                }
+                for a in p.assignments
+                if a.designated
+            },
+        }
+        for p in rows
+    ]
 
 
 def responsible_summary(row: Row) -> str:
@@ -102,11 +127,27 @@ def responsible_summary(row: Row) -> str:
 def progress_summary(row: Row, as_of: dt.date, assignments=None) -> str:
     """The task's state in the one vocabulary, with how many of its units (or of
     `assignments`, a group's share of them) are done."""
+    if row.schedule is not None and row.periods:
+        return _periods_summary(row, as_of, assignments)
     if assignments is None:
         assignments = row.assignments
     lights = [a.light(row.deadline, as_of) for a in assignments]
     state = task_state((a.state for a in assignments), lights)
     return f"{state}，{units_done(sum(a.done for a in assignments), len(assignments))}"
+
+
+def _periods_summary(row: Row, as_of: dt.date, assignments=None) -> str:
+    """A recurring task never closes: its state is that of its latest period begun, marked
+    逾期 while any period is late; 进行中（逾期），2021-04期 0/2 个单位已完成."""
+    units = None if assignments is None else {a.unit for a in assignments}
+    periods = [
+        (p, [a for a in p.assignments if units is None or a.unit in units]) for p in row.periods
+    ]
+    lights = [a.light(p.deadline, as_of) for p, shares in periods for a in shares]
+    latest, shares = periods[-1]
+    state = task_state((a.status for a in shares), lights)
+    done = units_done(sum(a.done for a in shares), len(shares))
+    return f"{state}，{latest.period.label}期 {done}"
 
 
 # The columns several views share.
@@ -184,6 +225,7 @@ def late_json(items: list[Late], days_key: str) -> list[dict[str, Any]]:
     return [
         {
             "number": i.number,
+            **_period_key(i),
             "deadline": i.deadline.as_dict(),
             days_key: i.days,
             "units": list(i.units),
@@ -191,6 +233,18 @@ def late_json(items: list[Late], days_key: str) -> list[dict[str, Any]]:
         }
         for i in items
     ]
+
+
+def _period_key(item: Late) -> dict[str, str]:
+    """An item of a recurring task names its period; others keep the shape they had."""
+    return {"period": item.period} if item.period else {}
+
+
+def deadline_text(item: Late) -> str:
+    """The deadline as printed, with the period where it is one of a recurring task."""
+    if item.period is None:
+        return item.deadline.text
+    return f"{item.deadline.text}（{item.period}期，{item.deadline.date.isoformat()}）"
 
 
 def _units_text(item: Late) -> str:
@@ -211,7 +265,7 @@ def late_view(book: Book, items: list[Late], as_of: dt.date, *, overdue: bool) -
         [
             str(i.number),
             book.task(i.number).requirement,
-            i.deadline.text,
+            deadline_text(i),
             str(i.days),
             _units_text(i),
         ]
@@ -232,7 +286,12 @@ def late_by_unit_json(grouped: dict[str, list[Late]], days_key: str) -> list[dic
         {
             "unit": unit,
             "tasks": [
-                {"number": i.number, "deadline": i.deadline.as_dict(), days_key: i.days}
+                {
+                    "number": i.number,
+                    **_period_key(i),
+                    "deadline": i.deadline.as_dict(),
+                    days_key: i.days,
+                }
                 for i in items
             ],
         }
@@ -242,7 +301,9 @@ def late_by_unit_json(grouped: dict[str, list[Late]], days_key: str) -> list[dic
 
 def late_numbers(items: list[Late]) -> str:
     """A unit's late tasks in one cell: 7（12天）、9（3天）."""
-    return "、".join(f"{i.number}（{i.days}天）" for i in items)
+    return "、".join(
+        f"{i.number}{f'〔{i.period}〕' if i.period else ''}（{i.days}天）" for i in items
+    )
 
 
 def late_by_unit_view(grouped: dict[str, list[Late]], as_of: dt.date, *, overdue: bool) -> View:
@@ -299,7 +360,25 @@ def show_fields(row: Row, as_of: dt.date) -> list[tuple[str, str]]:
             "进展",
             f"截至 {chinese_date(as_of)}：{progress_summary(row, as_of)}",
         ),
+        *_period_fields(row, as_of),
     ]
+
+
+def _period_fields(row: Row, as_of: dt.date) -> list[tuple[str, str]]:
+    """A recurring task's schedule, and one line per period begun: done, late, waiting."""
+    schedule = row.schedule
+    if schedule is None:
+        return []
+    lines = []
+    for p in row.periods:
+        lights = [a.light(p.deadline, as_of) for a in p.assignments]
+        late = [a.unit for a, light in zip(p.assignments, lights, strict=True) if light == OVERDUE]
+        done = sum(a.done for a in p.assignments)
+        text = f"{p.period.label}（{p.period.due.isoformat()}前）：{units_done(done, len(lights))}"
+        if late:
+            text += f"；{OVERDUE}：{'、'.join(late)}"
+        lines.append(text)
+    return [("周期", schedule.describe()), ("各期", "\n".join(lines) or "尚无开始的期次")]
 
 
 def status_view(row: Row, as_of: dt.date) -> View:

@@ -29,6 +29,7 @@ class Request:
     note: str | None = None
     by: str | None = None
     commit: bool = True
+    period: str | None = None  # canonical label; of a recurring task only
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,8 @@ def message(request: Request, units: list[str]) -> str:
         f"Status: {request.status}",
         f"Date: {request.date.isoformat()}",
     ]
+    if request.period:
+        trailers.append(f"Period: {request.period}")
     if request.by:
         trailers.append(f"By: {request.by}")
     return f"{subject(request, units)}\n\n{body}" + "\n".join(trailers) + "\n"
@@ -116,6 +119,7 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
         book = open_book(data_dir)  # read under the lock: the latest log
         book.task(request.task)
         units, via_open = expand_units(book, request.task, request.units)
+        request = replace(request, period=reported_period(book, request))
         by = request.by or (log.repo.user_name() if log.repo else _user_name(data_dir))
         _check_text("填报人（git 的 user.name）", by)
         request = replace(request, by=by)
@@ -125,6 +129,7 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
                 task=request.task,
                 unit=u,
                 status=request.status,
+                period=request.period,
                 note=request.note,
                 by=by,
             )
@@ -141,6 +146,31 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
                 "已按要求不提交（--no-commit）" if not request.commit else "数据目录不在 git 仓库中"
             )
     return Recorded(updates, ids, via_open, sha, why, log.notes)
+
+
+def reported_period(book: Book, request: Request) -> str | None:
+    """The period an update of a recurring task reports on: the one asked for, which must
+    be one of the task's, else the one its date reports on (see `Schedule.reported`), so
+    that the log always says which period an update is for."""
+    schedule = book.schedule(request.task)
+    if schedule is None:
+        if request.period is not None:
+            raise InvalidValue(
+                f"任务 {request.task} 的时限“{book.task(request.task).deadline}”不是周期性要求，"
+                "不能指定 --period；未写入。",
+                request.period,
+            )
+        return None
+    labels = [p.label for p in schedule.periods(book.ledger.year)]
+    if request.period is None:
+        return schedule.reported(request.date, book.ledger.year)
+    if request.period not in labels:
+        raise InvalidValue(
+            f"--period {request.period} 不是任务 {request.task}（{schedule.describe()}）的期次，"
+            f"应为 {labels[0]} 至 {labels[-1]} 之一；未写入。",
+            request.period,
+        )
+    return request.period
 
 
 def _user_name(data_dir: DataDir) -> str | None:

@@ -93,8 +93,10 @@ class UnitPage:
 
 def task_lights(book: Book, rows: dict[int, Row], as_of: dt.date) -> dict[int, Light]:
     """Every task's light: red exactly for `gongkai overdue`'s tasks, yellow for `gongkai due`'s."""
-    late = {item.number: item for item in overdue(book, as_of)}
-    soon = {item.number: item for item in due(book, as_of, SOON_DAYS)}
+    # A recurring task may be late in several periods: the light tells of the oldest one
+    # (and the period due soonest), so the first item of a task is the one kept.
+    late = {item.number: item for item in reversed(overdue(book, as_of))}
+    soon = {item.number: item for item in reversed(due(book, as_of, SOON_DAYS))}
     lights = {}
     for number, row in rows.items():
         if number in late:

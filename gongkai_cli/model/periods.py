@@ -1,0 +1,64 @@
+"""The periods of a recurring task as of a date: each unit's share of each period, with its light.
+
+A period is late for a unit when no 已完成 update of it came by its due date; a unit that
+reported 不涉及 for the task as a whole is excused from every period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, NamedTuple
+
+from gongkai_cli.model.fold import Assignment
+from gongkai_cli.model.schedules import Period
+from gongkai_cli.model.statuses import DONE_STATUSES, NOT_APPLICABLE
+from gongkai_cli.model.values import Deadline
+
+if TYPE_CHECKING:
+    from gongkai_cli.model.book import Book
+
+
+class PeriodRow(NamedTuple):
+    """One period of a recurring task: its dated deadline and every unit's share of it."""
+
+    period: Period
+    deadline: Deadline  # the task's phrase, dated with the period's due date
+    assignments: tuple[Assignment, ...]
+
+
+def period_rows(
+    book: Book, number: int, as_of: dt.date, begun_by: dt.date | None = None
+) -> list[PeriodRow]:
+    """The periods of a recurring task begun by `begun_by` (by default `as_of`), as things
+    stood on `as_of`; none for any other task."""
+    schedule = book.schedule(number)
+    if schedule is None:
+        return []
+    year, text = book.ledger.year, book.task(number).deadline
+    assignments = book.assignments(number, as_of)
+    states = {
+        a.unit: book.history.period_states(
+            number, a.unit, as_of, lambda day: schedule.reported(day, year)
+        )
+        for a in assignments
+        if a.designated
+    }
+    rows = []
+    for period in schedule.periods(year):
+        if period.start > (begun_by or as_of):
+            break
+        shares = tuple(_share(a, states.get(a.unit, {}).get(period.label)) for a in assignments)
+        rows.append(PeriodRow(period, Deadline(text, "date", period.due), shares))
+    return rows
+
+
+def _share(whole: Assignment, state) -> Assignment:
+    """A unit's share of one period, from its updates of that period (`state`)."""
+    if not whole.designated:
+        return whole  # an open group nobody was named for: outstanding in every period
+    if whole.status == NOT_APPLICABLE and (state is None or state[0] not in DONE_STATUSES):
+        return whole  # excused from the task, so from each of its periods
+    if state is None:
+        return Assignment(whole.task, whole.unit, whole.role)
+    status, updated, note, done_on = state
+    return Assignment(whole.task, whole.unit, whole.role, status, updated, note, done_on)

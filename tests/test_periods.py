@@ -1,0 +1,303 @@
+"""Recurring tasks: schedules read from deadline phrases, and each period late or done on its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from gongkai_cli.model.deadlines import parse_deadline
+from gongkai_cli.model.schedules import normalize_period, parse_schedule
+from tests.conftest import write_ledger
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("phrase", "reading", "third"),
+    [
+        ("每月10日前报送", "每月一期，次月10日前报送", ("2021-03", D(2021, 4, 10))),
+        ("按月", "每月一期，月底前报送", ("2021-03", D(2021, 3, 31))),
+        ("每月25号前上报", "每月一期，次月25日前报送", ("2021-03", D(2021, 4, 25))),
+        ("按季度报送", "每季度一期，季度末前报送", ("2021-Q3", D(2021, 9, 30))),
+        (
+            "每季度结束后10日内报送",
+            "每季度一期，季度结束后10日内报送",
+            ("2021-Q3", D(2021, 10, 10)),
+        ),
+        ("季度结束后15日内", "每季度一期，季度结束后15日内报送", ("2021-Q3", D(2021, 10, 15))),
+        ("每周更新", "每周一期，周日前报送", ("2021-W03", D(2021, 1, 24))),
+        ("每周五前", "每周一期，周五前报送", ("2021-W03", D(2021, 1, 22))),
+        ("每半年", "每半年一期，半年末前报送", None),
+        ("每年报送一次", "每年一期，年底前报送", None),
+    ],
+)
+def test_each_kind_of_recurring_phrase_is_read_as_a_schedule(phrase, reading, third):
+    schedule = parse_schedule(phrase)
+    assert schedule is not None
+    assert parse_deadline(phrase, 2021).kind == "ongoing"  # never late as a whole
+    assert schedule.describe() == reading
+    periods = schedule.periods(2021)
+    if third:
+        assert (periods[2].label, periods[2].due) == third
+
+
+def test_half_yearly_weekly_and_yearly_periods_cover_the_plan_year():
+    half = parse_schedule("每半年")
+    assert [(p.label, p.start, p.due) for p in half.periods(2021)] == [
+        ("2021-H1", D(2021, 1, 1), D(2021, 6, 30)),
+        ("2021-H2", D(2021, 7, 1), D(2021, 12, 31)),
+    ]
+    weeks = parse_schedule("每周").periods(2021)
+    assert (len(weeks), weeks[0].start, weeks[-1].label, weeks[-1].due) == (
+        52,
+        D(2021, 1, 4),
+        "2021-W52",
+        D(2022, 1, 2),
+    )
+    # December's report under 每月10日前 falls due in the next year.
+    assert parse_schedule("每月10日前").periods(2021)[-1].due == D(2022, 1, 10)
+
+
+def test_dated_and_unreadable_phrases_give_no_schedule():
+    assert parse_schedule("10月底前") is None
+    assert parse_schedule("第三季度") is None
+    assert parse_schedule("持续推进") is None
+    assert parse_schedule("每日巡查") is None  # recurs, but not by a period gongkai keeps
+    assert parse_deadline("每日巡查", 2021).kind == "ongoing"
+
+
+@pytest.mark.parametrize(
+    ("typed", "label"),
+    [
+        ("2021-03", "2021-03"),
+        ("2021-3", "2021-03"),
+        ("2021年3月", "2021-03"),
+        ("2021Q2", "2021-Q2"),
+        ("2021年第二季度", "2021-Q2"),
+        ("2021-w14", "2021-W14"),
+        ("2021上半年", "2021-H1"),
+        ("2021", "2021-Y"),
+        ("2021-13", None),
+        ("2021-W54", None),
+        ("三月", None),
+    ],
+)
+def test_periods_are_typed_as_clerks_write_them(typed, label):
+    assert normalize_period(typed) == label
+
+
+TASKS = """\
+title: 测试县2021年政务公开工作要点
+year: 2021
+tasks:
+- number: 1
+  section: 一、公开重点领域信息
+  subsection: （一）预算决算。
+  requirement: 公开部门预算。
+  responsibility: 县财政局负责落实
+  deadline: 6月底前
+- number: 2
+  section: 二、强化监督
+  subsection: （一）报送信息。
+  requirement: 报送政务公开工作月报。
+  responsibility: 各镇负责落实
+  deadline: 每月10日前报送
+- number: 3
+  section: 二、强化监督
+  subsection: （一）报送信息。
+  requirement: 每日巡查政府网站。
+  responsibility: 县政府办公室负责落实
+  deadline: 每日巡查
+"""
+
+# A year of task 2 for 甲镇: January on time, February late, March missed, April's report on
+# its due day without naming the period; 乙镇 is excused (不涉及) from 20 January on.
+YEAR = """\
+- {id: a0000001, date: 2021-01-20, task: 2, unit: 乙镇, status: 不涉及, period: 2021-01}
+- {id: a0000002, date: 2021-02-05, task: 2, unit: 甲镇, status: 已完成, period: 2021-01}
+- {id: a0000003, date: 2021-03-01, task: 2, unit: 甲镇, status: 进行中, period: 2021-02}
+- {id: a0000004, date: 2021-03-15, task: 2, unit: 甲镇, status: 已完成, period: 2021-02}
+- {id: a0000005, date: 2021-05-10, task: 2, unit: 甲镇, status: 已完成}
+"""
+
+
+@pytest.fixture
+def year(tmp_path):
+    return write_ledger(tmp_path, TASKS, progress=YEAR)
+
+
+def run_json(gongkai, *args):
+    result = gongkai(*args, "--data", "data", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_validate_shows_each_schedule_and_warns_of_an_unreadable_one(gongkai, year):
+    result = gongkai("validate", "--data", "data")
+    assert result.exit_code == 0
+    lines = [line for line in result.stdout.splitlines() if "units.yaml" not in line]
+    assert lines == [
+        "data/tasks.yaml:21:13: warning: 任务 3 的时限“每日巡查”像是周期性要求，"
+        "但无法读作按月、按季度、按周、每半年或每年报送；按持续推进处理，不计逾期。",
+        "周期性任务 1 项，时限读作：",
+        "  任务 2“每月10日前报送”：每月一期，次月10日前报送；2021-01 至 2021-12 共 12 期，"
+        "首期 2021-02-10 截止，末期 2022-01-10 截止。",
+    ]
+    payload = run_json(gongkai, "validate")
+    assert payload["schedules"][0]["schedule"] == {
+        "kind": "monthly",
+        "text": "每月一期，次月10日前报送",
+    }
+    assert payload["schedules"][0]["periods"][1] == {"period": "2021-02", "due": "2021-03-10"}
+
+
+def test_a_period_is_late_only_after_its_due_date(gongkai, year):
+    assert run_json(gongkai, "overdue", "--as-of", "2021-03-10") == []
+    assert run_json(gongkai, "overdue", "--as-of", "2021-03-12") == [
+        {
+            "number": 2,
+            "period": "2021-02",
+            "deadline": {"text": "每月10日前报送", "kind": "date", "date": "2021-03-10"},
+            "days_overdue": 2,
+            "units": ["甲镇"],
+            "unresolved": [],
+        }
+    ]
+    # Done on 15 March: no longer late, but 逾期完成 for February.
+    assert run_json(gongkai, "overdue", "--as-of", "2021-03-20") == []
+
+
+def test_show_lists_every_period_begun_with_each_units_share(gongkai, year):
+    payload = run_json(gongkai, "show", "2", "--as-of", "2021-05-10")
+    assert payload["deadline"] == {"text": "每月10日前报送", "kind": "ongoing", "date": None}
+    excused = {"status": "不涉及", "date": "2021-01-20", "light": None}
+    jia = [
+        ("2021-01", "2021-02-10", "已完成", "2021-02-05", None),
+        ("2021-02", "2021-03-10", "已完成", "2021-03-15", "逾期完成"),
+        ("2021-03", "2021-04-10", "未开始", None, "逾期"),
+        # Reported on its due day, naming no period: April's, on time.
+        ("2021-04", "2021-05-10", "已完成", "2021-05-10", None),
+        ("2021-05", "2021-06-10", "未开始", None, None),
+    ]
+    assert payload["periods"] == [
+        {
+            "period": period,
+            "due": due,
+            "units": {
+                "甲镇": {"status": status, "date": date, "light": light},
+                "乙镇": excused,
+            },
+        }
+        for period, due, status, date, light in jia
+    ]
+    assert "periods" not in run_json(gongkai, "show", "1", "--as-of", "2021-05-10")
+
+
+def test_a_year_of_a_monthly_task_on_time_late_and_missed(gongkai, year):
+    items = run_json(gongkai, "overdue", "--as-of", "2022-01-31")
+    assert [(i["number"], i.get("period"), i["days_overdue"], i["units"]) for i in items] == [
+        (1, None, 215, ["县财政局"]),
+        (2, "2021-03", 296, ["甲镇"]),
+        *[(2, f"2021-{m:02d}", days, ["甲镇"]) for m, days in _MISSED],
+    ]
+    text = gongkai("overdue", "--data", "data", "--as-of", "2022-01-31", "--by", "unit")
+    assert "| 甲镇 | 9 | 2〔2021-03〕（296天）、2〔2021-05〕（235天）、" in text.stdout
+    stats = run_json(gongkai, "stats", "--as-of", "2022-01-31")
+    jia = next(r for r in stats["rows"] if r["key"] == "甲镇")
+    # Twelve periods due: January and April on time, February late, nine missed.
+    assert (jia["total"], jia["done"], jia["on_time"], jia["overdue"]) == (12, 3, 2, 9)
+    yi = next(r for r in stats["rows"] if r["key"] == "乙镇")
+    assert (yi["total"], yi["done"], yi["overdue"]) == (12, 12, 0)
+
+
+# May to December: the periods missed after April, and their days late on 31 January 2022.
+_MISSED = [(5, 235), (6, 205), (7, 174), (8, 143), (9, 113), (10, 82), (11, 52), (12, 21)]
+
+
+def test_due_lists_the_period_falling_due(gongkai, year):
+    items = run_json(gongkai, "due", "--as-of", "2021-06-01", "--within", "10d")
+    assert [(i["number"], i.get("period"), i["days_left"], i["units"]) for i in items] == [
+        (2, "2021-05", 9, ["甲镇"])
+    ]
+
+
+def test_list_status_overdue_finds_a_recurring_task_late_in_a_period(gongkai, year):
+    items = run_json(gongkai, "list", "--status", "逾期", "--as-of", "2021-04-20")
+    assert [i["number"] for i in items] == [2]
+    shown = gongkai("list", "--data", "data", "--as-of", "2021-04-20")
+    assert (
+        "| 2 | 报送政务公开工作月报。 | 落实：甲镇、乙镇（2个） | 每月10日前报送 | 进行中（逾期），2021-04期 1/2 个单位已完成 |"
+        in shown.stdout
+    )
+
+
+def test_update_records_the_period_asked_for_or_the_one_its_date_reports_on(
+    gongkai, year, monkeypatch
+):
+    monkeypatch.setenv("GONGKAI_TODAY", "2021-06-08")
+    first = gongkai("update", "2", "--unit", "甲镇", "-s", "已完成", "--data", "data")
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout.startswith("已记录：任务 2 甲镇 → 已完成（2021-06-08，期次 2021-05）。")
+    late = gongkai(
+        "update", "2", "--unit", "甲镇", "-s", "done", "--period", "2021年3月", "--data", "data"
+    )
+    assert late.exit_code == 0, late.stderr
+    lines = (year / "progress.yaml").read_text(encoding="utf-8").splitlines()
+    assert ", date: 2021-06-08, task: 2, unit: 甲镇, status: 已完成, period: 2021-05" in lines[-2]
+    assert ", date: 2021-06-08, task: 2, unit: 甲镇, status: 已完成, period: 2021-03" in lines[-1]
+    # March, missed until now, is done late; nothing else was due by 8 June.
+    assert run_json(gongkai, "overdue") == []
+    march = run_json(gongkai, "show", "2")["periods"][2]
+    assert march["units"]["甲镇"] == {"status": "已完成", "date": "2021-06-08", "light": "逾期完成"}
+
+
+def test_update_refuses_a_period_that_is_not_the_tasks(gongkai, year, monkeypatch):
+    monkeypatch.setenv("GONGKAI_TODAY", "2021-06-08")
+    before = (year / "progress.yaml").read_bytes()
+    wrong = gongkai(
+        "update", "2", "--unit", "甲镇", "-s", "已完成", "--period", "2021-Q1", "--data", "data"
+    )
+    assert wrong.exit_code == 1
+    assert wrong.stderr == (
+        "错误：--period 2021-Q1 不是任务 2（每月一期，次月10日前报送）的期次，"
+        "应为 2021-01 至 2021-12 之一；未写入。\n"
+    )
+    dated = gongkai(
+        "update", "1", "--unit", "县财政局", "-s", "已完成", "--period", "2021-03", "--data", "data"
+    )
+    assert dated.exit_code == 1
+    assert (
+        dated.stderr == "错误：任务 1 的时限“6月底前”不是周期性要求，不能指定 --period；未写入。\n"
+    )
+    typo = gongkai(
+        "update", "2", "--unit", "甲镇", "-s", "已完成", "--period", "三月", "--data", "data"
+    )
+    assert typo.exit_code == 1
+    assert typo.stderr.startswith("错误：--period“三月”不是期次；")
+    assert (year / "progress.yaml").read_bytes() == before
+
+
+def test_validate_locates_a_period_that_is_not_the_tasks(gongkai, tmp_path):
+    write_ledger(
+        tmp_path,
+        TASKS,
+        progress=YEAR
+        + "- {id: a0000006, date: 2021-05-10, task: 2, unit: 甲镇, status: 已完成, period: 2021-Q2}\n"
+        + "- {id: a0000007, date: 2021-05-10, task: 1, unit: 县财政局, status: 已完成, period: 2021-05}\n",
+    )
+    result = gongkai("validate", "--data", "data")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:3] == [
+        "data/progress.yaml:6:76: error: 期次“2021-Q2”不是任务 2（每月一期，次月10日前报送）的期次；"
+        "应为 2021-01 至 2021-12 之一（每月一期）。",
+        "data/progress.yaml:7:78: error: 任务 1 的时限“6月底前”不是周期性要求，进展不应写期次（period）。",
+    ]
+
+
+def test_periods_survive_the_cache(gongkai, year):
+    first = run_json(gongkai, "overdue", "--as-of", "2021-06-30")
+    again = run_json(gongkai, "overdue", "--as-of", "2021-06-30")  # answered from the cache
+    assert first == again
+    assert [i.get("period") for i in again] == ["2021-03", "2021-05"]
