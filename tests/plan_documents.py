@@ -329,3 +329,47 @@ def write_table_xlsx(spec: dict, path: Path) -> Path:
             previous = row[0]
     book.save(path)
     return path
+
+
+def soffice_convert(source: Path, to: str, out_dir: Path) -> Path:
+    """`source` converted by LibreOffice (the test is skipped where it is not installed)."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    program = shutil.which("soffice")
+    if program is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    profile = (out_dir / "lo-profile").as_uri()
+    subprocess.run(
+        [
+            program,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out_dir),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    return out_dir / f"{source.stem}.{to.split(':')[0]}"
+
+
+def write_pdf(plan: dict, path: Path) -> Path:
+    """The Word table exported to PDF, as offices publish it."""
+    source = write_docx(plan, path.with_suffix(".docx"))
+    return soffice_convert(source, "pdf", path.parent)
+
+
+def write_doc(plan: dict, path: Path) -> Path:
+    """The Word table saved in the old .doc format (through ODF: LibreOffice's direct
+    .docx → .doc export drops this table)."""
+    (path.parent / "word").mkdir(exist_ok=True)
+    source = write_docx(plan, path.parent / "word" / path.with_suffix(".docx").name)
+    odt = soffice_convert(source, "odt", source.parent)
+    return soffice_convert(odt, "doc:MS Word 97", path.parent)

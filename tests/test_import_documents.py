@@ -42,9 +42,20 @@ _WORD_COLUMNS = (
 SUIXI_COLUMNS = {
     "suixi.docx": "第1个表格" + _WORD_COLUMNS,
     "suixi.html": "第2个表格" + _WORD_COLUMNS,
+    "suixi.pdf": "第1个表格各列读作：第1列“工作任务”为大项/小项；第2列（无表头）为序号；第3列“具体要求”为具体要求；"
+    "第4列“责任单位”为责任单位；第5列“时限要求”为时限。",
+    "suixi.doc": "第1个表格" + _WORD_COLUMNS,
     "suixi.xlsx": "工作表“重点任务”各列读作：第1列“序号”为序号；第2列“工作任务”为大项/小项；"
     "第3列“具体要求”为具体要求；第4列“责任单位”为责任单位；第5列“时限要求”为时限。",
 }
+
+# A valid PDF with one empty page: what a scan without a text layer gives a reader.
+BLANK_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 SMALL = [
     ["序号", "工作任务", "具体要求", "责任单位", "时限要求"],
@@ -63,6 +74,8 @@ SMALL = [
         (docs.write_docx, "suixi.docx"),
         (docs.write_xlsx, "suixi.xlsx"),
         (docs.write_html, "suixi.html"),
+        (docs.write_pdf, "suixi.pdf"),
+        (docs.write_doc, "suixi.doc"),
     ],
 )
 def test_the_suixi_plan_in_each_format_imports_to_the_committed_tasks(
@@ -391,32 +404,52 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
         (
             "old.doc",
             OLE + "WordDocument".encode("utf-16-le"),
-            "这是旧版 Word/WPS 文字文件（.doc/.wps），无法直接读取；请另存为 .docx 后再导入。",
+            "LibreOffice 无法读取这个 Word/WPS 文字文件（.doc/.wps），文件可能已损坏或设有密码。",
         ),
         (
             "old.wps",
             OLE,
-            "这是旧版 Word/WPS 文字文件（.doc/.wps），无法直接读取；请另存为 .docx 后再导入。",
+            "LibreOffice 无法读取这个 Word/WPS 文字文件（.doc/.wps），文件可能已损坏或设有密码。",
         ),
         (
             "old.xls",
             OLE + "Workbook".encode("utf-16-le"),
-            "这是旧版 Excel/WPS 表格文件（.xls/.et），无法直接读取；请另存为 .xlsx 后再导入。",
+            "找到 1 个表格，没有“具体要求”列。",  # LibreOffice reads the bytes as text
         ),
         (
             "old.et",
             b"anything",
-            "这是旧版 Excel/WPS 表格文件（.xls/.et），无法直接读取；请另存为 .xlsx 后再导入。",
+            "LibreOffice 无法读取这个 Excel/WPS 表格文件（.xls/.et），文件可能已损坏或设有密码。",
         ),
         (
             "scan.pdf",
             b"%PDF-1.7",
-            "PDF 中的表格无法可靠读出；请使用计划的 Word、Excel 或网页版本。",
+            "无法作为 PDF 读取，文件可能已损坏。",
+        ),
+        (
+            "scan.pdf",
+            BLANK_PDF,
+            "PDF 中没有文字，像是扫描件；请使用计划的 Word、Excel 或网页版本。",
         ),
     ],
 )
 def test_unreadable_and_old_formats_get_one_sentence(gongkai, tmp_path, name, content, message):
+    if name.startswith("old."):
+        docs.soffice_convert  # noqa: B018 - the old formats are read through LibreOffice
+        pytest.importorskip("shutil").which("soffice") or pytest.skip("no LibreOffice")
     assert run_import(gongkai, tmp_path, name, content) == f"错误：{name}：{message}\n"
+
+
+def test_without_libreoffice_an_old_format_names_the_package_and_the_way_round(
+    gongkai, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("gongkai_cli.importers.convert.soffice", lambda: None)
+    content = OLE + "WordDocument".encode("utf-16-le")
+    assert run_import(gongkai, tmp_path, "plan.doc", content) == (
+        "错误：plan.doc：这是旧版 Word/WPS 文字文件（.doc/.wps），需要 LibreOffice 才能读取；"
+        "请安装 libreoffice（如 apt install libreoffice-writer libreoffice-calc），"
+        "或用 WPS/Office 另存为 .docx 后再导入。\n"
+    )
 
 
 def test_a_zip_that_is_neither_word_nor_excel(gongkai, tmp_path):

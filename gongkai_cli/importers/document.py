@@ -18,19 +18,6 @@ def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
-def _refuse_compound(data: bytes, filename: str, suffix: str) -> None:
-    """An OLE compound file: an encrypted .docx/.xlsx, or an old binary Word/Excel/WPS file."""
-    if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
-        raise PlanDocumentError(
-            f"{filename}：文件设有密码保护，请在 Word/Excel 中取消密码后再导入。"
-        )
-    if suffix in _OLD_EXCEL or _utf16("Workbook") in data or _utf16("Book") in data:
-        kind, new = "Excel/WPS 表格文件（.xls/.et）", ".xlsx"
-    else:
-        kind, new = "Word/WPS 文字文件（.doc/.wps）", ".docx"
-    raise PlanDocumentError(f"{filename}：这是旧版 {kind}，无法直接读取；请另存为 {new} 后再导入。")
-
-
 def _package_kind(path: Path, filename: str) -> str:
     try:
         with zipfile.ZipFile(path) as package:
@@ -49,9 +36,12 @@ def _package_kind(path: Path, filename: str) -> str:
     raise PlanDocumentError(f"{filename}：是压缩包，但不是 Word（.docx）或 Excel（.xlsx）文件。")
 
 
-def import_document(path: Path, *, title: str | None = None, year: int | None = None) -> Imported:
-    """The plan in `path`: Word, Excel, a web page, CSV or the published text export."""
-    filename = path.name
+def import_document(
+    path: Path, *, title: str | None = None, year: int | None = None, name: str | None = None
+) -> Imported:
+    """The plan in `path`: Word, Excel, PDF, a web page, CSV, text, or an old binary format
+    through LibreOffice. `name` is the file the user gave, when `path` was converted from it."""
+    filename = name or path.name
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -66,37 +56,84 @@ def import_document(path: Path, *, title: str | None = None, year: int | None = 
     except OSError as exc:
         raise PlanDocumentError(f"无法读取 {path}：{exc.strerror}。") from None
     suffix = path.suffix.lower()
-    titles: list[str] = []
     if data.startswith(_OLE):
-        _refuse_compound(data, filename, suffix)
+        if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
+            raise PlanDocumentError(
+                f"{filename}：文件设有密码保护，请在 Word/Excel 中取消密码后再导入。"
+            )
+        return _converted(path, data, suffix, title, year)
     if data.startswith(b"%PDF"):
-        raise PlanDocumentError(
-            f"{filename}：PDF 中的表格无法可靠读出；请使用计划的 Word、Excel 或网页版本。"
-        )
+        from gongkai_cli.importers.pdf import read_pdf
+
+        grids, lines = read_pdf(path, filename)
+        return _tables_or_prose(grids, lines, filename, [], title, year)
     if data.startswith(b"PK\x03\x04"):
         if _package_kind(path, filename) == "docx":
             from gongkai_cli.importers.word import read_docx
 
-            grids = read_docx(path, filename)
-        else:
-            from gongkai_cli.importers.excel import read_xlsx
+            grids, paragraphs = read_docx(path, filename)
+            return _tables_or_prose(grids, paragraphs, filename, [], title, year)
+        from gongkai_cli.importers.excel import read_xlsx
 
-            grids = read_xlsx(path, filename)
-    elif suffix in _OLD_WORD | _OLD_EXCEL:
-        _refuse_compound(data, filename, suffix)
-    elif _looks_like_html(data):
+        return read_plan_tables(read_xlsx(path, filename), filename, title=title, year=year)
+    if suffix in _OLD_WORD | _OLD_EXCEL:
+        return _converted(path, data, suffix, title, year)
+    if _looks_like_html(data):
         from gongkai_cli.importers.webpage import read_html
 
-        grids, titles = read_html(data, filename)
-    else:
-        from gongkai_cli.importers.csvtable import delimiter_of, read_csv
+        grids, titles, texts = read_html(data, filename)
+        return _tables_or_prose(grids, texts, filename, titles, title, year)
+    from gongkai_cli.importers.csvtable import delimiter_of, read_csv
 
-        text = _decoded(data)
-        delimiter = delimiter_of(text) if text is not None else None
-        if delimiter is None:
-            return _text_export(path, data, title, year)
-        grids = read_csv(text, delimiter, filename)
-    return read_plan_tables(grids, filename, titles=titles, title=title, year=year)
+    text = _decoded(data)
+    delimiter = delimiter_of(text) if text is not None else None
+    if delimiter is None:
+        return _text_export(path, data, title, year)
+    return read_plan_tables(read_csv(text, delimiter, filename), filename, title=title, year=year)
+
+
+def _tables_or_prose(
+    grids: list, paragraphs: list[str], filename: str, titles: list[str], title, year
+) -> Imported:
+    """The plan table; failing that, the plan written as paragraphs (a prose 分工方案)."""
+    from gongkai_cli.importers.prose import read_prose
+
+    try:
+        return read_plan_tables(grids, filename, titles=titles, title=title, year=year)
+    except PlanDocumentError as no_table:
+        if not _names_a_plan_table(grids):
+            prose = read_prose(paragraphs, filename, titles=titles, title=title, year=year)
+            if prose is not None:
+                return prose
+        raise no_table from None
+
+
+def _names_a_plan_table(grids: list) -> bool:
+    """Whether some table has a plan header: then its own error says what is wrong with it."""
+    from gongkai_cli.importers.layout import plan_tables
+
+    try:
+        plan_tables(grids, "")
+    except PlanDocumentError:
+        return False
+    return True
+
+
+def _converted(path: Path, data: bytes, suffix: str, title, year) -> Imported:
+    """An old binary Word/Excel/WPS file, converted by LibreOffice and read as the new one."""
+    from gongkai_cli.importers.convert import convert
+
+    # The streams inside say what it is: a .doc has WordDocument (a .wps saved as .doc too)
+    if _utf16("WordDocument") in data:
+        excel = False
+    elif _utf16("Workbook") in data or _utf16("Book") in data:
+        excel = True
+    else:
+        excel = suffix in _OLD_EXCEL
+    with convert(path, "xlsx" if excel else "docx") as converted:
+        imported = import_document(converted, title=title, year=year, name=path.name)
+    imported.plan["source"] = path.name
+    return imported
 
 
 def _size(n: int) -> str:
@@ -129,7 +166,16 @@ def _text_export(path: Path, data: bytes, title: str | None, year: int | None) -
     except UnicodeDecodeError:
         read_text(path)  # the export is UTF-8 only: this error names the line and the encoding
         raise
-    plan = parse_table_export(text, path.name)
+    try:
+        plan = parse_table_export(text, path.name)
+    except PlanDocumentError:
+        from gongkai_cli.importers.prose import read_prose
+
+        # not the four-line export: a plan written as paragraphs, saved as text
+        prose = read_prose(text.splitlines(), path.name, title=title, year=year)
+        if prose is None:
+            raise
+        return prose
     if title:
         plan["title"] = title
     if year:

@@ -466,17 +466,26 @@ def _unwrapped(title: str) -> str:
     return inner.group(1) if inner else title
 
 
-def plan_year(title: str, tasks: list[dict[str, Any]], warnings: list[str]) -> int | None:
+def plan_year(
+    title: str, tasks: list[dict[str, Any]], warnings: list[str], texts: Sequence[str] = ()
+) -> int | None:
     """The plan's year: from its title, else from the years its deadlines name (2022年底前),
-    saying that it was taken from them."""
+    else from the document around it (池政〔2017〕101号, its date), saying where it came from."""
     if found := YEAR.search(title):
         return int(found.group(1))
     years = Counter(int(m.group(1)) for t in tasks for m in YEAR.finditer(t.get("deadline", "")))
+    where = "时限中写明的年份"
+    if not years:
+        years = Counter(int(m.group(1) or m.group(2)) for t in texts for m in _DATED.finditer(t))
+        where = "文中的文号或日期"
     if not years:
         return None
     year = years.most_common(1)[0][0]
-    warnings.append(f"标题中没有年份，按时限中写明的年份定为 {year} 年；如不对，请用 --year 指定。")
+    warnings.append(f"标题中没有年份，按{where}定为 {year} 年；如不对，请用 --year 指定。")
     return year
+
+
+_DATED = re.compile(r"〔((?:19|20|21)\d\d)〕|((?:19|20|21)\d\d)年\d{1,2}月\d{1,2}日")
 
 
 def read_plan_tables(

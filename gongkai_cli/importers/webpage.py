@@ -20,7 +20,8 @@ _SKIP = {"script", "style", "noscript", "template"}
 
 
 def decode_html(data: bytes) -> str:
-    """The page's text: a BOM or <meta charset> decides, else UTF-8, else GB18030."""
+    """The page's text: a BOM or <meta charset> decides, else UTF-8, else GB18030, else
+    what charset-normalizer detects from the bytes."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     declared = _CHARSET.search(data[:4096])
@@ -35,7 +36,14 @@ def decode_html(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
+        pass
+    try:
+        return data.decode("gb18030")  # what an undeclared Chinese page almost always is
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes  # only for a page no rule decodes
+
+        best = from_bytes(data[:200_000]).best()
+        return str(best) if best is not None else data.decode("gb18030", errors="replace")
 
 
 class _Table:
@@ -177,12 +185,13 @@ def _span(value: str | None, most: int) -> int:
         return 1
 
 
-def read_html(data: bytes, filename: str) -> tuple[list[Grid], list[str]]:
-    """The page's tables (nested ones too, each on its own), and its <h1> and <title>."""
+def read_html(data: bytes, filename: str) -> tuple[list[Grid], list[str], list[str]]:
+    """The page's tables (nested ones too, each on its own), its <h1> and <title>, and its
+    text blocks in order (for a plan written as prose)."""
     parser = _PageParser(RowCounter(filename))
     parser.feed(decode_html(data))
     parser.close()
     while parser.stack:  # a page cut off inside a table still yields what it had
         parser.handle_endtag("table")
     headings = [cell_text(parser.headings.get(tag, "")) for tag in ("h1", "title")]
-    return parser.grids, [h for h in headings if h]
+    return parser.grids, [h for h in headings if h], parser.texts

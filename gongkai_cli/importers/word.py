@@ -8,8 +8,9 @@ from gongkai_cli.errors import PlanDocumentError
 from gongkai_cli.importers.grid import MAX_COLUMNS, Grid, RowCounter, cell_text, square
 
 
-def read_docx(path: Path, filename: str) -> list[Grid]:
-    """Every top-level table, each with the paragraphs just above it."""
+def read_docx(path: Path, filename: str) -> tuple[list[Grid], list[str]]:
+    """Every top-level table, each with the paragraphs just above it; and the body's
+    paragraphs, for a plan written as prose."""
     import docx  # python-docx: only when a Word file is imported
     from docx.oxml.table import CT_Tbl
     from docx.oxml.text.paragraph import CT_P
@@ -26,17 +27,19 @@ def read_docx(path: Path, filename: str) -> list[Grid]:
     counter = RowCounter(filename)
     grids: list[Grid] = []
     recent: list[str] = []
+    paragraphs: list[str] = []
     for element in body.iterchildren():
         if isinstance(element, CT_P):
             if text := text_of(element):
                 recent.append(text)
+                paragraphs.append(text)
         elif isinstance(element, CT_Tbl):
             # A plan laid out inside another table comes after it, with the same text above.
             for table in (element, *element.xpath(".//w:tc/w:tbl")):
                 rows = _rows(table, text_of, counter)
                 grids.append(Grid(f"第{len(grids) + 1}个表格", rows, above=recent[::-1][:5]))
             recent = []
-    return grids
+    return grids, paragraphs
 
 
 def _rows(table, text_of, counter: RowCounter) -> list[list[str]]:

@@ -1,0 +1,257 @@
+"""Prose 分工方案 → tasks: numbered paragraphs whose units follow in brackets or on role lines.
+
+Many plans are not tables. Each task is a paragraph (`1.…` / `（一）…`) ending in its roles,
+`（牵头单位：区发改委；责任单位：各镇街）` or `（市工商质监局牵头负责）`, or followed by lines
+`牵头单位：…` / `责任单位：…` / `完成时限：…`. Headings (`一、` / `（一）`) without roles name
+the sections. The requirement is the paragraph as written, without its number and roles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from gongkai_cli.importers.layout import (
+    SECTION,
+    UNDATED,
+    Imported,
+    choose_title,
+    plan_year,
+)
+
+_ITEM = re.compile(r"^(?:(\d{1,3})[.、．](?!\d)|[（(](\d{1,3})[）)])\s*")
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百]+[）)])\s*"
+)
+_LABELS = {
+    "牵头单位": "lead",
+    "牵头部门": "lead",
+    "牵头科室": "lead",
+    "责任单位": "units",
+    "责任部门": "units",
+    "责任科室": "units",
+    "落实单位": "units",
+    "配合单位": "partners",
+    "配合部门": "partners",
+    "协办单位": "partners",
+    "完成时限": "deadline",
+    "完成时间": "deadline",
+    "时限要求": "deadline",
+    "时间节点": "deadline",
+    "责任领导": "person",
+    "牵头领导": "person",
+    "责任人": "person",
+}
+_LABEL = re.compile(f"({'|'.join(_LABELS)})\\s*[:：]")
+_ROLE_WORDS = re.compile(r"牵头|负责|落实|配合|责任单位|按职责")
+_NEXT_ITEM = re.compile(r"^[。；;\s]*[（(]\d{1,3}[）)]")
+_OPEN, _CLOSE = "（(〔[【", "）)〕]】"
+_TRIM = "；;，,。 "
+_DEADLINE_TAIL = re.compile(
+    r"(?:(?:19|20|21)\d\d年)?[^，,；;]{0,10}(?:前|底|完成|持续推进|长期坚持)$"
+)
+
+
+@dataclass
+class _Block:
+    text: str
+    roles: dict[str, str] = field(default_factory=dict)
+
+
+def _brackets(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each top-level bracket group, brackets of any shape nested inside."""
+    groups, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in _OPEN:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                groups.append((start, i + 1))
+    return groups
+
+
+def _role_groups(text: str) -> list[tuple[int, int]]:
+    return [(s, e) for s, e in _brackets(text) if _ROLE_WORDS.search(text[s + 1 : e - 1])]
+
+
+def _roles(phrase: str, notes: list[str]) -> dict[str, str]:
+    """A role phrase (`牵头单位：A；责任单位：B，6月底完成`, or `A牵头，B按职责分工负责`) as fields."""
+    if "。" in phrase:  # 以下任务均需…落实，不再一一列出: a note on the plan, not this task's roles
+        phrase, note = phrase.split("。", 1)
+        if note.strip(_TRIM):
+            notes.append(note.strip(_TRIM))
+    labels = list(_LABEL.finditer(phrase))
+    roles: dict[str, str] = {}
+    if not labels:
+        roles["phrase"] = phrase.strip(_TRIM)
+    for label, after in zip(labels, [*labels[1:], None], strict=True):
+        value = phrase[label.end() : after.start() if after else len(phrase)].strip(_TRIM)
+        key = _LABELS[label.group(1)]
+        roles[key] = f"{roles[key]}，{value}" if key in roles else value
+    last = "units" if "units" in roles else "phrase" if "phrase" in roles else None
+    if last and "deadline" not in roles:  # （…，6月底完成）: the deadline ends the roles
+        pieces = re.split(r"[，,]", roles[last])
+        if (
+            len(pieces) > 1
+            and _DEADLINE_TAIL.search(pieces[-1])
+            and not _ROLE_WORDS.search(pieces[-1])
+        ):
+            roles["deadline"] = pieces[-1].strip(_TRIM)
+            roles[last] = roles[last][: -len(pieces[-1])].strip(_TRIM)
+    return roles
+
+
+def _blocks(paragraphs: list[str]) -> list[_Block]:
+    """Paragraphs with the role lines that follow them folded in."""
+    blocks: list[_Block] = []
+    for text in paragraphs:
+        text = text.strip()
+        if not text:
+            continue
+        if _LABEL.match(text) and blocks:
+            fields = _roles(text, [])
+            for key, value in fields.items():
+                if key in blocks[-1].roles and key != "phrase":
+                    blocks[-1].roles[key] += f"，{value}"
+                else:
+                    blocks[-1].roles[key] = value
+            continue
+        blocks.append(_Block(text))
+    return blocks
+
+
+class _Prose:
+    def __init__(self) -> None:
+        self.section: str | None = None
+        self.subsection: str | None = None
+        self.tasks: list[dict[str, Any]] = []
+        self.numbers: list[int | None] = []
+        self.notes: list[str] = []
+        self.first_task: int | None = None
+
+    def heading(self, text: str) -> None:
+        if SECTION.match(text):
+            self.section, self.subsection = text, None
+        else:
+            self.subsection = text
+
+    def task(self, text: str, roles: dict[str, str], number: int | None) -> None:
+        task: dict[str, Any] = {
+            "number": 0,
+            "section": self.section,
+            "subsection": self.subsection,
+            "requirement": text,
+        }
+        lead = roles.get("lead", "")
+        others = "，".join(v for k in ("units", "partners") if (v := roles.get(k)))
+        if lead:
+            task["lead"] = lead
+            if others:
+                task["implementers"] = others
+        else:
+            task["responsibility"] = roles.get("phrase") or others
+        task["deadline"] = roles.get("deadline") or UNDATED
+        self.tasks.append(task)
+        self.numbers.append(number)
+
+    def read(self, blocks: list[_Block]) -> None:
+        for i, block in enumerate(blocks):
+            text = block.text
+            groups = _ending_groups(text)
+            if not groups and not block.roles:
+                if _HEADING.match(text) and len(text) <= 60 and "。" not in text[:-1]:
+                    self.heading(text)
+                continue
+            if self.first_task is None:
+                self.first_task = i
+            if len(groups) > 1:
+                self._several(text, groups)
+                continue
+            roles = dict(block.roles)
+            if groups:
+                start, end = groups[-1]
+                roles = _roles(text[start + 1 : end - 1], self.notes) | roles
+                text = (text[:start] + text[end:]).strip()
+            number, text = _number(text)
+            if _HEADING.match(text):
+                text = _HEADING.sub("", text, count=1)
+            self.task(text, roles, number)
+
+    def _several(self, text: str, groups: list[tuple[int, int]]) -> None:
+        """1.深化商事制度改革。(1)…（市工商质监局牵头负责）(2)…（…）: one task per item."""
+        first_item = re.search(r"[（(]1[）)]", text[: groups[0][0]])
+        if first_item:
+            self.subsection = text[: first_item.start()].strip()
+        at = first_item.start() if first_item else 0
+        for start, end in groups:
+            number, body = _number(text[at:start].strip())
+            self.task(body, _roles(text[start + 1 : end - 1], self.notes), number)
+            at = end
+
+
+def _ending_groups(text: str) -> list[tuple[int, int]]:
+    """The role brackets that end a task: at the paragraph's end, or before the next (2)."""
+    groups = _role_groups(text)
+    if not groups or text[groups[-1][1] :].strip("。；; "):
+        return []
+    return [(s, e) for s, e in groups if not text[e:].strip("。；; ") or _NEXT_ITEM.match(text[e:])]
+
+
+def _number(text: str) -> tuple[int | None, str]:
+    if found := _ITEM.match(text):
+        return int(found.group(1) or found.group(2)), text[found.end() :].strip()
+    return None, text
+
+
+def read_prose(
+    paragraphs: list[str],
+    filename: str,
+    *,
+    titles: list[str] | tuple[str, ...] = (),
+    title: str | None = None,
+    year: int | None = None,
+) -> Imported | None:
+    """The tasks of a prose plan, or None when no paragraph carries roles."""
+    from gongkai_cli.errors import PlanDocumentError
+
+    blocks = _blocks(paragraphs)
+    prose = _Prose()
+    prose.read(blocks)
+    if not prose.tasks:
+        return None
+    before = [b.text for b in blocks[: prose.first_task]]
+    title = title or choose_title([*reversed(before), *titles])
+    if not title:
+        raise PlanDocumentError(f"{filename}：没有找到计划标题；请用 --title 指定。")
+    warnings = [
+        f"按分工方案的段落读出 {len(prose.tasks)} 项任务：段末括号或其后的“牵头单位：”等行为责任单位。"
+    ]
+    numbers = prose.numbers
+    if not (all(numbers) and all(a < b for a, b in pairwise(numbers))):  # type: ignore[operator]
+        warnings.append(f"原文序号不全或不连续，已按段落顺序编号 1–{len(numbers)}。")
+        numbers = list(range(1, len(numbers) + 1))
+    for note in dict.fromkeys(prose.notes):
+        warnings.append(f"责任单位括号中的说明未并入任务：“{note}”。")
+    undated = sum(1 for t in prose.tasks if t["deadline"] == UNDATED)
+    if undated:
+        warnings.append(
+            f"{undated} 项任务没有写明时限，已记为“{UNDATED}”：不会逾期，请确认后在 tasks.yaml 中填写。"
+        )
+    if any(t["section"] is None for t in prose.tasks):
+        warnings.append("没有“一、”式大项的任务以计划标题为大项。")
+    for task, number in zip(prose.tasks, numbers, strict=True):
+        task["number"] = number
+        task["section"] = task["section"] or title
+        task["subsection"] = task["subsection"] or task["section"]
+    year = year or plan_year(title, prose.tasks, warnings, before)
+    if year is None:
+        raise PlanDocumentError(
+            f"{filename}：标题“{title[:40]}”中没有年份；请用 --year 指定计划年度。"
+        )
+    plan = {"title": title, "year": year, "source": filename, "tasks": prose.tasks}
+    return Imported(plan, warnings)
