@@ -42,6 +42,10 @@ _EXPORTS = {
     "render": "gongkai_cli.actions.publish_report",
     "publish_report": "gongkai_cli.actions.publish_report",
     "build_site": "gongkai_cli.actions.build_site",
+    "members": "gongkai_cli.actions.members",
+    "add_member": "gongkai_cli.actions.members",
+    "fetch_members": "gongkai_cli.actions.members",
+    "rollup": "gongkai_cli.actions.rollup",
     "GongkaiError": "gongkai_cli.errors",
     "DataError": "gongkai_cli.errors",
     "Problem": "gongkai_cli.errors",
@@ -54,16 +58,19 @@ __all__ = [
     "GongkaiError",
     "Problem",
     "__version__",
+    "add_member",
     "build_site",
     "collect_forms",
     "compare_plans",
     "compare_revisions",
     "data_dir",
     "due",
+    "fetch_members",
     "forms_status",
     "import_plan",
     "issue_forms",
     "list_tasks",
+    "members",
     "open_ledger",
     "overdue",
     "overdue_bulletin",
@@ -74,6 +81,7 @@ __all__ = [
     "read_import",
     "record_update",
     "render",
+    "rollup",
     "start_ledger",
     "stats",
     "undo",
@@ -87,8 +95,10 @@ if TYPE_CHECKING:
     from gongkai_cli.actions.compare_plans import compare_plans, compare_revisions
     from gongkai_cli.actions.forms_round import collect_forms, forms_status, issue_forms
     from gongkai_cli.actions.import_plan import import_plan, read_import, write_plan
+    from gongkai_cli.actions.members import add_member, fetch_members, members
     from gongkai_cli.actions.publish_report import publish_report, render
     from gongkai_cli.actions.record_progress import record_update, undo
+    from gongkai_cli.actions.rollup import rollup
     from gongkai_cli.actions.start_ledger import start_ledger
     from gongkai_cli.api import data_dir, open_ledger, validate
     from gongkai_cli.errors import DataError, GongkaiError, Problem

@@ -211,3 +211,7 @@ def snapshot(repo: Path) -> tuple[bytes, str, str]:
         git(repo, "rev-parse", "HEAD"),
         git(repo, "status", "--porcelain"),
     )
+
+
+# Member ledgers served by git daemon, for the members, roll-up and coverage tests.
+from tests.served import city, served  # noqa: E402, F401

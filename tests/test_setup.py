@@ -171,7 +171,7 @@ def test_init_ignores_reports_and_sets_a_pull_strategy(tmp_path):
     ledger = tmp_path / "x"
     assert (ledger / ".gitignore").read_text(
         encoding="utf-8"
-    ) == "reports/\nsite/\n.gongkai-cache/\n"
+    ) == "reports/\nsite/\n.gongkai-cache/\n.gongkai/\n"
     assert git(ledger, "config", "pull.rebase").strip() == "false"
     assert git(ledger, "status", "--porcelain") == ""
 

@@ -37,6 +37,8 @@ COMMANDS = {
     "forms": "gongkai_cli.cli.forms",
     "site": "gongkai_cli.cli.site",
     "init": "gongkai_cli.cli.create",
+    "rollup": "gongkai_cli.cli.members",
+    "members": "gongkai_cli.cli.members",
 }
 
 

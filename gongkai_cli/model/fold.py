@@ -207,6 +207,17 @@ class History:
         """The units that have reported on a task, whether or not it names them."""
         return list(self._spans.get(task, ()))
 
+    def latest_day(self, as_of: dt.date) -> dt.date | None:
+        """The date of the latest update on or before `as_of`, of any assignment."""
+        limit, latest = as_of.toordinal(), None
+        for units in self._spans.values():
+            for packed in units.values():
+                start = packed >> 32
+                i = bisect.bisect_right(self._days, limit, start, packed & 0xFFFFFFFF) - 1
+                if i >= start and (latest is None or self._days[i] > latest):
+                    latest = self._days[i]
+        return None if latest is None else dt.date.fromordinal(latest)
+
     def state(
         self, task: int, unit: str, as_of: dt.date
     ) -> tuple[str, dt.date | None, str | None, dt.date | None]:

@@ -25,7 +25,7 @@ IDENTITY_HELP = (
     "然后再运行一次 gongkai init。"
 )
 # Reports and the site are made again from the data at will; the cache is per machine.
-GITIGNORE = "reports/\nsite/\n.gongkai-cache/\n"
+GITIGNORE = "reports/\nsite/\n.gongkai-cache/\n.gongkai/\n"
 
 
 def refuse_occupied(target: Path) -> None:

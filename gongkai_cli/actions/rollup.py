@@ -1,0 +1,95 @@
+"""Roll up the member ledgers: each member's figures as its own `stats` gives them for one
+day, read at the commit last fetched, and their total."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pathlib import Path
+
+from gongkai_cli.errors import GongkaiError
+from gongkai_cli.ledger.datadir import DataDir, as_data_dir
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """One member's figures (or the total's): the 合计 row of its `stats`."""
+
+    name: str
+    commit: str
+    title: str
+    tasks: int
+    assignments: int  # 项次: task × unit
+    done: int
+    on_time: int
+    overdue: int
+    last_update: dt.date | None
+
+    @property
+    def rate(self) -> float | None:
+        """按期率, as `stats` computes it: on time ÷ (done + overdue)."""
+        settled = self.done + self.overdue
+        return round(self.on_time / settled, 4) if settled else None
+
+
+@dataclass
+class Rollup:
+    as_of: dt.date
+    members: list[Figures]
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (member, why)
+
+    @property
+    def total(self) -> Figures:
+        days = [m.last_update for m in self.members if m.last_update]
+        return Figures(
+            "合计",
+            "",
+            "",
+            *(sum(getattr(m, f) for m in self.members) for f in _SUMMED),
+            max(days, default=None),
+        )
+
+
+_SUMMED = ("tasks", "assignments", "done", "on_time", "overdue")
+
+
+def figures(name: str, commit: str, book, as_of: dt.date) -> Figures:
+    """A ledger's figures for `as_of`, taken from its own statistics report."""
+    from gongkai_cli.output.reports import stats
+
+    total = stats(book, as_of).payload["rows"][-1]
+    return Figures(
+        name,
+        commit,
+        book.ledger.title,
+        len(book.ledger.tasks),
+        total["total"],
+        total["done"],
+        total["on_time"],
+        total["overdue"],
+        book.history.latest_day(as_of),
+    )
+
+
+def rollup(data: DataDir | str | Path | None = None, as_of: dt.date | None = None) -> Rollup:
+    """Every member listed in members.yaml as last fetched, as of `as_of` (default today);
+    members never fetched (or whose recorded commit can no longer be read) are skipped with
+    the reason."""
+    from gongkai_cli.actions.members import NotFetched, members, open_member
+    from gongkai_cli.model.dates import current_date
+
+    data_dir = as_data_dir(data)
+    as_of = as_of or current_date()
+    result = Rollup(as_of, [])
+    for member in members(data_dir):
+        try:
+            commit, book = open_member(data_dir, member.name)
+        except NotFetched:
+            result.skipped.append((member.name, "尚未取回，请先运行 gongkai members fetch"))
+            continue
+        except GongkaiError as exc:
+            result.skipped.append((member.name, str(exc)))
+            continue
+        result.members.append(figures(member.name, commit, book, as_of))
+    return result

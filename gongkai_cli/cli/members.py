@@ -1,0 +1,142 @@
+"""members add|list|fetch, rollup: the member ledgers this ledger rolls up."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from gongkai_cli.cli.options import (
+    AsOfOpt,
+    DataOpt,
+    as_of_day,
+    command_group,
+    data_dir,
+    err,
+    say,
+)
+from gongkai_cli.cli.reports import EncodingOpt, IssuerOpt, OutOpt, ReportFormatOpt, publish
+from gongkai_cli.errors import ExitStatus
+
+app, top = command_group()
+members_app, command = command_group(
+    help="成员台账（如各县区的台账）：添加、列出、用 git 取回。", no_args_is_help=True
+)
+app.add_typer(members_app, name="members")
+
+
+@command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="成员名称，如 濉溪县。", metavar="名称")],
+    url: Annotated[
+        str,
+        typer.Argument(
+            help="成员台账的 git 地址：路径、file://、git://、http(s)://、ssh 均可。",
+            metavar="地址",
+        ),
+    ],
+    branch: Annotated[
+        str | None,
+        typer.Option("--branch", "-b", help="分支；默认为成员仓库的默认分支。", metavar="分支"),
+    ] = None,
+    data: DataOpt = None,
+) -> None:
+    """在 data/members.yaml 中添加一个成员台账（并提交该文件）。"""
+    from gongkai_cli.actions.members import add_member
+
+    found = data_dir(data, writing=True)
+    member = add_member(found, name, url, branch)
+    where = f"{member.url}（分支 {member.branch}）" if member.branch else member.url
+    say(f"已添加成员 {member.name}：{where}")
+
+
+@command("list")
+def list_(data: DataOpt = None) -> None:
+    """列出成员台账：名称、地址、分支和最近取回的提交。"""
+    from gongkai_cli.actions.members import list_members
+
+    listed = list_members(data_dir(data))
+    if not listed:
+        say("没有成员台账；用 gongkai members add 名称 地址 添加。")
+        return
+    for item in listed:
+        m = item.member
+        commit = item.commit[:12] if item.commit else "尚未取回"
+        say(f"{m.name}\t{m.url}\t{m.branch or '默认分支'}\t{commit}")
+
+
+@command("fetch")
+def fetch(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="只取回这些成员；默认全部。", metavar="名称…", show_default=False),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="同时取回的成员数。", min=1, max=64, metavar="数")
+    ] = 4,
+    data: DataOpt = None,
+) -> None:
+    """用 git 取回每个成员台账（并行），检查其数据，打印读取的提交；取不回的成员说明原因，其余照常。"""
+    from gongkai_cli.actions.members import fetch_members, members
+
+    found = data_dir(data, writing=True)
+    total = len(names) if names else len(members(found))
+    if total == 0:
+        say("没有成员台账；用 gongkai members add 名称 地址 添加。")
+        return
+    live = sys.stderr.isatty()
+    done = 0
+
+    def on_done(result) -> None:
+        nonlocal done
+        done += 1
+        if live:  # as each member arrives: its line, then the count so far
+            sys.stderr.write("\r\x1b[K")
+            _show(result)
+            sys.stderr.write(f"取回中 {done}/{total}…")
+            sys.stderr.flush()
+
+    results = fetch_members(found, jobs=jobs, names=names, on_done=on_done)
+    if live:
+        sys.stderr.write("\r\x1b[K")
+    else:
+        for result in results:
+            _show(result)
+    failed = [r.name for r in results if r.error]
+    say(
+        f"取回 {len(results) - len(failed)} 个成员"
+        + (f"，失败 {len(failed)} 个。" if failed else "。")
+    )
+    if failed:
+        raise typer.Exit(ExitStatus.ERROR)
+
+
+def _show(result) -> None:
+    if result.error:
+        err(f"错误：成员 {result.name} 未能取回：{result.error}")
+    else:
+        say(f"{result.name}\t{result.commit[:12]}\t{result.title}")
+
+
+@top("rollup")
+def rollup(
+    as_of: AsOfOpt = None,
+    fmt: ReportFormatOpt = None,
+    out: OutOpt = None,
+    issuer: IssuerOpt = None,
+    encoding: EncodingOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """汇总各成员台账：每个成员一行（计划、读取的提交、任务数、项次、完成、逾期、按期率），另有合计行。"""
+    from gongkai_cli.actions.rollup import rollup as roll_up
+    from gongkai_cli.ledger.checked import open_book
+    from gongkai_cli.output.rollup import rollup_document
+
+    found = data_dir(data)
+    day = as_of_day(open_book(found), as_of)
+    result = roll_up(found, day)
+    for name, why in result.skipped:
+        err(f"提示：成员 {name} 未纳入汇总：{why}")
+    doc = rollup_document(result)
+    publish(doc, fmt, out, found, "成员汇总", encoding=encoding, issuer=issuer)

@@ -1,0 +1,140 @@
+"""`rollup`: every member's figures equal that member's own `stats` for the same day, read at
+the commit recorded by the last fetch; members that cannot be read are skipped and named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from tests.served import GOOD, PATHS, add_good, commit_all, git, git_daemon
+
+DAY = "2021-10-31"
+
+
+def own_figures(gongkai, checkout, name: str, day: str = DAY) -> dict:
+    """What the member's own ledger says, by its own commands."""
+    data = checkout / "data"
+    stats = json.loads(gongkai("stats", "--as-of", day, "--format", "json", "--data", data).stdout)
+    total = stats["rows"][-1]
+    assert total["key"] == "合计"
+    tasks = json.loads(gongkai("list", "--format", "json", "--data", data).stdout)
+    return {
+        "name": name,
+        "commit": git(checkout, "rev-parse", "HEAD").strip(),
+        "title": git(checkout, "show", "HEAD:data/tasks.yaml")
+        .split("title: ", 1)[1]
+        .split("\n")[0],
+        "tasks": len(tasks),
+        "assignments": total["total"],
+        "done": total["done"],
+        "overdue": total["overdue"],
+        "rate": total["on_time_rate"],
+        "on_time": total["on_time"],
+    }
+
+
+def expected_rollup(rows: list[dict], day: str = DAY) -> dict:
+    done = sum(r["done"] for r in rows)
+    overdue = sum(r["overdue"] for r in rows)
+    on_time = sum(r["on_time"] for r in rows)
+    return {
+        "as_of": day,
+        "members": [{k: v for k, v in r.items() if k != "on_time"} for r in rows],
+        "total": {
+            "tasks": sum(r["tasks"] for r in rows),
+            "assignments": sum(r["assignments"] for r in rows),
+            "done": done,
+            "overdue": overdue,
+            "rate": round(on_time / (done + overdue), 4) if done + overdue else None,
+        },
+    }
+
+
+@pytest.mark.parametrize("day", ["2021-07-31", DAY, "2022-01-15"])
+def test_every_figure_equals_the_members_own_stats(gongkai, city, served, day):
+    url, base, _ = served
+    add_good(gongkai, url)
+    assert gongkai("members", "fetch").exit_code == 0
+    result = gongkai("rollup", "--as-of", day, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = [own_figures(gongkai, base / PATHS[n], n, day) for n in GOOD]
+    assert json.loads(result.stdout) == expected_rollup(rows, day)
+    # Three plans of different sizes (the reworded copy has the 2021 plan's tasks).
+    assert len({(r["tasks"], r["assignments"]) for r in rows}) == 3
+
+
+def test_a_rollup_reads_the_recorded_commit_until_the_next_fetch(gongkai, city, tmp_path):
+    from tests.served import ledger_repo
+
+    member = tmp_path / "甲县台账"
+    from tests.conftest import MINI_TASKS, MINI_UNITS
+
+    ledger_repo(member, MINI_TASKS, MINI_UNITS, 7)
+    gongkai("members", "add", "甲县", str(member))
+    gongkai("members", "fetch")
+    before = own_figures(gongkai, member, "甲县")
+    first = gongkai("rollup", "--as-of", DAY, "--format", "json").stdout
+    assert json.loads(first) == expected_rollup([before])
+    progress = member / "data" / "progress.yaml"
+    progress.write_text(
+        progress.read_text()
+        + "- {id: z000000001, date: 2021-10-01, task: 2, unit: 县政府办公室, status: 已完成}\n"
+    )
+    commit_all(member, "新进展")
+    assert gongkai("rollup", "--as-of", DAY, "--format", "json").stdout == first
+    gongkai("members", "fetch")
+    after = own_figures(gongkai, member, "甲县")
+    assert after["commit"] != before["commit"]
+    assert json.loads(gongkai("rollup", "--as-of", DAY, "--format", "json").stdout) == (
+        expected_rollup([after])
+    )
+
+
+def test_members_not_fetched_or_refused_are_named_and_the_others_unchanged(
+    gongkai, city, served, tmp_path
+):
+    url, _, _ = served
+    add_good(gongkai, url, ["测试县", "删减县"])
+    gongkai("members", "fetch")
+    alone = json.loads(gongkai("rollup", "--as-of", DAY, "--format", "json").stdout)
+    broken = tmp_path / "broken"
+    with git_daemon(tmp_path) as other:
+        gongkai("members", "add", "坏县", f"{other}/nothing-here")
+        gongkai("members", "fetch")
+    gongkai("members", "add", "新县", "/srv/never-fetched")
+    result = gongkai("rollup", "--as-of", DAY, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == alone
+    assert result.stderr == (
+        "提示：成员 坏县 未纳入汇总：尚未取回，请先运行 gongkai members fetch\n"
+        "提示：成员 新县 未纳入汇总：尚未取回，请先运行 gongkai members fetch\n"
+    )
+    assert not broken.exists()
+
+
+def test_the_markdown_rollup_names_commits_totals_and_skipped_members(gongkai, city, served):
+    url, base, commits = served
+    add_good(gongkai, url, ["测试县"])
+    gongkai("members", "fetch")
+    gongkai("members", "add", "新县", "/srv/never-fetched")
+    result = gongkai("rollup", "--as-of", DAY, "--format", "md", "--out", "-")
+    own = own_figures(gongkai, base / "other", "测试县")
+    rate = f"{own['rate'] * 100:.1f}%"
+    dates = re.findall(r"date: ([0-9-]+),", (base / "other/data/progress.yaml").read_text())
+    last = dt.date.fromisoformat(max(d for d in dates if d <= DAY))
+    last_day = f"{last.year}年{last.month}月{last.day}日"
+    assert result.stdout == (
+        "# 成员台账完成情况汇总（截至 2021年10月31日）\n\n"
+        "各成员的数字即该成员台账在所列提交上、同一日期的完成情况统计（gongkai stats）的合计行："
+        "项次为任务单位数；完成为已完成或不涉及；逾期为逾期未完成；按期率＝按期 ÷（完成＋逾期）。\n\n"
+        "未纳入汇总：新县（尚未取回，请先运行 gongkai members fetch）。\n\n"
+        "| 成员 | 计划 | 提交 | 任务数 | 项次 | 完成 | 逾期 | 按期率 | 最近更新 |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        f"| 测试县 | 测试县2021年政务公开重点工作任务分工 | {commits['测试县'][:12]} | 4 | "
+        f"{own['assignments']} | {own['done']} | {own['overdue']} | {rate} | {last_day} |\n"
+        f"| 合计 |  |  | 4 | {own['assignments']} | {own['done']} | {own['overdue']} | "
+        f"{rate} | {last_day} |\n"
+    )
