@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
 from gongkai_cli.errors import GongkaiError
