@@ -51,11 +51,19 @@ def record_update(
 
 
 def undo(
-    data: DataDir | str | Path | None = None, ids: Iterable[str] = (), *, commit: bool = True
+    data: DataDir | str | Path | None = None,
+    ids: Iterable[str] = (),
+    *,
+    commit: bool = True,
+    dry_run: bool = False,
 ) -> Undone:
-    """Retract updates by id, or the last update recorded: a retraction is appended (and
-    committed), nothing is deleted."""
+    """Retract updates by id, or the clerk's own last record (this committer's newest commit
+    of updates that still count, never a colleague's merged in after it): a retraction is
+    appended (and committed), nothing is deleted. `dry_run`: only find what would be."""
     from gongkai_cli.ledger.datadir import writable
     from gongkai_cli.record import recording
 
-    return recording.undo(writable(as_data_dir(data)), tuple(ids), commit=commit)
+    found = as_data_dir(data)
+    return recording.undo(
+        found if dry_run else writable(found), tuple(ids), commit=commit, dry_run=dry_run
+    )

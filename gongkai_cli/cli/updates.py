@@ -174,18 +174,29 @@ def undo_(
         ),
     ] = None,
     no_commit: Annotated[bool, typer.Option("--no-commit", help="只记录，不提交 git。")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只列出将撤销的记录，不写入。")
+    ] = False,
     data: DataOpt = None,
 ) -> None:
-    """撤销进展：追加一条撤销记录（原记录保留，但不再计入状态）；不写编号则撤销最近一次记录。"""
+    """撤销进展：追加一条撤销记录（原记录保留，但不再计入状态）；不写编号则撤销你自己最近一次记录。"""
     from gongkai_cli.actions.record_progress import undo
 
-    done = undo(data_dir(data, writing=True), tuple(ids or ()), commit=not no_commit)
+    found = data_dir(data, writing=not dry_run)
+    done = undo(found, tuple(ids or ()), commit=not no_commit, dry_run=dry_run)
     for note in done.notes:
         err(f"提示：{note}")
     shown = "、".join(u.id for u in done.retracted)
-    say(
-        f"已撤销 {len(done.retracted)} 条进展（编号 {shown}）：{done.subject.removeprefix('撤销: ')}。"
-    )
+    what = done.subject.removeprefix("撤销: ")
+    verb = "将撤销" if dry_run else "已撤销"
+    say(f"{verb} {len(done.retracted)} 条进展（编号 {shown}）：{what}。")
+    if dry_run:
+        for e in done.retracted:
+            say(
+                f"  {e.id}  {e.date.isoformat()} 任务 {e.task} {e.unit} → {e.status}（{e.by or ''}）"
+            )
+        say("（试运行：未写入任何内容。）")
+        return
     if done.commit:
         say(f"已提交 git：{done.commit[:7]}")
     else:

@@ -194,6 +194,43 @@ class Repo:
                 lines[int(match.group(2))] = match.group(1)
         return lines
 
+    def is_shallow(self) -> bool:
+        out = _git(self.root, "rev-parse", "--is-shallow-repository", check=False).stdout
+        return out.strip() == "true"
+
+    def own_additions(self, path: Path, name: str | None, email: str | None):
+        """(commit, lines it added to `path`) for each commit by this committer (by email,
+        else by name), newest first. Merges are left out (a union merge "adds" the lines of
+        both sides), and so is a commit without a parent: the root, or the graft at the
+        bottom of a shallow clone, whose diff "adds" every line older than the clone."""
+        result = _git(
+            self.root,
+            "log",
+            "--no-merges",
+            "-p",
+            "-U0",
+            "--no-color",
+            "--no-renames",
+            "--format=%x00%H %P%x00%cn%x00%ce%x00",
+            "--",
+            self.rel(path),
+            check=False,
+        )
+        if result.returncode != 0:
+            return
+        parts = result.stdout.split("\x00")
+        for i in range(1, len(parts) - 3, 4):
+            ids, cname, cmail, diff = parts[i : i + 4]
+            sha, *parents = ids.split()
+            if not parents or (email and cmail != email) or (not email and cname != name):
+                continue
+            added = [
+                line[1:] + "\n"
+                for line in diff.splitlines()
+                if line.startswith("+") and not line.startswith("+++")
+            ]
+            yield sha, added
+
     def head(self) -> tuple[str, str, list[str]] | None:
         """(id, full message, changed paths) of HEAD, or None in a repository with no commit."""
         result = _git(self.root, "log", "-1", "--format=%H%x00%B", check=False)
@@ -217,6 +254,12 @@ def identity(folder: Path) -> str | None:
     """Who git would record as committer here, or None when git cannot tell."""
     result = _git(folder, "var", "GIT_COMMITTER_IDENT", check=False)
     return result.stdout.strip() if result.returncode == 0 else None
+
+
+def committer(folder: Path) -> tuple[str, str] | None:
+    """(name, email) git would record as committer here, or None when git cannot tell."""
+    found = re.match(r"^(.*) <([^>]*)>", identity(folder) or "")
+    return (found.group(1), found.group(2)) if found else None
 
 
 def init_repo(folder: Path) -> None:

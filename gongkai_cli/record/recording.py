@@ -189,16 +189,19 @@ class Undone:
     notes: list[str]
 
 
-def undo(data_dir: DataDir, ids: tuple[str, ...] = (), commit: bool = True) -> Undone:
-    """Retract updates: the given ones, else the last update still counting (with the
-    others its command recorded). A retraction line is appended; nothing is deleted, so
-    a union merge with a clone that still has the update keeps it retracted."""
-    from gongkai_cli.ledger.load import load
-
+def undo(
+    data_dir: DataDir, ids: tuple[str, ...] = (), commit: bool = True, dry_run: bool = False
+) -> Undone:
+    """Retract updates: the given ones, else the clerk's own last record (with the others
+    its command recorded). A retraction line is appended; nothing is deleted, so a union
+    merge with a clone that still has the update keeps it retracted. With `dry_run`, only
+    say what would be retracted."""
+    if dry_run:
+        repo = gitrepo.find_repo(data_dir.path)
+        targets, _ = _targets(_loaded(data_dir), ids, repo)
+        return Undone(targets, "撤销: " + _subject_of(targets), None, [])
     with store.open_log(data_dir, commit=commit) as log:
-        loaded = load(data_dir)
-        if has_errors(loaded.problems):
-            raise DataError(loaded.problems)
+        loaded = _loaded(data_dir)
         targets, whole = _targets(loaded, ids, log.repo)
         by = log.repo.user_name() if log.repo else _user_name(data_dir)
         _check_text("填报人（git 的 user.name）", by)
@@ -215,6 +218,15 @@ def undo(data_dir: DataDir, ids: tuple[str, ...] = (), commit: bool = True) -> U
             body += f"Reverts: {whole}\n"
         sha = log.append(lines, f"{title}\n\n{body}")
     return Undone(targets, title, sha, log.notes)
+
+
+def _loaded(data_dir: DataDir):
+    from gongkai_cli.ledger.load import load
+
+    loaded = load(data_dir)
+    if has_errors(loaded.problems):
+        raise DataError(loaded.problems)
+    return loaded
 
 
 def _subject_of(targets: list[Entry]) -> str:
@@ -247,11 +259,39 @@ def _targets(
     live = [u for u in loaded.updates if u.id not in retracted]
     if not live:
         raise NothingToUndo("没有可撤销的进展记录。")
-    last = live[-1]
     if repo is None:
-        return [last], None
-    blame = repo.blame(loaded.data_dir.file(PROGRESS))  # the lines its command committed with it
-    added_by = blame.get(last.line)
-    if added_by is None:
-        return [last], None
-    return [u for u in live if blame.get(u.line) == added_by], added_by
+        return [live[-1]], None  # no history to tell whose a line is: one clerk, one file
+    return _own_last(repo, loaded.data_dir.file(PROGRESS), live)
+
+
+def _own_last(repo: gitrepo.Repo, path, live: list[Entry]) -> tuple[list[Entry], str | None]:
+    """The clerk's own last record: lines this working tree holds but HEAD does not (a
+    --no-commit update), else the updates of the newest commit by this committer that still
+    count. Never the last lines of the file: after a pull they are a colleague's."""
+    from gongkai_cli.ledger.logline import read_log
+
+    def ids(lines) -> set[str]:
+        return {u.id for u in read_log(lines).updates}
+
+    committed = ids((repo.show("HEAD", path) or b"").decode("utf-8", "replace").splitlines(True))
+    local = [u for u in live if u.id not in committed]
+    if local:
+        return [local[-1]], None
+    who = gitrepo.committer(repo.root)
+    if who is None:
+        raise NothingToUndo(
+            "无法确定你是谁（git 的 user.name、user.email 未设置），不知道哪条是你的记录；"
+            "请用 gongkai log 查到编号后用 gongkai undo 编号 撤销。"
+        )
+    counting = {u.id: u for u in live}
+    for sha, added in repo.own_additions(path, *who):
+        recorded = ids(added)
+        mine = [counting[uid] for uid in recorded if uid in counting]
+        if mine:
+            mine.sort(key=lambda u: u.line)
+            return mine, sha if len(mine) == len(recorded) else None
+    where = "这是浅克隆（shallow clone），其中" if repo.is_shallow() else "这个仓库中"
+    raise NothingToUndo(
+        f"{where}没有你（{who[0]}）提交的、仍计入状态的进展记录；不会去撤销别人的记录。"
+        "请用 gongkai log 查到编号后用 gongkai undo 编号 撤销。"
+    )
