@@ -36,6 +36,11 @@ _EXPORTS = {
     "compare_revisions": "gongkai_cli.actions.compare_plans",
     "record_update": "gongkai_cli.actions.record_progress",
     "undo": "gongkai_cli.actions.record_progress",
+    "claims_to_review": "gongkai_cli.actions.review",
+    "review": "gongkai_cli.actions.review",
+    "request_extension": "gongkai_cli.actions.extend",
+    "decide_extension": "gongkai_cli.actions.extend",
+    "extension_requests": "gongkai_cli.actions.extend",
     "issue_forms": "gongkai_cli.actions.forms_round",
     "collect_forms": "gongkai_cli.actions.forms_round",
     "forms_status": "gongkai_cli.actions.forms_round",
@@ -60,11 +65,14 @@ __all__ = [
     "__version__",
     "add_member",
     "build_site",
+    "claims_to_review",
     "collect_forms",
     "compare_plans",
     "compare_revisions",
     "data_dir",
+    "decide_extension",
     "due",
+    "extension_requests",
     "fetch_members",
     "forms_status",
     "import_plan",
@@ -81,6 +89,8 @@ __all__ = [
     "read_import",
     "record_update",
     "render",
+    "request_extension",
+    "review",
     "rollup",
     "start_ledger",
     "stats",
@@ -93,11 +103,17 @@ __all__ = [
 if TYPE_CHECKING:
     from gongkai_cli.actions.build_site import build_site
     from gongkai_cli.actions.compare_plans import compare_plans, compare_revisions
+    from gongkai_cli.actions.extend import (
+        decide_extension,
+        extension_requests,
+        request_extension,
+    )
     from gongkai_cli.actions.forms_round import collect_forms, forms_status, issue_forms
     from gongkai_cli.actions.import_plan import import_plan, read_import, write_plan
     from gongkai_cli.actions.members import add_member, fetch_members, members
     from gongkai_cli.actions.publish_report import publish_report, render
     from gongkai_cli.actions.record_progress import record_update, undo
+    from gongkai_cli.actions.review import claims_to_review, review
     from gongkai_cli.actions.rollup import rollup
     from gongkai_cli.actions.start_ledger import start_ledger
     from gongkai_cli.api import data_dir, open_ledger, validate

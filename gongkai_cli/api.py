@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from gongkai_cli.errors import DataError, Problem
-from gongkai_cli.ledger.checked import load_checked, open_book
+from gongkai_cli.ledger.checked import evidence_problems, load_checked, open_book
 from gongkai_cli.ledger.datadir import DataDir, as_data_dir
 from gongkai_cli.model.book import Book
 
@@ -39,7 +39,9 @@ def open_ledger(data: str | Path | DataDir | None = None) -> Book:
 def validate(data: str | Path | DataDir | None = None, *, strict: bool = False) -> list[Problem]:
     """Every problem in the data files (errors and warnings); with `strict`, warnings count
     as errors."""
-    problems = load_checked(as_data_dir(data)).problems
+    found = as_data_dir(data)
+    checked = load_checked(found)
+    problems = checked.problems + evidence_problems(found, checked)
     if strict:
         problems = [p if p.is_error else replace(p, severity="error") for p in problems]
     return problems

@@ -26,11 +26,17 @@ def record_update(
     by: str | None = None,
     commit: bool = True,
     period: str | None = None,
+    problems: str | None = None,
+    next: str | None = None,
+    evidence: Iterable[str] = (),
+    attach: Iterable[str | Path] = (),
 ) -> Recorded:
     """Append one update per unit (names, aliases or closed groups), dated `date` (default
     today), and commit it to git (unless `commit` is false or there is no repository).
     `period` (2021-03, 2021年3月, 2021Q2…) names the period of a recurring task reported on;
-    without it, the period the date reports on is recorded."""
+    without it, the period the date reports on is recorded. `problems` (存在问题), `next`
+    (下步措施), `evidence` (links) and `attach` (files, kept under evidence/ by their SHA-256
+    and committed with the update) are optional."""
     from gongkai_cli.ledger.datadir import writable
     from gongkai_cli.model.dates import current_date
     from gongkai_cli.model.schedules import parse_period
@@ -46,6 +52,10 @@ def record_update(
         by=by,
         commit=commit,
         period=parse_period(period, "--period") if period else None,
+        problems=problems,
+        next=next,
+        links=tuple(evidence),
+        attach=tuple(Path(p) for p in attach),
     )
     return recording.record(writable(as_data_dir(data)), request)
 

@@ -31,6 +31,8 @@ COMMANDS = {
     "update": "gongkai_cli.cli.updates",
     "log": "gongkai_cli.cli.updates",
     "undo": "gongkai_cli.cli.updates",
+    "review": "gongkai_cli.cli.supervise",
+    "extend": "gongkai_cli.cli.supervise",
     "stats": "gongkai_cli.cli.reports",
     "report": "gongkai_cli.cli.reports",
     "collect": "gongkai_cli.cli.forms",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -59,10 +60,28 @@ def update(
             metavar="期次",
         ),
     ] = None,
+    problems: Annotated[
+        str | None, typer.Option("--problems", help="存在问题。", metavar="说明")
+    ] = None,
+    next_steps: Annotated[
+        str | None, typer.Option("--next", help="下步措施。", metavar="说明")
+    ] = None,
+    evidence: Annotated[
+        list[str] | None,
+        typer.Option("--evidence", help="佐证链接（公开的网址，可重复）。", metavar="网址"),
+    ] = None,
+    attach: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--attach",
+            help="佐证文件（复制到台账的 evidence/ 并一同提交，可重复）。",
+            metavar="文件",
+        ),
+    ] = None,
     no_commit: Annotated[bool, typer.Option("--no-commit", help="只记录，不提交 git。")] = False,
     data: DataOpt = None,
 ) -> None:
-    """记录进展：追加到 progress.yaml，并单独提交一次 git（只含该文件）。"""
+    """记录进展：追加到 progress.yaml，并单独提交一次 git（只含该文件及所附佐证文件）。"""
 
     from gongkai_cli.actions.record_progress import record_update
     from gongkai_cli.model.dates import parse_date, plan_year_remark
@@ -80,6 +99,10 @@ def update(
         by=by,
         commit=not no_commit,
         period=period,
+        problems=problems,
+        next=next_steps,
+        evidence=evidence or (),
+        attach=attach or (),
     )
     for note in done.notes:
         err(f"提示：{note}")

@@ -68,6 +68,17 @@ def open_book(data_dir: DataDir) -> Book:
     return Book(checked.ledger, checked.history)
 
 
+def evidence_problems(data_dir: DataDir, checked: Checked) -> list[Problem]:
+    """What is wrong with the evidence the log names (files checked against their hashes):
+    judged afresh on every call, since a kept file may change while the log does not."""
+    supervision = checked.ledger and checked.ledger.supervision
+    if not supervision or not supervision.details:
+        return []
+    from gongkai_cli.ledger.evidence import check
+
+    return check(data_dir, supervision.details)
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """A load makes hundreds of thousands of lasting tuples (one per update) and no

@@ -59,9 +59,12 @@ class Log:
     repo: gitrepo.Repo | None  # None: nothing is committed
     notes: list[str]  # what settling an earlier writer's leftovers did, for the user
     git_dir: Path | None = None
+    files: tuple[Path, ...] = ()  # committed with the lines: evidence the update names
 
-    def append(self, lines: list[str], message: str) -> str | None:
-        """Append the lines; commit exactly them (when committing). Returns the commit."""
+    def append(self, lines: list[str], message: str, files: tuple[Path, ...] = ()) -> str | None:
+        """Append the lines; commit exactly them (when committing), with `files` (evidence
+        kept beside the log, already written). Returns the commit."""
+        self.files = files
         old = self.path.read_bytes() if self.path.exists() else b""
         new = _appended(old, lines, self._newline(old))
         if self.repo is None:
@@ -91,7 +94,7 @@ class Log:
         repo = self.repo
         tree = repo.index_tree()
         try:
-            commit = repo.commit_only(self.path, message)
+            commit = repo.commit_only(self.path, message, *self.files)
         except GitFailed as exc:
             raise GitFailed(f"{exc}；{_restore(self.path, old, new)}") from None
         stray = self._stray(commit, head, new)
@@ -108,7 +111,8 @@ class Log:
         """What the commit holds beyond the appended lines, or None if nothing."""
         repo = self.repo
         changed = repo.changed_paths(commit)
-        others = [p for p in changed if p != repo.rel(self.path)]
+        ours = {repo.rel(self.path), *map(repo.rel, self.files)}
+        others = [p for p in changed if p not in ours]
         if others:
             return "、".join(others)
         if repo.parents(commit) != ([head] if head else []):

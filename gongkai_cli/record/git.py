@@ -140,13 +140,17 @@ class Repo:
             == 0
         )
 
-    def commit_only(self, path: Path, message: str) -> str:
-        """Commit the working-tree content of `path` and nothing else; whatever else is
-        staged or modified stays exactly as it was. Returns the new commit's id."""
-        rel = self.rel(path)
-        if not self.is_tracked(path):
-            _git(self.root, "add", "--", rel)
-        _git(self.root, "commit", "--only", "--quiet", "-m", message, "--", rel)
+    def commit_only(self, path: Path, message: str, *more: Path) -> str:
+        """Commit the working-tree content of `path` (and of `more`) and nothing else;
+        whatever else is staged or modified stays exactly as it was. Returns the new
+        commit's id."""
+        rels = [self.rel(p) for p in (path, *more)]
+        untracked = [
+            rel for p, rel in zip((path, *more), rels, strict=True) if not self.is_tracked(p)
+        ]
+        if untracked:
+            _git(self.root, "add", "--", *untracked)
+        _git(self.root, "commit", "--only", "--quiet", "-m", message, "--", *rels)
         return _git(self.root, "rev-parse", "HEAD").stdout.strip()
 
     def set_config(self, key: str, value: str) -> None:

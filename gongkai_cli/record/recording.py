@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from gongkai_cli.errors import DataError, InvalidValue, NothingToUndo, NotResponsible, has_errors
 from gongkai_cli.ledger.checked import open_book
@@ -14,9 +15,10 @@ from gongkai_cli.ledger.logline import Entry, new_id, retraction_line, update_li
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.dates import current_date
 from gongkai_cli.model.schema import Update
-from gongkai_cli.model.statuses import units_phrase
+from gongkai_cli.model.statuses import DONE, units_phrase
 from gongkai_cli.model.values import MAX_NAME, MAX_NOTE
 from gongkai_cli.record import append as store
+from gongkai_cli.record import evidence
 from gongkai_cli.record import git as gitrepo
 
 
@@ -30,6 +32,10 @@ class Request:
     by: str | None = None
     commit: bool = True
     period: str | None = None  # canonical label; of a recurring task only
+    problems: str | None = None  # 存在问题
+    next: str | None = None  # 下步措施
+    links: tuple[str, ...] = ()  # 佐证链接
+    attach: tuple[Path, ...] = ()  # 佐证文件, copied into evidence/
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +73,14 @@ def subject(request: Request, units: list[str]) -> str:
     return f"进展: 任务{request.task} {units_phrase(units)} → {request.status}"
 
 
-def message(request: Request, units: list[str]) -> str:
+def message(request: Request, units: list[str], evidence: tuple[str, ...] = ()) -> str:
     body = f"{request.note}\n\n" if request.note else ""
     trailers = [
         f"Task: {request.task}",
         *(f"Unit: {u}" for u in units),
         f"Status: {request.status}",
         f"Date: {request.date.isoformat()}",
+        *(f"Evidence: {item}" for item in evidence),
     ]
     if request.period:
         trailers.append(f"Period: {request.period}")
@@ -98,28 +105,50 @@ def _check_text(label: str, text: str | None) -> None:
         )
 
 
-def record(data_dir: DataDir, request: Request) -> Recorded:
-    if request.note is not None and len(request.note) > MAX_NOTE:
+def check_long_text(label: str, text: str | None) -> None:
+    """A note, a problem or a next step: not over MAX_NOTE, and nothing no output can hold."""
+    if text is not None and len(text) > MAX_NOTE:
         raise InvalidValue(
-            f"说明过长（{len(request.note)} 字），请控制在 {MAX_NOTE} 字以内；未写入。",
-            request.note,
+            f"{label}过长（{len(text)} 字），请控制在 {MAX_NOTE} 字以内；未写入。", text
         )
+    _check_text(label, text)
+
+
+def _check_links(links: tuple[str, ...]) -> None:
+    from gongkai_cli.ledger.evidence import link_problem
+
+    for link in links:
+        problem = link_problem(link)
+        if problem:
+            raise InvalidValue(f"{problem.removesuffix('。')}；未写入。", link)
+
+
+def record(data_dir: DataDir, request: Request) -> Recorded:
+    for label, text in (
+        ("说明", request.note),
+        ("存在问题", request.problems),
+        ("下步措施", request.next),
+    ):
+        check_long_text(label, text)
+    _check_links(request.links)
     if request.by is not None and len(request.by) > MAX_NAME:
         raise InvalidValue(
             f"填报人过长（{len(request.by)} 字），请控制在 {MAX_NAME} 字以内；未写入。", request.by
         )
-    for label, text in (("说明", request.note), ("填报人", request.by)):
-        _check_text(label, text)
+    _check_text("填报人", request.by)
     if request.date > current_date():
         raise InvalidValue(
             f"--date {request.date.isoformat()} 晚于今天，进展只能记录已发生的情况；未写入。",
             request.date.isoformat(),
         )
+    attachments = evidence.read_attachments(request.attach)
     with store.open_log(data_dir, commit=request.commit) as log:
         book = open_book(data_dir)  # read under the lock: the latest log
         book.task(request.task)
         units, via_open = expand_units(book, request.task, request.units)
         request = replace(request, period=reported_period(book, request))
+        refs = (*request.links, *dict.fromkeys(ref for ref, _ in attachments))
+        _check_evidence_required(book, request, refs)
         by = request.by or (log.repo.user_name() if log.repo else _user_name(data_dir))
         _check_text("填报人（git 的 user.name）", by)
         request = replace(request, by=by)
@@ -131,6 +160,9 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
                 status=request.status,
                 period=request.period,
                 note=request.note,
+                problems=request.problems,
+                next=request.next,
+                evidence=list(refs) or None,
                 by=by,
             )
             for u in units
@@ -139,7 +171,13 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
         for _ in updates:
             ids.append(new_id(set(ids)))
         lines = [update_line(u, uid) for u, uid in zip(updates, ids, strict=True)]
-        sha = log.append(lines, message(request, units))
+        kept, written = evidence.keep(data_dir.path, attachments)
+        try:
+            sha = log.append(lines, message(request, units, refs), tuple(kept))
+        except BaseException:
+            for path in written:  # nothing of a failed record stays behind
+                path.unlink(missing_ok=True)
+            raise
         why = None
         if sha is None:
             why = (
@@ -171,6 +209,15 @@ def reported_period(book: Book, request: Request) -> str | None:
             request.period,
         )
     return request.period
+
+
+def _check_evidence_required(book: Book, request: Request, refs: tuple[str, ...]) -> None:
+    supervision = book.ledger.supervision
+    if request.status == DONE and not refs and supervision and supervision.evidence_required:
+        raise InvalidValue(
+            f"本台账要求{DONE}须附佐证材料：请用 --evidence 给出公开链接，或用 --attach 附上文件；未写入。",
+            request.status,
+        )
 
 
 def _user_name(data_dir: DataDir) -> str | None:
@@ -295,3 +342,42 @@ def _own_last(repo: gitrepo.Repo, path, live: list[Entry]) -> tuple[list[Entry],
         f"{where}没有你（{who[0]}）提交的、仍计入状态的进展记录；不会去撤销别人的记录。"
         "请用 gongkai log 查到编号后用 gongkai undo 编号 撤销。"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """Events appended by one command: their lines' ids, and the commit holding them."""
+
+    ids: list[str]
+    commit: str | None
+    why_not_committed: str | None
+    notes: list[str]
+
+
+def append_events(data_dir: DataDir, build, *, by: str | None = None, commit: bool = True):
+    """Append the events `build(loaded, by, new_id)` returns as (lines, commit message,
+    result) — built from the log read afresh under the lock — as one commit holding only
+    the log. Returns (Appended, result)."""
+    from gongkai_cli.ledger.load import load
+
+    with store.open_log(data_dir, commit=commit) as log:
+        loaded = load(data_dir)
+        if loaded.ledger is None or has_errors(loaded.problems):
+            raise DataError(loaded.problems)
+        by = by or (log.repo.user_name() if log.repo else _user_name(data_dir))
+        _check_text("填报人（git 的 user.name）", by)
+        taken = {e.id for e in (*loaded.updates, *loaded.retractions, *loaded.supervision)}
+        ids: list[str] = []
+
+        def fresh() -> str:
+            uid = new_id(taken)
+            taken.add(uid)
+            ids.append(uid)
+            return uid
+
+        lines, text, result = build(loaded, by, fresh)
+        sha = log.append(lines, text)
+    why = None
+    if sha is None:
+        why = "已按要求不提交（--no-commit）" if not commit else "数据目录不在 git 仓库中"
+    return Appended(ids, sha, why, log.notes), result

@@ -1,0 +1,80 @@
+"""佐证材料: the links and files an update offers as evidence, and what makes one sound.
+
+A file is kept in the data directory's `evidence/` folder under the SHA-256 of its bytes
+(with its suffix, so that it opens as what it is): the same document attached twice is kept
+once, and `validate` can tell that a kept file is still the one that was attached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+FOLDER = "evidence"
+# evidence/<64 hex digits>, and the attached file's suffix if it had one (.pdf, .docx…)
+FILE_REF = re.compile(r"evidence/([0-9a-f]{64})((?:\.[0-9A-Za-z]{1,10})?)")
+
+
+def is_file(item: str) -> bool:
+    return item.startswith(FOLDER + "/")
+
+
+def link_problem(link: str) -> str | None:
+    """Why `link` is not a well-formed http(s) address, or None."""
+    if any(ch.isspace() for ch in link):
+        return f"佐证链接“{link}”中含有空白字符。"
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return f"佐证链接“{link}”不是有效的网址。"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"佐证链接“{link}”不是以 http:// 或 https:// 开头的网址。"
+    return None
+
+
+def file_problem(data_dir: Path, ref: str) -> str | None:
+    """Why the kept evidence file `ref` is not sound (missing, altered, misnamed), or None."""
+    found = FILE_REF.fullmatch(ref)
+    if found is None:
+        return f"佐证文件“{ref}”的名称应为 evidence/ 加文件内容的 SHA-256（64 位十六进制）。"
+    path = data_dir / ref
+    if not path.is_file() or path.is_symlink():
+        return f"佐证文件 {ref} 不存在。"
+    if digest(path) != found.group(1):
+        return f"佐证文件 {ref} 的内容与其名称中的 SHA-256 不符（文件在记录后被改动过）。"
+    return None
+
+
+def digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def item_problem(data_dir: Path, item: str) -> str | None:
+    return file_problem(data_dir, item) if is_file(item) else link_problem(item)
+
+
+def check(data_dir, details) -> list:
+    """Every unsound evidence item of the log (`details`: an update's line → its Detail),
+    as problems at the line's `evidence:`. Run by `validate` on every call, never cached:
+    a kept file may change without the log changing."""
+    from gongkai_cli.errors import Problem
+    from gongkai_cli.ledger.datadir import PROGRESS
+
+    found = [
+        (line, message)
+        for line, detail in sorted(details.items())
+        for item in detail.evidence
+        if (message := item_problem(data_dir.path, item)) is not None
+    ]
+    if not found:
+        return []
+    text = data_dir.file(PROGRESS).read_text(encoding="utf-8-sig").splitlines()
+    name = data_dir.display(PROGRESS)
+    problems = []
+    for line, message in found:
+        where = text[line - 1].find("evidence:") if line <= len(text) else -1
+        problems.append(Problem(name, line, where + 1 if where >= 0 else 1, message, "evidence"))
+    return problems

@@ -1,0 +1,50 @@
+"""Keep attached files as evidence: copied into the data directory's evidence/, named by the
+SHA-256 of their bytes, so the same document attached twice is stored (and committed) once."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from gongkai_cli.errors import InvalidValue
+from gongkai_cli.ledger.evidence import FOLDER
+from gongkai_cli.ledger.files import UnsafeFile, read_bytes
+from gongkai_cli.record.atomic import atomic_write
+
+_SUFFIX = re.compile(r"\.[0-9A-Za-z]{1,10}")
+
+
+def read_attachments(sources: tuple[Path, ...]) -> list[tuple[str, bytes]]:
+    """Each attached file as (its name under the data directory, its bytes); a missing,
+    special or oversized file is refused by name before anything is written."""
+    kept = []
+    for source in sources:
+        try:
+            data = read_bytes(source, shown=str(source))
+        except FileNotFoundError:
+            raise InvalidValue(f"佐证文件 {source} 不存在；未写入。", str(source)) from None
+        except IsADirectoryError:
+            raise InvalidValue(
+                f"佐证文件 {source} 是目录，不是文件；未写入。", str(source)
+            ) from None
+        except (UnsafeFile, OSError) as exc:
+            raise InvalidValue(f"佐证文件无法读取：{exc}；未写入。", str(source)) from None
+        suffix = source.suffix.lower() if _SUFFIX.fullmatch(source.suffix) else ""
+        kept.append((f"{FOLDER}/{hashlib.sha256(data).hexdigest()}{suffix}", data))
+    return kept
+
+
+def keep(data_dir: Path, attachments: list[tuple[str, bytes]]) -> tuple[list[Path], list[Path]]:
+    """Write the attachments not kept yet. Returns the paths of all of them (to commit with
+    the log) and of those written now (to remove if the record fails)."""
+    kept, written = [], []
+    for ref, data in dict(attachments).items():
+        path = data_dir / ref
+        kept.append(path)
+        if path.is_file() and not path.is_symlink():
+            continue  # the same bytes, kept before: its name says so (validate checks)
+        path.parent.mkdir(exist_ok=True)
+        atomic_write(path, data)
+        written.append(path)
+    return kept, written
