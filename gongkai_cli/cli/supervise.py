@@ -184,7 +184,7 @@ def extend(
         )
         r = done.request
         granted = f"，延期至 {r.granted_to.isoformat()}" if r.granted_to else ""
-        say(f"已{r.state.removeprefix('已')}任务 {r.task} {r.unit} 的延期申请（{r.id}）{granted}。")
+        say(f"已{r.state.removeprefix('已')}任务 {r.task} {r.unit}的延期申请（{r.id}）{granted}。")
     else:
         if rest:
             raise typer.BadParameter("申请延期只写一个任务编号。")
