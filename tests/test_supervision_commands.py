@@ -432,3 +432,13 @@ def test_two_clones_claim_return_reclaim_and_pass_and_the_task_is_closed_everywh
         clones["office"] / "data" / "progress.yaml"
     ).read_bytes()
     shutil.rmtree(hub)
+
+
+def test_undo_takes_back_a_review_by_its_id_and_the_claim_waits_again(gongkai, office):
+    uid = claim(gongkai, 2, "县政府办公室", "2021-06-10")
+    ok(gongkai, "review", "通过", uid, "--date", "2021-06-12")
+    review_id = last_line(office).split("id: ", 1)[1].split(",", 1)[0]
+    result = ok(gongkai, "undo", review_id)
+    assert f"已撤销 1 条进展（编号 {review_id}）：审核 {uid} → 通过。" in result.stdout
+    assert git(office, "log", "-1", "--format=%s").strip() == f"撤销: 审核 {uid} → 通过"
+    assert [c["id"] for c in as_json(gongkai, "review")] == [uid]

@@ -214,10 +214,13 @@ def undo_(
     verb = "将撤销" if dry_run else "已撤销"
     say(f"{verb} {len(done.retracted)} 条进展（编号 {shown}）：{what}。")
     if dry_run:
+        from gongkai_cli.record.recording import event_subject
+
         for e in done.retracted:
-            say(
-                f"  {e.id}  {e.date.isoformat()} 任务 {e.task} {e.unit} → {e.status}（{e.by or ''}）"
+            what = (
+                f"任务 {e.task} {e.unit} → {e.status}" if hasattr(e, "status") else event_subject(e)
             )
+            say(f"  {e.id}  {e.date.isoformat()} {what}（{e.by or ''}）")
         say("（试运行：未写入任何内容。）")
         return
     if done.commit:

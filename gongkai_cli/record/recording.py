@@ -253,7 +253,7 @@ def undo(
         by = log.repo.user_name() if log.repo else _user_name(data_dir)
         _check_text("填报人（git 的 user.name）", by)
         today = current_date()
-        taken = {u.id for u in loaded.updates} | {r.id for r in loaded.retractions}
+        taken = {e.id for e in (*loaded.updates, *loaded.retractions, *loaded.supervision)}
         lines = []
         for target in targets:
             uid = new_id(taken)
@@ -278,8 +278,19 @@ def _loaded(data_dir: DataDir):
 
 def _subject_of(targets: list[Entry]) -> str:
     first = targets[0]
+    if not isinstance(first, Entry):
+        return event_subject(first)
     units = list(dict.fromkeys(t.unit for t in targets))
     return f"进展: 任务{first.task} {units_phrase(units)} → {first.status}"
+
+
+def event_subject(event) -> str:
+    """How a review, an extension request or a decision is named in a commit subject."""
+    if hasattr(event, "reviews"):
+        return f"审核 {event.reviews} → {event.verdict}"
+    if hasattr(event, "decides"):
+        return f"延期{event.verdict} {event.decides}"
+    return f"延期申请: 任务{event.task} {event.unit} → {event.extend_to.isoformat()}"
 
 
 def _targets(
@@ -288,7 +299,8 @@ def _targets(
     """The updates to retract, and the commit they all came from when they are the whole of
     what it recorded (so that `forms status` no longer counts a collected form)."""
     retracted = loaded.retracted()
-    by_id = {u.id: u for u in loaded.updates}
+    # Any event may be taken back by its id: an update, or a review, request or decision.
+    by_id = {e.id: e for e in (*loaded.updates, *loaded.supervision)}
     if ids:
         targets = []
         for uid in dict.fromkeys(ids):
