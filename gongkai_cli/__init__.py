@@ -2,6 +2,8 @@
 
 The names below load on first use, so `import gongkai_cli` (and so every command's start-up)
 stays cheap; `gongkai_cli.api` says how they fit together.
+
+May import: `gongkai_cli.version` (the rest by name, when first used).
 """
 
 from __future__ import annotations
@@ -41,11 +43,13 @@ _EXPORTS = {
     "request_extension": "gongkai_cli.actions.extend",
     "decide_extension": "gongkai_cli.actions.extend",
     "extension_requests": "gongkai_cli.actions.extend",
+    "progress_log": "gongkai_cli.actions.record_progress",
     "issue_forms": "gongkai_cli.actions.forms_round",
     "collect_forms": "gongkai_cli.actions.forms_round",
     "forms_status": "gongkai_cli.actions.forms_round",
     "render": "gongkai_cli.actions.publish_report",
     "publish_report": "gongkai_cli.actions.publish_report",
+    "publish_checklists": "gongkai_cli.actions.publish_report",
     "build_site": "gongkai_cli.actions.build_site",
     "members": "gongkai_cli.actions.members",
     "add_member": "gongkai_cli.actions.members",
@@ -84,7 +88,9 @@ __all__ = [
     "overdue_bulletin",
     "parse_date",
     "parse_status",
+    "progress_log",
     "progress_report",
+    "publish_checklists",
     "publish_report",
     "read_import",
     "record_update",
@@ -111,8 +117,8 @@ if TYPE_CHECKING:
     from gongkai_cli.actions.forms_round import collect_forms, forms_status, issue_forms
     from gongkai_cli.actions.import_plan import import_plan, read_import, write_plan
     from gongkai_cli.actions.members import add_member, fetch_members, members
-    from gongkai_cli.actions.publish_report import publish_report, render
-    from gongkai_cli.actions.record_progress import record_update, undo
+    from gongkai_cli.actions.publish_report import publish_checklists, publish_report, render
+    from gongkai_cli.actions.record_progress import progress_log, record_update, undo
     from gongkai_cli.actions.review import claims_to_review, review
     from gongkai_cli.actions.rollup import rollup
     from gongkai_cli.actions.start_ledger import start_ledger

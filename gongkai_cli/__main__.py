@@ -1,4 +1,7 @@
-"""Entry point for `gongkai` and `python -m gongkai_cli`; imports the app only when run."""
+"""Entry point for `gongkai` and `python -m gongkai_cli`; imports the app only when run.
+
+May import: `gongkai_cli.cli`.
+"""
 
 import os
 import sys

@@ -12,6 +12,8 @@
 A ledger is named by its data folder (a path, or a DataDir), or left out to be found as the
 command line finds it. Nothing here imports Typer or Rich; errors are `GongkaiError`
 subclasses (gongkai_cli.errors).
+
+May import: `gongkai_cli.errors`, `gongkai_cli.ledger`, `gongkai_cli.model`, `gongkai_cli.actions`.
 """
 
 from __future__ import annotations

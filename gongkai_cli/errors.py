@@ -3,6 +3,8 @@
 Every failure a user can act on is a `GongkaiError`; its subclasses let code and tests tell
 them apart without parsing messages. Messages are one Chinese sentence and never name a
 command-line option: the CLI adds that hint where it knows which option a value came from.
+
+May import: nothing of the package; every other part may import it.
 """
 
 from __future__ import annotations
@@ -67,6 +69,10 @@ class ReadOnlyLedger(GongkaiError):
 
 class WriteFailed(GongkaiError):
     """A file could not be written; nothing was changed."""
+
+
+class SiteFolderRefused(WriteFailed):
+    """The site's folder is a file, or holds files that are not an earlier site."""
 
 
 class GitFailed(GongkaiError):

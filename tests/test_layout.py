@@ -3,47 +3,20 @@
 from __future__ import annotations
 
 import ast
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "gongkai_cli"
+import pytest
 
-
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def _imports(path: Path, modules: set[str]) -> set[str]:
-    """The package's modules that `path` imports anywhere (lazy imports inside functions
-    count too), except under `if TYPE_CHECKING:`."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    skipped = {
-        id(node)
-        for branch in ast.walk(tree)
-        if isinstance(branch, ast.If) and "TYPE_CHECKING" in ast.unparse(branch.test)
-        for stmt in branch.body
-        for node in ast.walk(stmt)
-    }
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-        else:
-            continue
-        found |= {name for name in names if name in modules}
-    return found
+from tools.import_graph import PACKAGE, broken_rules, module_graph, module_name, rules
 
 
 def _graph() -> dict[str, set[str]]:
-    files = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
-    modules = set(files)
-    graph = {name: _imports(path, modules) - {name} for name, path in files.items()}
+    graph = module_graph()
+    modules = set(graph)
     # Importing a.b.c runs a/__init__ and a/b/__init__ first.
     for edges in graph.values():
         for target in list(edges):
@@ -98,7 +71,7 @@ def test_the_cycle_finder_finds_a_cycle():
 def test_only_the_cli_imports_typer_and_only_renderers_import_rich():
     offenders = []
     for path in PACKAGE.rglob("*.py"):
-        name = _module_name(path)
+        name = module_name(path)
         tree = ast.parse(path.read_text(encoding="utf-8"))
         roots = {
             alias.name.split(".")[0]
@@ -122,10 +95,67 @@ def test_at_most_five_modules_sit_at_the_top_of_the_package():
     assert len(top) <= 5, top
 
 
-def test_every_subpackage_says_what_it_holds_and_may_import():
-    for init in PACKAGE.glob("*/__init__.py"):
-        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
-        assert "import" in doc, f"{init.parent.name}/__init__.py"
+def test_every_part_of_the_package_states_its_rule_and_keeps_it():
+    assert broken_rules() == []
+    stated = rules()
+    assert stated["gongkai_cli.ledger"].allowed == {
+        "gongkai_cli.errors",
+        "gongkai_cli.version",
+        "gongkai_cli.model",
+    }
+    assert stated["gongkai_cli.errors"].allowed == set()
+    assert stated["gongkai_cli.output.site"].allowed == {
+        "gongkai_cli.errors",
+        "gongkai_cli.model",
+        "gongkai_cli.output",
+    }
+
+
+def _copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "gongkai_cli"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return copy
+
+
+def _planted(tmp_path: Path, module: str, text: str) -> list[str]:
+    copy = _copy(tmp_path)
+    target = copy.joinpath(*module.split(".")[1:]).with_suffix(".py")
+    target.write_text(target.read_text(encoding="utf-8") + text, encoding="utf-8")
+    return broken_rules(copy)
+
+
+def test_an_import_inside_a_function_that_breaks_a_rule_is_found(tmp_path):
+    planted = "\n\ndef _planted():\n    from gongkai_cli.record.git import find_repo\n\n    return find_repo\n"
+    assert _planted(tmp_path, "gongkai_cli.ledger.plans", planted) == [
+        "gongkai_cli.ledger.plans imports gongkai_cli.record.git"
+    ]
+
+
+def test_the_cli_writing_past_the_actions_is_found(tmp_path):
+    planted = "\nimport gongkai_cli.record.recording\n"
+    assert _planted(tmp_path, "gongkai_cli.cli.updates", planted) == [
+        "gongkai_cli.cli.updates imports gongkai_cli.record.recording"
+    ]
+
+
+def test_a_part_without_a_rule_is_found(tmp_path):
+    copy = _copy(tmp_path)
+    (copy / "actions" / "__init__.py").write_text('"""Use cases."""\n', encoding="utf-8")
+    broken = broken_rules(copy)
+    assert broken[0] == "gongkai_cli.actions states no rule (a sentence 'May import: ...')"
+    assert "gongkai_cli.actions.build_site imports gongkai_cli.ledger.datadir" in broken
+
+
+def test_imports_under_type_checking_do_not_count():
+    from tools.import_graph import imports_of
+
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from gongkai_cli.cli import app\n"
+        "def f():\n    import gongkai_cli.record.git\n"
+    )
+    modules = {"gongkai_cli.cli", "gongkai_cli.cli.app", "gongkai_cli.record.git"}
+    assert imports_of(source, modules) == {"gongkai_cli.record.git"}
 
 
 def test_the_library_api_works_without_typer_or_rich(tmp_path):
@@ -152,6 +182,55 @@ print(sorted(m for m in ("typer", "rich", "click") if m in sys.modules))
     assert result.stdout.splitlines()[1] == "[]"
 
 
+def _readme_program() -> str:
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    return next(block for block in blocks if "gk.start_ledger" in block)
+
+
+def test_the_readmes_library_program_runs_a_round_without_typer_or_rich(tmp_path):
+    import docx
+
+    shutil.copytree(PACKAGE.parent / "sources", tmp_path / "sources")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "GONGKAI_NO_CACHE": "1",
+        "GONGKAI_TODAY": "2021-11-01",
+        **{
+            f"GIT_{who}_{what}": value
+            for who in ("AUTHOR", "COMMITTER")
+            for what, value in (("NAME", "测试员"), ("EMAIL", "t@example.org"))
+        },
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", _readme_program()],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == [
+        "计划共 43 项任务",
+        "县财政局 [(7, '已完成')]",
+        "濉溪台账/reports/进展情况-2021-10-31.docx",
+        "[]",
+    ]
+    ledger = tmp_path / "濉溪台账"
+    progress = (ledger / "data" / "progress.yaml").read_text(encoding="utf-8")
+    assert "task: 7, unit: 县财政局, status: 已完成, note: 已在政府网站公开, by: 张三" in progress
+    commits = subprocess.run(
+        ["git", "log", "--format=%s"], cwd=ledger, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert len(commits) == 2 and commits[1].startswith("建立台账：")
+    report = docx.Document(ledger / "reports" / "进展情况-2021-10-31.docx")
+    text = "\n".join(p.text for p in report.paragraphs) + "".join(
+        cell.text for table in report.tables for row in table.rows for cell in row.cells
+    )
+    assert "已在政府网站公开" in text and "县政务公开办" in text
+
+
 def test_the_api_exports_what_it_lists():
     import gongkai_cli
 
@@ -161,10 +240,6 @@ def test_the_api_exports_what_it_lists():
 
 
 def test_the_api_records_and_undoes_with_typed_errors(tmp_path, monkeypatch):
-    import shutil
-
-    import pytest
-
     import gongkai_cli as gk
     from gongkai_cli.errors import NotResponsible, ReadOnlyLedger, UnknownTask
 
@@ -206,3 +281,33 @@ def test_running_from_a_checkout_without_the_dependencies_says_what_to_install()
         "错误：缺少 gongkai 所需的软件包 typer；请先在本目录运行 python3 -m venv .venv && "
         ".venv/bin/pip install . 安装，再用 .venv/bin/gongkai。\n"
     )
+
+
+def test_render_writes_what_the_command_writes_and_leaves_the_report_as_it_was(gongkai, real_data):
+    import gongkai_cli as gk
+
+    book = gk.open_ledger(real_data)
+    day = gk.parse_date("2021-10-31")
+    report = gk.progress_report(book, day)
+    shown = gongkai(
+        "report",
+        "progress",
+        "--as-of",
+        "2021-10-31",
+        "--format",
+        "md",
+        "--out",
+        "-",
+        "--issuer",
+        "县政务公开办",
+        "--data",
+        str(real_data),
+    ).stdout
+    assert gk.render(report, "md", issuer="县政务公开办") == shown
+    assert report.issuer == ""  # signed on a copy: the same report renders unsigned again
+    assert (
+        gk.render(report, "md") != shown and gk.render(report, "md", issuer="县政务公开办") == shown
+    )
+    assert gk.render(report, "docx")[:2] == b"PK"
+    with pytest.raises(gk.GongkaiError, match="没有“pdf”格式"):
+        gk.render(report, "pdf")

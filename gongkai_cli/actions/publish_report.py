@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -12,6 +13,7 @@ from gongkai_cli.ledger.datadir import as_data_dir
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.datadir import DataDir
+    from gongkai_cli.model.book import Book
     from gongkai_cli.output.formats import Format
     from gongkai_cli.output.reports import Document
 
@@ -123,6 +125,58 @@ def publish_report(
     )
     write_report(target, content.encode("utf-8") if isinstance(content, str) else content, data)
     return Published(content, target)
+
+
+CHECKLISTS_TITLE = "各单位政务公开重点工作任务责任清单"
+
+
+def publish_checklists(
+    data: DataDir | str | Path | None,
+    as_of: dt.date,
+    *,
+    fmt: str | None,
+    out: Path | None = None,
+    issuer: str | None = None,
+    book: Book | None = None,
+) -> list[Published]:
+    """Every unit's checklist (of the units that answer for a task): md as one file per unit
+    in the folder `out` (default reports/责任清单-日期/), xlsx or docx as one file."""
+    from gongkai_cli.ledger.checked import open_book
+    from gongkai_cli.output.reports import unit_checklist
+    from gongkai_cli.record.atomic import safe_filename
+
+    if fmt not in ("md", "xlsx", "docx"):
+        raise GongkaiError(
+            "--all-units 请用 --format md（每个单位一个文件）、xlsx 或 docx（全部单位一个文件）。"
+        )
+    data = as_data_dir(data)
+    book = book or open_book(data)
+    docs = [
+        doc
+        for name in book.ledger.index.units
+        if (doc := unit_checklist(book, name, as_of)).tables()
+    ]
+    if not docs:
+        raise GongkaiError("名录中没有承担任务的单位，没有责任清单可写。")
+    if fmt == "md":
+        folder = out or report_dir(data) / f"责任清单-{as_of.isoformat()}"
+        return [
+            publish_report(
+                doc,
+                data,
+                "",
+                fmt=fmt,
+                out=folder / f"{safe_filename(doc.flat_table().name)}.md",
+                issuer=issuer,
+            )
+            for doc in docs
+        ]
+    title = CHECKLISTS_TITLE
+    return [
+        publish_report(
+            docs, data, "责任清单-全部单位", fmt=fmt, out=out, issuer=issuer, title=title
+        )
+    ]
 
 
 def report_dir(data: DataDir) -> Path:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gongkai_cli.ledger.datadir import as_data_dir
 
@@ -58,6 +58,19 @@ def record_update(
         attach=tuple(Path(p) for p in attach),
     )
     return recording.record(writable(as_data_dir(data)), request)
+
+
+def progress_log(
+    data: DataDir | str | Path | None = None,
+    task: int | None = None,
+    unit: str | None = None,
+    since: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """The log, newest first: every update (of `task`, of `unit`, dated `since` or later)
+    with its id and git commit, a retracted one with who retracted it and when."""
+    from gongkai_cli.record.audit import log_entries
+
+    return log_entries(as_data_dir(data), task, unit, since)
 
 
 def undo(

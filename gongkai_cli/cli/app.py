@@ -12,9 +12,9 @@ import typer
 import typer.main
 from typer.core import TyperGroup
 
-from gongkai_cli import __version__
 from gongkai_cli.cli import zh
 from gongkai_cli.errors import ExitStatus
+from gongkai_cli.version import __version__
 
 # Every command: its name → the module whose `app` defines it (a command, or a group such
 # as `report`). Adding a command is one row here. The rows' order is the order of --help.

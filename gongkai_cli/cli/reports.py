@@ -22,8 +22,6 @@ from gongkai_cli.cli.options import (
     unit_option,
     write_stdout,
 )
-from gongkai_cli.errors import GongkaiError
-from gongkai_cli.record.atomic import safe_filename
 
 app, command = command_group()
 
@@ -205,23 +203,11 @@ def unit_checklist(
         stem = f"责任清单-{name}"
         publish(doc, fmt, out, found, stem, wide=wide, encoding=encoding, issuer=issuer)
         return
-    if fmt not in (ReportFormat.md, ReportFormat.xlsx, ReportFormat.docx):
-        raise GongkaiError(
-            "--all-units 请用 --format md（每个单位一个文件）、xlsx 或 docx（全部单位一个文件）。"
-        )
-    docs = [d for name in book.ledger.index.units if (d := build(book, name, day)).tables()]
-    if not docs:
-        raise GongkaiError("名录中没有承担任务的单位，没有责任清单可写。")
-    if fmt is ReportFormat.md:
-        from gongkai_cli.actions.publish_report import report_dir
+    from gongkai_cli.actions.publish_report import publish_checklists
 
-        folder = out or report_dir(found) / f"责任清单-{day.isoformat()}"
-        for doc in docs:
-            target = folder / f"{safe_filename(doc.flat_table().name)}.md"
-            publish(doc, fmt, target, found, "", issuer=issuer)
-        return
-    title = "各单位政务公开重点工作任务责任清单"
-    publish(docs, fmt, out, found, "责任清单-全部单位", issuer=issuer, title=title)
+    fmt_name = fmt.value if fmt else None
+    for done in publish_checklists(found, day, fmt=fmt_name, out=out, issuer=issuer, book=book):
+        typer.echo(f"已生成：{done.path}")
 
 
 class StatsBy(enum.StrEnum):

@@ -39,8 +39,8 @@ def site(
 ) -> None:
     """生成台账网站：总览（红黄绿灯、完成情况图表）、每项任务一页、每个单位一页、逾期通报；可离线打开。"""
     from gongkai_cli.actions.build_site import build_site, site_folder
+    from gongkai_cli.errors import SiteFolderRefused
     from gongkai_cli.model.dates import parse_as_of
-    from gongkai_cli.record.publish import SiteFolderRefused
 
     if port is not None and not serve:
         raise typer.BadParameter("--port 须与 --serve 一起使用。", param_hint="--port")

@@ -137,14 +137,14 @@ def log(
     data: DataOpt = None,
 ) -> None:
     """进展记录的历史，最新的在前，附编号和 git 提交号；已撤销的记录注明撤销的日期和人。"""
+    from gongkai_cli.actions.record_progress import progress_log
     from gongkai_cli.model.dates import parse_date
     from gongkai_cli.output.view import Column, View
     from gongkai_cli.output.views import DATE, NOTE, NUMBER, STATUS, UNIT
-    from gongkai_cli.record.audit import log_entries
 
     found = data_dir(data)
     day = parse_date(since, "--since", year=plan_year(found)) if since else None
-    entries = log_entries(found, task, unit, day)
+    entries = progress_log(found, task, unit, day)
     columns = [
         NUMBER,
         DATE,

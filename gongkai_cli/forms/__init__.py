@@ -2,5 +2,6 @@
 entering them into the log (collect), and telling which units have replied (rounds).
 
 May import: `gongkai_cli.errors`, `gongkai_cli.ledger`, `gongkai_cli.model`, `gongkai_cli.record`,
-and `gongkai_cli.output.package` and `.text` (reproducible files, text widths). Never Typer or Rich.
+`gongkai_cli.output.package` and `gongkai_cli.output.text` (reproducible files, text widths).
+Never Typer or Rich.
 """

@@ -2,6 +2,6 @@
 the plain values the queries use, the unit registry, the responsibility resolver, deadlines,
 the status fold and the query book.
 
-May import: `gongkai_cli.errors`; `book` also opens a ledger through `gongkai_cli.ledger`.
-Never Typer or Rich.
+May import: `gongkai_cli.errors`. Never Typer or Rich.
+`gongkai_cli.model.supervision` may also import `gongkai_cli.ledger.logline` (the event types it folds).
 """

@@ -8,7 +8,7 @@ import re
 import stat
 from pathlib import Path, PurePosixPath
 
-from gongkai_cli.errors import WriteFailed
+from gongkai_cli.errors import SiteFolderRefused
 from gongkai_cli.record.atomic import write_output
 from gongkai_cli.record.outputs import OutputRefused, check_output
 
@@ -17,10 +17,6 @@ from gongkai_cli.record.outputs import OutputRefused, check_output
 # Each line is `sha256  path`: a page is removed only while it still holds what gongkai wrote.
 MANIFEST = ".gongkai-site"
 _LINE = re.compile(r"^([0-9a-f]{64})  (.+)$")
-
-
-class SiteFolderRefused(WriteFailed):
-    """The output folder is a file, or holds files that are not an earlier site."""
 
 
 def write_site(out: Path, site: dict[str, bytes]) -> None:
