@@ -88,7 +88,7 @@ def test_impossible_or_ambiguous_dates_name_the_accepted_forms(gongkai, real_dat
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
         f"错误：--as-of“{text}”不是有效日期；请写成 2021-10-31、2021/10/31、2021.10.31、"
-        "2021年10月31日、10月31日、10-31、今天 或 昨天。\n"
+        "2021年10月31日、10月31日、10-31、10.31、今天 或 昨天。\n"
     )
 
 

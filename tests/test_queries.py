@@ -207,7 +207,7 @@ def test_a_bad_date_is_a_clear_error(gongkai, real_data, text):
     assert result.exit_code == 1
     assert (
         result.stderr
-        == f"错误：--as-of“{text}”不是有效日期；请写成 2021-10-31、2021/10/31、2021.10.31、2021年10月31日、10月31日、10-31、今天 或 昨天。\n"
+        == f"错误：--as-of“{text}”不是有效日期；请写成 2021-10-31、2021/10/31、2021.10.31、2021年10月31日、10月31日、10-31、10.31、今天 或 昨天。\n"
     )
 
 

@@ -193,7 +193,7 @@ def test_site_is_default_under_the_ledger_and_bad_requests_write_nothing(gongkai
     assert result.exit_code == 1
     assert (
         result.stderr
-        == "错误：--as-of“2021-13-01”不是有效日期；请写成 2021-10-31、2021/10/31、2021.10.31、2021年10月31日、10月31日、10-31、今天 或 昨天。\n"
+        == "错误：--as-of“2021-13-01”不是有效日期；请写成 2021-10-31、2021/10/31、2021.10.31、2021年10月31日、10月31日、10-31、10.31、今天 或 昨天。\n"
     )
     assert gongkai("site", "--data", data, "--port", "9000").exit_code == 2
     assert not (tmp_path / "mini" / "site").exists()

@@ -29,7 +29,7 @@ def test_a_gongkai_today_that_is_not_a_date_is_one_sentence_naming_it(monkeypatc
     with pytest.raises(InvalidValue) as caught:
         current_date()
     assert str(caught.value) == (
-        "环境变量 GONGKAI_TODAY“明天”不是有效日期；请写成 2021-10-31 的形式，或不设置。"
+        "环境变量 GONGKAI_TODAY“明天”不是有效日期；请写成“年-月-日”的形式，或不设置。"
     )
 
 

@@ -79,7 +79,20 @@ def format_option(formats: type[enum.Enum], help: str):
 
 def unit_option(help: str = "单位（可重复；也可写集合，如 各镇）。"):
     """The --unit/-u option: a unit's name or alias, completed from the registry."""
-    return typer.Option("--unit", "-u", help=help, metavar="单位", autocompletion=completion.units)
+    return typer.Option(
+        "--unit",
+        "-u",
+        help=help,
+        metavar="单位",
+        autocompletion=completion.units,
+        parser=unit_name,
+    )
+
+
+def unit_name(value: str) -> str:
+    """A unit as typed, without the spaces around it that a name copied from an Excel
+    cell or a chat message brings along (full-width and non-breaking ones too)."""
+    return value.strip()
 
 
 DataOpt = Annotated[
@@ -112,7 +125,7 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        help="按某一天的情况回答，如 2021-10-31、10月31日、昨天；默认今天。",
+        help="按某一天的情况回答：年-月-日，或计划年度内的 10月31日、10.31，或 昨天；默认今天。",
         show_default=False,
         metavar="日期",
     ),
@@ -174,8 +187,11 @@ def guarded(func):
 
     @functools.wraps(func)
     def call(*a, **kw):
+        _remarks.clear()
         try:
             result = func(*a, **kw)
+            for line in _remarks:
+                err(line)
             sys.stdout.flush()  # a closed pipe shows here, while it can still be handled
             return result
         except BrokenPipeError:
@@ -193,6 +209,15 @@ def guarded(func):
         raise typer.Exit(ExitStatus.ERROR)
 
     return call
+
+
+_remarks: list[str] = []
+
+
+def remark(line: str) -> None:
+    """A line for stderr once the command has answered: a hint about the answer (such as
+    the date it is for) means nothing beside an error, and would crowd it."""
+    _remarks.append(line)
 
 
 def _quiet_stdout() -> None:
@@ -235,13 +260,20 @@ def plan_year(found) -> Callable[[], int]:
 
 def as_of_day(book, text: str | None):
     """The --as-of date (today if not given), read with the plan's year for 10月31日; a date
-    more than a year away from the plan's year gets a one-line note on stderr."""
-    from gongkai_cli.model.dates import chinese_date, outside_plan_year, parse_as_of
+    more than a year away from the plan's year gets a one-line note on stderr. Today most
+    needs it: an old plan asked about today reads all 逾期 for no fault of any unit."""
+    from gongkai_cli.model.dates import chinese_date, example_day, outside_plan_year, parse_as_of
 
     year = book.ledger.year
     day = parse_as_of(text, year=lambda: year)
-    if text is not None and outside_plan_year(day, year, slack_days=366):
-        err(f"提示：--as-of {chinese_date(day)} 距计划年度（{year}年）超过一年。")
+    if outside_plan_year(day, year, slack_days=366):
+        if text is not None:
+            remark(f"提示：--as-of {chinese_date(day)} 距计划年度（{year}年）超过一年。")
+        else:
+            remark(
+                f"提示：今天（{chinese_date(day)}）距计划年度（{year}年）超过一年；"
+                f"要看计划年度内某天的情况，请加 --as-of，如 --as-of {example_day(year).isoformat()}。"
+            )
     return day
 
 

@@ -69,7 +69,7 @@ def list_(
         str | None,
         typer.Option(
             "--section",
-            help="大项：一…六 或 1…6。",
+            help="大项：一、二…（计划中大项的序号），或 1、2…。",
             metavar="大项",
             autocompletion=completion.sections,
         ),
@@ -139,7 +139,7 @@ def list_(
 def _late_command(
     kind: str, by: By, as_of: str | None, within: str, fmt: QueryFormat | None, wide: bool, data
 ) -> None:
-    from gongkai_cli.model.book import by_unit, due, overdue
+    from gongkai_cli.model.book import by_unit, due, overdue, unassigned
     from gongkai_cli.model.dates import parse_days
     from gongkai_cli.output.views import late_by_unit_json, late_by_unit_view, late_json, late_view
 
@@ -152,7 +152,9 @@ def _late_command(
         grouped = by_unit(items)
         emit(
             fmt,
-            lambda: late_by_unit_view(grouped, day, overdue=is_overdue),
+            lambda: late_by_unit_view(
+                grouped, day, overdue=is_overdue, unspecified=unassigned(items)
+            ),
             lambda: late_by_unit_json(grouped, days_key),
             wide=wide,
         )

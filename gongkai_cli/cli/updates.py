@@ -152,7 +152,7 @@ def log(
         UNIT,
         STATUS,
         NOTE,
-        Column("填报人"),
+        Column("填报人", no_wrap=True),  # a name is not text to wrap: 张三, Wang Xiaoming
         Column("提交", no_wrap=True),
         Column("撤销"),
     ]
@@ -204,11 +204,17 @@ def undo_(
 ) -> None:
     """撤销进展：追加一条撤销记录（原记录保留，但不再计入状态）；不写编号则撤销你自己最近一次记录。"""
     from gongkai_cli.actions.record_progress import undo
+    from gongkai_cli.model.dates import chinese_date, outside_plan_year
 
     found = data_dir(data, writing=not dry_run)
     done = undo(found, tuple(ids or ()), commit=not no_commit, dry_run=dry_run)
     for note in done.notes:
         err(f"提示：{note}")
+    if not dry_run and outside_plan_year(done.date, year := plan_year(found)()):
+        err(
+            f"注意：撤销记录的日期是今天（{chinese_date(done.date)}），不在计划年度（{year}年）内；"
+            "撤销对任何日期的状态都生效，这个日期只作记录。"
+        )
     shown = "、".join(u.id for u in done.retracted)
     what = done.subject.removeprefix("撤销: ")
     verb = "将撤销" if dry_run else "已撤销"

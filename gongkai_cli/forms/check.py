@@ -330,12 +330,15 @@ def _done_date(value: object, year: int) -> tuple[dt.date | None, str]:
 
         return from_excel(value).date(), ""
     text = str(value).strip()
-    from gongkai_cli.model.dates import parse_date
+    from gongkai_cli.model.dates import example_day, parse_date
 
     try:
         return parse_date(text, year=lambda: year), ""
     except GongkaiError:
-        return None, f"完成日期“{text}”不是有效日期；请写成 {year}-10-20 或 10月20日 这样的日期。"
+        day = example_day(year)
+        return None, (
+            f"完成日期“{text}”不是有效日期；请写成 {day.isoformat()} 或 {day.month}月{day.day}日 这样的日期。"
+        )
 
 
 def _text(value: object) -> str | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from gongkai_cli.forms import layout
 from gongkai_cli.model.book import Book
-from gongkai_cli.model.dates import chinese_date
+from gongkai_cli.model.dates import chinese_date, example_day
 from gongkai_cli.model.statuses import DUE_SOON, ROLE_WORDS, STATUSES
 from gongkai_cli.model.values import MAX_NOTE
 
@@ -93,7 +93,7 @@ def build_form(book: Book, unit: str, as_of: dt.date, due: dt.date) -> bytes:
     sheet = workbook.active
     sheet.title = layout.FORM_SHEET
     _header(sheet, ident)
-    _table(sheet, rows, as_of)
+    _table(sheet, rows, book.ledger.year)
     _print_setup(sheet, unit, len(rows))
     _identity_sheet(workbook, ident)
     _custom_properties(workbook, ident)
@@ -168,7 +168,7 @@ def _header(sheet, ident: layout.Identity) -> None:
     sheet.row_dimensions[4].height = 64
 
 
-def _table(sheet, rows: list[FormRow], as_of: dt.date) -> None:
+def _table(sheet, rows: list[FormRow], year: int) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     style = _styles()
@@ -216,7 +216,6 @@ def _table(sheet, rows: list[FormRow], as_of: dt.date) -> None:
         showInputMessage=True,
     )
     statuses.add(f"{column['状态']}{first}:{column['状态']}{end}")
-    year = as_of.year
     dates = DataValidation(
         type="date",
         operator="between",
@@ -225,7 +224,7 @@ def _table(sheet, rows: list[FormRow], as_of: dt.date) -> None:
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="日期无效",
-        error="请填写日期，如 2021-10-20。",
+        error=f"请填写日期，如 {example_day(year).isoformat()}。",
     )
     dates.add(f"{column['完成日期']}{first}:{column['完成日期']}{end}")
     notes = DataValidation(

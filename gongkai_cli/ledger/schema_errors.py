@@ -13,7 +13,7 @@ _TYPE_WORDS = {
     "int_parsing": "整数",
     "bool_type": "true 或 false",
     "list_type": "列表",
-    "date_type": "日期（如 2021-10-31）",
+    "date_type": "日期（年-月-日，不加引号）",
     "model_type": "映射（键: 值）",
     "model_attributes_type": "映射（键: 值）",
     "dict_type": "映射（键: 值）",

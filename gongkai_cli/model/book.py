@@ -107,6 +107,7 @@ class Book:
     def unit(self, name: str) -> str:
         """The canonical name of a unit given by name or alias; a clear error otherwise."""
         index = self.ledger.index
+        name = name.strip()  # as copied from a spreadsheet cell: "县财政局 "
         unit = index.canonical(name)
         if unit is not None:
             return unit
@@ -127,7 +128,7 @@ class Book:
 class Filters(NamedTuple):
     unit: str | None = None  # canonical
     role: str | None = None  # lead | implementer
-    section: str | None = None  # 一…六
+    section: str | None = None  # the section's numeral: 一, 二, …
     deadline: str | None = None  # the phrase as printed
     due_before: dt.date | None = None
     status: str | None = None  # of the unit if --unit, else the task's; or a derived one
@@ -353,6 +354,11 @@ def _periods_due(book: Book, number: int, as_of: dt.date, within_days: int) -> l
     return result
 
 
+def unassigned(items: list[Late]) -> dict[int, list[str]]:
+    """Task number → the undesignated groups still outstanding on it."""
+    return {i.number: list(i.unresolved) for i in items if i.unresolved}
+
+
 def _late(
     number: int,
     deadline: Deadline,
@@ -366,9 +372,11 @@ def _late(
 
 
 def by_unit(items: list[Late]) -> dict[str, list[Late]]:
-    """Regroup late tasks under each unit, units with the most first."""
+    """Regroup late tasks under each unit, units with the most first. An open group that
+    nobody was designated for (县直相关单位) is no unit: it is left out here, and named
+    apart by `unassigned`."""
     grouped: dict[str, list[Late]] = {}
     for item in items:
-        for unit in (*item.units, *item.unresolved):
+        for unit in item.units:
             grouped.setdefault(unit, []).append(item)
     return dict(sorted(grouped.items(), key=lambda kv: -len(kv[1])))

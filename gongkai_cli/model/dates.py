@@ -1,5 +1,5 @@
-"""Dates as clerks type them (2021-10-31, 2021年10月31日, 10月31日, 今天, full-width digits) and
-as reports print them (2021年10月31日)."""
+"""Dates as clerks type them (2024-10-31, 2024年10月31号, 10月31日, 10.31, 今天, full-width
+digits) and as reports print them (2024年10月31日); the example day that help and errors show."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from gongkai_cli.errors import InvalidValue
+from gongkai_cli.errors import GongkaiError, InvalidValue
 
-ACCEPTED = "2021-10-31、2021/10/31、2021.10.31、2021年10月31日、10月31日、10-31、今天 或 昨天"
-
-_FULL = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})日")
-_MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})|(\d{1,2})月(\d{1,2})日")
+# 日, or 号 as people say it: 2024年10月31号
+_FULL = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})[日号]")
+# 10/31 stays refused: abroad it is as often 31/10, and a slip there moves a deadline.
+_MONTH_DAY = re.compile(r"(\d{1,2})([-.])(\d{1,2})|(\d{1,2})月(\d{1,2})[日号]")
 _RELATIVE = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1}
 
 
@@ -32,9 +32,25 @@ def current_date() -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InvalidValue(
-            f"环境变量 {TODAY_VARIABLE}“{value}”不是有效日期；请写成 2021-10-31 的形式，或不设置。",
+            f"环境变量 {TODAY_VARIABLE}“{value}”不是有效日期；请写成“年-月-日”的形式，或不设置。",
             value,
         ) from None
+
+
+def example_day(year: int) -> dt.date:
+    """The one date every example in help and errors shows, in the ledger's own year: a
+    2024 ledger's clerk reads 2024-10-31, not another county's 2021."""
+    return dt.date(year, 10, 31)
+
+
+def accepted(year: int) -> str:
+    """The ways a date may be typed, shown with the example day of `year`."""
+    day = example_day(year)
+    y, m, d = day.year, day.month, day.day
+    return (
+        f"{day.isoformat()}、{y}/{m}/{d}、{y}.{m}.{d}、{chinese_date(day)}、"
+        f"{m}月{d}日、{m}-{d}、{m}.{d}、今天 或 昨天"
+    )
 
 
 def normalize(text: str) -> str:
@@ -64,14 +80,24 @@ def parse_date(
         y, _, m, d, cy, cm, cd = match.groups()
         parts = (y or cy, m or cm, d or cd)
     elif (match := _MONTH_DAY.fullmatch(value)) and year is not None:
-        m, d, cm, cd = match.groups()
+        m, _, d, cm, cd = match.groups()
         parts = (str(year()), m or cm, d or cd)
     if parts:
         try:
             return dt.date(*(int(p) for p in parts if p is not None))
         except ValueError:
             pass
-    raise InvalidValue(f"{option}“{text}”不是有效日期；请写成 {ACCEPTED}。", text)
+    shown = _example_year(year, today)
+    raise InvalidValue(f"{option}“{text}”不是有效日期；请写成 {accepted(shown)}。", text)
+
+
+def _example_year(year: Callable[[], int] | None, today: dt.date) -> int:
+    """The plan's year for an example, or this year where no ledger is at hand (or it
+    cannot be read: the date error is the one to report)."""
+    try:
+        return year() if year is not None else today.year
+    except GongkaiError:
+        return today.year
 
 
 def parse_as_of(

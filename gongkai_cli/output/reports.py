@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from gongkai_cli.model.book import Book, Late, Row, by_unit, dated_shares, overdue
+from gongkai_cli.model.book import Book, Late, Row, by_unit, dated_shares, overdue, unassigned
 from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.model.fold import Assignment
 from gongkai_cli.model.statuses import (
@@ -28,6 +28,7 @@ from gongkai_cli.output.views import (
     UNIT,
     late_json,
     late_numbers,
+    unspecified_text,
 )
 
 # ----- a document: headings, paragraphs and tables, the shape every renderer knows -----
@@ -93,10 +94,8 @@ class Document:
 def unspecified_line(tasks: dict[int, list[str]]) -> Paragraph | None:
     """Groups nobody was designated for are no units: they are named on a line of their own,
     never ranked or counted."""
-    if not tasks:
-        return None
-    listed = "；".join(f"{n}（{'、'.join(groups)}）" for n, groups in tasks.items())
-    return Paragraph(f"未指定单位的任务：{listed}。")
+    text = unspecified_text(tasks)
+    return Paragraph(text) if text else None
 
 
 # ----- 进展情况: the monthly five-column table -----
@@ -255,8 +254,7 @@ RANKING_COLUMNS = [
 
 def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
     items = overdue(book, as_of)
-    # Only designated units are ranked: an open group nobody was named for is no unit.
-    ranking = by_unit([Late(i.number, i.deadline, i.days, i.units, ()) for i in items])
+    ranking = by_unit(items)
     doc = Document("政务公开重点工作任务逾期情况通报", as_of)
     if not items:
         doc.blocks.append(Paragraph(f"截至 {chinese_date(as_of)}，没有逾期未完成的任务。"))
@@ -266,9 +264,7 @@ def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
                 f"截至 {chinese_date(as_of)}，共有 {len(items)} 项任务逾期未完成，涉及 {len(ranking)} 个单位。"
             )
         )
-        unspecified = unspecified_line(
-            {i.number: list(i.unresolved) for i in items if i.unresolved}
-        )
+        unspecified = unspecified_line(unassigned(items))
         if unspecified:
             doc.blocks.append(unspecified)
         rows = [

@@ -306,7 +306,21 @@ def late_numbers(items: list[Late]) -> str:
     )
 
 
-def late_by_unit_view(grouped: dict[str, list[Late]], as_of: dt.date, *, overdue: bool) -> View:
+def unspecified_text(tasks: dict[int, list[str]]) -> str | None:
+    """The line that names the groups nobody was designated for, task by task."""
+    if not tasks:
+        return None
+    listed = "；".join(f"{n}（{'、'.join(groups)}）" for n, groups in tasks.items())
+    return f"未指定单位的任务：{listed}。"
+
+
+def late_by_unit_view(
+    grouped: dict[str, list[Late]],
+    as_of: dt.date,
+    *,
+    overdue: bool,
+    unspecified: dict[int, list[str]] | None = None,
+) -> View:
     what = OVERDUE if overdue else DUE_SOON
     columns = [
         Column("单位"),
@@ -318,7 +332,7 @@ def late_by_unit_view(grouped: dict[str, list[Late]], as_of: dt.date, *, overdue
         f"按单位：{what}任务（截至 {chinese_date(as_of)}）",
         columns,
         rows,
-        [f"共 {len(rows)} 个单位。"],
+        [f"共 {len(rows)} 个单位。", *filter(None, [unspecified_text(unspecified or {})])],
         empty=f"没有{what}任务。",
     )
 

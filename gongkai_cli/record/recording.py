@@ -234,6 +234,7 @@ class Undone:
     subject: str
     commit: str | None
     notes: list[str]
+    date: dt.date  # the retraction's: the day it was made
 
 
 def undo(
@@ -246,7 +247,7 @@ def undo(
     if dry_run:
         repo = gitrepo.find_repo(data_dir.path)
         targets, _ = _targets(_loaded(data_dir), ids, repo)
-        return Undone(targets, "撤销: " + _subject_of(targets), None, [])
+        return Undone(targets, "撤销: " + _subject_of(targets), None, [], current_date())
     with store.open_log(data_dir, commit=commit) as log:
         loaded = _loaded(data_dir)
         targets, whole = _targets(loaded, ids, log.repo)
@@ -264,7 +265,7 @@ def undo(
         if whole:  # every update of that commit is retracted now: say so, as git revert does
             body += f"Reverts: {whole}\n"
         sha = log.append(lines, f"{title}\n\n{body}")
-    return Undone(targets, title, sha, log.notes)
+    return Undone(targets, title, sha, log.notes, today)
 
 
 def _loaded(data_dir: DataDir):
