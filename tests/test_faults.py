@@ -77,6 +77,34 @@ def test_a_kill_mid_update_leaves_the_log_as_before_or_with_the_whole_line(ledge
     assert log.read_bytes() == head
 
 
+def test_a_writer_killed_after_git_staged_its_line_is_settled_by_the_next_run(ledger):
+    """The narrow window of a kill inside `git commit --only`: the line is in the file and in
+    the index, the journal is there, HEAD has not moved. The next update takes the line back
+    out of both and records its own."""
+    import hashlib
+    import json
+
+    log = ledger / "data" / "progress.yaml"
+    before = log.read_bytes()
+    head = git(ledger, "rev-parse", "HEAD").strip()
+    entry = {"size": len(before), "sha256": hashlib.sha256(before).hexdigest(), "head": head}
+    git_dir = ledger / git(ledger, "rev-parse", "--git-common-dir").strip()
+    (git_dir / "gongkai-journal").write_text(json.dumps(entry), encoding="utf-8")
+    log.write_bytes(
+        before + "- {date: 2021-06-20, task: 7, unit: 县财政局, status: 已完成}\n".encode()
+    )
+    git(ledger, "add", "data/progress.yaml")
+
+    proc = cli(["update", "8", "-u", "县财政局", "-s", "doing", "--date", "2021-06-21"], ledger)
+    assert proc.wait() == 0, proc.stderr.read()
+    assert "它写入但未提交的 1 行已撤回" in proc.stderr.read()
+    committed = git(ledger, "show", "HEAD:data/progress.yaml")
+    assert log.read_text(encoding="utf-8") == committed
+    assert committed.startswith(before.decode("utf-8"))
+    assert "task: 7" not in committed[len(before.decode("utf-8")) :]
+    assert git(ledger, "diff", "--cached", "--name-only") == ""
+
+
 def test_a_log_that_cannot_be_written_changes_nothing(gongkai, ledger, monkeypatch):
     monkeypatch.chdir(ledger)
 

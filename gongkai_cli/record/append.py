@@ -184,6 +184,9 @@ def _settle_leftovers(
         return []
     notes = []
     if entry.get("head") == repo.head_id():  # the commit never happened
+        # A writer killed inside `git commit --only` may have staged its lines already; the
+        # log was committed before it started (_check_committed), so HEAD's entry is right.
+        repo.unstage(path)
         size = entry["size"]
         with contextlib.suppress(OSError):
             current = path.read_bytes()

@@ -128,6 +128,10 @@ class Repo:
         if tree is not None:
             _git(self.root, "read-tree", tree)
 
+    def unstage(self, path: Path) -> None:
+        """The index entry of `path` as HEAD holds it (nothing else in the index moves)."""
+        _git(self.root, "reset", "-q", "--", self.rel(path), check=False)
+
     def user_name(self) -> str | None:
         result = _git(self.root, "config", "user.name", check=False)
         return result.stdout.strip() or None
