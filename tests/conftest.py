@@ -213,5 +213,27 @@ def snapshot(repo: Path) -> tuple[bytes, str, str]:
     )
 
 
-# Member ledgers served by git daemon, for the members, roll-up and coverage tests.
-from tests.served import city, served  # noqa: E402, F401
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """Member ledgers served by git daemon on loopback (tests.served): the URL prefix, the
+    folder served and each good member's commit."""
+    from tests.served import build_members, git_daemon
+
+    base = tmp_path_factory.mktemp("served")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GONGKAI_CACHE_DIR", str(tmp_path_factory.mktemp("build-cache")))
+        commits = build_members(base)
+    with git_daemon(base) as url:
+        yield url, base, commits
+
+
+@pytest.fixture
+def city(tmp_path, monkeypatch) -> Path:
+    """A city's own ledger (the 2021 plan, in git) that rolls up members; tests run in it."""
+    from tests.served import commit_all, copy_real_ledger
+
+    root = tmp_path / "city"
+    copy_real_ledger(root)
+    commit_all(root, "建立台账")
+    monkeypatch.chdir(root)
+    return root / "data"

@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import yaml
 
 from benchmarks.generate import progress_lines
@@ -152,28 +151,6 @@ def copy_real_ledger(repo: Path) -> Path:
 
 GOOD = ["濉溪县", "删减县", "改写区", "测试县"]
 PATHS = {"濉溪县": "suixi", "删减县": "trimmed", "改写区": "reworded", "测试县": "other"}
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The four good members, served by git daemon: (URL prefix, base folder, commits)."""
-    base = tmp_path_factory.mktemp("served")
-    cache = tmp_path_factory.mktemp("build-cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GONGKAI_CACHE_DIR", str(cache))
-        commits = build_members(base)
-    with git_daemon(base) as url:
-        yield url, base, commits
-
-
-@pytest.fixture
-def city(tmp_path, monkeypatch) -> Path:
-    """The city's own ledger (the 2021 plan, in git); the tests run in it."""
-    root = tmp_path / "city"
-    copy_real_ledger(root)
-    commit_all(root, "建立台账")
-    monkeypatch.chdir(root)
-    return root / "data"
 
 
 def add_good(gongkai, url: str, names=GOOD) -> None:

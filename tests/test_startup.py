@@ -61,7 +61,7 @@ def test_the_lazy_app_answers_as_the_eager_app(args, monkeypatch):
 def test_a_mistyped_command_is_suggested():
     result = CliRunner().invoke(app_module.app, ["overdeu"], prog_name="gongkai")
     assert result.exit_code == 2
-    assert result.stderr.endswith("错误：没有命令“overdeu”。是否是指 overdue？\n")
+    assert result.stderr.endswith("错误：没有命令“overdeu”。是否是指 overdue、coverage？\n")
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])

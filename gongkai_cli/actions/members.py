@@ -208,3 +208,17 @@ def open_member(data_dir: DataDir, name: str, commit: str | None = None):
     if not os.path.isdir(snapshot):
         lay_out(folder / "repo.git", commit, snapshot)
     return commit, _open(snapshot)
+
+
+def opened(data_dir: DataDir, listed: list[Member]):
+    """Each member of `listed` that can be read as last fetched, as (member, commit, ledger),
+    and the others as (name, why), for reports that go on without them."""
+    readable, skipped = [], []
+    for member in listed:
+        try:
+            readable.append((member, *open_member(data_dir, member.name)))
+        except NotFetched:
+            skipped.append((member.name, "尚未取回，请先运行 gongkai members fetch"))
+        except GongkaiError as exc:
+            skipped.append((member.name, str(exc)))
+    return readable, skipped

@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai_cli.errors import GongkaiError
 from gongkai_cli.ledger.datadir import DataDir, as_data_dir
 
 
@@ -75,20 +74,11 @@ def rollup(data: DataDir | str | Path | None = None, as_of: dt.date | None = Non
     """Every member listed in members.yaml as last fetched, as of `as_of` (default today);
     members never fetched (or whose recorded commit can no longer be read) are skipped with
     the reason."""
-    from gongkai_cli.actions.members import NotFetched, members, open_member
+    from gongkai_cli.actions.members import members, opened
     from gongkai_cli.model.dates import current_date
 
     data_dir = as_data_dir(data)
     as_of = as_of or current_date()
-    result = Rollup(as_of, [])
-    for member in members(data_dir):
-        try:
-            commit, book = open_member(data_dir, member.name)
-        except NotFetched:
-            result.skipped.append((member.name, "尚未取回，请先运行 gongkai members fetch"))
-            continue
-        except GongkaiError as exc:
-            result.skipped.append((member.name, str(exc)))
-            continue
-        result.members.append(figures(member.name, commit, book, as_of))
-    return result
+    readable, skipped = opened(data_dir, members(data_dir))
+    rows = [figures(m.name, commit, book, as_of) for m, commit, book in readable]
+    return Rollup(as_of, rows, skipped)

@@ -40,6 +40,7 @@ COMMANDS = {
     "site": "gongkai_cli.cli.site",
     "init": "gongkai_cli.cli.create",
     "rollup": "gongkai_cli.cli.members",
+    "coverage": "gongkai_cli.cli.members",
     "members": "gongkai_cli.cli.members",
 }
 

@@ -1,8 +1,9 @@
-"""members add|list|fetch, rollup: the member ledgers this ledger rolls up."""
+"""members add|list|fetch, rollup, coverage: the member ledgers this ledger rolls up."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -140,3 +141,56 @@ def rollup(
         err(f"提示：成员 {name} 未纳入汇总：{why}")
     doc = rollup_document(result)
     publish(doc, fmt, out, found, "成员汇总", encoding=encoding, issuer=issuer)
+
+
+@top("coverage")
+def coverage(
+    plans: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="两份计划：上级 下级（tasks.yaml、台账目录或任何可导入的计划文件）；不写时核对本台账与各成员。",
+            metavar="[上级 下级]",
+            show_default=False,
+        ),
+    ] = None,
+    member: Annotated[
+        str | None, typer.Option("--member", help="只核对这个成员。", metavar="名称")
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="人工确认的对应关系文件（两份计划时用；成员的在 data/coverage.yaml）。",
+            metavar="文件",
+        ),
+    ] = None,
+    fmt: ReportFormatOpt = None,
+    out: OutOpt = None,
+    encoding: EncodingOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """任务分解核对：本级每项任务由下级哪些任务分解（文字并列，便于确认），以及未分解的任务。"""
+    from gongkai_cli.actions.coverage import member_coverage, plan_coverage
+    from gongkai_cli.model.dates import current_date
+    from gongkai_cli.output.coverage import coverage_document
+
+    if plans and len(plans) != 2:
+        raise typer.BadParameter("请给出两份计划：上级 下级；或都不写，核对本台账与各成员。")
+    if plans and member:
+        raise typer.BadParameter("--member 用于核对本台账与成员，不能与两份计划同用。")
+    if plans:
+        from gongkai_cli.ledger.datadir import as_data_dir
+
+        found = as_data_dir(data)  # only to say where a report file goes
+        result = plan_coverage(plans[0], plans[1], mapping)
+    else:
+        if mapping is not None:
+            raise typer.BadParameter(
+                "成员的对应关系写在 data/coverage.yaml 中；--mapping 只用于两份计划。"
+            )
+        found = data_dir(data)
+        result = member_coverage(found, member)
+    for name, why in result.skipped:
+        err(f"提示：成员 {name} 未核对：{why}")
+    doc = coverage_document(result, current_date())
+    publish(doc, fmt, out, found, "任务分解核对", encoding=encoding)

@@ -17,7 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai_cli.errors import DataError, GongkaiError, Problem
+from gongkai_cli.errors import Problem
+from gongkai_cli.ledger.sidefile import FileInvalid
 
 MEMBERS = "members.yaml"
 HEADER = "# 成员台账：名称、git 地址（路径、file://、git://、http(s)://、ssh 均可）、分支（可省略）。\nmembers:\n"
@@ -27,15 +28,6 @@ KEYS = ("name", "url", "branch")
 # letters, digits and a few marks, never a path. A branch is a plain git branch name.
 _NAME = re.compile(r"[\w\u00b7\uff08\uff09()-]{1,40}")
 _BRANCH = re.compile(r"(?!-)(?!.*\.\.)(?!.*//)(?!.*@\{)[\w./-]{1,100}(?<![./])")
-
-
-class MembersInvalid(DataError):
-    """members.yaml holds mistakes; carries every problem found."""
-
-    def __init__(self, problems: list[Problem], filename: str):
-        super().__init__(problems)
-        errors = sum(p.is_error for p in problems)
-        self.args = (f"{filename} 有 {errors} 处错误，请修正后再试。",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,29 +65,13 @@ def branch_problem(branch: str) -> str | None:
 def read_members(data_dir: Path, shown) -> list[Member]:
     """The members listed in `data_dir`/members.yaml (none if there is no such file);
     DataError with every problem, located, if it is not valid."""
-    from gongkai_cli.ledger import yamlio
-    from gongkai_cli.ledger.files import UnsafeFile, check_data_files, read_bytes
+    from gongkai_cli.ledger.sidefile import read_yaml
 
-    path = data_dir / MEMBERS
     filename = shown(MEMBERS)
-    try:
-        check_data_files(data_dir, (MEMBERS,), shown)
-        raw = read_bytes(path)
-    except FileNotFoundError:
-        return []
-    except UnsafeFile as exc:
-        raise GongkaiError(str(exc)) from None
-    except OSError as exc:
-        raise GongkaiError(f"无法读取 {filename}：{exc.strerror}。") from None
-    text, problems = yamlio.decode(raw, filename)
-    if text is None:
-        raise MembersInvalid(problems, filename)
-    data, problems = yamlio.parse(text, filename)
-    if problems:
-        raise MembersInvalid(problems, filename)
+    data = read_yaml(data_dir / MEMBERS, filename)
     members, problems = _members_of(data, filename)
     if problems:
-        raise MembersInvalid(problems, filename)
+        raise FileInvalid(problems, filename)
     return members
 
 
