@@ -55,6 +55,10 @@ _EXPORTS = {
     "add_member": "gongkai_cli.actions.members",
     "fetch_members": "gongkai_cli.actions.members",
     "rollup": "gongkai_cli.actions.rollup",
+    "score": "gongkai_cli.actions.score",
+    "scores_report": "gongkai_cli.output.scores",
+    "period_rows": "gongkai_cli.model.periods",
+    "parse_schedule": "gongkai_cli.model.schedules",
     "GongkaiError": "gongkai_cli.errors",
     "DataError": "gongkai_cli.errors",
     "Problem": "gongkai_cli.errors",
@@ -87,7 +91,9 @@ __all__ = [
     "overdue",
     "overdue_bulletin",
     "parse_date",
+    "parse_schedule",
     "parse_status",
+    "period_rows",
     "progress_log",
     "progress_report",
     "publish_checklists",
@@ -98,6 +104,8 @@ __all__ = [
     "request_extension",
     "review",
     "rollup",
+    "score",
+    "scores_report",
     "start_ledger",
     "stats",
     "undo",
@@ -121,11 +129,14 @@ if TYPE_CHECKING:
     from gongkai_cli.actions.record_progress import progress_log, record_update, undo
     from gongkai_cli.actions.review import claims_to_review, review
     from gongkai_cli.actions.rollup import rollup
+    from gongkai_cli.actions.score import score
     from gongkai_cli.actions.start_ledger import start_ledger
     from gongkai_cli.api import data_dir, open_ledger, validate
     from gongkai_cli.errors import DataError, GongkaiError, Problem
     from gongkai_cli.model.book import Book, Filters, due, list_tasks, overdue
     from gongkai_cli.model.dates import parse_date
+    from gongkai_cli.model.periods import period_rows
+    from gongkai_cli.model.schedules import parse_schedule
     from gongkai_cli.model.statuses import parse_status
     from gongkai_cli.output.reports import (
         overdue_bulletin,
@@ -133,6 +144,7 @@ if TYPE_CHECKING:
         stats,
         unit_checklist,
     )
+    from gongkai_cli.output.scores import scores_report
 
 
 def __getattr__(name: str) -> Any:

@@ -44,6 +44,7 @@ def test_init_then_update_makes_two_commits(tmp_path):
         ".pre-commit-config.yaml",
         "README.md",
         "data/progress.yaml",
+        "data/scoring.yaml",
         "data/tasks.yaml",
         "data/units.yaml",
     ]

@@ -42,6 +42,7 @@ COMMANDS = {
     "rollup": "gongkai_cli.cli.members",
     "coverage": "gongkai_cli.cli.members",
     "members": "gongkai_cli.cli.members",
+    "score": "gongkai_cli.cli.scores",
 }
 
 

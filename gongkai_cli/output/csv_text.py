@@ -12,12 +12,16 @@ import io
 from gongkai_cli.output.text import spreadsheet_cell
 
 
-def _csv(headers: list[str], rows: list[list[str]]) -> str:
+def _csv(headers: list[str], rows: list[list[str]], numbers: frozenset[int] = frozenset()) -> str:
+    """`numbers`: the columns that hold numbers, written as they are (a deduction of -5
+    is a number, not a formula to neutralise)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([spreadsheet_cell(cell) for cell in row])
+        writer.writerow(
+            [cell if i in numbers else spreadsheet_cell(cell) for i, cell in enumerate(row)]
+        )
     return out.getvalue()
 
 
@@ -30,7 +34,14 @@ def render_document(doc, options) -> bytes:
     from gongkai_cli.errors import GongkaiError
 
     table = doc.flat_table()
-    text = "" if table is None else _csv([c.header for c in table.columns], table.text_rows())
+    numbers = (
+        frozenset(i for i, c in enumerate(table.columns) if c.kind == "number")
+        if table
+        else frozenset()
+    )
+    text = (
+        "" if table is None else _csv([c.header for c in table.columns], table.text_rows(), numbers)
+    )
     try:
         return text.encode(options.encoding)
     except UnicodeEncodeError as exc:

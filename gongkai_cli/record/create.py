@@ -7,6 +7,7 @@ from pathlib import Path
 
 from gongkai_cli.errors import DataError, GitFailed, LedgerExists
 from gongkai_cli.ledger.datadir import PACKAGE, PROGRESS, TASKS, UNITS, DataDir
+from gongkai_cli.model.scoring import DEFAULT_TEXT, SCORING
 from gongkai_cli.record import git as gitrepo
 from gongkai_cli.version import __version__
 
@@ -50,6 +51,8 @@ def init(target: Path, tasks: str, registry: str) -> tuple[DataDir, str | None]:
         (data / TASKS).write_text(tasks, encoding="utf-8")
         (data / UNITS).write_text(registry, encoding="utf-8")
         (data / PROGRESS).write_text(EMPTY_LOG, encoding="utf-8")
+        # The default rules of 考评, commented, for the office to adapt (gongkai score).
+        (data / SCORING).write_text(DEFAULT_TEXT, encoding="utf-8")
         data_dir = DataDir(data, "option")
         title = _checked_title(data_dir)  # the plan must be valid before anything else is made
         (target / ".gitattributes").write_text(f"data/{PROGRESS} merge=union\n", encoding="utf-8")
