@@ -13,12 +13,21 @@ from gongkai_cli.model.fold import Assignment
 from gongkai_cli.model.statuses import (
     LATE_DONE,
     OVERDUE,
+    PENDING,
+    RETURNED,
     ROLE_WORDS,
     task_state,
     units_done,
     units_phrase,
 )
 from gongkai_cli.model.values import Deadline
+from gongkai_cli.output.supervised import (
+    DETAIL_COLUMNS,
+    deadline_cell,
+    detail_cells,
+    detail_json,
+    review_parts,
+)
 from gongkai_cli.output.view import Cell, Column, text_rows
 from gongkai_cli.output.views import (
     DATE,
@@ -28,6 +37,7 @@ from gongkai_cli.output.views import (
     UNIT,
     late_json,
     late_numbers,
+    supervision_json,
     unspecified_text,
 )
 
@@ -164,6 +174,7 @@ def progress_text(row: Row, as_of: dt.date, limit: int | None = None) -> tuple[s
             parts.append(f"逾期未完成：{units_phrase(late, shown=6)}")
     if done == 0 and not any(a.updated for a in row.assignments):
         parts[0] = "尚无进展记录"
+    parts += review_parts(row)
     notes, cut = notes_text(unit_notes(row), limit)
     if notes:
         parts.append(notes)
@@ -190,19 +201,23 @@ def progress_report(book: Book, as_of: dt.date) -> Document:
     payload, flat, appendix = [], [], []
     section = None
     table: Table | None = None
+    # Where the office keeps problems, next steps and evidence, the table carries them as
+    # published progress reports do, beside 进展情况.
+    supervised = book.supervised
+    columns = [*PROGRESS_COLUMNS, *DETAIL_COLUMNS] if supervised else PROGRESS_COLUMNS
     for number, task in ledger.tasks.items():
         if task.section != section:
             section = task.section
-            table = Table(
-                PROGRESS_COLUMNS, [], name="进展情况", group=section, merge=True, landscape=True
-            )
+            table = Table(columns, [], name="进展情况", group=section, merge=True, landscape=True)
             doc.blocks += [Heading(section), table]
         row = Row(book, number, as_of)
         text, cut = progress_text(row, as_of, NOTES_LIMIT)
         full, _ = progress_text(row, as_of)
         cells = [task.subsection, f"{number}．{task.requirement}", task.phrase]
-        table.rows.append([*cells, task.deadline, text])
-        flat.append([f"{section}\n{task.subsection}", *cells[1:], task.deadline, full])
+        deadline = deadline_cell(row) if supervised else task.deadline
+        details = detail_cells(row) if supervised else []
+        table.rows.append([*cells, deadline, text, *details])
+        flat.append([f"{section}\n{task.subsection}", *cells[1:], deadline, full, *details])
         if cut:
             appendix += [
                 [
@@ -223,6 +238,7 @@ def progress_report(book: Book, as_of: dt.date) -> Document:
                 "subsection": task.subsection,
                 "done": row.done,
                 "progress": full,
+                **(detail_json(row) if supervised else {}),
             }
         )
     if appendix:
@@ -230,7 +246,7 @@ def progress_report(book: Book, as_of: dt.date) -> Document:
             Heading("附表：各单位进展情况"),
             Table(APPENDIX_COLUMNS, appendix, name="附表", landscape=True),
         ]
-    doc.flat = Table(PROGRESS_COLUMNS, flat, name="进展情况")
+    doc.flat = Table(columns, flat, name="进展情况")
     doc.payload = {"title": doc.full_title, "as_of": as_of.isoformat(), "tasks": payload}
     return doc
 
@@ -353,6 +369,10 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
             light = a.light(row.deadline, as_of)
             status = a.state + (f"（{light}）" if light else "")
             due = row.deadline.date.isoformat() if row.deadline.date else "持续推进"
+            if a.extended_to is not None:  # 原时限 and 延期至 both shown
+                due = f"{a.extended_to.isoformat()}（延期，原 {due}）"
+            elif a.review == RETURNED and a.review_note:
+                status += f"：{a.review_note}"
             cells = [row.task.number, row.task.requirement, row.task.deadline, due, status]
             rows.append([*cells, a.note or ""])
             flat.append([*cells[:1], ROLE_WORDS[role], *cells[1:], a.note or ""])
@@ -365,6 +385,7 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
                     "light": light,
                     "date": a.updated.isoformat() if a.updated else None,
                     "note": a.note,
+                    **(supervision_json(a, row.deadline) if book.supervised else {}),
                 }
             )
         doc.blocks += [Heading(heading), Table(CHECKLIST_COLUMNS, rows, name=heading)]
@@ -383,13 +404,18 @@ class Tally:
     done: int = 0
     on_time: int = 0
     overdue: int = 0
+    # Where the office reviews: claims still waiting (not yet 完成) and claims returned.
+    pending: int = 0
+    returned: int = 0
 
     def add(self, a: Assignment, deadline: Deadline, as_of: dt.date) -> None:
         light = a.light(deadline, as_of)
         self.total += 1
-        self.done += a.done
-        self.on_time += a.done and light != LATE_DONE
+        self.done += a.closed
+        self.on_time += a.closed and light != LATE_DONE
         self.overdue += light == OVERDUE
+        self.pending += a.review == PENDING
+        self.returned += a.review == RETURNED
 
     @property
     def completion(self) -> float:
@@ -428,9 +454,10 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
     total = Tally(
         **{
             f: sum(getattr(t, f) for t in tallies.values())
-            for f in ("total", "done", "on_time", "overdue")
+            for f in ("total", "done", "on_time", "overdue", "pending", "returned")
         }
     )
+    reviewed = book.ledger.supervision is not None and book.ledger.supervision.review
     # Short headers keep the table within 80 columns; the paragraph above the table defines them.
     columns = [
         Column(what),
@@ -443,14 +470,25 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
     ]
     rows = [
         [key, t.total, t.done, t.on_time, t.overdue, t.completion, t.on_time_rate]
+        + ([t.pending, t.returned] if reviewed else [])
         for key, t in [*tallies.items(), ("合计", total)]
     ]
+    if reviewed:  # counted apart: a claim is 完成 only once passed
+        columns += [
+            Column(PENDING, no_wrap=True, kind="number"),
+            Column(RETURNED, no_wrap=True, kind="number"),
+        ]
     doc = Document(f"政务公开重点工作任务完成情况统计（按{what}）", as_of)
     doc.blocks.append(
         Paragraph(
             "项次：任务单位数，即责任单位承担的任务之和（一项任务由几个单位承担，计几项次）；"
             "完成：已完成或不涉及；按期：在时限内完成；逾期：逾期未完成。"
             "完成率＝完成 ÷ 项次；按期率＝按期 ÷（完成＋逾期）。"
+            + (
+                f"开启审核后，已完成须经审核通过才计为完成；{PENDING}、{RETURNED}另列。"
+                if reviewed
+                else ""
+            )
         )
     )
     line = unspecified_line(unspecified)
@@ -470,6 +508,7 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
                 "overdue": t.overdue,
                 "completion_rate": round(t.completion, 4),
                 "on_time_rate": None if t.on_time_rate is None else round(t.on_time_rate, 4),
+                **({"pending_review": t.pending, "returned": t.returned} if reviewed else {}),
             }
             for key, t in [*tallies.items(), ("合计", total)]
         ],
