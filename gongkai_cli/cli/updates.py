@@ -220,7 +220,7 @@ def undo_(
     verb = "将撤销" if dry_run else "已撤销"
     say(f"{verb} {len(done.retracted)} 条进展（编号 {shown}）：{what}。")
     if dry_run:
-        from gongkai_cli.record.recording import event_subject
+        from gongkai_cli.model.supervision import event_subject
 
         for e in done.retracted:
             what = (

@@ -8,13 +8,12 @@ once, and `validate` can tell that a kept file is still the one that was attache
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from gongkai_cli.model.supervision import FILE_REF
+
 FOLDER = "evidence"
-# evidence/<64 hex digits>, and the attached file's suffix if it had one (.pdf, .docx…)
-FILE_REF = re.compile(r"evidence/([0-9a-f]{64})((?:\.[0-9A-Za-z]{1,10})?)")
 
 
 def is_file(item: str) -> bool:

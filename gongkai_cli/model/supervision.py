@@ -9,6 +9,7 @@ reviews and extensions than updates) and plain, so that the cache stores it as J
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, NamedTuple
 
 from gongkai_cli.model.statuses import APPROVE, DONE, PASS, PASSED, PENDING, RETURNED
@@ -138,6 +139,18 @@ class Supervision:
 
 
 _NO_DETAIL = Detail()
+
+# A kept evidence file: evidence/<64 hex digits of its SHA-256>, with the suffix it had.
+FILE_REF = re.compile(r"evidence/([0-9a-f]{64})((?:\.[0-9A-Za-z]{1,10})?)")
+
+
+def event_subject(event) -> str:
+    """How a review, an extension request or a decision is named in a commit subject."""
+    if hasattr(event, "reviews"):
+        return f"审核 {event.reviews} → {event.verdict}"
+    if hasattr(event, "decides"):
+        return f"延期{event.verdict} {event.decides}"
+    return f"延期申请: 任务{event.task} {event.unit} → {event.extend_to.isoformat()}"
 
 
 def fold_supervision(plan, updates, events, details, canonical) -> Supervision:

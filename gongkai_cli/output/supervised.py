@@ -5,10 +5,10 @@ reports read exactly as before."""
 
 from __future__ import annotations
 
-from gongkai_cli.ledger.evidence import FILE_REF
 from gongkai_cli.model.book import Row
 from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.model.statuses import PENDING, RETURNED, units_phrase
+from gongkai_cli.model.supervision import FILE_REF
 from gongkai_cli.output.view import Column
 
 DETAIL_COLUMNS = [

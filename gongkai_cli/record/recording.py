@@ -16,6 +16,7 @@ from gongkai_cli.model.book import Book
 from gongkai_cli.model.dates import current_date
 from gongkai_cli.model.schema import Update
 from gongkai_cli.model.statuses import DONE, units_phrase
+from gongkai_cli.model.supervision import event_subject
 from gongkai_cli.model.values import MAX_NAME, MAX_NOTE
 from gongkai_cli.record import append as store
 from gongkai_cli.record import evidence
@@ -283,15 +284,6 @@ def _subject_of(targets: list[Entry]) -> str:
         return event_subject(first)
     units = list(dict.fromkeys(t.unit for t in targets))
     return f"进展: 任务{first.task} {units_phrase(units)} → {first.status}"
-
-
-def event_subject(event) -> str:
-    """How a review, an extension request or a decision is named in a commit subject."""
-    if hasattr(event, "reviews"):
-        return f"审核 {event.reviews} → {event.verdict}"
-    if hasattr(event, "decides"):
-        return f"延期{event.verdict} {event.decides}"
-    return f"延期申请: 任务{event.task} {event.unit} → {event.extend_to.isoformat()}"
 
 
 def _targets(
