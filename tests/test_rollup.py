@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.served import GOOD, PATHS, add_good, commit_all, git, git_daemon
+from tests.served import DROPPED, GOOD, PATHS, add_good, commit_all, git, git_daemon
 
 DAY = "2021-10-31"
 
@@ -138,3 +138,31 @@ def test_the_markdown_rollup_names_commits_totals_and_skipped_members(gongkai, c
         f"| 合计 |  |  | 4 | {own['assignments']} | {own['done']} | {own['overdue']} | "
         f"{rate} | {last_day} |\n"
     )
+
+
+def test_by_task_each_members_cells_add_up_to_its_own_stats(gongkai, city, served):
+    url, base, _ = served
+    add_good(gongkai, url, ["濉溪县", "删减县", "测试县"])
+    gongkai("members", "fetch")
+    result = gongkai("rollup", "--by", "task", "--as-of", DAY, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    tasks = json.loads(result.stdout)["tasks"]
+    assert [t["number"] for t in tasks] == list(range(1, 44))
+    for name in ("濉溪县", "删减县"):
+        own = own_figures(gongkai, base / PATHS[name], name)
+        cells = [t["members"][name] for t in tasks]
+        assert sum(c["assignments"] for c in cells) == own["assignments"]
+        assert sum(c["done"] for c in cells) == own["done"]
+        assert sum(c["overdue"] for c in cells) == own["overdue"]
+    assert [t["members"]["濉溪县"]["tasks"] for t in tasks] == [[n] for n in range(1, 44)]
+    dropped = [t["number"] for t in tasks if not t["members"]["删减县"]["tasks"]]
+    assert dropped == list(DROPPED)
+    assert all(t["members"]["测试县"] == EMPTY for t in tasks)
+    table = gongkai("rollup", "--by", "task", "--as-of", DAY, "--format", "md", "--out", "-")
+    assert "| 任务 | 具体要求 | 濉溪县 | 删减县 | 测试县 |\n" in table.stdout
+    assert "| 5 | 加强反垄断与反不正当竞争执法信息公开工作" in table.stdout
+    five = next(line for line in table.stdout.splitlines() if line.startswith("| 5 |"))
+    assert five.endswith(" | 未分解 | 未分解 |")
+
+
+EMPTY = {"tasks": [], "assignments": 0, "done": 0, "overdue": 0}

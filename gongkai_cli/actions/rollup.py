@@ -82,3 +82,65 @@ def rollup(data: DataDir | str | Path | None = None, as_of: dt.date | None = Non
     readable, skipped = opened(data_dir, members(data_dir))
     rows = [figures(m.name, commit, book, as_of) for m, commit, book in readable]
     return Rollup(as_of, rows, skipped)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskCell:
+    """How far one member is on one higher task: over the member's tasks that break it down."""
+
+    tasks: tuple[int, ...]  # the member's task numbers; none: 未分解
+    assignments: int
+    done: int
+    overdue: int
+
+
+@dataclass
+class TaskRollup:
+    as_of: dt.date
+    title: str  # this ledger's plan
+    tasks: list  # this ledger's tasks (values.Task), in order
+    members: list[str]
+    cells: dict[tuple[int, str], TaskCell]  # (higher task, member) → its cell
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def rollup_by_task(data: DataDir | str | Path | None = None, as_of: dt.date | None = None):
+    """For each task of this ledger's plan, each member's progress on the tasks that break it
+    down (as `coverage` matches them), counted as `stats` counts: designated assignments."""
+    from gongkai_cli.actions.coverage import member_coverage
+    from gongkai_cli.actions.members import members, opened
+    from gongkai_cli.ledger.checked import open_book
+    from gongkai_cli.model.dates import current_date
+
+    data_dir = as_data_dir(data)
+    as_of = as_of or current_date()
+    books = {m.name: book for m, _, book in opened(data_dir, members(data_dir))[0]}
+    coverage = member_coverage(data_dir)
+    own = open_book(data_dir)
+    result = TaskRollup(
+        as_of,
+        own.ledger.title,
+        list(own.ledger.tasks.values()),
+        [lower.name for lower in coverage.lowers],
+        {},
+        coverage.skipped,
+    )
+    for lower in coverage.lowers:
+        book = books[lower.name]
+        for row in lower.rows:
+            numbers = tuple(sorted(link.lower for link, _ in row.links))
+            tally = _tally(book, numbers, as_of)
+            cell = TaskCell(numbers, tally.total, tally.done, tally.overdue)
+            result.cells[row.task.number, lower.name] = cell
+    return result
+
+
+def _tally(book, numbers, as_of: dt.date):
+    """The tasks' assignments counted as `stats` counts them."""
+    from gongkai_cli.output.reports import Tally, counted
+
+    tally = Tally()
+    for number in numbers:
+        for deadline, assignment in counted(book, number, as_of):
+            tally.add(assignment, deadline, as_of)
+    return tally

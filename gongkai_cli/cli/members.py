@@ -12,6 +12,7 @@ from gongkai_cli.cli.options import (
     AsOfOpt,
     DataOpt,
     as_of_day,
+    choice,
     command_group,
     data_dir,
     err,
@@ -127,20 +128,31 @@ def rollup(
     out: OutOpt = None,
     issuer: IssuerOpt = None,
     encoding: EncodingOpt = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="task：按本级计划的任务汇总，每个成员一列（按 coverage 的对应关系）。",
+            metavar="task",
+            parser=choice({"task": "task", "任务": "task"}, "可用的汇总方式"),
+        ),
+    ] = None,
     data: DataOpt = None,
 ) -> None:
     """汇总各成员台账：每个成员一行（计划、读取的提交、任务数、项次、完成、逾期、按期率），另有合计行。"""
     from gongkai_cli.actions.rollup import rollup as roll_up
+    from gongkai_cli.actions.rollup import rollup_by_task
     from gongkai_cli.ledger.checked import open_book
-    from gongkai_cli.output.rollup import rollup_document
+    from gongkai_cli.output.rollup import by_task_document, rollup_document
 
     found = data_dir(data)
     day = as_of_day(open_book(found), as_of)
-    result = roll_up(found, day)
+    result = rollup_by_task(found, day) if by else roll_up(found, day)
     for name, why in result.skipped:
         err(f"提示：成员 {name} 未纳入汇总：{why}")
-    doc = rollup_document(result)
-    publish(doc, fmt, out, found, "成员汇总", encoding=encoding, issuer=issuer)
+    doc = by_task_document(result) if by else rollup_document(result)
+    stem = "成员汇总-按任务" if by else "成员汇总"
+    publish(doc, fmt, out, found, stem, encoding=encoding, issuer=issuer)
 
 
 @top("coverage")

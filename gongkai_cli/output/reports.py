@@ -428,6 +428,20 @@ class Tally:
         return self.on_time / settled if settled else None
 
 
+def counted(book: Book, number: int, as_of: dt.date):
+    """What `stats` counts of one task: (deadline, assignment) of each designated unit. A
+    recurring task counts once per period due by then (each is done or late on its own);
+    until its first period falls due, once, as an ongoing task."""
+    shares = dated_shares(book, number, as_of)
+    if book.schedule(number) is not None:
+        due = [share for share in shares if share[1].date <= as_of]
+        shares = due or [(None, book.deadline(number), book.assignments(number, as_of))]
+    for _, deadline, assignments in shares:
+        for a in assignments:
+            if a.designated:
+                yield deadline, a
+
+
 def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
     tallies: dict[str, Tally] = {}
     unspecified: dict[int, list[str]] = {}
@@ -438,17 +452,9 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
         for a in book.assignments(number, as_of):
             if not a.designated:
                 unspecified.setdefault(number, []).append(a.unit)
-        # A recurring task counts once per period due by then (each is done or late on its
-        # own); until its first period falls due, once, as an ongoing task.
-        shares = dated_shares(book, number, as_of)
-        if book.schedule(number) is not None:
-            due = [share for share in shares if share[1].date <= as_of]
-            shares = due or [(None, book.deadline(number), book.assignments(number, as_of))]
-        for _, deadline, assignments in shares:
-            for a in assignments:
-                if a.designated:
-                    key = a.unit if by == "unit" else task.section
-                    tallies.setdefault(key, Tally()).add(a, deadline, as_of)
+        for deadline, a in counted(book, number, as_of):
+            key = a.unit if by == "unit" else task.section
+            tallies.setdefault(key, Tally()).add(a, deadline, as_of)
     tallies = {k: t for k, t in tallies.items() if t.total}
     what = "单位" if by == "unit" else "大项"
     total = Tally(

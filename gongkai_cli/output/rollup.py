@@ -65,3 +65,57 @@ def _json(figures) -> dict:
         "overdue": figures.overdue,
         "rate": figures.rate,
     }
+
+
+def by_task_document(rollup) -> Document:
+    """`rollup` (actions.rollup.TaskRollup): a row per task of this plan, a column per member."""
+    columns = [
+        Column("任务", no_wrap=True, kind="number"),
+        Column("具体要求", long=True),
+        *(Column(name, no_wrap=True) for name in rollup.members),
+    ]
+    rows = []
+    for task in rollup.tasks:
+        cells = [_cell(rollup.cells[task.number, name]) for name in rollup.members]
+        rows.append([task.number, task.requirement, *cells])
+    doc = Document(f"成员台账分任务汇总：{rollup.title}", rollup.as_of)
+    doc.blocks.append(
+        Paragraph(
+            "每格为该成员分解本项任务的各项任务（按 gongkai coverage 的对应关系）合计："
+            "完成项次/项次，有逾期时注明；“未分解”为该成员没有对应的任务。"
+        )
+    )
+    if rollup.skipped:
+        listed = "；".join(f"{name}（{why}）" for name, why in rollup.skipped)
+        doc.blocks.append(Paragraph(f"未纳入汇总：{listed}。"))
+    doc.blocks.append(Table(columns, rows, name="分任务汇总", landscape=len(rollup.members) > 4))
+    doc.payload = {
+        "as_of": rollup.as_of.isoformat(),
+        "tasks": [
+            {
+                "number": task.number,
+                "requirement": task.requirement,
+                "members": {
+                    name: _cell_json(rollup.cells[task.number, name]) for name in rollup.members
+                },
+            }
+            for task in rollup.tasks
+        ],
+    }
+    return doc
+
+
+def _cell(cell) -> str:
+    if not cell.tasks:
+        return "未分解"
+    text = f"{cell.done}/{cell.assignments}"
+    return f"{text}，逾期 {cell.overdue}" if cell.overdue else text
+
+
+def _cell_json(cell) -> dict:
+    return {
+        "tasks": list(cell.tasks),
+        "assignments": cell.assignments,
+        "done": cell.done,
+        "overdue": cell.overdue,
+    }
