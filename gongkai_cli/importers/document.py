@@ -64,9 +64,10 @@ def import_document(
         return _converted(path, data, suffix, title, year)
     if data.startswith(b"%PDF"):
         from gongkai_cli.importers.pdf import read_pdf
+        from gongkai_cli.importers.prose import paragraphs
 
         grids, lines = read_pdf(path, filename)
-        return _tables_or_prose(grids, lines, filename, [], title, year)
+        return _tables_or_prose(grids, paragraphs(lines), filename, [], title, year)
     if data.startswith(b"PK\x03\x04"):
         if _package_kind(path, filename) == "docx":
             from gongkai_cli.importers.word import read_docx

@@ -148,7 +148,7 @@ def _find_header(grid: Grid) -> _Columns | set[str]:
     meanings, labels = _realigned(meanings, labels, grid.rows[first_data:])
     by_meaning: dict[str, list[int]] = {}
     for c, meaning in enumerate(meanings):
-        if meaning is None and not labels[c].strip() and not row[c].strip():
+        if meaning is None and not labels[c].strip():
             meaning = "task"  # an unheaded column beside the table: structure or numbers
         by_meaning.setdefault(meaning or "other", []).append(c)
     notes = [*grid.above, *(c for above in grid.rows[:r] for c in above)]
@@ -437,7 +437,8 @@ _PAGE_CHROME = re.compile(
     r"来源|浏览|点击|访问量|阅读|字体|字号|发布时间|发布日期|发文日期|成文日期|索引号|"
     r"发布机构|分享|打印|关闭|当前位置|首页|文号|主题分类|信息来源|作者|编辑"
 )
-_NAMES_PLAN = re.compile(r"计划|方案|要点|分工|清单|任务|分解|安排|台账|一览表")
+_NAMES_PLAN = re.compile(r"计划|方案|要点|分工|清单|任务|分解|安排|台账|一览表|意见|措施|行动")
+_DOC_NUMBER = re.compile(r"\s*[（(][^（）()]*〔\d{4}〕\d+号[）)]$")  # (池政〔2017〕101号)
 _SENTENCE = re.compile(r"[。；]")
 
 
@@ -461,9 +462,10 @@ def choose_title(candidates: list[str]) -> str | None:
 
 
 def _unwrapped(title: str) -> str:
-    """关于印发《2021年某县政务公开工作要点》的通知 → the plan's own title."""
+    """关于印发《2021年某县政务公开工作要点》的通知 → the plan's own title; a document
+    number after it is not part of it."""
     inner = re.search(r"关于印发[《〈](.+)[》〉]的通知", title)
-    return inner.group(1) if inner else title
+    return _DOC_NUMBER.sub("", inner.group(1) if inner else title)
 
 
 def plan_year(

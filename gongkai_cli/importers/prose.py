@@ -89,7 +89,7 @@ def _roles(phrase: str, notes: list[str]) -> dict[str, str]:
     roles: dict[str, str] = {}
     if not labels:
         roles["phrase"] = phrase.strip(_TRIM)
-    for label, after in zip(labels, [*labels[1:], None], strict=True):
+    for label, after in zip(labels, [*labels[1:], None], strict=False):
         value = phrase[label.end() : after.start() if after else len(phrase)].strip(_TRIM)
         key = _LABELS[label.group(1)]
         roles[key] = f"{roles[key]}，{value}" if key in roles else value
@@ -206,6 +206,23 @@ def _number(text: str) -> tuple[int | None, str]:
     if found := _ITEM.match(text):
         return int(found.group(1) or found.group(2)), text[found.end() :].strip()
     return None, text
+
+
+_STARTS = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]{1,3}[）)]|\d{1,3}[.、．](?!\d))"
+)
+
+
+def paragraphs(lines: list[str]) -> list[str]:
+    """A PDF's lines joined back into paragraphs: a line that starts with a number, a heading
+    mark or a role label (牵头单位：) starts one; any other line continues the one before."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and not _STARTS.match(line) and not _LABEL.match(line):
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return joined
 
 
 def read_prose(
