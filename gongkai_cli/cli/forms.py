@@ -177,6 +177,8 @@ def _report(checked, done) -> None:
                 _say_err(f"注意：{checked.form.name} 任务 {u.task}：{decision.remark}")
         elif decision.outcome == OLDER:
             _say(f"  跳过{decision.reason}")
+    for entry in done.requests:
+        _say(f"  任务 {entry.task} 申请延期至 {entry.extend_to.isoformat()}（待审批）")
     if done.commit:
         _say(f"  已提交 git：{done.commit[:7]}")
     elif done.earlier and not done.updates():

@@ -15,6 +15,7 @@ from gongkai_cli.forms.read import Cell, ReturnedForm, ReturnedRow
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.statuses import (
     DERIVED,
+    DONE,
     DONE_STATUSES,
     STATUS_ALIASES,
     STATUSES,
@@ -49,6 +50,15 @@ class FormEntry:
     note: str | None
     done_on: dt.date | None
     where: str  # the row's 编号 cell
+    # From the supervision columns, where the form has them.
+    problems: str | None = None
+    next: str | None = None
+    links: tuple[str, ...] = ()
+    extend_to: dt.date | None = None
+
+    @property
+    def details(self) -> bool:
+        return self.problems is not None or self.next is not None or bool(self.links)
 
 
 @dataclass
@@ -239,7 +249,7 @@ def check_read_only(row: ReturnedRow, sent, problem) -> Iterator[FormProblem]:
 
     if sent is None:  # a task added to the plan after the form went out
         return
-    shown = {"当前状态": sent.shown_status(), "上次说明": layout.last_note(sent.updated, sent.note)}
+    shown = {"当前状态": sent.shown_status(), "上次说明": sent.shown_note()}
     belongs = {"状态": row.status, "进展说明": row.note}
     for name, cell in row.read_only.items():
         if _squeeze(_text(cell.value) or "") == _squeeze(shown[name]):
@@ -285,7 +295,51 @@ def _row_entry(book, form, row: ReturnedRow, number, unit, today, problem):
                     row.done,
                     f"填写了完成日期，但状态是“{effective}”；完成日期只用于“已完成”或“不涉及”。",
                 )
-    yield FormEntry(number, status, note, done_on, row.number.ref)
+    extra = yield from _supervision_cells(book, row, number, status, problem)
+    yield FormEntry(number, status, note, done_on, row.number.ref, *extra)
+
+
+def _supervision_cells(book, row: ReturnedRow, number: int, status: str | None, problem):
+    """存在问题, 下步措施, 佐证链接 and 申请延期至 as the unit filled them: their problems
+    (yielded), and (problems, next, links, extend_to) returned."""
+    from gongkai_cli.forms import layout
+    from gongkai_cli.ledger.evidence import link_problem
+
+    cells = row.supervision
+    texts = {}
+    for name in (layout.PROBLEMS, layout.NEXT):
+        cell = cells.get(name)
+        text = _text(cell.value) if cell else None
+        if text is not None and len(text) > MAX_NOTE:
+            yield problem(cell, f"{name}过长（{len(text)} 字），请控制在 {MAX_NOTE} 字以内。")
+        texts[name] = text.replace("\r\n", "\n") if text else None
+    links: tuple[str, ...] = ()
+    cell = cells.get(layout.LINKS)
+    if cell is not None and _text(cell.value) is not None:
+        links = tuple(_text(cell.value).replace("；", " ").replace("，", " ").split())
+        for link in links:
+            if (message := link_problem(link)) is not None:
+                yield problem(cell, message)
+    extend_to = None
+    cell = cells.get(layout.EXTEND_TO)
+    if cell is not None and _text(cell.value) is not None:
+        extend_to, message = _done_date(cell.value, book.ledger.year)
+        deadline = book.deadline(number).date
+        if extend_to is None:
+            yield problem(cell, message.replace("完成日期", layout.EXTEND_TO))
+        elif deadline is None:
+            yield problem(cell, f"任务 {number} 没有确定的时限，无需申请延期。")
+        elif extend_to <= deadline:
+            yield problem(
+                cell,
+                f"申请延期至 {extend_to.isoformat()} 不晚于原时限 {deadline.isoformat()}。",
+            )
+    supervision = book.ledger.supervision
+    if status == DONE and not links and supervision and supervision.evidence_required:
+        yield problem(
+            row.status, f"本台账要求{DONE}须附佐证材料：请在“{layout.LINKS}”一栏填写公开的网址。"
+        )
+    return texts[layout.PROBLEMS], texts[layout.NEXT], links, extend_to
 
 
 def parse_form_status(text: str) -> tuple[str | None, str]:

@@ -20,7 +20,7 @@ from gongkai_cli.ledger.logline import new_id, update_line
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.dates import plan_year_remark
 from gongkai_cli.model.schema import Update
-from gongkai_cli.model.statuses import DONE_STATUSES
+from gongkai_cli.model.statuses import DONE_STATUSES, RETURNED
 from gongkai_cli.record import append as store
 from gongkai_cli.record import git as gitrepo
 
@@ -44,6 +44,7 @@ class Collected:
     replied: str | None  # else one that collected another form of this unit and round
     why_not_committed: str | None
     dry_run: bool = False
+    requests: tuple[FormEntry, ...] = ()  # rows asking for a later deadline (申请延期至)
 
     def updates(self) -> list[Update]:
         return [d.update for d in self.decisions if d.update is not None]
@@ -72,14 +73,13 @@ def decide(
     default = round_day(checked, today)
     decisions = []
     for entry in checked.entries:
-        shown_status, _, shown_note, _ = history.state(entry.task, unit, as_of)
+        shown_status = history.state(entry.task, unit, as_of)[0]
         status = entry.status or shown_status
-        if status == shown_status and entry.note in (None, shown_note):
+        if _says(book, entry, unit, as_of, status):
             decisions.append(Decision(entry, UNCHANGED))
             continue
         date = row_date(entry, status, default, given)
-        then_status, _, then_note, _ = history.state(entry.task, unit, date)
-        if status == then_status and entry.note in (None, then_note):
+        if _says(book, entry, unit, date, status):
             decisions.append(Decision(entry, ALREADY))
             continue
         # What the row knows is as of the round (or its 完成日期), whatever date it is given:
@@ -94,11 +94,39 @@ def decide(
             decisions.append(Decision(entry, OLDER, reason=reason))
             continue
         update = Update(
-            date=date, task=entry.task, unit=unit, status=status, note=entry.note, by=checked.by
+            date=date,
+            task=entry.task,
+            unit=unit,
+            status=status,
+            note=entry.note,
+            problems=entry.problems,
+            next=entry.next,
+            evidence=list(entry.links) or None,
+            by=checked.by,
         )
         remark = plan_year_remark(date, book.ledger.year)
         decisions.append(Decision(entry, RECORD, update, remark=remark))
     return decisions
+
+
+def _says(book: Book, entry: FormEntry, unit: str, day: dt.date, status: str) -> bool:
+    """Whether the ledger as of `day` already says what the row says: the same status and
+    note, no returned claim the row answers, and the same problems, next steps and links
+    where the row gives them."""
+    then_status, _, then_note, _ = book.history.state(entry.task, unit, day)
+    if status != then_status or entry.note not in (None, then_note):
+        return False
+    shown = book.assignment(entry.task, unit, day)
+    if shown is None or not book.supervised:
+        return True
+    if shown.review == RETURNED and entry.status is not None:
+        return False  # the unit claims again what the office returned
+    detail = shown.detail
+    return (
+        entry.problems in (None, detail.problems)
+        and entry.next in (None, detail.next)
+        and (not entry.links or entry.links == detail.evidence)
+    )
 
 
 def collect(
@@ -119,29 +147,63 @@ def collect(
         book = open_book(data_dir)
         earlier, replied = _earlier(repo, checked)
         decisions = _once(decide(book, checked, given, today), earlier)
-        return Collected(decisions, None, earlier, replied, None, dry_run=True)
+        asks = () if earlier else _asks(book, checked)
+        return Collected(decisions, None, earlier, replied, None, dry_run=True, requests=asks)
     path = data_dir.file(PROGRESS)
     with store.open_log(data_dir, commit=commit) as log:
         book = open_book(data_dir)  # the latest log, under the lock
         earlier, replied = _earlier(repo, checked)
         decisions = _once(decide(book, checked, given, today), earlier)
         updates = [d.update for d in decisions if d.update is not None]
-        if (earlier or replied) and not updates:  # a reply this round is on record already
+        asks = () if earlier else _asks(book, checked)
+        if (earlier or replied) and not updates and not asks:  # on record already
             return Collected(decisions, None, earlier, replied, None)
         ids: list[str] = []
-        for _ in updates:
+        for _ in (*updates, *asks):
             ids.append(new_id(set(ids)))
-        lines = [update_line(u, uid) for u, uid in zip(updates, ids, strict=True)]
-        text = message(checked, updates, given or round_day(checked, today))
+        lines = [update_line(u, uid) for u, uid in zip(updates, ids, strict=False)]
+        day = given or round_day(checked, today)
+        lines += [
+            request_line(uid, day, entry, checked)
+            for uid, entry in zip(ids[len(updates) :], asks, strict=True)
+        ]
+        text = message(checked, updates, day, asks)
         if log.repo is None:
             log.append(lines, text) if lines else None
             why = "已按要求不提交（--no-commit）" if repo else "数据目录不在 git 仓库中"
-            return Collected(decisions, None, earlier, replied, why)
+            return Collected(decisions, None, earlier, replied, why, requests=asks)
         try:
             sha = log.append(lines, text) if lines else log.repo.commit_empty(path, text)
         except GitFailed as exc:
             raise GitFailed(f"{exc}（{checked.form.name} 未收取）") from None
-    return Collected(decisions, sha, earlier, replied, None)
+    return Collected(decisions, sha, earlier, replied, None, requests=asks)
+
+
+def _asks(book: Book, checked: CheckedForm) -> tuple[FormEntry, ...]:
+    """The rows asking for a later deadline that the log does not hold yet (a form
+    collected again, or the same date asked twice, asks once)."""
+    supervision = book.ledger.supervision
+    asked = supervision.asked if supervision else set()
+    return tuple(
+        e
+        for e in checked.entries
+        if e.extend_to is not None and (e.task, checked.unit, e.extend_to) not in asked
+    )
+
+
+def request_line(uid: str, day: dt.date, entry: FormEntry, checked: CheckedForm) -> str:
+    """An extension request a unit made on its form: its reason is the row's note."""
+    from gongkai_cli.ledger.logline import event_line
+
+    return event_line(
+        uid,
+        day,
+        ("task", entry.task),
+        ("unit", checked.unit),
+        ("extend_to", entry.extend_to),
+        ("note", entry.note or f"见{checked.form.name}"),
+        ("by", checked.by),
+    )
 
 
 def _once(decisions: list[Decision], earlier: str | None) -> list[Decision]:
@@ -168,16 +230,21 @@ def _earlier(repo: gitrepo.Repo | None, checked: CheckedForm) -> tuple[str | Non
     return None, other
 
 
-def message(checked: CheckedForm, updates: list[Update], day: dt.date) -> str:
+def message(
+    checked: CheckedForm, updates: list[Update], day: dt.date, asks: tuple[FormEntry, ...] = ()
+) -> str:
     """The commit of one form: a readable subject, a line per update, and trailers that
     name the form, so `forms status` can tell who has replied without any state file."""
     form, unit = checked.form, checked.unit
     round_ = form.identity.as_of.isoformat()
     if updates:
         subject = f"进展: {unit} 填报表（{round_}）记录 {len(updates)} 条"
+    elif asks:
+        subject = f"延期申请: {unit} 填报表（{round_}）{len(asks)} 条"
     else:
         subject = f"回收: {unit} 填报表（{round_}）无新进展"
     lines = [f"任务 {u.task} → {u.status}（{u.date.isoformat()}）" for u in updates]
+    lines += [f"任务 {e.task} 申请延期至 {e.extend_to.isoformat()}" for e in asks]
     trailers = [
         f"{TRAILER_FILE}: {_one_line(form.name)}",
         f"{TRAILER_SHA}: {form.sha256}",

@@ -26,7 +26,12 @@ COLUMNS = (
     "完成日期",
 )
 WIDTHS = (8, 46, 7, 11, 13, 28, 11, 36, 13)
-FILL_IN = ("状态", "进展说明", "完成日期")
+# Where the ledger runs the supervision cycle, four more columns to fill in: what the
+# published 进展情况 carries beside the note, the evidence link, and a deadline to ask for.
+PROBLEMS, NEXT, LINKS, EXTEND_TO = "存在问题", "下步措施", "佐证链接", "申请延期至"
+SUPERVISION_COLUMNS = (PROBLEMS, NEXT, LINKS, EXTEND_TO)
+SUPERVISION_WIDTHS = (24, 24, 30, 13)
+FILL_IN = ("状态", "进展说明", "完成日期", *SUPERVISION_COLUMNS)
 # Read-only columns a unit may still type into (protection is easily lifted, and WPS
 # ignores it), each with the fill-in column where that text belongs.
 READ_ONLY_FOR = {"当前状态": "状态", "上次说明": "进展说明"}
@@ -87,6 +92,14 @@ def file_name(unit: str, as_of: dt.date) -> str:
     from gongkai_cli.record.atomic import safe_filename
 
     return f"{safe_filename(unit)}-进展填报-{as_of.isoformat()}.xlsx"
+
+
+def columns(supervised: bool) -> tuple[str, ...]:
+    return COLUMNS + SUPERVISION_COLUMNS if supervised else COLUMNS
+
+
+def widths(supervised: bool) -> tuple[int, ...]:
+    return WIDTHS + SUPERVISION_WIDTHS if supervised else WIDTHS
 
 
 def last_note(updated: dt.date | None, note: str | None) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from gongkai_cli.forms import layout
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.dates import chinese_date, example_day
-from gongkai_cli.model.statuses import DUE_SOON, ROLE_WORDS, STATUSES
+from gongkai_cli.model.statuses import DUE_SOON, RETURNED, ROLE_WORDS, STATUSES
 from gongkai_cli.model.values import MAX_NOTE
 
 FILL_COLOUR = "FFF2CC"  # the pale yellow of "write here" on county forms
@@ -29,6 +29,14 @@ class FormRow:
     light: str | None
     updated: dt.date | None
     note: str | None
+    returned: str | None = None  # the office's reason, where it returned the unit's claim
+
+    def shown_note(self) -> str:
+        """The 上次说明 cell: the latest note, and why the office returned the claim."""
+        text = layout.last_note(self.updated, self.note)
+        if self.returned is None:
+            return text
+        return (text + "\n" if text else "") + f"（已退回：{self.returned}）"
 
     def shown_status(self) -> str:
         """The 当前状态 cell: the status, with 逾期 and the like where dates make it so."""
@@ -52,10 +60,11 @@ def form_rows(book: Book, unit: str, as_of: dt.date) -> list[FormRow]:
                 task.requirement,
                 mine.role,
                 task.deadline,
-                mine.status,
+                mine.state,
                 light,
                 mine.updated,
                 mine.note,
+                (mine.review_note or "") if mine.review == RETURNED else None,
             )
         )
     return rows
@@ -92,9 +101,10 @@ def build_form(book: Book, unit: str, as_of: dt.date, due: dt.date) -> bytes:
     workbook.properties.title = f"{unit}{layout.TITLE_SUFFIX}（{as_of.isoformat()}）"
     sheet = workbook.active
     sheet.title = layout.FORM_SHEET
-    _header(sheet, ident)
-    _table(sheet, rows, book.ledger.year)
-    _print_setup(sheet, unit, len(rows))
+    columns = layout.columns(book.supervised)
+    _header(sheet, ident, columns)
+    _table(sheet, rows, book.ledger.year, columns)
+    _print_setup(sheet, unit, len(rows), columns)
     _identity_sheet(workbook, ident)
     _custom_properties(workbook, ident)
     # Without a password: the point is to keep hands off the read-only cells, not secrecy.
@@ -120,19 +130,25 @@ def _styles():
     }
 
 
-def _instructions(due: dt.date) -> str:
+def _instructions(due: dt.date, supervised: bool) -> str:
+    more = (
+        "5. “存在问题”“下步措施”如实填写；已公开的请在“佐证链接”填写网址（多个用空格分隔）；"
+        "不能按时完成的，在“申请延期至”填写日期，并在“进展说明”中写明理由。"
+        if supervised
+        else ""
+    )
     return (
         "填写说明：1. 只在浅黄色单元格中填写：“状态”从下拉列表中选择；“进展说明”写明做了什么、"
         "在哪里公开；“已完成”或“不涉及”的任务请填“完成日期”（不晚于填报当天）。"
         f"2. 状态可选：{'、'.join(STATUSES)}；逾期、逾期完成、临期由台账按日期推算，不必填写。"
         "3. 没有变化的任务不必填写。请勿增删行，不要修改编号和具体要求。"
-        f"4. 请于{chinese_date(due)}前将本表（保持 .xlsx 格式）发回县政务公开办。"
+        f"4. 请于{chinese_date(due)}前将本表（保持 .xlsx 格式）发回县政务公开办。" + more
     )
 
 
-def _header(sheet, ident: layout.Identity) -> None:
+def _header(sheet, ident: layout.Identity, columns: tuple[str, ...]) -> None:
     style = _styles()
-    last = _letter(len(layout.COLUMNS))
+    last = _letter(len(columns))
     sheet.merge_cells(f"A1:{last}1")
     sheet["A1"] = layout.title(ident.plan)
     sheet["A1"].font = style["title"]
@@ -163,24 +179,25 @@ def _header(sheet, ident: layout.Identity) -> None:
     sheet.merge_cells("E3:F3")
     sheet.merge_cells(f"H2:{last}2")
     sheet.merge_cells(f"A4:{last}4")
-    sheet["A4"] = _instructions(ident.due or ident.as_of)
+    sheet["A4"] = _instructions(ident.due or ident.as_of, len(columns) > len(layout.COLUMNS))
     sheet["A4"].alignment = style["wrap"]
     sheet.row_dimensions[4].height = 64
 
 
-def _table(sheet, rows: list[FormRow], year: int) -> None:
+def _table(sheet, rows: list[FormRow], year: int, headers: tuple[str, ...]) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     style = _styles()
-    for column, header in enumerate(layout.COLUMNS, start=1):
+    widths = layout.widths(len(headers) > len(layout.COLUMNS))
+    for column, header in enumerate(headers, start=1):
         cell = sheet.cell(layout.HEADER_ROW, column, header)
         cell.font, cell.alignment, cell.border = style["bold"], style["centre"], style["border"]
         cell.fill = style["fill"] if header in layout.FILL_IN else style["header"]
-        sheet.column_dimensions[_letter(column)].width = layout.WIDTHS[column - 1]
+        sheet.column_dimensions[_letter(column)].width = widths[column - 1]
     for offset, row in enumerate(rows):
         number = layout.FIRST_ROW + offset
         status = row.shown_status()
-        last = layout.last_note(row.updated, row.note)
+        last = row.shown_note()
         values = [
             row.number,
             row.requirement,
@@ -191,19 +208,20 @@ def _table(sheet, rows: list[FormRow], year: int) -> None:
             None,
             None,
             None,
-        ]
+        ] + [None] * (len(headers) - len(layout.COLUMNS))
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(number, column, value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text is text: never a formula, whatever it starts with
             cell.border, cell.alignment = style["border"], style["wrap"]
-            if layout.COLUMNS[column - 1] in layout.FILL_IN:
+            if headers[column - 1] in layout.FILL_IN:
                 cell.fill, cell.protection = style["fill"], style["open"]
+            if headers[column - 1] in ("完成日期", layout.EXTEND_TO):
+                cell.number_format = "yyyy-mm-dd"
         sheet.cell(number, 1).alignment = style["centre"]
-        sheet.cell(number, len(values)).number_format = "yyyy-mm-dd"
         sheet.row_dimensions[number].height = _height(row.requirement, last)
     first, end = layout.FIRST_ROW, layout.FIRST_ROW + max(len(rows), 1) - 1
-    column = {name: _letter(i) for i, name in enumerate(layout.COLUMNS, start=1)}
+    column = {name: _letter(i) for i, name in enumerate(headers, start=1)}
     statuses = DataValidation(
         type="list",
         formula1='"' + ",".join(STATUSES) + '"',
@@ -227,6 +245,8 @@ def _table(sheet, rows: list[FormRow], year: int) -> None:
         error=f"请填写日期，如 {example_day(year).isoformat()}。",
     )
     dates.add(f"{column['完成日期']}{first}:{column['完成日期']}{end}")
+    if layout.EXTEND_TO in column:
+        dates.add(f"{column[layout.EXTEND_TO]}{first}:{column[layout.EXTEND_TO]}{end}")
     notes = DataValidation(
         type="textLength",
         operator="lessThanOrEqual",
@@ -259,7 +279,7 @@ def _height(requirement: str, last_note: str) -> float:
     return lines * LINE_PT
 
 
-def _print_setup(sheet, unit: str, count: int) -> None:
+def _print_setup(sheet, unit: str, count: int, columns: tuple[str, ...]) -> None:
     sheet.protection.sheet = True
     sheet.protection.formatRows = False  # a long note needs a taller row
     sheet.protection.formatColumns = False
@@ -268,7 +288,7 @@ def _print_setup(sheet, unit: str, count: int) -> None:
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
-    sheet.print_area = f"A1:{_letter(len(layout.COLUMNS))}{layout.FIRST_ROW + count - 1}"
+    sheet.print_area = f"A1:{_letter(len(columns))}{layout.FIRST_ROW + count - 1}"
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.print_options.horizontalCentered = True
     sheet.oddHeader.right.text = unit.replace("&", "&&")

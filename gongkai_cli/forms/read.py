@@ -41,6 +41,9 @@ class ReturnedRow:
     note: Cell
     done: Cell
     read_only: dict[str, Cell] = field(default_factory=dict)  # 当前状态, 上次说明 as returned
+    # 存在问题, 下步措施, 佐证链接, 申请延期至: on the forms of a ledger that runs the
+    # supervision cycle only.
+    supervision: dict[str, Cell] = field(default_factory=dict)
 
 
 @dataclass
@@ -74,9 +77,10 @@ def read_form(path: Path) -> ReturnedForm:
     for number in range(header_row + 1, min(sheet.max_row, header_row + MAX_ROWS) + 1):
         cells = [cell(number, columns[name]) for name in _READ]
         kept = {n: cell(number, columns[n]) for n in layout.READ_ONLY_FOR if n in columns}
-        if all(_blank(c.value) for c in cells):
+        extra = {n: cell(number, columns[n]) for n in layout.SUPERVISION_COLUMNS if n in columns}
+        if all(_blank(c.value) for c in (*cells, *extra.values())):
             continue
-        rows.append(ReturnedRow(*cells, read_only=kept))
+        rows.append(ReturnedRow(*cells, read_only=kept, supervision=extra))
     empty = Cell(f"{sheet.title}!{layout.LABEL_CELLS[layout.REPORTER]}", None)
     return ReturnedForm(
         name=path.name,

@@ -38,7 +38,7 @@ class Granted(NamedTuple):
 class Supervision:
     """The ledger's settings and its supervision events, indexed for the fold."""
 
-    __slots__ = ("decisions", "details", "evidence_required", "review", "reviews")
+    __slots__ = ("asked", "decisions", "details", "evidence_required", "review", "reviews")
 
     def __init__(
         self,
@@ -47,19 +47,26 @@ class Supervision:
         details: dict[int, Detail] | None = None,
         reviews: dict[int, list[Verdict]] | None = None,
         decisions: dict[tuple[int, str], list[Granted]] | None = None,
+        asked: set[tuple[int, str, dt.date]] | None = None,
     ):
         self.review = review
         self.evidence_required = evidence_required
         self.details = details or {}  # an update's line → what it says beyond its note
         self.reviews = reviews or {}  # a reviewed update's line → its reviews, in file order
         self.decisions = decisions or {}  # (task, canonical unit) → decisions on its requests
+        self.asked = asked or set()  # (task, canonical unit, date asked for) of every request
 
     @property
     def used(self) -> bool:
         """Whether the ledger uses any of it: only then do outputs carry its fields, so a
         ledger that does not reads exactly as before."""
         return bool(
-            self.review or self.evidence_required or self.details or self.reviews or self.decisions
+            self.review
+            or self.evidence_required
+            or self.details
+            or self.reviews
+            or self.decisions
+            or self.asked
         )
 
     def review_of(
@@ -115,6 +122,7 @@ class Supervision:
                 ]
                 for (task, unit), granted in self.decisions.items()
             ],
+            "asked": [[task, unit, day.isoformat()] for task, unit, day in sorted(self.asked)],
         }
 
     @classmethod
@@ -135,6 +143,7 @@ class Supervision:
                 ]
                 for task, unit, granted in data["decisions"]
             },
+            {(task, unit, day(to)) for task, unit, to in data["asked"]},
         )
 
 
@@ -179,10 +188,12 @@ def fold_supervision(plan, updates, events, details, canonical) -> Supervision:
                     asked.date,
                 )
             )
+    asked = {(e.task, canonical(e.unit) or e.unit, e.extend_to) for e in requests.values()}
     return Supervision(
         bool(plan and plan.review),
         bool(plan and plan.evidence == "required"),
         dict(details),
         reviews,
         decisions,
+        asked,
     )
