@@ -56,6 +56,8 @@ _EXPORTS = {
     "fetch_members": "gongkai_cli.actions.members",
     "rollup": "gongkai_cli.actions.rollup",
     "score": "gongkai_cli.actions.score",
+    "notices": "gongkai_cli.actions.notice",
+    "publish_notices": "gongkai_cli.actions.notice",
     "scores_report": "gongkai_cli.output.scores",
     "period_rows": "gongkai_cli.model.periods",
     "parse_schedule": "gongkai_cli.model.schedules",
@@ -87,6 +89,7 @@ __all__ = [
     "issue_forms",
     "list_tasks",
     "members",
+    "notices",
     "open_ledger",
     "overdue",
     "overdue_bulletin",
@@ -97,6 +100,7 @@ __all__ = [
     "progress_log",
     "progress_report",
     "publish_checklists",
+    "publish_notices",
     "publish_report",
     "read_import",
     "record_update",
@@ -125,6 +129,7 @@ if TYPE_CHECKING:
     from gongkai_cli.actions.forms_round import collect_forms, forms_status, issue_forms
     from gongkai_cli.actions.import_plan import import_plan, read_import, write_plan
     from gongkai_cli.actions.members import add_member, fetch_members, members
+    from gongkai_cli.actions.notice import notices, publish_notices
     from gongkai_cli.actions.publish_report import publish_checklists, publish_report, render
     from gongkai_cli.actions.record_progress import progress_log, record_update, undo
     from gongkai_cli.actions.review import claims_to_review, review

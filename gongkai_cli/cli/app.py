@@ -43,6 +43,7 @@ COMMANDS = {
     "coverage": "gongkai_cli.cli.members",
     "members": "gongkai_cli.cli.members",
     "score": "gongkai_cli.cli.scores",
+    "notice": "gongkai_cli.cli.notices",
 }
 
 
