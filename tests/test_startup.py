@@ -132,6 +132,7 @@ WARM_LIST_MODULES = [
     "gongkai_cli.model.registry",
     "gongkai_cli.model.statuses",
     "gongkai_cli.model.supervision",  # reviews and extensions, folded as the history is
+    "gongkai_cli.model.typed",  # the bidi controls a Markdown cell shows rather than obeys
     "gongkai_cli.model.values",
     "gongkai_cli.output",
     "gongkai_cli.output.formats",

@@ -159,9 +159,14 @@ def check_unit(
 
 
 def check_reporter(form: ReturnedForm, problem) -> Iterator[FormProblem]:
+    from gongkai_cli.model.typed import typed_text_problem
+
     for cell, label in ((form.reporter, "填报人"), (form.phone, "联系电话")):
-        text = _one_line(cell.value)
-        if text is not None and len(text) > MAX_NAME:
+        text = _text(cell.value)
+        wrong = typed_text_problem(text) if text is not None else None
+        if wrong:
+            yield problem(cell, f"{label}中含有{wrong}。")
+        elif text is not None and len(text) > MAX_NAME:
             yield problem(cell, f"{label}过长（{len(text)} 字），请控制在 {MAX_NAME} 字以内。")
 
 
@@ -273,8 +278,13 @@ def _row_entry(book, form, row: ReturnedRow, number, unit, today, problem):
             yield problem(row.status, message)
     note = _text(row.note.value)
     if note is not None:
+        from gongkai_cli.model.typed import typed_text_problem
+
         note = note.replace("\r\n", "\n")
-        if len(note) > MAX_NOTE:
+        wrong = typed_text_problem(note, lines=True)
+        if wrong:
+            yield problem(row.note, f"进展说明中含有{wrong}。")
+        elif len(note) > MAX_NOTE:
             yield problem(row.note, f"进展说明过长（{len(note)} 字），请控制在 {MAX_NOTE} 字以内。")
     done_on = None
     if _text(row.done.value) is not None:

@@ -53,8 +53,11 @@ def one_line(text: str) -> str:
 
 
 def md_cell(text: str) -> str:
-    """Text as one Markdown table cell: no markup, no HTML, no column break, no raw newline."""
-    text = plain(text).replace("&", "&amp;")
+    """Text as one Markdown table cell: no markup, no HTML, no column break, no raw newline,
+    and a bidi control shown as \\uXXXX rather than obeyed."""
+    from gongkai_cli.model.typed import BIDI
+
+    text = BIDI.sub(_escape, plain(text)).replace("&", "&amp;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return "<br>".join(part.strip() for part in text.split("\n"))
 

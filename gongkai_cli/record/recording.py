@@ -90,29 +90,23 @@ def message(request: Request, units: list[str], evidence: tuple[str, ...] = ()) 
     return f"{subject(request, units)}\n\n{body}" + "\n".join(trailers) + "\n"
 
 
-def _check_text(label: str, text: str | None) -> None:
-    from gongkai_cli.ledger.checks import forbidden_text
+def _check_text(label: str, text: str | None, *, lines: bool = False) -> None:
+    """The one rule for typed text (model.typed), before anything is written or printed."""
+    from gongkai_cli.model.typed import typed_text_problem
 
-    if text is None:
-        return
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
-        raise InvalidValue(
-            f"{label}中含有无法识别的字符（可能是终端编码不是 UTF-8）；未写入。", text
-        )
-    code = forbidden_text(text)
-    if code:
-        raise InvalidValue(
-            f"{label}中含有不允许的字符 {code}（Excel、Word 和终端都无法正确显示）；未写入。", text
-        )
+    problem = typed_text_problem(text, lines=lines) if text is not None else None
+    if problem:
+        raise InvalidValue(f"{label}中含有{problem}；未写入。", text)
 
 
 def check_long_text(label: str, text: str | None) -> None:
-    """A note, a problem or a next step: not over MAX_NOTE, and nothing no output can hold."""
+    """A note, a problem or a next step: the one rule for typed text (it may run over lines),
+    and not over MAX_NOTE."""
+    _check_text(label, text, lines=True)
     if text is not None and len(text) > MAX_NOTE:
         raise InvalidValue(
             f"{label}过长（{len(text)} 字），请控制在 {MAX_NOTE} 字以内；未写入。", text
         )
-    _check_text(label, text)
 
 
 def _check_links(links: tuple[str, ...]) -> None:
@@ -125,6 +119,9 @@ def _check_links(links: tuple[str, ...]) -> None:
 
 
 def record(data_dir: DataDir, request: Request) -> Recorded:
+    _check_text("填报人", request.by)
+    for unit in request.units:
+        _check_text("单位", unit)
     for label, text in (
         ("说明", request.note),
         ("存在问题", request.problems),
@@ -136,7 +133,6 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
         raise InvalidValue(
             f"填报人过长（{len(request.by)} 字），请控制在 {MAX_NAME} 字以内；未写入。", request.by
         )
-    _check_text("填报人", request.by)
     if request.date > current_date():
         raise InvalidValue(
             f"--date {request.date.isoformat()} 晚于今天，进展只能记录已发生的情况；未写入。",

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.model.statuses import DONE, DUE_SOON, OVERDUE, ROLE_WORDS, units_done
+from gongkai_cli.model.typed import BIDI
 from gongkai_cli.output.site import charts, pages
 from gongkai_cli.output.text import plain
 
@@ -19,9 +20,6 @@ if TYPE_CHECKING:
     from gongkai_cli.ledger.logline import Entry
 
 STATIC = ("site.css", "site.js")
-
-# Bidi controls would reorder the text around a note or a name; they are shown, not obeyed.
-_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def shown(value):
@@ -32,7 +30,7 @@ def shown(value):
     if value is None:
         return ""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", plain(value))
+        return BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", plain(value))
     return value
 
 
