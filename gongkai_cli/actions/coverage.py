@@ -92,9 +92,8 @@ def member_coverage(
             problems.append(
                 Problem(shown, *maps.key_pos[name], f"没有成员“{name}”。", "coverage-map")
             )
-    readable, skipped = opened(data_dir, listed)
-    result = Coverage(book.ledger.title, [], skipped)
-    for m, commit, lower_book in readable:
+    result = Coverage(book.ledger.title, [])
+    for m, commit, lower_book in opened(data_dir, listed, result.skipped):
         lower = texts(lower_book.ledger.tasks.values())
         manual = {}
         if m.name in maps:

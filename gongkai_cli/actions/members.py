@@ -210,15 +210,17 @@ def open_member(data_dir: DataDir, name: str, commit: str | None = None):
     return commit, _open(snapshot)
 
 
-def opened(data_dir: DataDir, listed: list[Member]):
+def opened(data_dir: DataDir, listed: list[Member], skipped: list[tuple[str, str]]):
     """Each member of `listed` that can be read as last fetched, as (member, commit, ledger),
-    and the others as (name, why), for reports that go on without them."""
-    readable, skipped = [], []
+    one at a time (a province's hundred ledgers are never all in memory at once); the others
+    are added to `skipped` as (name, why), for reports that go on without them."""
     for member in listed:
         try:
-            readable.append((member, *open_member(data_dir, member.name)))
+            commit, book = open_member(data_dir, member.name)
         except NotFetched:
             skipped.append((member.name, "尚未取回，请先运行 gongkai members fetch"))
+            continue
         except GongkaiError as exc:
             skipped.append((member.name, str(exc)))
-    return readable, skipped
+            continue
+        yield member, commit, book

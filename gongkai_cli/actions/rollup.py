@@ -79,9 +79,10 @@ def rollup(data: DataDir | str | Path | None = None, as_of: dt.date | None = Non
 
     data_dir = as_data_dir(data)
     as_of = as_of or current_date()
-    readable, skipped = opened(data_dir, members(data_dir))
-    rows = [figures(m.name, commit, book, as_of) for m, commit, book in readable]
-    return Rollup(as_of, rows, skipped)
+    result = Rollup(as_of, [])
+    for m, commit, book in opened(data_dir, members(data_dir), result.skipped):
+        result.members.append(figures(m.name, commit, book, as_of))
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +115,6 @@ def rollup_by_task(data: DataDir | str | Path | None = None, as_of: dt.date | No
 
     data_dir = as_data_dir(data)
     as_of = as_of or current_date()
-    books = {m.name: book for m, _, book in opened(data_dir, members(data_dir))[0]}
     coverage = member_coverage(data_dir)
     own = open_book(data_dir)
     result = TaskRollup(
@@ -125,13 +125,14 @@ def rollup_by_task(data: DataDir | str | Path | None = None, as_of: dt.date | No
         {},
         coverage.skipped,
     )
-    for lower in coverage.lowers:
-        book = books[lower.name]
-        for row in lower.rows:
+    lowers = {lower.name: lower for lower in coverage.lowers}
+    covered = [m for m in members(data_dir) if m.name in lowers]
+    for member, _, book in opened(data_dir, covered, []):
+        for row in lowers[member.name].rows:
             numbers = tuple(sorted(link.lower for link, _ in row.links))
             tally = _tally(book, numbers, as_of)
             cell = TaskCell(numbers, tally.total, tally.done, tally.overdue)
-            result.cells[row.task.number, lower.name] = cell
+            result.cells[row.task.number, member.name] = cell
     return result
 
 

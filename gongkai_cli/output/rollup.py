@@ -45,7 +45,7 @@ def rollup_document(rollup) -> Document:
     if rollup.skipped:
         listed = "；".join(f"{name}（{why}）" for name, why in rollup.skipped)
         doc.blocks.append(Paragraph(f"未纳入汇总：{listed}。"))
-    doc.blocks.append(Table(columns, rows, name="汇总"))
+    doc.blocks.append(Table(columns, rows, name="汇总", landscape=True))
     doc.payload = {
         "as_of": rollup.as_of.isoformat(),
         "members": [_json(m) for m in rollup.members],
