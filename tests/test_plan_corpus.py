@@ -85,3 +85,32 @@ def test_the_drafted_ledger_validates_and_answers_queries(plan, gongkai, tmp_pat
     assert overdue.exit_code == 0, overdue.stderr
     dated = {t.number for t in plan.tasks if parse_deadline(t.deadline, plan.year).date is not None}
     assert {row["number"] for row in json.loads(overdue.stdout)} == dated
+
+
+def test_open_sets_and_empty_groups_keep_a_task_open_until_the_office_settles_them(
+    gongkai, tmp_path, monkeypatch
+):
+    """荆州: 市政府各有关部门,各县市区人民政府、功能区管委会负责落实. The one named unit
+    reporting done does not finish the task: the open set waits for its designation, the
+    drafted group for its members; no group name is invented (市政府各各部门)."""
+    from tests.plans.corpus import JINGZHOU
+
+    ledger = tmp_path / "ledger"
+    assert gongkai("init", ledger, "--plan", published(JINGZHOU, tmp_path)).exit_code == 0
+    monkeypatch.chdir(ledger)
+    units = (ledger / "data" / "units.yaml").read_text(encoding="utf-8")
+    assert "各各" not in units
+    assert [line for line in gongkai("validate").stdout.splitlines() if "任务 1 " in line] == [
+        "data/tasks.yaml:12:19: warning: 任务 1 的“市政府各有关部门”未指定具体单位；"
+        "请在该任务下用 designated: 列出。",
+        "data/tasks.yaml:12:19: warning: 任务 1 的“各县市区人民政府”还没有任何成员单位；"
+        "在 units.yaml 中列出其成员之前，此项不会算作办结。",
+    ]
+    monkeypatch.setenv("GONGKAI_TODAY", "2022-08-01")
+    update = gongkai(
+        "update", "1", "--unit", "功能区管委会", "--status", "已完成", "--date", "2022-07-30",
+        "--no-commit",
+    )  # fmt: skip
+    assert update.exit_code == 0, update.stderr
+    task = json.loads(gongkai("list", "--format", "json").stdout)[0]
+    assert (task["done"], task["unresolved"]) == (False, ["市政府各有关部门", "各县市区人民政府"])

@@ -204,3 +204,60 @@ def test_other_plans_ways_of_saying_who_carries_the_work_out(index, phrase, lead
     """Only 牵头 makes a lead; 负责, 按职责分工负责, 配合, 协助… make implementers."""
     resolution = resolve(phrase, index)
     assert (list(resolution.lead), list(resolution.implementers)) == (lead, implementers)
+
+
+# ----- unit phrases of other plans -----
+
+OTHER_PLAN_UNITS = {
+    "groups": [
+        {"name": "各区直部门", "kinds": ["部门"]},
+        {"name": "相关区直部门", "open": True, "within": "各区直部门"},
+        {"name": "市政府各部门", "kinds": ["市直部门"]},  # drafted: no units of its kind yet
+        {"name": "市政府各有关部门", "open": True, "within": "市政府各部门"},
+        {"name": "各县市区人民政府", "members": []},
+        {"name": "州直各单位", "kinds": ["部门"]},
+        {"name": "州直相关单位", "open": True, "within": "州直各单位"},
+    ],
+    "units": [
+        {"name": "区发改委", "kind": "部门"},
+        {"name": "区财政局", "kind": "部门"},
+        {"name": "州委编办", "kind": "部门"},
+        {"name": "市数据局", "kind": "部门"},
+    ],
+}
+
+
+def other_index():
+    return unit_index(plain(Registry.model_validate(OTHER_PLAN_UNITS)))
+
+
+def test_a_named_unit_and_a_related_set_are_both_read():
+    """区发改委等相关区直部门: 区发改委 named, plus the related 区直部门 to designate."""
+    found = resolve("区发改委等相关区直部门负责落实", other_index())
+    assert (found.lead, found.implementers, found.unresolved) == (
+        (),
+        ("区发改委",),
+        ("相关区直部门",),
+    )
+    designated = resolve("区发改委等相关区直部门负责落实", other_index(), ["区财政局"])
+    assert (designated.implementers, designated.unresolved) == (("区发改委", "区财政局"), ())
+
+
+def test_ji_joins_a_unit_to_a_group():
+    found = resolve("州委编办及州直相关单位", other_index())
+    assert (found.implementers, found.unresolved) == (("州委编办",), ("州直相关单位",))
+
+
+def test_an_open_set_over_an_empty_pool_is_never_settled():
+    """市政府各有关部门 whose 市政府各部门 lists no unit yet: reported, not silently dropped."""
+    found = resolve("市数据局牵头，市政府各有关部门负责落实", other_index())
+    assert (found.lead, found.implementers, found.unresolved) == (
+        ("市数据局",),
+        (),
+        ("市政府各有关部门",),
+    )
+
+
+def test_an_empty_group_never_satisfies_a_task():
+    found = resolve("市数据局牵头，各县市区人民政府负责落实", other_index())
+    assert found.unresolved == ("各县市区人民政府",)

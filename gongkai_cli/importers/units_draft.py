@@ -54,8 +54,9 @@ def group_kinds(name: str) -> list[str]:
 
 
 def closed_name(open_name: str) -> str:
-    """The group an open group draws from: 县直有关部门 → 县直各部门, 有关科室 → 各科室."""
-    return _OPEN.sub("各", open_name, count=1)
+    """The group an open group draws from: 县直有关部门 → 县直各部门, 有关科室 → 各科室,
+    市政府各有关部门 → 市政府各部门 (never 各各)."""
+    return re.sub(r"各?(?:有关|相关)", "各", open_name, count=1)
 
 
 def level_of(items: list[str]) -> str | None:

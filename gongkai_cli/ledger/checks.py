@@ -219,10 +219,18 @@ def check_open_groups(loaded: Loaded) -> Iterator[Problem]:
     for i, task in enumerate(loaded.tasks):
         resolution = ledger.resolutions.get(task.number)
         for group in resolution.unresolved if resolution else ():
+            found = ledger.index.lookup(group)
+            if found is not None and found.kind == "group":  # closed, but no units listed yet
+                message = (
+                    f"任务 {task.number} 的“{group}”还没有任何成员单位；"
+                    "在 units.yaml 中列出其成员之前，此项不会算作办结。"
+                )
+            else:
+                message = f"任务 {task.number} 的“{group}”未指定具体单位；请在该任务下用 designated: 列出。"
             yield loaded.problem(
                 TASKS,
                 loaded.task_loc(i, responsibility_at(task, max(task.phrase.find(group), 0))[0]),
-                f"任务 {task.number} 的“{group}”未指定具体单位；请在该任务下用 designated: 列出。",
+                message,
                 "undesignated",
                 "warning",
             )

@@ -19,7 +19,11 @@ from gongkai_cli.model.statuses import LEAD as _LEAD
 from gongkai_cli.model.values import IMPLEMENT_WORDS, Resolution, Term
 
 _OPEN_LIST = re.compile(r"等(?:部门|单位)?$")
-_SEPARATORS = re.compile(r"[、，,；;]+")
+# 及 joins a named unit to a group (州委编办及州直相关单位, 市级各有关部门及各县市区政府);
+# 等 before 有关/相关 closes a list and opens a set (区发改委等相关区直部门): A, and the set.
+_SEPARATORS = re.compile(
+    r"[、，,；;]+|及(?=各|有关|相关|其他|[省市州县区镇乡]直|[省市州县区]级)|等(?=有关|相关)"
+)
 _ROLE_WORDS = re.compile(IMPLEMENT_WORDS + "$")  # 各镇具体负责 → 各镇
 
 
@@ -75,18 +79,23 @@ def resolve(phrase: str, index: UnitIndex, designated: Sequence[str] = ()) -> Re
             if found.kind == "unit":
                 terms.append(Term(item, role, "unit", (found.name,)))
             elif found.kind == "group":
-                terms.append(Term(item, role, "group", index.members(found.name)))
+                members = index.members(found.name)
+                terms.append(Term(item, role, "group", members))
+                if not members:  # a drafted group not yet filled in answers for nobody
+                    open_terms.append((role, found.name))
             else:
                 open_terms.append((role, found.name))
 
     assigned = {u for t in terms for u in t.units}
     unresolved: list[str] = []
     for role, group in open_terms:
-        if designated:
+        pool = set(index.members(group))
+        if designated and index.lookup(group).kind == "open-group":  # type: ignore[union-attr]
             terms.append(Term(group, role, "designated", tuple(designated)))
-        elif not set(index.members(group)) <= assigned:
+        elif not pool or not pool <= assigned:
             # "The units concerned" cannot be guessed; it is never "all of them".
-            # It is settled only where the phrase already assigns the whole pool.
+            # It is settled only where the phrase already assigns the whole pool, and
+            # never by a group with no units listed yet: it answers for nobody.
             terms.append(Term(group, role, "open-group", ()))
             unresolved.append(group)
 
