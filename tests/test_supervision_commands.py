@@ -296,9 +296,10 @@ def test_a_link_that_is_not_http_is_refused_and_validate_checks_links_in_the_log
         '- {id: uuu1, date: 2021-06-10, task: 1, unit: 甲镇, status: 进行中, evidence: ["www.example.org"]}\n',
         encoding="utf-8",
     )
-    assert gongkai("validate").stdout.splitlines()[-1] == (
-        "data/progress.yaml:1:64: error: 佐证链接“www.example.org”不是以 http:// 或 https:// 开头的网址。"
-    )
+    assert (
+        "data/progress.yaml:1:74: error: 佐证链接“www.example.org”不是以 http:// 或 https:// 开头的网址。"
+    ) in gongkai("validate").stdout.splitlines()
+    assert gongkai("site").exit_code == 1  # nothing is published from a log with a bad link
 
 
 def test_a_ledger_that_requires_evidence_refuses_a_bare_claim(gongkai, office):

@@ -85,3 +85,30 @@ def test_a_ledger_without_the_cycle_keeps_its_five_columns(gongkai, tmp_path):
     text = report(gongkai, data, "report", "progress", "--format", "md")
     assert "| 工作任务 | 具体要求 | 责任单位 | 时限要求 | 进展情况 |" in text.splitlines()
     assert "存在问题" not in text and "待审核" not in text
+
+
+def test_the_site_shows_reviews_extensions_and_details_and_offers_kept_files(gongkai, tmp_path):
+    import hashlib
+
+    document = b"%PDF evidence"
+    name = f"evidence/{hashlib.sha256(document).hexdigest()}.pdf"
+    log = LOG.replace(FILE, name) + (
+        "- {id: uuu3, date: 2021-06-11, task: 1, unit: 县财政局, status: 进行中, "
+        'problems: "<script>alert(1)</script>", evidence: ["https://example.org/x?a=1&b=2"]}\n'
+    )
+    data = write_ledger(tmp_path, tasks=REVIEWED, progress=log)
+    (data / "evidence").mkdir()
+    (data / name).write_bytes(document)
+    out = tmp_path / "site"
+    result = gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert (out / name).read_bytes() == document
+    two = (out / "tasks" / "2.html").read_text(encoding="utf-8")
+    assert '（退回理由：<span class="user">链接打不开</span>）' in two
+    assert f'<a href="../{name}" class="user" rel="noopener noreferrer">附件2</a>' in two
+    assert '存在问题：<span class="user">栏目分散</span>' in two
+    one = (out / "tasks" / "1.html").read_text(encoding="utf-8")
+    assert "（延期至 2021年8月31日）" in one
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in one and "<script>alert" not in one
+    assert 'href="https://example.org/x?a=1&amp;b=2"' in one
+    assert '</span>已完成<span class="detail">待审核</span></td>' in one

@@ -50,6 +50,30 @@ def build_site(
     check_ledger_output(
         folder / "index.html", data, "网站"
     )  # a committed `site` link leads nowhere
-    files = render_site(*book_and_log(data), as_of or current_date())
+    book, log = book_and_log(data)
+    files = render_site(book, log, as_of or current_date())
+    files.update(evidence_files(book))
     write_site(folder, files)
     return Site(folder, files)
+
+
+def evidence_files(book) -> dict[str, bytes]:
+    """The kept evidence files the log names, by their path in the site (evidence/…), so
+    that the site offers them for download; a missing one is left out (validate says so)."""
+    from gongkai_cli.errors import GongkaiError
+    from gongkai_cli.ledger.files import read_bytes
+    from gongkai_cli.model.supervision import FILE_REF
+
+    supervision = book.ledger.supervision
+    if supervision is None:
+        return {}
+    folder = book.ledger.data_dir.path
+    found = {}
+    for detail in supervision.details.values():
+        for item in detail.evidence:
+            if FILE_REF.fullmatch(item) and item not in found:
+                try:
+                    found[item] = read_bytes(folder / item, within=folder)
+                except (OSError, GongkaiError):
+                    continue
+    return dict(sorted(found.items()))

@@ -577,6 +577,21 @@ def check_unused_units(loaded: Loaded) -> Iterator[Problem]:
             )
 
 
+def check_evidence(loaded: Loaded) -> Iterator[Problem]:
+    """Every evidence item is an http(s) link or a kept file named by its SHA-256 (whether
+    the file is there and unaltered, `validate` asks afresh each time: ledger.evidence)."""
+    if not loaded.details:
+        return
+    from gongkai_cli.ledger.evidence import name_problem
+
+    for line, detail in sorted(loaded.details.items()):
+        for item in detail.evidence:
+            message = name_problem(item)
+            if message is not None:
+                line_at, column = loaded.event_position(line, "evidence")
+                yield Problem(loaded.name(PROGRESS), line_at, column, message, "evidence")
+
+
 CHECKS: tuple[Callable[[Loaded], Iterator[Problem]], ...] = (
     check_task_numbers,
     check_unit_names,
@@ -587,6 +602,7 @@ CHECKS: tuple[Callable[[Loaded], Iterator[Problem]], ...] = (
     check_open_groups,
     check_progress,
     check_events,
+    check_evidence,
     check_schedules,
     check_periods,
     check_text,

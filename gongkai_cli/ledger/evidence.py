@@ -36,8 +36,6 @@ def link_problem(link: str) -> str | None:
 def file_problem(data_dir: Path, ref: str) -> str | None:
     """Why the kept evidence file `ref` is not sound (missing, altered, misnamed), or None."""
     found = FILE_REF.fullmatch(ref)
-    if found is None:
-        return f"佐证文件“{ref}”的名称应为 evidence/ 加文件内容的 SHA-256（64 位十六进制）。"
     path = data_dir / ref
     if not path.is_file() or path.is_symlink():
         return f"佐证文件 {ref} 不存在。"
@@ -51,14 +49,20 @@ def digest(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def item_problem(data_dir: Path, item: str) -> str | None:
-    return file_problem(data_dir, item) if is_file(item) else link_problem(item)
+def name_problem(item: str) -> str | None:
+    """What is wrong with an evidence item as written (a link, or a kept file's name)."""
+    if not is_file(item):
+        return link_problem(item)
+    if FILE_REF.fullmatch(item) is None:
+        return f"佐证文件“{item}”的名称应为 evidence/ 加文件内容的 SHA-256（64 位十六进制）。"
+    return None
 
 
 def check(data_dir, details) -> list:
-    """Every unsound evidence item of the log (`details`: an update's line → its Detail),
-    as problems at the line's `evidence:`. Run by `validate` on every call, never cached:
-    a kept file may change without the log changing."""
+    """Every kept evidence file of the log (`details`: an update's line → its Detail) that
+    is missing or altered, as problems at the line's `evidence:`. Run by `validate` on
+    every call, never cached: a kept file may change without the log changing. (Links and
+    file names are judged with the log itself: ledger.checks.)"""
     from gongkai_cli.errors import Problem
     from gongkai_cli.ledger.datadir import PROGRESS
 
@@ -66,7 +70,7 @@ def check(data_dir, details) -> list:
         (line, message)
         for line, detail in sorted(details.items())
         for item in detail.evidence
-        if (message := item_problem(data_dir.path, item)) is not None
+        if FILE_REF.fullmatch(item) and (message := file_problem(data_dir.path, item))
     ]
     if not found:
         return []

@@ -51,6 +51,13 @@ class Links:
         file = self.unit_files.get(name)
         return None if file is None else f"{self.root}units/{quote(file)}"
 
+    def evidence(self, item: str) -> str | None:
+        """A kept file as its copy in the site; an http(s) link as it is (the loader refuses
+        any other, and this never links to one: a javascript: link would run)."""
+        if item.startswith("evidence/"):
+            return f"{self.root}{quote(item)}"
+        return item if item.startswith(("https://", "http://")) else None
+
 
 def _environment():
     import jinja2

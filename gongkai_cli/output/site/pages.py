@@ -17,6 +17,7 @@ from gongkai_cli.model.statuses import (
     LATE_DONE,
     NOT_STARTED,
     OVERDUE,
+    RETURNED,
 )
 
 if TYPE_CHECKING:
@@ -51,6 +52,13 @@ class UnitRow:
     due_date: dt.date | None
     updated: dt.date | None
     note: str | None
+    # Where the ledger runs the supervision cycle: why a claim was returned, the date an
+    # extension gave, and what the latest update says beyond its note.
+    review_note: str | None = None
+    extended_to: dt.date | None = None
+    problems: str | None = None
+    next: str | None = None
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +126,9 @@ def assignment_light(a: Assignment, row: Row, as_of: dt.date) -> Light:
     if a.done:
         return Light(GREEN, DONE, LATE_DONE if light == LATE_DONE else "")
     if light == OVERDUE:
-        return Light(RED, OVERDUE, f"逾期 {(as_of - row.deadline.date).days} 天")
+        return Light(RED, OVERDUE, f"逾期 {(as_of - a.due(row.deadline)).days} 天")
     if light is not None:
-        return Light(YELLOW, DUE_SOON, _days_left((row.deadline.date - as_of).days))
+        return Light(YELLOW, DUE_SOON, _days_left((a.due(row.deadline) - as_of).days))
     return Light(NONE, IN_PROGRESS if a.status in (IN_PROGRESS, LAGGING) else NOT_STARTED)
 
 
@@ -166,12 +174,17 @@ def _unit_row(row: Row, a: Assignment, as_of: dt.date) -> UnitRow:
         a.unit,
         a.designated,
         a.role,
-        a.status,
+        a.state,
         assignment_light(a, row, as_of),
         row.task.deadline,
-        row.deadline.date,
+        a.due(row.deadline),
         a.updated,
         a.note,
+        a.review_note if a.review == RETURNED else None,
+        a.extended_to,
+        a.detail.problems,
+        a.detail.next,
+        a.detail.evidence,
     )
 
 
