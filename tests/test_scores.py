@@ -8,7 +8,7 @@ import json
 import pytest
 
 from gongkai_cli.model.scoring import DEFAULT_RULES, DEFAULT_TEXT
-from tests.conftest import write_ledger
+from tests.conftest import GIT_ENV, git, write_ledger
 
 # Task 1 is dated (31 March), task 2 too (30 June), task 3 recurs each quarter (due 10 days
 # after the quarter), task 4 is ongoing and never scored.
@@ -241,7 +241,8 @@ def test_a_wrong_rules_file_is_located_and_nothing_is_scored(gongkai, ledger):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "data/scoring.yaml:13:9: error: 字段 rules[3].kind 的值文字“late”无效，"
-        "应为 overdue、days-late、late-done、missed-period、returned、on-time 之一。",
+        "应为 overdue、days-late、late-done、missed-period、returned、on-time、no-evidence、"
+        "missing-form 之一。",
         "data/scoring.yaml:21:3: error: rules[6]：每条规则写 deduct（扣分）或 add（加分），二者只写一个。",
         "错误：数据有 2 处错误，请运行 gongkai validate 查看并修正。",
     ]
@@ -279,3 +280,53 @@ def test_scores_from_the_library(ledger):
         ("甲镇", 96),
         ("乙镇", 72),
     ]
+
+
+FORM_RULES = """\
+rules:
+- name: 未交填报表
+  kind: missing-form
+  deduct: 3
+- name: 无佐证
+  kind: no-evidence
+  deduct: 0.5
+"""
+
+
+def _collected(repo, unit: str, round_: str, day: str) -> None:
+    """A commit as `collect` makes it for one returned form (its trailers are what count)."""
+    message = (
+        f"填报: {unit} {round_}\n\nUnit: {unit}\nRound: {round_}\nDate: {day}\n"
+        f"Form: {unit}-进展填报-{round_}.xlsx\nForm-SHA256: {'0' * 64}\n"
+    )
+    git(repo, "commit", "-q", "--allow-empty", "-m", message)
+
+
+def test_rounds_of_forms_not_returned_and_claims_without_evidence(gongkai, ledger, monkeypatch):
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    (ledger / "scoring.yaml").write_text(FORM_RULES, encoding="utf-8")
+    repo = ledger.parent
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "init")
+    _collected(repo, "县财政局", "2021-04-05", "2021-04-06")
+    _collected(repo, "甲镇", "2021-07-05", "2021-07-08")
+    _collected(repo, "乙镇", "2021-07-05", "2021-08-02")  # returned after the end of July
+    assert points(scored(gongkai, "--as-of", "2021-07-31")) == {
+        # Missed the July round; task 1 reported done with no evidence.
+        "甲镇": (
+            96.5,
+            [("无佐证", -0.5, 2, None, "a0000002"), ("未交填报表", -3, None, None, None)],
+        ),
+        "县财政局": (
+            96.5,
+            [("无佐证", -0.5, 1, None, "a0000001"), ("未交填报表", -3, None, None, None)],
+        ),
+        # Both rounds missed, as far as anyone knew on 31 July.
+        "乙镇": (94, [("未交填报表", -3, None, None, None)] * 2),
+        "县教育局": (94, [("未交填报表", -3, None, None, None)] * 2),
+    }
+    later = points(scored(gongkai, "--as-of", "2021-08-10", "--from", "2021-07-01"))
+    assert later["乙镇"] == (100, [])
+    assert later["县财政局"] == (97, [("未交填报表", -3, None, None, None)])

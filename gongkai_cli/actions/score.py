@@ -7,7 +7,10 @@ What is scored, and in which window (`since` … `as_of`):
 - 逾期天数 (days-late): the days late that fall inside the window, up to `as_of` for work
   still not done and up to the day it was done for work done late;
 - 逾期完成 (late-done) and 按期完成 (on-time): work done inside the window;
-- 审核退回 (returned): each 退回 review dated inside the window.
+- 审核退回 (returned): each 退回 review dated inside the window;
+- 无佐证 (no-evidence): a 已完成 reported inside the window with no evidence attached;
+- 未交填报表 (missing-form): a round of forms inside the window (known from the forms
+  collected for it) for which the unit, sent a form, returned none by `as_of`.
 Everything is folded as of `as_of`, so a score is the same whenever it is asked for.
 """
 
@@ -33,8 +36,8 @@ class Fact(NamedTuple):
     """Something a rule may score: one unit's share of one task (or period), or one review."""
 
     unit: str
-    kind: str  # overdue | missed-period | late-done | on-time | returned
-    task: int
+    kind: str  # one of model.scoring.KINDS but days-late
+    task: int | None  # None: a round of forms
     period: str | None
     days: int  # days late inside the window (0 where it does not apply)
     event: str | None  # the id of the log event behind it; None where nothing was reported
@@ -44,7 +47,7 @@ class Fact(NamedTuple):
 class Deduction(NamedTuple):
     rule: str
     points: float  # negative for a deduction, positive for a bonus; 0 once the cap is reached
-    task: int
+    task: int | None
     period: str | None
     event: str | None
     reason: str
@@ -93,7 +96,11 @@ def score(
     day = as_of or current_date()
     book = Book(loaded.ledger)
     events = Events(book, loaded.counting())
-    facts = [*assignment_facts(book, events, day, since), *returned_facts(book, loaded, day, since)]
+    facts = [
+        *assignment_facts(book, events, day, since),
+        *returned_facts(book, loaded, day, since),
+        *form_facts(book, data_dir, day, since),
+    ]
     return scores_of(book, rules, facts, day, since)
 
 
@@ -115,7 +122,7 @@ def scores_of(
         ranks = {rule.name: i for i, rule in enumerate(rules.rules)}
         deductions = sorted(
             (d for rule in rules.rules for d in _apply(rule, mine)),
-            key=lambda d: (d.task, d.period or "", ranks[d.rule]),
+            key=lambda d: (d.task is None, d.task or 0, d.period or "", ranks[d.rule]),
         )
         total = max(rules.floor, rules.base + sum(d.points for d in deductions))
         results.append(UnitScore(unit.name, unit.kind, tidy_points(total), tuple(deductions)))
@@ -130,6 +137,8 @@ _SCORED = {
     "late-done": ("late-done",),
     "on-time": ("on-time",),
     "returned": ("returned",),
+    "no-evidence": ("no-evidence",),
+    "missing-form": ("missing-form",),
     "days-late": ("overdue", "missed-period", "late-done"),
 }
 
@@ -226,27 +235,35 @@ def assignment_facts(
                     )
                 elif a.done_on is None or (since and a.done_on < since):
                     continue
-                elif light == LATE_DONE:
+                elif a.status == DONE and a.done:  # 逾期完成 needs 已完成 too
+                    yield from _evidence_fact(a, number, period, events)
+                    late = light == LATE_DONE
+                    reason = f"{what}{'逾期' if late else '按期'}完成，截止 {due.isoformat()}，"
+                    reason += f"{a.done_on.isoformat()} 完成"
                     yield Fact(
                         a.unit,
-                        "late-done",
+                        "late-done" if late else "on-time",
                         number,
                         period,
-                        max(0, (a.done_on - start).days),
+                        max(0, (a.done_on - start).days) if late else 0,
                         events.done_on(number, a.unit, period, a.done_on),
-                        f"{what}逾期完成，截止 {due.isoformat()}，{a.done_on.isoformat()} 完成，"
-                        f"逾期 {(a.done_on - due).days} 天",
+                        reason + (f"，逾期 {(a.done_on - due).days} 天" if late else ""),
                     )
-                elif a.status == DONE and a.done:
-                    yield Fact(
-                        a.unit,
-                        "on-time",
-                        number,
-                        period,
-                        0,
-                        events.done_on(number, a.unit, period, a.done_on),
-                        f"{what}按期完成，截止 {due.isoformat()}，{a.done_on.isoformat()} 完成",
-                    )
+
+
+def _evidence_fact(a, number: int, period: str | None, events: Events) -> Iterator[Fact]:
+    """A 已完成 with no evidence attached to the update that says so (a period's share
+    keeps no details: only whole tasks are judged)."""
+    if period is None and not a.detail.evidence:
+        yield Fact(
+            a.unit,
+            "no-evidence",
+            number,
+            None,
+            0,
+            events.done_on(number, a.unit, None, a.done_on),
+            f"{a.done_on.isoformat()} 报已完成，未附佐证材料",
+        )
 
 
 def returned_facts(book: Book, loaded, as_of: dt.date, since: dt.date | None) -> Iterator[Fact]:
@@ -276,3 +293,35 @@ def returned_facts(book: Book, loaded, as_of: dt.date, since: dt.date | None) ->
             f"{what}完成报告（{claim.date.isoformat()}）于 {event.date.isoformat()} 被退回"
             + (f"：{event.note}" if event.note else ""),
         )
+
+
+def form_facts(
+    book: Book, data_dir: DataDir, as_of: dt.date, since: dt.date | None
+) -> Iterator[Fact]:
+    """Each round of forms inside the window whose form a unit did not return by `as_of`.
+    Rounds are known from the forms `collect` recorded (git commits); no repository, no rounds."""
+    from gongkai_cli.forms.out import form_rows
+    from gongkai_cli.forms.rounds import find_collected
+    from gongkai_cli.record.git import GitMissing, find_repo
+
+    try:
+        repo = find_repo(data_dir.path)
+    except GitMissing:
+        return
+    if repo is None:
+        return
+    canonical = book.ledger.index.canonical
+    known = [c for c in find_collected(repo) if c.date <= as_of]
+    returned = {(c.round, canonical(c.unit) or c.unit) for c in known}
+    for round_ in sorted({c.round for c in known if since is None or c.round >= since}):
+        for unit in book.ledger.index.units:
+            if (round_, unit) not in returned and form_rows(book, unit, round_):
+                yield Fact(
+                    unit,
+                    "missing-form",
+                    None,
+                    None,
+                    0,
+                    None,
+                    f"{round_.isoformat()} 一轮的填报表未交回",
+                )

@@ -19,6 +19,8 @@ KINDS = {
     "missed-period": "定期任务到期未报的期次",
     "returned": "被审核退回的完成报告（每次退回计一次）",
     "on-time": "按期完成的任务或期次",
+    "no-evidence": "报“已完成”而未附佐证材料的任务",
+    "missing-form": "填报轮次中未交回的填报表（每轮计一次）",
 }
 
 
@@ -46,6 +48,8 @@ DEFAULT_TEXT = """\
 #   missed-period  定期任务（每月10日前报送等）到期未报的期次
 #   returned       被审核退回的完成报告（台账开启审核时）
 #   on-time        按期完成的任务或期次（加分）
+#   no-evidence    报“已完成”而未附佐证材料的任务
+#   missing-form   填报轮次中未交回的填报表（每轮计一次）
 base: 100      # 基础分
 floor: 0       # 最低分
 rules:

@@ -119,7 +119,7 @@ def _kinds_table(scores: Scores) -> Table:
 
 def _details_table(scores: Scores) -> Table:
     rows = [
-        [u.unit, d.rule, d.points, d.task, d.period or "", d.reason, d.event or ""]
+        [u.unit, d.rule, d.points, d.task or "", d.period or "", d.reason, d.event or ""]
         for u in scores.units
         for d in u.deductions
     ]
