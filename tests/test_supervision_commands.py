@@ -427,8 +427,13 @@ def test_two_clones_claim_return_reclaim_and_pass_and_the_task_is_closed_everywh
         assert [r["state"] for r in as_json(gongkai, "extend", "--list")] == ["已批准", "待审批"]
         mine = as_json(gongkai, "show", "1")["status"]["县政府办公室"]
         assert mine["extended_to"] == "2021-12-31"
-        story = [e["id"] for e in as_json(gongkai, "log", "2")]
-        assert story == [again, first]
+        story = [(e["status"], e["note"], e["by"]) for e in as_json(gongkai, "log", "2")]
+        assert story == [
+            (f"审核通过（{again}）", None, "督查室"),
+            ("已完成", None, "县政府办公室"),
+            (f"审核退回（{first}）", "链接打不开", "督查室"),
+            ("已完成", None, "县政府办公室"),
+        ]
     assert (clones["unit"] / "data" / "progress.yaml").read_bytes() == (
         clones["office"] / "data" / "progress.yaml"
     ).read_bytes()

@@ -135,3 +135,15 @@ def test_reviews_and_decisions_must_name_events_of_their_kind(gongkai, tmp_path)
         "data/progress.yaml:4:41: error: 延期审批所指的编号 uuu1 不是本文件中任何一条延期申请的编号。",
         "data/progress.yaml:5:47: error: “县财政局”不是任务 2 的责任单位。",
     ]
+
+
+def test_show_gives_the_reason_a_claim_was_returned_and_the_extended_date(gongkai, tmp_path):
+    log = LOG.splitlines(keepends=True)[:2] + [
+        "- {id: eee1, date: 2021-06-20, task: 1, unit: 乙镇, extend_to: 2021-08-31, note: 等数据}\n",
+        "- {id: ddd1, date: 2021-06-21, decides: eee1, verdict: 批准}\n",
+    ]
+    data = write_ledger(tmp_path, tasks=REVIEWED, progress="".join(log))
+    two = gongkai("show", "2", "--as-of", "2021-07-01", "--format", "md", "--data", data).stdout
+    assert "| 县政府办公室 | 落实 | 已退回 | 2021-06-10 | 已公开（退回理由：链接打不开） |" in two
+    one = gongkai("show", "1", "--as-of", "2021-07-01", "--format", "md", "--data", data).stdout
+    assert "| 乙镇 | 落实 | 未开始 |  | （延期至 2021-08-31） |" in one

@@ -14,6 +14,7 @@ from gongkai_cli.model.statuses import (
     LEAD,
     NOT_STARTED,
     OVERDUE,
+    RETURNED,
     ROLE_WORDS,
     task_state,
     units_done,
@@ -401,7 +402,7 @@ def status_view(row: Row, as_of: dt.date) -> View:
     rows, untouched, untouched_light = [], [], None
     for a in row.assignments:
         light = a.light(row.deadline, as_of)
-        if a.updated is None and a.designated:
+        if a.updated is None and a.designated and a.extended_to is None:
             untouched.append(a.unit)
             untouched_light = light  # the same for all of them: same task, same date
             continue
@@ -412,7 +413,7 @@ def status_view(row: Row, as_of: dt.date) -> View:
                 ROLE_WORDS[a.role],
                 a.state + (f"（{light}）" if light else ""),
                 _iso(a.updated) or "",
-                a.note or "",
+                (a.note or "") + _supervision_note(a),
             ]
         )
     notes = (
@@ -430,6 +431,17 @@ def status_view(row: Row, as_of: dt.date) -> View:
         notes,
         empty="各单位均无进展记录。",
     )
+
+
+def _supervision_note(a: Assignment) -> str:
+    """What a unit's row adds where the office reviews and extends: why it returned the
+    claim, and the date an extension gave."""
+    parts = []
+    if a.review == RETURNED and a.review_note:
+        parts.append(f"退回理由：{a.review_note}")
+    if a.extended_to:
+        parts.append(f"延期至 {a.extended_to.isoformat()}")
+    return "".join(f"（{p}）" for p in parts)
 
 
 def assignments_view(row: Row, as_of: dt.date) -> View:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from gongkai_cli.errors import DataError, has_errors
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.load import load
+from gongkai_cli.model.statuses import APPROVE
 from gongkai_cli.record import git as gitrepo
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def log_entries(
     blame = repo.blame(data_dir.file(PROGRESS)) if repo else {}
     retracted = loaded.retracted()
     entries = []
-    for update in updates:
+    for update in (*updates, *_supervision_steps(loaded)):
         name = book.ledger.index.canonical(update.unit) or update.unit
         if (task is not None and update.task != task) or (wanted and name != wanted):
             continue
@@ -78,3 +79,28 @@ def log_entries(
             }
         )
     return sorted(entries, key=lambda e: (e["date"], e["line"]), reverse=True)
+
+
+def _supervision_steps(loaded: Loaded) -> list:
+    """Reviews, extension requests and decisions as steps of the story `log` tells, each
+    under the task and unit it concerns, its `status` saying what happened."""
+    from gongkai_cli.ledger.logline import Decision, Entry, Extension, Review
+
+    updates = {u.id: u for u in loaded.updates}
+    requests = {e.id: e for e in loaded.supervision if isinstance(e, Extension)}
+    steps = []
+    for event in loaded.supervision:
+        if isinstance(event, Review) and (claim := updates.get(event.reviews)):
+            task, unit, what = claim.task, claim.unit, f"审核{event.verdict}（{claim.id}）"
+        elif isinstance(event, Extension):
+            task, unit, what = event.task, event.unit, f"申请延期至 {event.extend_to.isoformat()}"
+        elif isinstance(event, Decision) and (asked := requests.get(event.decides)):
+            to = event.extend_to or asked.extend_to
+            granted = f"至 {to.isoformat()}" if event.verdict == APPROVE else ""
+            task, unit, what = asked.task, asked.unit, f"延期{event.verdict}{granted}（{asked.id}）"
+        else:
+            continue  # names nothing in the log: validate says so
+        steps.append(
+            Entry(event.date, task, unit, what, event.note, event.by, event.line, event.id)
+        )
+    return steps
