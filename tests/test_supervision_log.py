@@ -138,7 +138,8 @@ def test_reviews_and_decisions_must_name_events_of_their_kind(gongkai, tmp_path)
 
 
 def test_show_gives_the_reason_a_claim_was_returned_and_the_extended_date(gongkai, tmp_path):
-    log = LOG.splitlines(keepends=True)[:2] + [
+    log = [
+        *LOG.splitlines(keepends=True)[:2],
         "- {id: eee1, date: 2021-06-20, task: 1, unit: 乙镇, extend_to: 2021-08-31, note: 等数据}\n",
         "- {id: ddd1, date: 2021-06-21, decides: eee1, verdict: 批准}\n",
     ]
