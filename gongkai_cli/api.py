@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from gongkai_cli.errors import DataError, Problem
+from gongkai_cli.errors import DataError, Problem, Severity
 from gongkai_cli.ledger.checked import evidence_problems, load_checked, open_book
 from gongkai_cli.ledger.datadir import DataDir, as_data_dir
 from gongkai_cli.model.book import Book
@@ -45,7 +45,7 @@ def validate(data: str | Path | DataDir | None = None, *, strict: bool = False) 
     checked = load_checked(found)
     problems = checked.problems + evidence_problems(found, checked)
     if strict:
-        problems = [p if p.is_error else replace(p, severity="error") for p in problems]
+        problems = [p if p.is_error else replace(p, severity=Severity.ERROR) for p in problems]
     return problems
 
 

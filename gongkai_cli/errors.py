@@ -11,18 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 
 class ExitStatus(IntEnum):
-    """Exit statuses of `gongkai`; usage errors exit 2, Typer's own."""
+    """Exit statuses of `gongkai`, for a script to act on (the README lists them)."""
 
     OK = 0
-    ERROR = 1  # the data or the request is wrong
+    ERROR = 1  # the data or the request is wrong: correct it, then run again
+    USAGE = 2  # the command line is wrong (an unknown option, a missing argument): Click's own
+    LOCKED = 3  # another gongkai is writing to the ledger: nothing was done, try again shortly
+    GIT_FAILED = 4  # git failed or is missing: the message says what was kept or undone
+    INTERRUPTED = 130  # stopped by Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class GongkaiError(Exception):
-    """A failure the user can act on; the CLI prints its message and exits 1."""
+    """A failure the user can act on; the CLI prints its message and exits with `status`."""
+
+    status = ExitStatus.ERROR
 
 
 class InvalidValue(GongkaiError):
@@ -62,6 +68,8 @@ class NotResponsible(GongkaiError):
 class LedgerLocked(GongkaiError):
     """Another gongkai process holds the ledger's write lock."""
 
+    status = ExitStatus.LOCKED
+
 
 class ReadOnlyLedger(GongkaiError):
     """A write was asked of the plan bundled with the program, or of files not writable."""
@@ -78,6 +86,8 @@ class SiteFolderRefused(WriteFailed):
 class GitFailed(GongkaiError):
     """A git command failed, or git is missing."""
 
+    status = ExitStatus.GIT_FAILED
+
 
 class NothingToUndo(GongkaiError):
     """`undo` found no progress commit to take back."""
@@ -91,23 +101,45 @@ class PlanDocumentError(GongkaiError):
     """A plan document could not be read into tasks."""
 
 
+class Severity(StrEnum):
+    ERROR = "error"  # the file cannot be used as it is
+    WARNING = "warning"  # worth a look; errors only under `validate --strict`
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One finding of the loader or a check, located in a file (line and column are 1-based)."""
+    """One finding of the loader, a check or a returned form, located in its file: by line
+    and column (1-based) in a data file, or, in a workbook, by `cell` (工作表!单元格; None
+    and no line: the form as a whole)."""
 
     file: str
-    line: int
-    column: int
+    line: int | None
+    column: int | None
     message: str
     code: str
-    severity: str = "error"  # or "warning"
+    severity: Severity = Severity.ERROR
+    cell: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", Severity(self.severity))  # "warning" is read too
+
+    @classmethod
+    def in_form(
+        cls, file: str, cell: str | None, message: str, severity: Severity = Severity.ERROR
+    ) -> Problem:
+        return cls(file, None, None, message, "form", severity, cell)
 
     @property
     def is_error(self) -> bool:
-        return self.severity == "error"
+        return self.severity is Severity.ERROR
 
     def as_text(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        if self.line is not None:
+            return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        # A form's problems are read by the clerk who filled it in: the cell, and 提醒 in words.
+        place = f"{self.file}:{self.cell}" if self.cell else self.file
+        prefix = "提醒：" if self.severity is Severity.WARNING else ""
+        return f"{place}: {prefix}{self.message}"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -120,8 +152,7 @@ class Problem:
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:
-    """Whether any problem is an error (warnings alone leave a ledger usable). A returned
-    form's problems (`forms.check.FormProblem`) answer the same `is_error`."""
+    """Whether any problem is an error (warnings alone leave a ledger usable)."""
     return any(p.is_error for p in problems)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import textwrap
@@ -11,11 +12,24 @@ import pytest
 from typer.testing import CliRunner
 
 from gongkai_cli.cli.app import app
+from gongkai_cli.model.dates import TODAY_VARIABLE
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_DATA = REPO / "data"
 # The published export of the 2021 plan, kept in the repository as the ground truth of tasks.yaml.
 SOURCE = REPO / "sources" / "suixi-2021-plan-draft.txt"
+
+
+def runs_on(day: dt.date):
+    """An autouse fixture for a test module: every command in it answers for `day`, given as
+    GONGKAI_TODAY (subprocesses that copy os.environ inherit it), so no verdict depends on
+    the day the suite runs. Bind it to a name in the module: `_today = runs_on(TODAY)`."""
+
+    @pytest.fixture(autouse=True)
+    def today(monkeypatch):
+        monkeypatch.setenv(TODAY_VARIABLE, day.isoformat())
+
+    return today
 
 
 class Run:

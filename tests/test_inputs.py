@@ -10,9 +10,10 @@ import pytest
 
 from gongkai_cli.model.dates import chinese_date, parse_date
 from gongkai_cli.model.statuses import task_state
-from tests.conftest import files_of, git
+from tests.conftest import files_of, git, runs_on
 
-TODAY = dt.date.today()
+TODAY = dt.date(2026, 12, 6)  # a day whose date is shorter than the plan's: padding must not move
+_today = runs_on(TODAY)
 PLAN_YEAR = 2021
 
 # Each spelling of 2021-10-31 a clerk may type (the plan's year is 2021).

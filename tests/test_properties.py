@@ -16,7 +16,7 @@ from gongkai_cli.ledger.logline import read_log, update_line
 from gongkai_cli.model.deadlines import parse_deadline
 from gongkai_cli.model.resolver import resolve
 from gongkai_cli.model.schema import Registry, Update, plain
-from tests.conftest import REAL_DATA, write_ledger
+from tests.conftest import REAL_DATA, runs_on, write_ledger
 
 INDEX = unit_index(
     plain(
@@ -205,7 +205,8 @@ def test_no_command_line_reaches_a_traceback(gongkai, tmp_path_factory, command,
         assert result.stderr.strip(), (command, words)
 
 
-TODAY = dt.date.today()
+TODAY = dt.date(2030, 2, 28)  # the day before the month turns, in a year without 29 February
+_today = runs_on(TODAY)
 events = st.lists(
     st.tuples(
         st.sampled_from(["a1111", "b2222", "c3333", "d4444", "e5555", "f6666"]),  # id

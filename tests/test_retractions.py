@@ -7,9 +7,10 @@ import json
 import re
 import shutil
 
-from tests.conftest import git, write_ledger
+from tests.conftest import git, runs_on, write_ledger
 
-TODAY = dt.date.today().isoformat()
+TODAY = "2027-01-01"  # retractions dated on new year's day, the plan's year long past
+_today = runs_on(dt.date.fromisoformat(TODAY))
 ID = r"[a-z][0-9a-z]{9}"
 
 

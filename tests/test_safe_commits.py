@@ -139,7 +139,7 @@ def test_a_hook_that_stages_another_file_gets_its_commit_taken_back(gongkai, led
     log_before = (ledger / "data" / "progress.yaml").read_bytes()
     head = git(ledger, "rev-parse", "HEAD")
     result = gongkai(*UPDATE)
-    assert result.exit_code == 1
+    assert result.exit_code == 4  # git failed (ExitStatus.GIT_FAILED)
     assert re.fullmatch(
         "错误：提交 [0-9a-f]{7} 中混入了本次追加以外的内容（hooked.txt，可能是 git 钩子加入的），"
         "已撤回该提交并恢复暂存区；进展记录已恢复原样，未写入。\n",
@@ -193,7 +193,7 @@ def test_without_git_on_the_path_a_ledger_in_git_is_not_written(gongkai, ledger,
     for args in (UPDATE, ("undo",)):
         result = gongkai(*args)
         assert (result.exit_code, result.stderr) == (
-            1,
+            4,  # git failed (ExitStatus.GIT_FAILED)
             "错误：台账在 git 仓库中，但找不到 git 命令（请安装 git，或把它加入 PATH），未写入；"
             "如只想记录、不提交，请加 --no-commit。\n",
         )
@@ -245,7 +245,7 @@ def test_a_full_disk_during_the_commit_restores_the_log(gongkai, ledger, monkeyp
     before = snapshot(ledger)
     result = gongkai(*UPDATE)
     assert (result.exit_code, result.stderr) == (
-        1,
+        4,  # git failed (ExitStatus.GIT_FAILED)
         f"错误：git commit 失败：{DISK_FULL}；进展记录已恢复原样，未写入。\n",
     )
     assert snapshot(ledger) == before
@@ -262,7 +262,7 @@ def test_a_log_that_cannot_be_restored_is_described_exactly(gongkai, ledger, mon
     result = gongkai(*UPDATE)
     log = ledger / "data" / "progress.yaml"
     assert (result.exit_code, result.stderr) == (
-        1,
+        4,  # git failed (ExitStatus.GIT_FAILED)
         f"错误：git commit 失败：{DISK_FULL}；而 {log} 末尾新加的第 3–3 行未能撤回"
         "（No space left on device）：这几行没有提交，请手工删除它们后再记录。\n",
     )

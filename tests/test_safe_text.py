@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import os
@@ -120,8 +119,9 @@ def test_terminal_escapes_in_the_data_never_reach_the_terminal(gongkai, tmp_path
     assert any("\x1b]0;标题\x07" in e["message"] for e in payload["errors"])  # exact, once read
 
 
-def test_a_hand_written_future_date_is_an_error(gongkai, tmp_path):
-    future = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+def test_a_hand_written_future_date_is_an_error(gongkai, tmp_path, monkeypatch):
+    monkeypatch.setenv("GONGKAI_TODAY", "2030-02-28")
+    future = "2030-03-01"
     write_ledger(
         tmp_path,
         progress=f"- {{date: {future}, task: 1, unit: 县财政局, status: 已完成}}\n"

@@ -215,7 +215,7 @@ def init_without_identity(tmp_path) -> subprocess.CompletedProcess:
 
 def test_init_without_a_git_identity_shows_the_commands_and_makes_nothing(tmp_path):
     result = init_without_identity(tmp_path)
-    assert (result.returncode, result.stdout) == (1, "")
+    assert (result.returncode, result.stdout) == (4, "")  # git cannot sign: ExitStatus.GIT_FAILED
     assert result.stderr == (
         "错误：git 还不知道提交人是谁（没有设置姓名和邮箱），台账未建立。请先运行：\n"
         '  git config --global user.name "你的姓名"\n'
@@ -229,7 +229,7 @@ def test_init_without_a_git_identity_shows_the_commands_and_makes_nothing(tmp_pa
 
 def test_init_in_an_empty_folder_without_identity_leaves_it_empty(tmp_path):
     (tmp_path / "x").mkdir()
-    assert init_without_identity(tmp_path).returncode == 1
+    assert init_without_identity(tmp_path).returncode == 4  # ExitStatus.GIT_FAILED
     assert list((tmp_path / "x").iterdir()) == []
 
 

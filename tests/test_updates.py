@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -192,7 +191,7 @@ def test_a_rejecting_hook_leaves_the_data_unchanged(gongkai, ledger, monkeypatch
     hook.chmod(0o755)
     before = snapshot(ledger)
     result = gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
-    assert result.exit_code == 1
+    assert result.exit_code == 4  # git failed (ExitStatus.GIT_FAILED)
     assert (
         result.stderr == "错误：git commit 失败：rejected by policy；进展记录已恢复原样，未写入。\n"
     )
@@ -204,7 +203,7 @@ def test_a_held_index_lock_gives_a_clear_message(gongkai, ledger, monkeypatch):
     (ledger / ".git" / "index.lock").write_text("")
     before = snapshot(ledger)
     result = gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
-    assert result.exit_code == 1
+    assert result.exit_code == 4  # git failed (ExitStatus.GIT_FAILED)
     assert result.stderr.startswith("错误：git commit 失败：fatal: Unable to create ")
     assert result.stderr.endswith("index.lock': File exists.；进展记录已恢复原样，未写入。\n")
     assert snapshot(ledger) == before
@@ -259,6 +258,7 @@ def test_log_lists_updates_newest_first_with_commits(gongkai, ledger, monkeypatc
 
 def test_undo_appends_a_retraction_and_leaves_other_work_alone(gongkai, ledger, monkeypatch):
     monkeypatch.chdir(ledger)
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-01")
     log = ledger / "data" / "progress.yaml"
     gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
     before = log.read_text(encoding="utf-8")
@@ -274,9 +274,8 @@ def test_undo_appends_a_retraction_and_leaves_other_work_alone(gongkai, ledger, 
     )
     after = log.read_text(encoding="utf-8")
     assert after.startswith(before)  # nothing deleted
-    today = dt.date.today().isoformat()
     assert re.fullmatch(
-        rf"- \{{id: [a-z][0-9a-z]{{9}}, date: {today}, retracts: {uid}, by: 测试员\}}\n",
+        rf"- \{{id: [a-z][0-9a-z]{{9}}, date: 2027-01-01, retracts: {uid}, by: 测试员\}}\n",
         after[len(before) :],
     )
     assert git(ledger, "log", "-1", "--format=%B") == (

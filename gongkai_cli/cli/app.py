@@ -137,6 +137,8 @@ def run() -> None:
     except BrokenPipeError:  # `gongkai list | head`
         sys.stderr.close()
         sys.exit(ExitStatus.OK)
+    except KeyboardInterrupt:  # before a command runs (a command's own is in options.guarded)
+        sys.exit(ExitStatus.INTERRUPTED)
     finally:
         # The process is about to exit: nothing it made will be used again. Freezing moves
         # every object into the permanent generation, so the collection that the interpreter

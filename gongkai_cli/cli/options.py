@@ -183,7 +183,9 @@ def commands_of(group: typer.Typer):
 
 
 def guarded(func):
-    """`func` with the core's GongkaiError turned into one sentence on stderr and exit 1."""
+    """`func` with the core's GongkaiError turned into one sentence on stderr and its exit
+    status (errors.ExitStatus), and Ctrl-C into one line and 130 instead of Click's
+    "Aborted!" and 1, so that a script can tell an interruption from bad data."""
 
     @functools.wraps(func)
     def call(*a, **kw):
@@ -197,6 +199,9 @@ def guarded(func):
         except BrokenPipeError:
             _quiet_stdout()
             raise typer.Exit(ExitStatus.OK) from None
+        except KeyboardInterrupt:
+            err("已中断。")
+            raise typer.Exit(ExitStatus.INTERRUPTED) from None
         except DataError as exc:
             from gongkai_cli.output.text import visible
 
@@ -204,9 +209,11 @@ def guarded(func):
                 if problem.is_error:
                     err(visible(problem.as_text()))  # one line each, whatever the data holds
             err(f"错误：{exc}")
+            status = exc.status
         except GongkaiError as exc:
             err(f"错误：{exc}")
-        raise typer.Exit(ExitStatus.ERROR)
+            status = exc.status
+        raise typer.Exit(status)
 
     return call
 

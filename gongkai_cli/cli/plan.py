@@ -223,7 +223,9 @@ def _schedules(checked) -> list:
 def _as_error(problem):
     from dataclasses import replace
 
-    return replace(problem, severity="error")
+    from gongkai_cli.errors import Severity
+
+    return replace(problem, severity=Severity.ERROR)
 
 
 @command("import-plan")

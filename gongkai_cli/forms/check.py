@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from gongkai_cli.errors import GongkaiError, has_errors
+from gongkai_cli.errors import GongkaiError, Problem, has_errors
 from gongkai_cli.forms.read import Cell, ReturnedForm, ReturnedRow
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.statuses import (
@@ -22,23 +22,6 @@ from gongkai_cli.model.statuses import (
     nearest_status,
 )
 from gongkai_cli.model.values import MAX_NAME, MAX_NOTE
-
-
-@dataclass(frozen=True, slots=True)
-class FormProblem:
-    file: str
-    where: str | None  # 工作表!单元格, or None for the form as a whole
-    message: str
-    severity: str = "error"  # or "warning"
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == "error"
-
-    def as_text(self) -> str:
-        place = f"{self.file}:{self.where}" if self.where else self.file
-        prefix = "提醒：" if self.severity == "warning" else ""
-        return f"{place}: {prefix}{self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +49,7 @@ class CheckedForm:
     form: ReturnedForm
     unit: str | None = None  # canonical, once known
     entries: list[FormEntry] = field(default_factory=list)
-    problems: list[FormProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     by: str | None = None
     phone: str | None = None
 
@@ -78,8 +61,8 @@ class CheckedForm:
 def check(book: Book, form: ReturnedForm, today: dt.date) -> CheckedForm:
     checked = CheckedForm(form)
 
-    def problem(where: Cell | None, message: str, severity: str = "error") -> FormProblem:
-        return FormProblem(form.name, where.ref if where else None, message, severity)
+    def problem(where: Cell | None, message: str, severity: str = "error") -> Problem:
+        return Problem.in_form(form.name, where.ref if where else None, message, severity)
 
     plan = list(check_plan(book, form, problem)) + list(check_round(form, today, problem))
     checked.problems += plan
@@ -96,14 +79,14 @@ def check(book: Book, form: ReturnedForm, today: dt.date) -> CheckedForm:
     return checked
 
 
-def check_plan(book: Book, form: ReturnedForm, problem) -> Iterator[FormProblem]:
+def check_plan(book: Book, form: ReturnedForm, problem) -> Iterator[Problem]:
     ident, ledger = form.identity, book.ledger
     if ident.plan != ledger.title or (ident.year is not None and ident.year != ledger.year):
         which = f"“{ident.plan}”" + (f"（{ident.year}年）" if ident.year else "")
         yield problem(None, f"这是{which}的填报表，不是本台账“{ledger.title}”的；整份未收取。")
 
 
-def check_round(form: ReturnedForm, today: dt.date, problem) -> Iterator[FormProblem]:
+def check_round(form: ReturnedForm, today: dt.date, problem) -> Iterator[Problem]:
     """A round is a day that has come: a form dated later reports what has not happened
     yet, and would become `forms status`'s latest round. A round of this month's end may
     come back a few days early (its rows are then dated today); a later one is refused."""
@@ -121,9 +104,7 @@ def _month_end(day: dt.date) -> dt.date:
     return first_of_next - dt.timedelta(days=1)
 
 
-def check_unit(
-    book: Book, form: ReturnedForm, checked: CheckedForm, problem
-) -> Iterator[FormProblem]:
+def check_unit(book: Book, form: ReturnedForm, checked: CheckedForm, problem) -> Iterator[Problem]:
     ident, index = form.identity, book.ledger.index
     shown = str(form.unit.value).strip() if form.unit.value is not None else ""
     if form.sheet_unit is not None and form.sheet_unit != ident.unit:
@@ -158,7 +139,7 @@ def check_unit(
         )
 
 
-def check_reporter(form: ReturnedForm, problem) -> Iterator[FormProblem]:
+def check_reporter(form: ReturnedForm, problem) -> Iterator[Problem]:
     from gongkai_cli.model.typed import typed_text_problem
 
     for cell, label in ((form.reporter, "填报人"), (form.phone, "联系电话")):
@@ -170,7 +151,7 @@ def check_reporter(form: ReturnedForm, problem) -> Iterator[FormProblem]:
             yield problem(cell, f"{label}过长（{len(text)} 字），请控制在 {MAX_NAME} 字以内。")
 
 
-def check_digest(book: Book, form: ReturnedForm, unit: str, problem) -> Iterator[FormProblem]:
+def check_digest(book: Book, form: ReturnedForm, unit: str, problem) -> Iterator[Problem]:
     from gongkai_cli.forms.out import form_identity
 
     sent, as_of = form.identity.digest, form.identity.as_of
@@ -199,7 +180,7 @@ def check_digest(book: Book, form: ReturnedForm, unit: str, problem) -> Iterator
 
 def check_rows(
     book: Book, form: ReturnedForm, unit: str, today: dt.date, problem
-) -> Iterator[FormProblem | FormEntry]:
+) -> Iterator[Problem | FormEntry]:
     """Each row's problems, or, for a row without errors, its entry."""
     from gongkai_cli.forms.out import form_rows
     from gongkai_cli.ledger.checks import is_answerable
@@ -243,11 +224,11 @@ def check_rows(
         seen[number] = row.number.ref
         yield from check_read_only(row, sent.get(number), problem)
         found = list(_row_entry(book, form, row, number, unit, today, problem))
-        errors = [p for p in found if isinstance(p, FormProblem)]
+        errors = [p for p in found if isinstance(p, Problem)]
         yield from errors or found
 
 
-def check_read_only(row: ReturnedRow, sent, problem) -> Iterator[FormProblem]:
+def check_read_only(row: ReturnedRow, sent, problem) -> Iterator[Problem]:
     """A read-only cell that no longer says what the form said: the unit typed its news in
     the wrong column. That text is not recorded, so the warning says where it belongs."""
     from gongkai_cli.forms import layout
