@@ -13,9 +13,12 @@ from gongkai_cli.ledger import cache, seen
 from gongkai_cli.ledger import load as load_module
 from gongkai_cli.ledger.checked import load_checked
 from gongkai_cli.ledger.datadir import DataDir
-from tests.conftest import write_ledger
+from tests.conftest import runs_on, write_ledger
 
 PROGRESS = "- {date: 2021-05-01, task: 1, unit: 县财政局, status: 已完成}\n"
+
+# Within the plan's year, so no command adds the hint for a today far from it.
+_today = runs_on(dt.date(2021, 11, 1))
 
 
 def cached(data: DataDir):

@@ -88,10 +88,13 @@ def test_the_department_ledger_validates_with_warnings_only_and_works(gongkai, t
     overdue = json.loads(
         gongkai("overdue", "--as-of", "2023-10-08", "--data", data, "-f", "json").stdout
     )
-    assert [(o["number"], o["units"]) for o in overdue] == [
-        (3, ["办公室", "财务科"]),
-        (4, ["办公室", "行政审批科", "执法监督科", "法规科"]),
-        (5, ["办公室"]),  # 1月31日前 of the plan year
+    assert [(o["number"], o.get("period"), o["units"]) for o in overdue] == [
+        (2, "2023-Q1", ["执法监督科", "法规科"]),  # 每季度: each quarter is due at its end
+        (2, "2023-Q2", ["执法监督科", "法规科"]),
+        (2, "2023-Q3", ["执法监督科", "法规科"]),
+        (3, None, ["办公室", "财务科"]),
+        (4, None, ["办公室", "行政审批科", "执法监督科", "法规科"]),
+        (5, None, ["办公室"]),  # 1月31日前 of the plan year
     ]
     report = gongkai(
         "report", "progress", "--as-of", "2023-10-08", "--data", data, "-f", "md", "--out", "-"
@@ -152,8 +155,10 @@ def test_the_district_ledger_validates_with_warnings_only_and_works(gongkai, tmp
     overdue = json.loads(
         gongkai("overdue", "--as-of", "2022-07-01", "--data", data, "-f", "json").stdout
     )
-    assert [(o["number"], o["days_overdue"], o["units"]) for o in overdue] == [
-        (1, 1, ["区数据资源管理局", "区发改委", "区经信局", "区委网信办"]),
+    assert [(o["number"], o.get("period"), o["days_overdue"], o["units"]) for o in overdue] == [
+        (1, None, 1, ["区数据资源管理局", "区发改委", "区经信局", "区委网信办"]),
+        (4, "2022-Q1", 92, ["区政府办公室"]),  # 按季度开展自查: each quarter on its own
+        (4, "2022-Q2", 1, ["区政府办公室"]),
     ]
     for kind in ("progress", "overdue"):
         report = gongkai(

@@ -150,7 +150,11 @@ def extend(
     fmt: QueryFormatOpt = None,
     data: DataOpt = None,
 ) -> None:
-    """延期申请与审批：gongkai extend 任务 --unit 单位 --to 日期 --note 理由；gongkai extend 批准|驳回 申请编号。"""
+    """延期申请与审批：记录单位的延期申请，批准或驳回；不写参数则列出申请。
+
+    申请：gongkai extend 任务 --unit 单位 --to 日期 --note 理由
+    审批：gongkai extend 批准|驳回 申请编号 [--to 日期]
+    """
     from gongkai_cli.actions import extend as extending
 
     if listing or not args:
