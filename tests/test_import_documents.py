@@ -526,3 +526,64 @@ def test_a_word_plan_laid_out_inside_another_table_is_found(tmp_path):
         "原文没有序号，已按表中顺序编号 1–1。",
         "表中没有“一、”式大项，没有大项的任务以计划标题为大项。",
     ]
+
+
+def test_a_password_protected_pdf_gets_one_sentence(gongkai, tmp_path):
+    source = docs.write_docx(docs.suixi_plan(), tmp_path / "secret.docx")
+    export = 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},' + (
+        '"DocumentOpenPassword":{"type":"string","value":"x"}}'
+    )
+    pdf = docs.soffice_convert(source, export, tmp_path)
+    assert run_import(gongkai, tmp_path, "secret.pdf", pdf.read_bytes()) == (
+        "错误：secret.pdf：PDF 设有密码，请取消密码后再导入。\n"
+    )
+
+
+def test_a_pages_title_is_its_heading_never_the_source_line_under_it(tmp_path):
+    rows = [["序号", "工作任务", "具体要求", "责任科室", "时限要求"], SMALL[2], SMALL[3]]
+    head = (
+        "<h2>某局2023年政务公开重点任务清单</h2><p>来源：某局 浏览次数：128 字体：【大 中 小】</p>"
+    )
+    plan = imported(tmp_path, page(head + html_rows(*rows), "<title>政务公开</title>")).plan
+    assert (plan["title"], plan["year"]) == ("某局2023年政务公开重点任务清单", 2023)
+    assert {t["section"] for t in plan["tasks"]} == {"某局2023年政务公开重点任务清单"}
+
+
+def test_an_undeclared_gbk_page_is_detected_from_its_bytes(tmp_path):
+    content = "<html><body><h1>某县2022年要点</h1>" + html_rows(*SMALL) + "</body></html>"
+    plan = imported(tmp_path, content.encode("gbk")).plan
+    assert plan["tasks"][1]["responsibility"] == "县财政局牵头，各镇负责落实"
+
+
+def test_a_prose_plan_with_role_lines_and_deadlines_imports(tmp_path):
+    text = "\n".join(
+        [
+            "某区2022年优化营商环境重点任务分工方案",
+            "一、提升政务服务",
+            "1.推行“一网通办”，提高网办率。",
+            "牵头单位：区数据局",
+            "责任单位：区直有关部门，各街道",
+            "完成时限：2022年6月底前",
+            "2.规范中介服务。（牵头单位：区发改委；责任单位：区市场监管局，根据工作安排）",
+        ]
+    )
+    result = imported(tmp_path, text.encode("utf-8"), name="plan.txt")
+    assert [
+        {k: t.get(k) for k in ("number", "requirement", "lead", "implementers", "deadline")}
+        for t in result.plan["tasks"]
+    ] == [
+        {
+            "number": 1,
+            "requirement": "推行“一网通办”，提高网办率。",
+            "lead": "区数据局",
+            "implementers": "区直有关部门，各街道",
+            "deadline": "2022年6月底前",
+        },
+        {
+            "number": 2,
+            "requirement": "规范中介服务。",
+            "lead": "区发改委",
+            "implementers": "区市场监管局",
+            "deadline": "根据工作安排",  # kept verbatim: validate lists it as 待定
+        },
+    ]

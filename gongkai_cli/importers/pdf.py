@@ -60,9 +60,12 @@ def read_pdf(path: Path, filename: str) -> tuple[list[Grid], list[str]]:
                         )
     except PlanDocumentError:
         raise
-    except PDFPasswordIncorrect:
-        raise PlanDocumentError(f"{filename}：PDF 设有密码，请取消密码后再导入。") from None
-    except Exception:  # pdfminer raises many kinds for a damaged file; all mean the same
+    except Exception as exc:  # pdfminer raises many kinds for a damaged file; all mean the same
+        # pdfplumber wraps pdfminer's errors; the password one is in its arguments
+        if isinstance(exc, PDFPasswordIncorrect) or any(
+            isinstance(a, PDFPasswordIncorrect) for a in exc.args
+        ):
+            raise PlanDocumentError(f"{filename}：PDF 设有密码，请取消密码后再导入。") from None
         raise PlanDocumentError(f"{filename}：无法作为 PDF 读取，文件可能已损坏。") from None
     if not grids and not lines:
         raise PlanDocumentError(
