@@ -153,7 +153,12 @@ class History:
         note_of = array("L", map(note_index.__getitem__, map(_NOTE, updates)))
         period_index = _Numbered()  # period named → its index; None (most updates) is 0
         period_index.__getitem__(None)  # numbered first: 0 is "no period"
-        period_of = array("H", map(period_index.__getitem__, map(_PERIOD, updates)))
+        # Most logs name no period (no recurring task): then the column is all zeros, made
+        # without a pass per update (which would cost a tenth of the whole indexing).
+        named = any(map(_PERIOD, updates))
+        period_of = (
+            array("H", map(period_index.__getitem__, map(_PERIOD, updates))) if named else None
+        )
         days: defaultdict[dt.date, array] = defaultdict(lambda: array("L"))  # date → updates
         for i, day in enumerate(map(_DATE, updates)):
             days[day].append(i)
@@ -180,7 +185,7 @@ class History:
             array("L", map(note_of.__getitem__, order)),
             list(note_index),
             array("L", map(line_of.__getitem__, order)),
-            array("H", map(period_of.__getitem__, order)),
+            array("H", map(period_of.__getitem__, order)) if period_of else None,
             list(period_index),
         )
 
