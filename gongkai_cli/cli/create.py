@@ -21,7 +21,7 @@ def init_(
         Path | None,
         typer.Option(
             "--plan",
-            help="计划：tasks.yaml，或 Word、Excel、网页、CSV、表格导出文本；默认为随附的2021年计划。",
+            help="计划：tasks.yaml，或 Word、Excel、PDF、网页、CSV、文本（表格或分工方案段落）；默认为随附的2021年计划。",
             dir_okay=False,
             metavar="文件",
         ),

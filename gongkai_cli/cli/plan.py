@@ -233,7 +233,7 @@ def import_plan(
     source: Annotated[
         Path,
         typer.Argument(
-            help="计划文件：Word（.docx）、Excel（.xlsx）、网页（.html）、CSV，或公开发布的表格导出文本。",
+            help="计划文件：Word（.docx/.doc/.wps）、Excel（.xlsx/.xls/.et）、PDF、网页（.html）、CSV、文本，或公开发布的表格导出文本；表格或分工方案段落均可。",
             dir_okay=False,
             metavar="文件",
         ),
@@ -248,7 +248,7 @@ def import_plan(
         typer.Option("--force", help="覆盖已存在的任务文件，即使已有进展的任务被删除或改了编号。"),
     ] = False,
 ) -> None:
-    """把计划（Word、Excel、网页、CSV 或导出文本）导入为 tasks.yaml。
+    """把计划（Word、Excel、PDF、网页、CSV 或文本；表格或分工方案段落）导入为 tasks.yaml。
 
     导入已有台账时先显示与原计划的差异；有进展的任务会消失或改号时拒绝（--force 除外）。
     """
