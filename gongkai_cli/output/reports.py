@@ -22,6 +22,7 @@ from gongkai_cli.model.statuses import (
 )
 from gongkai_cli.model.values import Deadline
 from gongkai_cli.output.supervised import (
+    DEADLINE_COLUMN,
     DETAIL_COLUMNS,
     deadline_cell,
     detail_cells,
@@ -204,7 +205,11 @@ def progress_report(book: Book, as_of: dt.date) -> Document:
     # Where the office keeps problems, next steps and evidence, the table carries them as
     # published progress reports do, beside 进展情况.
     supervised = book.supervised
-    columns = [*PROGRESS_COLUMNS, *DETAIL_COLUMNS] if supervised else PROGRESS_COLUMNS
+    columns = (
+        [*PROGRESS_COLUMNS[:3], DEADLINE_COLUMN, PROGRESS_COLUMNS[4], *DETAIL_COLUMNS]
+        if supervised
+        else PROGRESS_COLUMNS
+    )
     for number, task in ledger.tasks.items():
         if task.section != section:
             section = task.section

@@ -16,6 +16,8 @@ DETAIL_COLUMNS = [
     Column("下步措施", long=True),
     Column("佐证材料", long=True),
 ]
+# The deadline cell may name an extension: it wraps, unlike the plan's short phrases.
+DEADLINE_COLUMN = Column("时限要求")
 
 
 def _by_unit(row: Row, texts) -> str:

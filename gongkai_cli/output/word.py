@@ -213,7 +213,31 @@ def _widths(columns, rows: list[list[str]], usable_mm: float) -> list[float]:
     floor = 0.7 * sum(roots) / len(roots)
     shares = iter([max(r, floor) for r in roots])
     total = sum(max(r, floor) for r in roots)
-    return [w if w is not None else rest * next(shares) / total for w in fixed]
+    widths = [w if w is not None else rest * next(shares) / total for w in fixed]
+    return _headings_fit(columns, fixed, widths)
+
+
+def _headings_fit(columns, fixed: list[float | None], widths: list[float]) -> list[float]:
+    """Long columns at least as wide as their heading on one line (a sparse 存在问题 column
+    beside a full 具体要求 would otherwise be a sliver), the width taken from the long columns
+    that have more than they need."""
+    least = [_display_width(c.header) * MM_PER_UNIT + PADDING_MM for c in columns]
+    short = [i for i, w in enumerate(widths) if fixed[i] is None and w < least[i]]
+    if not short:
+        return widths
+    needed = sum(least[i] - widths[i] for i in short)
+    spare = {
+        i: widths[i] - least[i]
+        for i, w in enumerate(widths)
+        if fixed[i] is None and i not in short and w > least[i]
+    }
+    if sum(spare.values()) <= needed:
+        return widths
+    scale = needed / sum(spare.values())
+    return [
+        least[i] if i in short else w - spare[i] * scale if i in spare else w
+        for i, w in enumerate(widths)
+    ]
 
 
 def _table(document, table, usable_mm: float) -> None:
