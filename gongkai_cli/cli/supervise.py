@@ -74,8 +74,8 @@ def review(
 ) -> None:
     """审核各单位报“已完成”的进展：列出待审核的，或予以通过、退回。
 
-    不写参数时列出待审核的进展，最早的在前。写 通过 或 退回 加进展编号作出审核；也可以不写编号，
-    用 --unit 或 --task 选定一批。退回须用 --note 写明理由。每次审核单独提交一次 git。"""
+    不写参数时列出待审核的进展，最早的在前。写 通过 或 退回 加进展编号作出审核；也可以不写编号，用 --unit 或 --task 选定一批。退回须用 --note 写明理由。每次审核单独提交一次 git。
+    """
     from gongkai_cli.actions import review as reviewing
 
     if not args:
@@ -155,8 +155,8 @@ def extend(
 ) -> None:
     """延期申请与审批：单位申请延期，县政务公开办批准或驳回。
 
-    提出申请：gongkai extend 任务编号 --unit 单位 --to 日期 --note 理由；审批：gongkai extend
-    批准（或 驳回）申请编号，批准时可用 --to 另定日期；列出申请：gongkai extend --list。"""
+    提出申请：gongkai extend 任务编号 --unit 单位 --to 日期 --note 理由。审批：gongkai extend 批准（或 驳回）申请编号，批准时可用 --to 另定日期。列出申请：gongkai extend --list。
+    """
     from gongkai_cli.actions import extend as extending
 
     if listing or not args:
