@@ -30,6 +30,11 @@ D = dt.date
         ("每周更新", "每周一期，周日前报送", ("2021-W03", D(2021, 1, 24))),
         ("每周五前", "每周一期，周五前报送", ("2021-W03", D(2021, 1, 22))),
         ("每半年", "每半年一期，半年末前报送", None),
+        # What to do may follow the schedule: it says nothing more about when.
+        ("按月向县政务公开办报送优秀稿件", "每月一期，月底前报送", ("2021-03", D(2021, 3, 31))),
+        ("按季度开展自查", "每季度一期，季度末前报送", ("2021-Q3", D(2021, 9, 30))),
+        ("每月底前", "每月一期，月底前报送", ("2021-03", D(2021, 3, 31))),
+        ("每季度首月10日前", "每季度一期，季度结束后10日内报送", ("2021-Q3", D(2021, 10, 10))),
         ("每年报送一次", "每年一期，年底前报送", None),
     ],
 )
@@ -65,6 +70,9 @@ def test_dated_and_unreadable_phrases_give_no_schedule():
     assert parse_schedule("第三季度") is None
     assert parse_schedule("持续推进") is None
     assert parse_schedule("每日巡查") is None  # recurs, but not by a period gongkai keeps
+    # They say more about when than gongkai reads: ongoing, with a warning (never misread).
+    for phrase in ("每月初", "每月上旬", "每月第一周", "每年12月底前", "每季度首月"):
+        assert parse_schedule(phrase) is None, phrase
     assert parse_deadline("每日巡查", 2021).kind == "ongoing"
 
 

@@ -27,18 +27,22 @@ _WEEKDAYS = "一二三四五六日"
 RECURRING = re.compile(
     r"^(?:(按|每|逐)(月|季度?|半年|年度?|周|日|天)|(季度|月度?|半年)(结束|终了)后)"
 )
-_NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
-# Words around the period that say nothing about when: 每月10日前报送, 按季度更新一次.
-_TAIL = re.compile(
-    r"(报送|上报|报告|更新|发布|公开|调度|通报|总结|开展|推进|提交|汇总|填报|报|一次|1次)+$"
+_NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_WITHIN = rf"(?:结束|终了)?后(?P<lag>{_NUM})(?:日|天)(?:内|以内)?"  # 季度结束后10日内
+# Each kind's phrase, read from the start; what follows it says what to do (报送, 公开行政处罚
+# 决定, 开展自查…), unless it says more about when (see _MORE_WHEN).
+_MONTHLY = re.compile(
+    rf"(?:每|按|逐)月(?:份|度)?(?:月?(?:底|末)前?|(?P<day>{_NUM})(?:日|号)(?:前|之前)?)?"
 )
-_MONTHLY = re.compile(rf"^(?:每|按|逐)月(?:份|度)?(?:{_NUM}(?:日|号)(?:前|之前)?)?$")
 _QUARTERLY = re.compile(
-    rf"^(?:每|按|逐)?季度?(?:末|底)?(?:(?:结束|终了)?后{_NUM}(?:日|天)(?:内|以内)?)?$"
+    rf"(?:每|按|逐)?季度?(?:末|底)?(?:{_WITHIN}|(?:首月|第一个月)(?P<day>{_NUM})(?:日|号)(?:前|之前)?)?"
 )
-_WEEKLY = re.compile(r"^(?:每|按|逐)周(?:周|星期)?([一二三四五六日])?(?:前|之前)?$")
-_HALF = re.compile(rf"^(?:每|按)?半年(?:(?:结束|终了)?后{_NUM}(?:日|天)(?:内|以内)?)?$")
-_YEARLY = re.compile(r"^(?:每|按)年度?(?:底|末)?前?$")
+_WEEKLY = re.compile(r"(?:每|按|逐)周(?:周|星期)?(?P<day>[一二三四五六日])?(?:前|之前)?")
+_HALF = re.compile(rf"(?:每|按)?半年(?:{_WITHIN})?")
+_YEARLY = re.compile(r"(?:每|按)年度?(?:底|末)?前?")
+# A phrase going on like this says more about when than gongkai reads (每月初, 每月上旬,
+# 每月第一周, 每年12月底前, 每季度首月): it stays ongoing, with a warning.
+_MORE_WHEN = re.compile(r"初|[上中下]{1,2}旬|第|首|两|个|\d|[一二三四五六七八九十]")
 
 
 class Period(NamedTuple):
@@ -152,19 +156,34 @@ def parse_schedule(text: str) -> Schedule | None:
     """The schedule a recurring deadline phrase gives, or None where it cannot be read."""
     if not is_recurring(text):
         return None
-    phrase = _TAIL.sub("", "".join(text.split()).replace("季度末", "季度"))
-    if m := _MONTHLY.match(phrase):
-        day = _number(m.group(1)) if m.group(1) else None
-        return Schedule(MONTHLY, day) if day is None or 1 <= day <= 31 else None
-    if m := _QUARTERLY.match(phrase):
-        return Schedule(QUARTERLY, lag=_number(m.group(1)) if m.group(1) else 0)
-    if m := _WEEKLY.match(phrase):
-        return Schedule(WEEKLY, _WEEKDAYS.index(m.group(1)) + 1 if m.group(1) else None)
-    if m := _HALF.match(phrase):
-        return Schedule(HALF_YEARLY, lag=_number(m.group(1)) if m.group(1) else 0)
-    if _YEARLY.match(phrase):
-        return Schedule(YEARLY)
+    phrase = "".join(text.split())
+    for kind, pattern in _PATTERNS:
+        m = pattern.match(phrase)
+        if m is None:
+            continue
+        rest = phrase[m.end() :]
+        if _MORE_WHEN.match(rest):
+            return None
+        found = m.groupdict()
+        day = _number(found["day"]) if found.get("day") else None
+        lag = _number(found["lag"]) if found.get("lag") else 0
+        if kind == WEEKLY:
+            return Schedule(WEEKLY, _WEEKDAYS.index(found["day"]) + 1 if found["day"] else None)
+        if kind == QUARTERLY and day is not None:  # 首月10日前: 10 days after the quarter
+            return Schedule(QUARTERLY, lag=day)
+        if kind == MONTHLY and day is not None and not 1 <= day <= 31:
+            return None
+        return Schedule(kind, day, lag)
     return None
+
+
+_PATTERNS = (
+    (MONTHLY, _MONTHLY),
+    (QUARTERLY, _QUARTERLY),
+    (WEEKLY, _WEEKLY),
+    (HALF_YEARLY, _HALF),
+    (YEARLY, _YEARLY),
+)
 
 
 def task_schedule(phrase: str, deadline) -> Schedule | None:
