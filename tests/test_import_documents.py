@@ -587,3 +587,41 @@ def test_a_prose_plan_with_role_lines_and_deadlines_imports(tmp_path):
             "deadline": "根据工作安排",  # kept verbatim: validate lists it as 待定
         },
     ]
+
+
+def test_a_cell_that_labels_its_roles_gives_lead_implementers_and_deadline(tmp_path):
+    rows = [
+        ["序号", "重点任务", "责任单位"],
+        [
+            "1",
+            "推进项目审批提速。",
+            "牵头单位：市发改委\n配合单位：市财政局、市自然资源局\n完成时限：6月底前",
+        ],
+    ]
+    task = imported(tmp_path, page(html_rows(*rows), "<h1>某市2023年重点任务清单</h1>")).plan[
+        "tasks"
+    ][0]
+    assert {k: task.get(k) for k in ("requirement", "lead", "implementers", "deadline")} == {
+        "requirement": "推进项目审批提速。",
+        "lead": "市发改委",
+        "implementers": "市财政局、市自然资源局",
+        "deadline": "6月底前",
+    }
+
+
+def test_roles_in_brackets_on_a_line_of_their_own_belong_to_the_paragraph_above(tmp_path):
+    body = "".join(
+        f"<p>{line}</p>"
+        for line in [
+            "某县2023年政务公开工作要点",
+            "一、加强政策解读",
+            "1.做好重要政策解读。",
+            "（牵头单位：县政府办公室；责任单位：县直各单位）",
+        ]
+    )
+    task = imported(tmp_path, page(body)).plan["tasks"][0]
+    assert (task["requirement"], task.get("lead"), task.get("implementers")) == (
+        "做好重要政策解读。",
+        "县政府办公室",
+        "县直各单位",
+    )

@@ -102,22 +102,11 @@ def _tables_or_prose(
     try:
         return read_plan_tables(grids, filename, titles=titles, title=title, year=year)
     except PlanDocumentError as no_table:
-        if not _names_a_plan_table(grids):
-            prose = read_prose(paragraphs, filename, titles=titles, title=title, year=year)
-            if prose is not None:
-                return prose
+        # A page's layout tables may look like a plan header; paragraphs with roles decide.
+        prose = read_prose(paragraphs, filename, titles=titles, title=title, year=year)
+        if prose is not None:
+            return prose
         raise no_table from None
-
-
-def _names_a_plan_table(grids: list) -> bool:
-    """Whether some table has a plan header: then its own error says what is wrong with it."""
-    from gongkai_cli.importers.layout import plan_tables
-
-    try:
-        plan_tables(grids, "")
-    except PlanDocumentError:
-        return False
-    return True
 
 
 def _converted(path: Path, data: bytes, suffix: str, title, year) -> Imported:

@@ -35,6 +35,7 @@ _REQUIREMENT = re.compile(r"要求|内容|措施|举措|目标|标准|具体|做
 _TASK = re.compile(r"任务|工作|事项|项目|类别|大项|领域|重点")
 _HEADER_LENGTH = 14  # a header names a column in a few words; a longer cell is a task's text
 _UNIT_LIST = re.compile(r"\s*[、，,；;]\s*")
+_ROLE_LABEL = re.compile(r"(牵头单位|牵头部门|责任单位|配合单位|协办单位)\s*[:：]")
 _SAYS_ROLES = re.compile(f"牵头|{IMPLEMENT_WORDS}")  # a cell that names roles itself
 _GLUED_NUMBER = re.compile(r"^(?:[（(](\d{1,3})[）)]|(\d{1,3})[.、．](?!\d))")
 UNDATED = "待定"  # the deadline of a task whose plan gives none: never overdue
@@ -379,7 +380,15 @@ class _Reader:
         lead, implementers = _joined(row, roles.lead), _joined(row, roles.implementers)
         if not (lead or implementers):
             self._missing(grid, r, (roles.lead or roles.implementers)[0], "责任单位")
-        if roles.first_leads and not _SAYS_ROLES.search(implementers):
+        labelled = {}
+        if not roles.lead and _ROLE_LABEL.search(implementers):
+            # one cell that names the roles itself: 牵头单位：市发改委；配合单位：市财政局
+            from gongkai_cli.importers.prose import labelled_roles
+
+            labelled = labelled_roles(implementers)
+            lead = labelled.get("lead", "")
+            implementers = labelled.get("implementers", "") if lead else implementers
+        elif roles.first_leads and not _SAYS_ROLES.search(implementers):
             cell = implementers.strip()
             if after_first := _UNIT_LIST.search(cell):  # the rest keep the cell's own words
                 lead, implementers = cell[: after_first.start()], cell[after_first.end() :]
@@ -388,7 +397,11 @@ class _Reader:
             task |= {"implementers": implementers} if implementers else {}
         else:
             task["responsibility"] = implementers
-        task["deadline"] = _joined(row, roles.deadline) or self._undated(grid, r, roles)
+        task["deadline"] = (
+            _joined(row, roles.deadline)
+            or labelled.get("deadline")
+            or self._undated(grid, r, roles)
+        )
         number = _NUMBER.match(squeeze(_joined(row, roles.numbers)))
         self.numbers.append(int(number.group(1)) if number else None)
         if not roles.numbers and (glued := _GLUED_NUMBER.match(requirement)):

@@ -107,12 +107,27 @@ def _roles(phrase: str, notes: list[str]) -> dict[str, str]:
     return roles
 
 
+def labelled_roles(cell: str) -> dict[str, str]:
+    """A table cell that labels its roles (牵头单位：A；配合单位：B) as lead, implementers
+    and, if it gives one, the deadline."""
+    fields = _roles(cell, [])
+    found = {"lead": fields.get("lead", "")}
+    found["implementers"] = "，".join(v for k in ("units", "partners") if (v := fields.get(k)))
+    if "deadline" in fields:
+        found["deadline"] = fields["deadline"]
+    return {k: v for k, v in found.items() if v}
+
+
 def _blocks(paragraphs: list[str]) -> list[_Block]:
     """Paragraphs with the role lines that follow them folded in."""
     blocks: list[_Block] = []
     for text in paragraphs:
         text = text.strip()
         if not text:
+            continue
+        if blocks and _only_roles(text):
+            # （牵头单位：…）on a line of its own: the roles of the paragraph above
+            blocks[-1].text += text
             continue
         if _LABEL.match(text) and blocks:
             fields = _roles(text, [])
@@ -201,6 +216,11 @@ def _ending_groups(text: str) -> list[tuple[int, int]]:
     if not groups or text[groups[-1][1] :].strip("。；; "):
         return []
     return [(s, e) for s, e in groups if not text[e:].strip("。；; ") or _NEXT_ITEM.match(text[e:])]
+
+
+def _only_roles(text: str) -> bool:
+    groups = _role_groups(text)
+    return len(groups) == 1 and groups[0] == (0, len(text.rstrip("。；; ")))
 
 
 def _number(text: str) -> tuple[int | None, str]:
