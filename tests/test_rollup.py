@@ -166,3 +166,18 @@ def test_by_task_each_members_cells_add_up_to_its_own_stats(gongkai, city, serve
 
 
 EMPTY = {"tasks": [], "assignments": 0, "done": 0, "overdue": 0}
+
+
+def test_figures_once_counted_are_kept_by_commit_and_a_spoiled_copy_is_counted_again(
+    gongkai, city, served
+):
+    url, _, commits = served
+    add_good(gongkai, url, ["测试县"])
+    gongkai("members", "fetch")
+    first = gongkai("rollup", "--as-of", DAY, "--format", "json").stdout
+    kept = city.parent / ".gongkai" / "members" / "测试县" / "rollup.json"
+    stored = json.loads(kept.read_text())
+    assert stored["key"][1] == commits["测试县"] and list(stored["days"]) == [DAY]
+    assert gongkai("rollup", "--as-of", DAY, "--format", "json").stdout == first
+    kept.write_text('{"key": "不是这样的"')
+    assert gongkai("rollup", "--as-of", DAY, "--format", "json").stdout == first

@@ -125,16 +125,17 @@ def fetch_members(
         listed = [m for m in listed if m.name in names]
     root = cache_root(data_dir)
     _make_cache(root)
+    known = _fetched(root)
     results: dict[str, Fetched] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(_fetch_one, root, m) for m in listed]
+        futures = [pool.submit(_fetch_one, root, m, known.get(m.name)) for m in listed]
         for future in as_completed(futures):
             result = future.result()
             results[result.name] = result
             if on_done is not None:
                 on_done(result)
     ordered = [results[m.name] for m in listed]
-    _record(root, {r.name: r.commit for r in ordered if r.commit})
+    _record(root, {r.name: {"commit": r.commit, "title": r.title} for r in ordered if r.commit})
     return ordered
 
 
@@ -145,12 +146,15 @@ def _make_cache(root: Path) -> None:
         ignore.write_text("# gongkai 的缓存，不提交。\n*\n", encoding="utf-8")
 
 
-def _fetch_one(root: Path, member: Member) -> Fetched:
+def _fetch_one(root: Path, member: Member, known: dict | None) -> Fetched:
     from gongkai_cli.record.fetch import MemberFailed, fetch, lay_out
 
     folder = root / member.name
     try:
         commit = fetch(folder / "repo.git", member.url, member.branch)
+        if known and known["commit"] == commit and (folder / commit).is_dir():
+            # Read and found valid when it was fetched; a commit's content never changes.
+            return Fetched(member.name, commit, known["title"])
         book = _open(lay_out(folder / "repo.git", commit, folder / commit))
     except MemberFailed as exc:
         return Fetched(member.name, error=str(exc))
@@ -175,24 +179,31 @@ def _open(snapshot: Path):
 
 def recorded(data_dir: DataDir) -> dict[str, str]:
     """Each member's last commit fetched and found valid, by name."""
-    path = cache_root(data_dir) / FETCHED
+    return {name: entry["commit"] for name, entry in _fetched(cache_root(data_dir)).items()}
+
+
+def _fetched(root: Path) -> dict[str, dict[str, str]]:
+    """fetched.json: member → {"commit", "title"}; what does not read so is left out."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads((root / FETCHED).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        name: entry
+        for name, entry in data.items()
+        if isinstance(entry, dict)
+        and isinstance(entry.get("commit"), str)
+        and isinstance(entry.get("title"), str)
+    }
 
 
-def _record(root: Path, commits: dict[str, str]) -> None:
+def _record(root: Path, fetched: dict[str, dict[str, str]]) -> None:
     from gongkai_cli.record.atomic import atomic_write
 
-    path = root / FETCHED
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = {}
-    data.update(commits)
-    atomic_write(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    data = {**_fetched(root), **fetched}
+    atomic_write(root / FETCHED, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def open_member(data_dir: DataDir, name: str, commit: str | None = None):

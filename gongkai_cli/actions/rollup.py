@@ -3,7 +3,9 @@ day, read at the commit last fetched, and their total."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,15 +76,69 @@ def rollup(data: DataDir | str | Path | None = None, as_of: dt.date | None = Non
     """Every member listed in members.yaml as last fetched, as of `as_of` (default today);
     members never fetched (or whose recorded commit can no longer be read) are skipped with
     the reason."""
-    from gongkai_cli.actions.members import members, opened
+    from gongkai_cli.actions.members import cache_root, members, opened, recorded
     from gongkai_cli.model.dates import current_date
 
     data_dir = as_data_dir(data)
     as_of = as_of or current_date()
     result = Rollup(as_of, [])
-    for m, commit, book in opened(data_dir, members(data_dir), result.skipped):
-        result.members.append(figures(m.name, commit, book, as_of))
+    fetched = recorded(data_dir)
+    for member in members(data_dir):
+        kept = Kept(cache_root(data_dir) / member.name / KEPT, fetched.get(member.name), as_of)
+        if (found := kept.get()) is not None:
+            result.members.append(found)
+            continue
+        for m, commit, book in opened(data_dir, [member], result.skipped):
+            result.members.append(figures(m.name, commit, book, as_of))
+            kept.put(result.members[-1])
     return result
+
+
+KEPT = "rollup.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A member's figures kept beside its cache, by commit and day: what a commit holds never
+    changes, so figures once counted are read back (a warm roll-up opens no ledger) for as
+    long as the code that counted them is the code running."""
+
+    path: Path
+    commit: str | None
+    as_of: dt.date
+
+    def _key(self) -> list:
+        from gongkai_cli.ledger.cache import code_key
+
+        return [code_key(), self.commit]
+
+    def _stored(self) -> dict:
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return stored if isinstance(stored, dict) and stored.get("key") == self._key() else {}
+
+    def get(self) -> Figures | None:
+        if self.commit is None:
+            return None
+        fields = self._stored().get("days", {}).get(self.as_of.isoformat())
+        try:
+            day = fields.pop("last_update")
+            return Figures(**fields, last_update=day and dt.date.fromisoformat(day))
+        except (AttributeError, KeyError, TypeError, ValueError):  # none, or not of this shape
+            return None
+
+    def put(self, figures: Figures) -> None:
+        from gongkai_cli.record.atomic import atomic_write
+
+        days = self._stored().get("days", {})
+        fields = {f: getattr(figures, f) for f in Figures.__dataclass_fields__}
+        fields["last_update"] = figures.last_update and figures.last_update.isoformat()
+        days[self.as_of.isoformat()] = fields
+        stored = {"key": self._key(), "days": days}
+        with contextlib.suppress(OSError):  # only a shortcut: counted again next time
+            atomic_write(self.path, json.dumps(stored, ensure_ascii=False).encode("utf-8"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,6 +98,19 @@ def _code_stamp() -> list[list[object]]:
     return stamp
 
 
+def code_key() -> str:
+    """gongkai's version and code as a short digest: what any answer derived and kept on disk
+    (a member's roll-up figures) must have been made by to be read back."""
+    global _code_key
+    if _code_key is None:
+        stamp = json.dumps([__version__, _code_stamp()]).encode()
+        _code_key = f"{zlib.crc32(stamp):08x}{len(stamp):x}"
+    return _code_key
+
+
+_code_key: str | None = None
+
+
 def context(data_dir: DataDir) -> str:
     """Everything a load depends on besides the files' bytes: the code, and the names that
     messages give the files (relative to the working directory)."""
