@@ -200,3 +200,92 @@ def test_serve_answers_only_requests_that_name_this_machine(served):
     assert _get(served, "/tasks/1.html", f"127.0.0.1:{served}")[0] == 200
     assert _get(served, "/tasks/1.html", f"attacker.example:{served}")[0] == 403
     assert _get(served, "/tasks/1.html", "attacker.example")[0] == 403
+
+
+def test_a_kill_in_one_worktree_never_settles_against_another(gongkai, ledger, tmp_path):
+    """Worktree A's writer was killed after appending a torn line; worktree B holds a
+    deliberate --no-commit record. B's next run leaves A's journal to A; A's run settles it."""
+    import hashlib as sha
+    import json
+
+    from gongkai_cli.record.append import JOURNAL_NAME
+    from tests.conftest import git
+
+    other = tmp_path / "other"
+    git(ledger, "worktree", "add", "-q", str(other), "-b", "other")
+    b_log, a_log = other / "data" / "progress.yaml", ledger / "data" / "progress.yaml"
+    args = ("-u", "县财政局", "-s", "doing", "--no-commit", "--date", "2021-05-01")
+    assert gongkai("update", "7", *args, "--data", other / "data").exit_code == 0
+    kept = b_log.read_bytes()
+    old = a_log.read_bytes()
+    head = git(ledger, "rev-parse", "HEAD").strip()
+    entry = {"size": len(old), "sha256": sha.sha256(old).hexdigest(), "head": head}
+    (ledger / ".git" / JOURNAL_NAME).write_text(json.dumps(entry), encoding="utf-8")
+    a_log.write_bytes(old + b"- {id: torn, date: 2021-")  # the killed writer's half line
+
+    assert gongkai("update", "8", *args, "--data", other / "data").exit_code == 0
+
+    assert b_log.read_bytes().startswith(kept)  # B's deliberate record stays
+    result = gongkai("update", "9", *args, "--data", ledger / "data")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("提示：上一次记录在提交前被中断，它写入但未提交的 1 行已撤回。")
+    text = a_log.read_bytes()
+    assert text.startswith(old) and b"torn" not in text and text[len(old) :].count(b"\n") == 1
+
+
+BOMB = 'lol: &a ["哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈"]\n' + "".join(
+    f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+    for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+@pytest.mark.parametrize("name", ["tasks.yaml", "units.yaml", "progress.yaml"])
+def test_a_yaml_alias_bomb_is_refused_at_once_in_every_data_file(gongkai, tmp_path, name):
+    data = write_ledger(tmp_path)
+    text = (data / name).read_text(encoding="utf-8")
+    if name == "progress.yaml":
+        bomb = "- " + BOMB.replace("\n", "\n  ", BOMB.count("\n") - 1)
+    else:
+        bomb = BOMB
+    (data / name).write_text(text + bomb, encoding="utf-8")
+    line = text.count("\n") + 1
+    result = gongkai("validate", "--data", data)  # nine short lines: 9**9 values unrolled
+    assert result.exit_code == 1
+    assert (
+        f"data/{name}:{line}:{8 if name == 'progress.yaml' else 6}: error: 数据文件中不能使用 YAML 锚点和别名"
+        in result.stdout
+    )
+    assert gongkai("list", "--data", data).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["collect", "{fifo}", "--data", "{data}"],
+        ["import-plan", "{fifo}", "--out", "-"],
+        ["init", "{target}", "--plan", "{fifo}"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_named_pipe_as_an_input_is_refused_without_waiting(tmp_path, command):
+    import subprocess
+    import sys
+
+    from tests.conftest import GIT_ENV, REPO
+
+    data = write_ledger(tmp_path / "mini")
+    fifo = tmp_path / "回收.xlsx"
+    os.mkfifo(fifo)
+    args = [a.format(fifo=fifo, data=data, target=tmp_path / "new") for a in command]
+    result = subprocess.run(
+        [sys.executable, "-m", "gongkai_cli", *args],
+        env={**os.environ, **GIT_ENV, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=30,  # before the change, this waited for a writer forever
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    shown = fifo.name if command[0] == "collect" else str(fifo)
+    assert f"{shown} 不是普通文件（是命名管道），不会读取。" in result.stderr
+    assert not (tmp_path / "new").exists()

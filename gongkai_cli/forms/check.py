@@ -259,14 +259,8 @@ def _row_entry(book, form, row: ReturnedRow, number, unit, today, problem):
             yield problem(row.status, message)
     note = _text(row.note.value)
     if note is not None:
-        from gongkai_cli.model.typed import typed_text_problem
-
         note = note.replace("\r\n", "\n")
-        wrong = typed_text_problem(note, lines=True)
-        if wrong:
-            yield problem(row.note, f"进展说明中含有{wrong}。")
-        elif len(note) > MAX_NOTE:
-            yield problem(row.note, f"进展说明过长（{len(note)} 字），请控制在 {MAX_NOTE} 字以内。")
+        yield from _long_text(row.note, "进展说明", note, problem)
     done_on = None
     if _text(row.done.value) is not None:
         done_on, message = _done_date(row.done.value, book.ledger.year)
@@ -290,6 +284,18 @@ def _row_entry(book, form, row: ReturnedRow, number, unit, today, problem):
     yield FormEntry(number, status, note, done_on, row.number.ref, *extra)
 
 
+def _long_text(cell: Cell, label: str, text: str, problem) -> Iterator[FormProblem]:
+    """A note-like cell: the one rule for typed text (model.typed; it may run over lines),
+    then the length of a note."""
+    from gongkai_cli.model.typed import typed_text_problem
+
+    wrong = typed_text_problem(text, lines=True)
+    if wrong:
+        yield problem(cell, f"{label}中含有{wrong}。")
+    elif len(text) > MAX_NOTE:
+        yield problem(cell, f"{label}过长（{len(text)} 字），请控制在 {MAX_NOTE} 字以内。")
+
+
 def _supervision_cells(book, row: ReturnedRow, number: int, status: str | None, problem):
     """存在问题, 下步措施, 佐证链接 and 申请延期至 as the unit filled them: their problems
     (yielded), and (problems, next, links, extend_to) returned."""
@@ -301,8 +307,8 @@ def _supervision_cells(book, row: ReturnedRow, number: int, status: str | None, 
     for name in (layout.PROBLEMS, layout.NEXT):
         cell = cells.get(name)
         text = _text(cell.value) if cell else None
-        if text is not None and len(text) > MAX_NOTE:
-            yield problem(cell, f"{name}过长（{len(text)} 字），请控制在 {MAX_NOTE} 字以内。")
+        if text is not None:
+            yield from _long_text(cell, name, text, problem)
         texts[name] = text.replace("\r\n", "\n") if text else None
     links: tuple[str, ...] = ()
     cell = cells.get(layout.LINKS)

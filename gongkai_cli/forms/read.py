@@ -102,11 +102,15 @@ def _read_bytes(path: Path) -> bytes:
     name = path.name
     if path.is_dir():
         raise FormFileError(f"{name} 是目录，不是填报表文件。")
+    from gongkai_cli.ledger.files import UnsafeFile, open_regular
+
     try:
-        with path.open("rb") as handle:
+        with open_regular(path, shown=name) as handle:  # a FIFO would wait for a writer forever
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise FormFileError(f"找不到文件 {path}。") from None
+    except UnsafeFile as exc:
+        raise FormFileError(str(exc)) from None
     except OSError as exc:
         raise FormFileError(f"无法读取 {name}：{exc.strerror}。") from None
     if len(data) > MAX_BYTES:

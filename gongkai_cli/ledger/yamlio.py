@@ -139,7 +139,16 @@ def parse(text: str, filename: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document; return its data (None if unreadable) and the problems met."""
     loader = _StrictLoader(text, filename)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        alias = _aliased(node)
+        if alias is not None:
+            line, column = _pos(alias)
+            message = (
+                "数据文件中不能使用 YAML 锚点和别名（&名称、*名称）：此处定义的内容被别处引用；"
+                "请把内容直接写出来。"
+            )
+            return None, [Problem(filename, line, column, message, "yaml-alias")]
+        data = None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -168,6 +177,25 @@ def parse(text: str, filename: str) -> tuple[Any, list[Problem]]:
     finally:
         loader.dispose()
     return data, loader.problems
+
+
+def _aliased(root: yaml.Node | None) -> yaml.Node | None:
+    """The first node that an alias refers to, or None. An alias makes the composer hand out
+    the anchored node again, so it is a node met twice; a data file never needs one, and nine
+    short lines of nested aliases expand to billions of values (a "billion laughs")."""
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (value, key)
+        elif isinstance(node, yaml.SequenceNode):
+            stack += reversed(node.value)
+    return None
 
 
 # PyYAML's words for the mistakes people make most, in the words of the people who make them.

@@ -193,7 +193,7 @@ def _settle_leftovers(
             before = hashlib.sha256(current[:size]).hexdigest()
             if len(current) > size and before == entry["sha256"]:
                 os.truncate(path, size)
-                lines = current[size:].count(b"\n")
+                lines = len(current[size:].splitlines())  # a torn last line counts too
                 notes.append(f"上一次记录在提交前被中断，它写入但未提交的 {lines} 行已撤回。")
     journal.unlink()
     return notes

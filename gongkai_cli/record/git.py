@@ -46,8 +46,10 @@ class Repo:
         return path.resolve().relative_to(self.root).as_posix()
 
     def git_dir(self) -> Path:
-        out = _git(self.root, "rev-parse", "--git-common-dir").stdout.strip()
-        return (self.root / out).resolve()
+        """This working tree's own git directory (.git/worktrees/NAME in a linked worktree):
+        what guards one working tree's files must not be shared with another's."""
+        out = _git(self.root, "rev-parse", "--absolute-git-dir").stdout.strip()
+        return Path(out).resolve()
 
     def unfinished(self) -> str | None:
         """The git operation left half done (its Chinese name), or None when there is none."""
