@@ -43,7 +43,9 @@ def read_plan(
     if path.suffix.lower() in (".yaml", ".yml"):
         return plan_from_yaml(yamlio.read_text(path), path.name), None, []
     from gongkai_cli.importers.document import import_document
+    from gongkai_cli.ledger.files import check_input
 
+    check_input(path)
     imported = import_document(path, title=title, year=year)
     # How the columns were read comes first: a clerk checks it before anything else.
     said = imported.notes + imported.warnings

@@ -284,7 +284,7 @@ def _row_entry(book, form, row: ReturnedRow, number, unit, today, problem):
     yield FormEntry(number, status, note, done_on, row.number.ref, *extra)
 
 
-def _long_text(cell: Cell, label: str, text: str, problem) -> Iterator[FormProblem]:
+def _long_text(cell: Cell, label: str, text: str, problem) -> Iterator[Problem]:
     """A note-like cell: the one rule for typed text (model.typed; it may run over lines),
     then the length of a note."""
     from gongkai_cli.model.typed import typed_text_problem

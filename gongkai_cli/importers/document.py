@@ -48,9 +48,7 @@ def import_document(
             raise PlanDocumentError(
                 f"{filename}：文件有 {_size(size)}，超过 {_size(MAX_BYTES)} 上限，不像一份工作计划。"
             )
-        from gongkai_cli.ledger.files import read_bytes
-
-        data = read_bytes(path, shown=str(path))  # a FIFO or a device is refused, not waited on
+        data = path.read_bytes()
     except FileNotFoundError:
         raise PlanDocumentError(f"找不到文件 {path}。") from None
     except IsADirectoryError:

@@ -87,3 +87,14 @@ def check_data_files(folder: Path, names: tuple[str, ...], shown) -> None:
             raise UnsafeFile(f"无法读取 {shown(name)}：{exc.strerror}。") from None
         check_within(path, folder, shown(name))
         _check_regular(info, shown(name))
+
+
+def check_input(path: Path) -> None:
+    """Refuse an input that is a FIFO, a device or a socket before anything opens it (opening
+    a FIFO waits for a writer forever); a missing file is for the reader to name."""
+    try:
+        kind = kind_of(path.stat().st_mode)
+    except OSError:
+        return
+    if kind is not None and kind != "目录":
+        raise UnsafeFile(f"{path} 不是普通文件（是{kind}），不会读取。")
