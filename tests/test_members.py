@@ -283,3 +283,10 @@ def test_fetch_of_a_ledger_without_members_says_how_to_add_one(gongkai, tmp_path
     data = write_ledger(tmp_path / "x")
     result = gongkai("members", "fetch", "--data", data)
     assert result.stdout == "没有成员台账；用 gongkai members add 名称 地址 添加。\n"
+
+
+def test_validate_reports_the_mistakes_of_members_yaml_with_the_rest(gongkai, city):
+    (city / "members.yaml").write_text("members:\n- {name: 甲县}\n", encoding="utf-8")
+    result = gongkai("validate")
+    assert result.exit_code == 1
+    assert "data/members.yaml:2:3: error: 成员缺少 url。\n" in result.stdout

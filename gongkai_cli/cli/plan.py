@@ -186,12 +186,14 @@ def validate(
 ) -> None:
     """检查数据：一次列出全部问题，格式为 文件:行:列: error: 说明；有错误时退出码为 1。"""
     from gongkai_cli.ledger.checked import evidence_problems, load_checked
+    from gongkai_cli.ledger.members import members_problems
     from gongkai_cli.ledger.scoring_file import scoring_problems
     from gongkai_cli.output.problems import render_problems
 
     found = data_dir(data)
     checked = load_checked(found)
     problems = checked.problems + evidence_problems(found, checked) + scoring_problems(found)
+    problems += members_problems(found)
     if strict:
         problems = [p if p.is_error else _as_error(p) for p in problems]
     errors = [p for p in problems if p.is_error]

@@ -75,6 +75,19 @@ def read_members(data_dir: Path, shown) -> list[Member]:
     return members
 
 
+def members_problems(data_dir) -> list[Problem]:
+    """Every problem of a data directory's members.yaml, for `validate` (none if it has none)."""
+    from gongkai_cli.errors import GongkaiError
+
+    try:
+        read_members(data_dir.path, data_dir.display)
+    except FileInvalid as exc:
+        return exc.problems
+    except GongkaiError as exc:  # a link out, a special file: the message names it
+        return [Problem(data_dir.display(MEMBERS), 1, 1, str(exc), "io")]
+    return []
+
+
 def _members_of(data, filename: str) -> tuple[list[Member], list[Problem]]:
     problems: list[Problem] = []
 
