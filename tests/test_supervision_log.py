@@ -3,8 +3,16 @@ update says beyond its note, folded into each assignment's state as of any date.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gongkai_cli.ledger.logline import event_line, read_log, update_line
+from gongkai_cli.model.schema import Update
 from tests.conftest import MINI_TASKS, write_ledger
 
 REVIEWED = MINI_TASKS.replace("year: 2021\n", "year: 2021\nreview: true\n", 1)
@@ -148,3 +156,73 @@ def test_show_gives_the_reason_a_claim_was_returned_and_the_extended_date(gongka
     assert "| 县政府办公室 | 落实 | 已退回 | 2021-06-10 | 已公开（退回理由：链接打不开） |" in two
     one = gongkai("show", "1", "--as-of", "2021-07-01", "--format", "md", "--data", data).stdout
     assert "| 乙镇 | 落实 | 未开始 |  | （延期至 2021-08-31） |" in one
+
+
+# Text a person could type: anything but the surrogates an undecodable terminal produces.
+texts = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=60)
+
+
+@settings(max_examples=200)
+@given(texts, st.one_of(st.none(), texts), st.lists(texts, max_size=3), st.one_of(st.none(), texts))
+def test_every_supervision_line_reads_back_the_same_fast_or_by_yaml(note, problems, evidence, by):
+    """Each kind as its writer writes it: YAML reads the values given, and the fast reader
+    reads the very same or leaves the line to YAML (never misreads it)."""
+    day, later = dt.date(2021, 6, 1), dt.date(2021, 9, 30)
+    update = Update(
+        id="abcd1234",
+        date=day,
+        task=7,
+        unit="县财政局",
+        status="已完成",
+        note=note,
+        problems=problems,
+        evidence=evidence or None,
+        by=by,
+    )
+    lines = [
+        update_line(update, update.id),
+        event_line(
+            "rrrr1111",
+            day,
+            ("reviews", "abcd1234"),
+            ("verdict", "退回"),
+            ("note", note),
+            ("by", by),
+        ),
+        event_line(
+            "eeee1111",
+            day,
+            ("task", 7),
+            ("unit", "县财政局"),
+            ("extend_to", later),
+            ("note", note),
+            ("by", by),
+        ),
+        event_line(
+            "dddd1111",
+            day,
+            ("decides", "eeee1111"),
+            ("verdict", "批准"),
+            ("extend_to", later),
+            ("note", note),
+            ("by", by),
+        ),
+    ]
+    events = yaml.safe_load("".join(lines))
+    assert [e.get("note") for e in events] == [note] * 4
+    assert events[0].get("evidence") == (evidence or None)
+    fast = read_log(io.StringIO("".join(lines)))
+    if fast.updates:
+        assert (fast.updates[0].note, fast.updates[0].by) == (note, by)
+        detail = fast.details.get(1)  # none where the update says nothing beyond its note
+        assert (detail and detail.problems, detail and list(detail.evidence)) == (
+            (problems, evidence) if problems is not None or evidence else (None, None)
+        )
+    for event in fast.supervision:
+        assert (event.note, event.by) == (note, by)
+    assert (
+        len(fast.updates)
+        + len(fast.supervision)
+        + sum(run.count("\n") for _, _, run in fast.odd_runs)
+        == 4
+    )

@@ -159,6 +159,7 @@ def _load_progress(loaded: Loaded) -> None:
     if read.odd_runs:
         read.updates.sort(key=lambda e: e.line)
         read.retractions.sort(key=lambda r: r.line)
+        read.supervision.sort(key=lambda e: e.line)
     loaded.updates = read.updates
     loaded.retractions = read.retractions
     loaded.supervision = read.supervision

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from gongkai_cli.model.statuses import STATUSES
-from gongkai_cli.model.values import ID_RE, MAX_NAME, MAX_NOTE, PERIOD_RE, Detail
+from gongkai_cli.model.values import ID_RE, MAX_EVIDENCE, MAX_NAME, MAX_NOTE, PERIOD_RE, Detail
 
 
 class Entry(NamedTuple):
@@ -124,6 +124,72 @@ _COMMENT = (
 _LINE = re.compile(
     r"(?:" + _UPDATE + r"|" + _RETRACTION + r"|[ \t]*(?:" + _COMMENT + r")?)[ \t]*\r?\n?"
 )
+# The supervision cycle's lines, tried only on a line the pattern above refuses (so a log
+# without them reads exactly as fast as before): reviews, extension requests, decisions,
+# and updates carrying problems, next steps or evidence.
+_OPT = lambda key: r"(?:, " + key + r": (" + _SCALAR + r"))?"  # noqa: E731
+_ID_GROUP = "(" + ID_PATTERN + ")"
+_REVIEW = (
+    r"- \{id: "
+    + _ID_GROUP
+    + ", date: "
+    + _DATE
+    + ", reviews: "
+    + _ID_GROUP
+    + r", verdict: (通过|退回)"
+    + _OPT("note")
+    + _OPT("by")
+    + r"\}"
+)
+_EXTENSION = (
+    r"- \{id: "
+    + _ID_GROUP
+    + ", date: "
+    + _DATE
+    + r", task: ([1-9]\d{0,8}), unit: ("
+    + _SCALAR
+    + "), extend_to: "
+    + _DATE
+    + _OPT("note")
+    + _OPT("by")
+    + r"\}"
+)
+_DECISION = (
+    r"- \{id: "
+    + _ID_GROUP
+    + ", date: "
+    + _DATE
+    + ", decides: "
+    + _ID_GROUP
+    + r", verdict: (批准|驳回)(?:, extend_to: "
+    + _DATE
+    + ")?"
+    + _OPT("note")
+    + _OPT("by")
+    + r"\}"
+)
+# An update with details: its pattern with them between its note and its `by`.
+_DETAILS = (
+    _OPT("problems")
+    + _OPT("next")
+    + r"(?:, evidence: \[("
+    + _SCALAR
+    + "(?:, "
+    + _SCALAR
+    + r")*)\])?"
+)
+assert _UPDATE.count("(?:, by: (") == 1
+_DETAILED = _UPDATE.replace("(?:, by: (", _DETAILS + "(?:, by: (")
+_SUPERVISED = [
+    (kind, re.compile(pattern + r"[ \t]*\r?\n?"))
+    for kind, pattern in (
+        ("detailed", _DETAILED),
+        ("review", _REVIEW),
+        ("extension", _EXTENSION),
+        ("decision", _DECISION),
+    )
+]
+_RETRACTION_GROUPS = re.compile(_RETRACTION).groups
 # YAML-only escapes (\x, \U, …) and escaped surrogates (JSON pairs them, YAML does not):
 # both are left to YAML.
 _YAML_ONLY_ESCAPES = re.compile(r'\\(?:[^"\\/bfnrtu]|u[dD][89a-fA-F])')
@@ -164,7 +230,7 @@ def read_log(lines: Iterable[str]) -> LogRead:
     def close_run() -> None:
         nonlocal run
         if run:
-            events = len(read.updates) + len(read.retractions)
+            events = len(read.updates) + len(read.retractions) + len(read.supervision)
             read.odd_runs.append((run_start, events, "".join(run)))
             run = []
 
@@ -181,6 +247,15 @@ def read_log(lines: Iterable[str]) -> LogRead:
                 event = _event(found.groups(), number, strings, dates, numbers)
             except ValueError:  # a date or an escape only YAML can judge
                 found = None
+        if found is None and line.startswith("- {id: "):
+            try:
+                found = _supervised(line, number, read, strings, dates, numbers)
+            except ValueError:
+                found = None
+            if found is not None:
+                close_run()
+                pending.clear()
+                continue
         if found is None:
             if not run:
                 run_start = number
@@ -229,6 +304,70 @@ def _event(groups, number, strings, dates, numbers) -> Entry | Retraction | None
         Entry, (date, task, unit, _STATUS[status], note, by, number, uid or "", period)
     )
     return entry if uid else entry._replace(id=derived_id(entry))
+
+
+def _supervised(line: str, number: int, read: LogRead, strings, dates, numbers) -> bool | None:
+    """Read a supervision line in its canonical form into `read`; None if it is not one
+    (YAML reads it then). ValueError where only YAML can judge a value."""
+    kind, found = next(
+        ((kind, found) for kind, pattern in _SUPERVISED if (found := pattern.fullmatch(line))),
+        (None, None),
+    )
+    if found is None:
+        return None
+    groups = found.groups()
+
+    def text(token, limit=MAX_NOTE):
+        if token is None:
+            return None
+        value = strings.get(token) or _unquoted(strings, token)
+        if len(value) > limit:
+            raise ValueError(TOO_LONG)
+        return value
+
+    day = dt.date.fromisoformat
+    if kind == "detailed":
+        *base, problems, next_, evidence, by = groups
+        padding = (None,) * _RETRACTION_GROUPS
+        entry = _event((*base, by, *padding), number, strings, dates, numbers)
+        items = tuple(text(t, MAX_EVIDENCE) for t in re.findall(_SCALAR, evidence or ""))
+        detail = Detail(text(problems), text(next_), items)
+        read.updates.append(entry)
+        read.details[number] = detail
+    elif kind == "review":
+        uid, date, reviews, verdict, note, by = groups
+        read.supervision.append(
+            Review(uid, day(date), reviews, verdict, text(note), text(by, MAX_NAME), number)
+        )
+    elif kind == "extension":
+        uid, date, task, unit, extend_to, note, by = groups
+        read.supervision.append(
+            Extension(
+                uid,
+                day(date),
+                int(task),
+                text(unit, MAX_NAME),
+                day(extend_to),
+                text(note),
+                text(by, MAX_NAME),
+                number,
+            )
+        )
+    else:
+        uid, date, decides, verdict, extend_to, note, by = groups
+        read.supervision.append(
+            Decision(
+                uid,
+                day(date),
+                decides,
+                verdict,
+                extend_to and day(extend_to),
+                text(note),
+                text(by, MAX_NAME),
+                number,
+            )
+        )
+    return True
 
 
 def _retraction(uid, day, retracts, by, number, strings) -> Retraction:
