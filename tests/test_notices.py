@@ -63,7 +63,7 @@ def test_notices_name_each_late_unit_its_tasks_and_the_reply_date(ledger):
     ]
     jia = found.notices[0]
     assert jia.reply_by == dt.date(2021, 11, 22)
-    assert jia.tasks[0][2:] == ("每月10日前报送", dt.date(2021, 11, 10), "2021-10", 5)
+    assert jia.tasks[0][2:] == ("每月10日前报送", dt.date(2021, 11, 10), ("2021-10",), 5)
     assert [(t.number, t.due, t.days) for t in found.notices[1].tasks] == [
         (1, dt.date(2021, 3, 31), 229),
         (2, dt.date(2021, 6, 30), 138),

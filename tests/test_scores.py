@@ -143,13 +143,13 @@ def test_scores_at_the_end_of_july_deduction_by_deduction(gongkai, ledger):
             ],
         ),
         # 100 − 5 − 3 − 20 = 72.
-        "乙镇": (
-            72,
-            YI_STILL_LATE,
-        ),
+        "乙镇": (72, YI_STILL_LATE),
     }
     first = payload["units"][3]["deductions"][1]
-    assert first["reason"] == "逾期未完成，截止 2021-06-30，逾期 31 天；按周计 5 周（已达该项上限）"
+    assert (
+        first["reason"]
+        == "逾期未完成，截止 2021-06-30，逾期 31 天；计 31 天，按周计 5 周（已达该项上限）"
+    )
 
 
 def test_scores_as_of_an_earlier_day_know_only_what_was_known_then(gongkai, ledger):
@@ -182,12 +182,15 @@ def test_a_quarter_counts_what_happened_in_it_and_what_is_still_late(gongkai, le
                 ("逾期完成", -2, 3, "2021-Q2", "a0000004"),
             ],
         ),
-        # Still late: task 2 (30 days of it in July, capped at 3), Q1 and Q2 unreported.
-        "乙镇": (
-            72,
-            YI_STILL_LATE,
-        ),
+        # Still late: task 2 (31 days, all in July, capped at 3), Q1 and Q2 unreported.
+        "乙镇": (72, YI_STILL_LATE),
     }
+    yi = next(u for u in payload["units"] if u["unit"] == "乙镇")
+    # Q1's report, 112 days late, was late on each of July's 31 days: those count.
+    days = yi["deductions"][2]
+    assert days["reason"] == (
+        "2021-Q1期到期未报，截止 2021-04-10，逾期 112 天；计 31 天，按周计 5 周（已达该项上限）"
+    )
 
 
 def test_the_floor_holds(gongkai, ledger):

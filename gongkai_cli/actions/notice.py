@@ -20,14 +20,15 @@ REPLY_DAYS = 7
 
 
 class LateTask(NamedTuple):
-    """One late task (or period of a recurring task) of a unit, as a notice lists it."""
+    """One late task of a unit, as a notice lists it; a recurring task's late periods are
+    one line of it, dated by the oldest."""
 
     number: int
     requirement: str
     deadline: str  # the phrase as printed
-    due: dt.date  # the date it was due (a period's own, an extension's where granted)
-    period: str | None
-    days: int  # days late on the notice's date
+    due: dt.date  # the date it was due (the oldest late period's, an extension's if granted)
+    periods: tuple[str, ...]  # of a recurring task: the late ones, oldest first
+    days: int  # days late on the notice's date (of the oldest late period)
 
 
 class Notice(NamedTuple):
@@ -81,19 +82,27 @@ def notices(
     head = prefix if prefix is not None else f"督办〔{day.year}〕"
     result = []
     for i, unit in enumerate(dict.fromkeys(chosen)):
-        tasks = []
+        tasks: dict[int, LateTask] = {}
         for item in late[unit]:
+            if item.number in tasks:  # a later period of a recurring task: one line for all
+                tasks[item.number] = tasks[item.number]._replace(
+                    periods=(*tasks[item.number].periods, item.period)
+                )
+                continue
             due = item.deadline.date
             if item.period is None:  # an extension may have moved this unit's date
                 due = _due(book, item.number, unit, item.deadline, day)
-            requirement = book.task(item.number).requirement
-            tasks.append(
-                LateTask(
-                    item.number, requirement, item.deadline.text, due, item.period, (day - due).days
-                )
+            tasks[item.number] = LateTask(
+                item.number,
+                book.task(item.number).requirement,
+                item.deadline.text,
+                due,
+                (item.period,) if item.period else (),
+                (day - due).days,
             )
         number = f"{head}{first_number + i}号"
-        result.append(Notice(number, unit, tuple(tasks), day, reply, issuer, book.ledger.title))
+        notice = Notice(number, unit, tuple(tasks.values()), day, reply, issuer, book.ledger.title)
+        result.append(notice)
     return Notices("政务公开重点工作督办通知单", day, tuple(result))
 
 

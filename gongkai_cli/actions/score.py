@@ -154,7 +154,9 @@ def _apply(rule: Rule, facts: list[Fact]) -> Iterator[Deduction]:
             if fact.days <= 0:
                 continue
             count = fact.days if rule.per == "day" else math.ceil(fact.days / 7)
-            reason += f"；按{'天' if rule.per == 'day' else '周'}计 {count} {'天' if rule.per == 'day' else '周'}"
+            reason += f"；计 {fact.days} 天" + (
+                f"，按周计 {count} 周" if rule.per == "week" else ""
+            )
         else:
             count = 1
         points = min(abs(rule.points) * count, left)
@@ -218,7 +220,8 @@ def assignment_facts(
                 if not a.designated or due is None:
                     continue
                 light = a.light(deadline, as_of)
-                start = max(due, since) if since else due
+                # Late days are those after `due`; inside the window, from `since` on.
+                start = max(due, since - dt.timedelta(days=1)) if since else due
                 what = f"{period}期" if period else ""
                 if light == OVERDUE:
                     kind = "missed-period" if period else "overdue"

@@ -39,7 +39,7 @@ TASK_COLUMNS = [
 ]
 # Column widths in millimetres (of 156 usable): 时限 holds “2021年10月31日” on one line,
 # the requirement takes what is left (two lines of 五号 for REQUIREMENT_CHARS).
-WIDTHS = (12, 12, None, 36, 20)
+WIDTHS = (12, 12, None, 38, 20)
 
 
 def _short(text: str, limit: int = REQUIREMENT_CHARS) -> str:
@@ -48,9 +48,20 @@ def _short(text: str, limit: int = REQUIREMENT_CHARS) -> str:
 
 
 def _deadline(task) -> str:
-    if task.period:
-        return f"{task.period}期\n{chinese_date(task.due)}前"
+    """The deadline as printed and its date; for a recurring task the late period and its
+    date, or the first of several and the date they fell due from."""
+    if len(task.periods) > 1:
+        return f"{task.periods[0]}起{len(task.periods)}期\n{chinese_date(task.due)}起"
+    if task.periods:
+        return f"{task.periods[0]}期\n{chinese_date(task.due)}"
     return f"{task.deadline}\n{chinese_date(task.due)}"
+
+
+def _periods(periods: tuple[str, ...]) -> str:
+    """A recurring task's late periods on the reply slip: 2021-03期, or 2021-03至2021-08期共5期."""
+    if len(periods) == 1:
+        return f"{periods[0]}期"
+    return f"{periods[0]}至{periods[-1]}期中{len(periods)}期"
 
 
 def render_notices(notices: Notices) -> bytes:
@@ -136,7 +147,7 @@ def _reply_slip(document, notice: Notice, usable: float) -> None:
     cut.paragraph_format.space_before = Pt(6)
     _paragraph(document, "回　执", font=TITLE_FONT, size=SIHAO, align=WD_ALIGN_PARAGRAPH.CENTER)
     numbers = "、".join(
-        f"{t.number}" + (f"（{t.period}期）" if t.period else "") for t in notice.tasks
+        f"{t.number}" + (f"（{_periods(t.periods)}）" if t.periods else "") for t in notice.tasks
     )
     rows = [
         ("通知编号", notice.number, "单位", notice.unit),
