@@ -251,3 +251,48 @@ def city(tmp_path, monkeypatch) -> Path:
     commit_all(root, "建立台账")
     monkeypatch.chdir(root)
     return root / "data"
+
+
+# The slow tests, each for its reason: `pytest` (the README's command) leaves them out,
+# `pytest -m slow` runs just them, and .ci/run runs both. A test that takes seconds of its
+# own (not of the machine's load) belongs here, whole or one parametrised case of it;
+# test_layout checks that each one exists.
+SLOW = {
+    # wall-clock ratios and kill loops: many runs of the program, by design
+    "test_safe_text.py::test_one_odd_line_costs_at_most_twice_an_all_canonical_log",
+    "test_safe_commits.py::test_kills_at_random_points_never_lose_a_commit_nor_leak_a_line",
+    "test_faults.py::test_readers_during_parallel_writes_never_see_a_half_written_log",
+    "test_faults.py::test_a_kill_mid_update_leaves_the_log_as_before_or_with_the_whole_line",
+    "test_updates.py::test_twenty_parallel_updates_all_land",
+    # generated examples by the hundred against the Pydantic schemas
+    "test_fastschema.py::test_the_generated_data_reaches_both_verdicts",
+    "test_fastschema.py::test_a_registry_is_judged_as_the_schema_judges_it",
+    "test_fastschema.py::test_a_plan_is_judged_as_the_schema_judges_it",
+    "test_fastschema.py::test_a_group_is_judged_as_the_schema_judges_it",
+    "test_fastschema.py::test_a_task_is_judged_as_the_schema_judges_it",
+    "test_fastschema.py::test_a_unit_is_judged_as_the_schema_judges_it",
+    # LibreOffice and Chromium, started for real
+    "test_forms.py::test_a_form_resaved_by_libreoffice_collects",
+    "test_import_documents.py::test_the_suixi_plan_in_each_format_imports_to_the_committed_tasks",
+    "test_import_documents.py::test_unreadable_and_old_formats_get_one_sentence",
+    "test_documents.py::test_word_reports_print_as_expected_in_libreoffice",
+    "test_site_browser.py",
+    # whole products made twice or served: every form of a round, every page of the site
+    "test_forms.py::test_a_whole_round_on_the_bundled_plan",
+    "test_documents.py::test_docx_and_xlsx_are_byte_reproducible",
+    "test_site.py::test_serve_answers_on_loopback_rebuilds_on_change_and_stops_on_ctrl_c",
+    "test_site.py::test_the_same_data_and_date_give_the_same_bytes",
+    "test_inputs.py::test_the_site_reads_a_date_without_a_year_in_the_plans_year",
+    "test_setup.py::test_readme_tour_runs",
+    # the largest plans of the corpus, imported and drafted into a ledger
+    "test_plan_corpus.py::test_every_task_imports_verbatim_with_its_roles_and_deadline[nanchang-2024]",
+    "test_plan_corpus.py::test_the_drafted_ledger_validates_and_answers_queries[nanchang-2024]",
+    "test_plan_corpus.py::test_every_task_imports_verbatim_with_its_roles_and_deadline[county-bureau]",
+    "test_plan_corpus.py::test_the_drafted_ledger_validates_and_answers_queries[county-bureau]",
+}
+
+
+def pytest_itemcollected(item):
+    module = item.path.name
+    if {module, f"{module}::{item.originalname}", f"{module}::{item.name}"} & SLOW:
+        item.add_marker(pytest.mark.slow)

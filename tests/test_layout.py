@@ -311,3 +311,17 @@ def test_render_writes_what_the_command_writes_and_leaves_the_report_as_it_was(g
     assert gk.render(report, "docx")[:2] == b"PK"
     with pytest.raises(gk.GongkaiError, match="没有“pdf”格式"):
         gk.render(report, "pdf")
+
+
+def test_every_test_named_slow_exists():
+    from tests.conftest import SLOW
+
+    tests = PACKAGE.parent / "tests"
+
+    def exists(entry: str) -> bool:
+        module, _, name = entry.partition("::")
+        name = name.partition("[")[0]  # one case of a parametrised test
+        path = tests / module
+        return path.is_file() and (not name or f"\ndef {name}(" in path.read_text(encoding="utf-8"))
+
+    assert [entry for entry in sorted(SLOW) if not exists(entry)] == []

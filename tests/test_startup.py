@@ -135,6 +135,7 @@ WARM_LIST_MODULES = [
     "gongkai_cli.model.typed",  # the bidi controls a Markdown cell shows rather than obeys
     "gongkai_cli.model.values",
     "gongkai_cli.output",
+    "gongkai_cli.output.environment",  # where output goes, read once by the command line
     "gongkai_cli.output.formats",
     "gongkai_cli.output.markdown",
     "gongkai_cli.output.text",

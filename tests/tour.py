@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 QUERIES = [
@@ -87,9 +88,8 @@ def run_tour(workdir: Path, source: Path) -> dict[str, str]:
         "GIT_CONFIG_GLOBAL": "/dev/null",
     }
     env.pop("GONGKAI_DATA", None)
-    outputs: dict[str, str] = {}
-    cwd = workdir
-    for args in commands():
+
+    def run(args: list[str], cwd: Path) -> str:
         result = subprocess.run(
             [sys.executable, "-m", "gongkai_cli", *args],
             cwd=cwd,
@@ -100,9 +100,19 @@ def run_tour(workdir: Path, source: Path) -> dict[str, str]:
         )
         text = f"$ gongkai {' '.join(args)}\n[{result.returncode}]\n{result.stdout}--- stderr\n{result.stderr}"
         text = _COMMIT.sub("<commit>", text.replace(str(workdir), "<dir>"))
-        outputs[name(args)] = _mask_ids(cwd, text)
-        if args[0] == "init":
-            cwd = workdir / args[1]
+        return _mask_ids(cwd, text)
+
+    runs = commands()
+    writes = 1 + len(UPDATES)  # init, then the updates, in order: each needs the one before
+    outputs = {name(runs[0]): run(runs[0], workdir)}
+    ledger = workdir / runs[0][1]
+    for args in runs[1:writes]:
+        outputs[name(args)] = run(args, ledger)
+    # The read commands change nothing: they run side by side, one per core.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        reads = runs[writes:]
+        for args, text in zip(reads, pool.map(lambda a: run(a, ledger), reads), strict=True):
+            outputs[name(args)] = text
     return outputs
 
 

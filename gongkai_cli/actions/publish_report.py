@@ -14,6 +14,7 @@ from gongkai_cli.ledger.datadir import as_data_dir
 if TYPE_CHECKING:
     from gongkai_cli.ledger.datadir import DataDir
     from gongkai_cli.model.book import Book
+    from gongkai_cli.output.environment import Environment
     from gongkai_cli.output.formats import Format
     from gongkai_cli.output.reports import Document
 
@@ -28,11 +29,13 @@ def render(
     encoding: str = "utf-8",
     issuer: str = "",
     title: str = "",
+    env: Environment | None = None,
 ) -> str | bytes:
     """A report (from progress_report, overdue_bulletin, unit_checklist or stats) in one
     format: text for table, md and json, bytes for csv (in `encoding`), xlsx and docx.
     `issuer` signs Word and Markdown reports. A list of reports (every unit's checklist)
-    renders into one xlsx or docx file titled `title`. The reports are not changed."""
+    renders into one xlsx or docx file titled `title`. A table is laid out for `env` (the
+    terminal's width and colour). The reports are not changed."""
     from gongkai_cli.output.formats import FORMATS, Options
 
     chosen = FORMATS.get(format)
@@ -44,7 +47,7 @@ def render(
             raise GongkaiError("多份报表只能写成一个 xlsx 或 docx 文件。")
         documents = [replace(each, issuer=signed) for each in document]
         return chosen.renderer.render_documents(documents, title, documents[0].as_of)
-    options = Options(wide=wide, encoding=encoding)
+    options = Options(wide=wide, encoding=encoding, env=env)
     return chosen.renderer.render_document(replace(document, issuer=signed), options)
 
 
@@ -91,7 +94,7 @@ def publish_report(
     *,
     fmt: str | None = None,
     out: Path | None = None,
-    terminal: bool = False,
+    env: Environment | None = None,
     wide: bool = False,
     encoding: str | None = None,
     issuer: str | None = None,
@@ -99,11 +102,11 @@ def publish_report(
 ) -> Published:
     """Render the report and write it: md, docx and xlsx to a file (`out`, else
     reports/STEM-日期.ext), csv and json to the screen unless `out` names a file. With
-    neither `fmt` nor `out` the report is for the screen (`terminal`: a table)."""
+    neither `fmt` nor `out` the report is for the screen (a table where `env` is a terminal)."""
     from gongkai_cli.record.atomic import safe_filename
 
     data = as_data_dir(data)
-    chosen = choose_format(fmt, out, terminal=terminal)
+    chosen = choose_format(fmt, out, terminal=env is not None and env.terminal)
     if encoding is not None and chosen.name != "csv":
         raise GongkaiError("--encoding 只用于 --format csv。")
     to_screen = str(out) == "-" or (
@@ -115,7 +118,13 @@ def publish_report(
         )
     encoding = encoding or ("utf-8" if to_screen else "utf-8-sig")
     content = render(
-        document, chosen.name, wide=wide, encoding=encoding, issuer=issuer or "", title=title
+        document,
+        chosen.name,
+        wide=wide,
+        encoding=encoding,
+        issuer=issuer or "",
+        title=title,
+        env=env,
     )
     if to_screen:
         return Published(content, None)

@@ -133,11 +133,26 @@ AsOfOpt = Annotated[
 WideOpt = Annotated[bool, typer.Option("--wide", help="表格中显示完整的具体要求。")]
 
 
+def environment():
+    """Where this run's output goes, read from the process: the one place that asks whether
+    standard output is a terminal, how wide it is and whether colour is wanted."""
+    import shutil
+
+    from gongkai_cli.output.environment import Environment
+
+    terminal = sys.stdout.isatty()
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdecimal() else None
+    if width is None and terminal:
+        width = shutil.get_terminal_size().columns
+    return Environment(terminal, width, terminal and "NO_COLOR" not in os.environ)
+
+
 def emit(fmt, view, payload, *, wide: bool = False) -> None:
     """Write a query's result to standard output in the chosen format (see output.view.render)."""
     from gongkai_cli.output.view import render
 
-    write_stdout(render(fmt, view, payload, wide=wide))
+    write_stdout(render(fmt, view, payload, wide=wide, env=environment()))
 
 
 def write_stdout(content: str | bytes) -> None:

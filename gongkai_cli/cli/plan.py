@@ -24,6 +24,7 @@ from gongkai_cli.cli.options import (
     command_group,
     data_dir,
     emit,
+    environment,
     err,
     format_option,
     write_stdout,
@@ -54,8 +55,10 @@ def show(
         emit(fmt, lambda: assignments_view(row, day), lambda: task_json(book, row, day))
     else:
         fields, statuses = show_fields(row, day), status_view(row, day)
-        renderer = FORMATS[resolve_format(fmt)].renderer
-        write_stdout(renderer.render_sheet(f"任务 {number}", fields, statuses, wide=wide))
+        env = environment()
+        renderer = FORMATS[resolve_format(fmt, env)].renderer
+        sheet = renderer.render_sheet(f"任务 {number}", fields, statuses, wide=wide, env=env)
+        write_stdout(sheet)
 
 
 @command("resolve")

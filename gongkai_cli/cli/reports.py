@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +17,7 @@ from gongkai_cli.cli.options import (
     choice,
     command_group,
     data_dir,
+    environment,
     format_option,
     unit_option,
     write_stdout,
@@ -112,7 +112,7 @@ def publish(
         stem,
         fmt=fmt.value if fmt else None,
         out=out,
-        terminal=sys.stdout.isatty(),
+        env=environment(),
         wide=wide,
         encoding=encoding.value if encoding else None,
         issuer=issuer,

@@ -25,7 +25,7 @@ def _csv(headers: list[str], rows: list[list[str]], numbers: frozenset[int] = fr
     return out.getvalue()
 
 
-def render_view(view, payload=None, *, wide: bool = False) -> str:
+def render_view(view, payload=None, *, wide: bool = False, env=None) -> str:
     view = view()
     return _csv([c.header for c in view.columns], view.rows)
 

@@ -11,6 +11,10 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gongkai_cli.output.environment import Environment
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,7 @@ class Format:
 class Options:
     wide: bool = False  # full text in terminal tables
     encoding: str = "utf-8"  # of a CSV file
+    env: Environment | None = None  # the terminal a table is laid out for
 
 
 FORMATS: dict[str, Format] = {

@@ -13,7 +13,7 @@ def render_payload(payload) -> str:
     return terminal(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n"
 
 
-def render_view(view, payload, *, wide: bool = False) -> str:
+def render_view(view, payload, *, wide: bool = False, env=None) -> str:
     return render_payload(payload())
 
 

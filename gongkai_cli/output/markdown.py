@@ -22,7 +22,7 @@ def view_to_markdown(view) -> str:
     return "\n".join(parts)
 
 
-def render_view(view, payload=None, *, wide: bool = False) -> str:
+def render_view(view, payload=None, *, wide: bool = False, env=None) -> str:
     return view_to_markdown(view())
 
 
@@ -43,7 +43,9 @@ def render_document(doc, options=None) -> str:
     return "\n".join(parts)
 
 
-def render_sheet(title: str, fields: list[tuple[str, str]], view, *, wide: bool = False) -> str:
+def render_sheet(
+    title: str, fields: list[tuple[str, str]], view, *, wide: bool = False, env=None
+) -> str:
     """A record as a list of labelled fields followed by its table (`gongkai show`)."""
     lines = [f"# {md_cell(title)}\n"]
     lines += [f"- **{md_cell(label)}**：{md_cell(value)}" for label, value in fields]

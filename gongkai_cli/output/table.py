@@ -11,11 +11,22 @@ from rich.table import Table
 from rich.text import Text
 
 from gongkai_cli.output.cjk import clip, names_in, width, wrap
+from gongkai_cli.output.environment import Environment
 from gongkai_cli.output.text import on_screen, one_line
 
 
-def console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+def console(env: Environment | None = None) -> Console:
+    """A console laid out for `env`; without one, as Rich finds the terminal (a library
+    call that asks for a table)."""
+    if env is None:
+        return Console(highlight=False, soft_wrap=False)
+    return Console(
+        highlight=False,
+        soft_wrap=False,
+        width=env.width,
+        force_terminal=env.terminal,
+        no_color=not env.colour,
+    )
 
 
 BAR_WIDTH = 8
@@ -120,25 +131,27 @@ def wrapped(text: str, columns: int) -> Text:
     return Text("\n".join(lines))
 
 
-def _captured(draw) -> str:
-    out = console()
+def _captured(draw, env: Environment | None) -> str:
+    out = console(env)
     with out.capture() as captured:
         draw(out)
     return captured.get()
 
 
-def render_view(view, payload=None, *, wide: bool = False) -> str:
+def render_view(view, payload=None, *, wide: bool = False, env: Environment | None = None) -> str:
     view = view()
 
     def draw(out: Console) -> None:
         if view.rows:
-            out.print(rich_table(view.columns, view.rows, wide=wide, title=view.title))
+            out.print(
+                rich_table(view.columns, view.rows, wide=wide, title=view.title, total=out.width)
+            )
         else:
             out.print(wrapped(f"{view.title}：{view.empty}", out.width))
         for note in view.notes:
             out.print(wrapped(note, out.width))
 
-    return _captured(draw)
+    return _captured(draw, env)
 
 
 def render_document(doc, options) -> str:
@@ -153,16 +166,25 @@ def render_document(doc, options) -> str:
             elif isinstance(block, Paragraph):
                 out.print(wrapped(block.text, out.width))
             else:
-                out.print(rich_table(block.columns, block.text_rows(), wide=options.wide))
+                out.print(
+                    rich_table(block.columns, block.text_rows(), wide=options.wide, total=out.width)
+                )
 
-    return _captured(draw)
+    return _captured(draw, options.env)
 
 
-def render_sheet(title: str, fields: list[tuple[str, str]], view, *, wide: bool = False) -> str:
+def render_sheet(
+    title: str,
+    fields: list[tuple[str, str]],
+    view,
+    *,
+    wide: bool = False,
+    env: Environment | None = None,
+) -> str:
     """A record as labelled fields in a panel, followed by its table (`gongkai show`)."""
     from rich.panel import Panel
 
-    out = console()
+    out = console(env)
     label_width = max((width(label) for label, _ in fields), default=0)
     # The panel's two borders and paddings take 4 columns, the gap between label and value 1.
     value_width = out.width - 4 - label_width - 1
@@ -174,6 +196,7 @@ def render_sheet(title: str, fields: list[tuple[str, str]], view, *, wide: bool 
     panel = _captured(
         lambda out: out.print(
             Panel(grid, title=Text(on_screen(title), style="bold"), title_align="left")
-        )
+        ),
+        env,
     )
-    return panel + render_view(lambda: view, wide=wide)
+    return panel + render_view(lambda: view, wide=wide, env=env)

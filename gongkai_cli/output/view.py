@@ -10,6 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from gongkai_cli.output.environment import Environment
+
+PLAIN = Environment()  # output to a file or a pipe, as a program's output is
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -44,21 +48,25 @@ class View:
     empty: str = "（无）"
 
 
-def resolve_format(fmt: object) -> str:
+def resolve_format(fmt: object, env: Environment = PLAIN) -> str:
     """The chosen format's name; by default a Rich table on a terminal and Markdown when
     the output goes to a file or a pipe, where box drawing helps nobody."""
     if fmt is not None:
         return getattr(fmt, "value", fmt)
-    import sys
-
-    return "table" if sys.stdout.isatty() else "md"
+    return "table" if env.terminal else "md"
 
 
 def render(
-    fmt: object, view: Callable[[], View], payload: Callable[[], Any], *, wide: bool = False
+    fmt: object,
+    view: Callable[[], View],
+    payload: Callable[[], Any],
+    *,
+    wide: bool = False,
+    env: Environment = PLAIN,
 ) -> str:
     """A result in the chosen format, for the command to write. The view (table, md, csv)
     and the JSON payload are passed as builders: only the one the format needs is built."""
     from gongkai_cli.output.formats import FORMATS
 
-    return FORMATS[resolve_format(fmt)].renderer.render_view(view, payload, wide=wide)
+    renderer = FORMATS[resolve_format(fmt, env)].renderer
+    return renderer.render_view(view, payload, wide=wide, env=env)
