@@ -81,7 +81,7 @@ def test_members_yaml_is_read_strictly_with_every_problem_located(gongkai, city)
     result = gongkai("members", "list")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "data/members.yaml:2:27: error: 未知的键“brnach”（可用 name、url、branch）。",
+        "data/members.yaml:2:27: error: 未知的键“brnach”（可用 name、url、branch、site）。",
         "data/members.yaml:3:10: error: 成员“甲县”重复。",
         "data/members.yaml:4:3: error: 成员缺少 url。",
         "data/members.yaml:5:19: error: 成员地址“ext::sh -c id”使用了会执行命令的传输方式，不允许。",

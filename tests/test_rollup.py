@@ -181,3 +181,30 @@ def test_figures_once_counted_are_kept_by_commit_and_a_spoiled_copy_is_counted_a
     assert gongkai("rollup", "--as-of", DAY, "--format", "json").stdout == first
     kept.write_text('{"key": "不是这样的"')
     assert gongkai("rollup", "--as-of", DAY, "--format", "json").stdout == first
+
+
+def test_the_site_of_a_ledger_with_members_has_a_rollup_page_linking_their_sites(
+    gongkai, city, served
+):
+    url, _, commits = served
+    add_good(gongkai, url, ["测试县"])
+    gongkai("members", "add", "删减县", f"{url}/trimmed", "--site", "https://trimmed.example/台账/")
+    gongkai("members", "fetch")
+    assert gongkai("site", "--as-of", DAY, "--out", "site").exit_code == 0
+    page = (city.parent / "site" / "members.html").read_text(encoding="utf-8")
+    assert "<h1>成员台账完成情况汇总（截至 2021年10月31日）</h1>" in page
+    assert (
+        '<td><a href="https://trimmed.example/台账/" rel="noopener noreferrer">删减县</a></td>'
+        in page
+    )
+    assert f'<td class="user">{commits["测试县"][:12]}</td>' in page
+    assert '<td class="user">测试县</td>' in page
+    index = (city.parent / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="members.html">成员汇总</a></nav>' in index
+
+
+def test_a_site_address_that_is_not_a_web_address_is_refused(gongkai, city):
+    result = gongkai("members", "add", "甲县", "/srv/a", "--site", "javascript:alert(1)")
+    assert result.stderr == (
+        "错误：网站地址“javascript:alert(1)”应以 http:// 或 https:// 开头，且不含空格。\n"
+    )

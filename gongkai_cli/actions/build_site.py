@@ -51,10 +51,24 @@ def build_site(
         folder / "index.html", data, "网站"
     )  # a committed `site` link leads nowhere
     book, log = book_and_log(data)
-    files = render_site(book, log, as_of or current_date())
+    as_of = as_of or current_date()
+    files = render_site(book, log, as_of, _members_page(data, as_of))
     files.update(evidence_files(book))
     write_site(folder, files)
     return Site(folder, files)
+
+
+def _members_page(data: DataDir, as_of: dt.date):
+    """For a ledger with members: the roll-up report and each member's own site (where
+    members.yaml names one), for the site's 成员汇总 page; None for any other ledger."""
+    from gongkai_cli.actions.members import members
+    from gongkai_cli.actions.rollup import rollup
+    from gongkai_cli.output.rollup import rollup_document
+
+    listed = members(data)
+    if not listed:
+        return None
+    return rollup_document(rollup(data, as_of)), {m.name: m.site for m in listed if m.site}
 
 
 def evidence_files(book) -> dict[str, bytes]:

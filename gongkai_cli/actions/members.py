@@ -25,6 +25,7 @@ from gongkai_cli.ledger.members import (
     branch_problem,
     name_problem,
     read_members,
+    site_problem,
     url_problem,
 )
 
@@ -62,7 +63,9 @@ def list_members(data: Data = None) -> list[Listed]:
     return [Listed(m, fetched.get(m.name)) for m in members(data_dir)]
 
 
-def add_member(data: Data, name: str, url: str, branch: str | None = None) -> Member:
+def add_member(
+    data: Data, name: str, url: str, branch: str | None = None, site: str | None = None
+) -> Member:
     """Append a member to data/members.yaml (made if need be) and commit that file alone
     where the ledger is a git repository."""
     from gongkai_cli.ledger import yamlio
@@ -70,7 +73,12 @@ def add_member(data: Data, name: str, url: str, branch: str | None = None) -> Me
     from gongkai_cli.record import git
     from gongkai_cli.record.atomic import atomic_write
 
-    checks = [name_problem(name), url_problem(url), branch and branch_problem(branch)]
+    checks = [
+        name_problem(name),
+        url_problem(url),
+        branch and branch_problem(branch),
+        site and site_problem(site),
+    ]
     if problem := next((c for c in checks if c), None):
         raise GongkaiError(problem)
     data_dir = writable(as_data_dir(data))
@@ -80,7 +88,7 @@ def add_member(data: Data, name: str, url: str, branch: str | None = None) -> Me
     listed = members(data_dir)  # a members.yaml with mistakes is refused before it is touched
     if any(m.name == name for m in listed):
         raise GongkaiError(f"成员“{name}”已在 {data_dir.display(MEMBERS)} 中。")
-    member = Member(name, url, branch)
+    member = Member(name, url, branch, site)
     path = data_dir.file(MEMBERS)
     text = read_bytes(path).decode("utf-8-sig") if path.exists() else None
     new_text = appended(text, member)

@@ -42,13 +42,19 @@ def add(
         str | None,
         typer.Option("--branch", "-b", help="分支；默认为成员仓库的默认分支。", metavar="分支"),
     ] = None,
+    site: Annotated[
+        str | None,
+        typer.Option(
+            "--site", help="成员自己发布的台账网站（http(s)://…）；汇总页链接到它。", metavar="网址"
+        ),
+    ] = None,
     data: DataOpt = None,
 ) -> None:
     """在 data/members.yaml 中添加一个成员台账（并提交该文件）。"""
     from gongkai_cli.actions.members import add_member
 
     found = data_dir(data, writing=True)
-    member = add_member(found, name, url, branch)
+    member = add_member(found, name, url, branch, site)
     where = f"{member.url}（分支 {member.branch}）" if member.branch else member.url
     say(f"已添加成员 {member.name}：{where}")
 

@@ -22,7 +22,7 @@ from gongkai_cli.ledger.sidefile import FileInvalid
 
 MEMBERS = "members.yaml"
 HEADER = "# 成员台账：名称、git 地址（路径、file://、git://、http(s)://、ssh 均可）、分支（可省略）。\nmembers:\n"
-KEYS = ("name", "url", "branch")
+KEYS = ("name", "url", "branch", "site")
 
 # A member's name names its folder in the cache and its row in reports: a short name of
 # letters, digits and a few marks, never a path. A branch is a plain git branch name.
@@ -35,6 +35,7 @@ class Member:
     name: str
     url: str
     branch: str | None = None  # None: the member's default branch (its HEAD)
+    site: str | None = None  # where the member publishes its own site: the roll-up links it
 
 
 def name_problem(name: str) -> str | None:
@@ -53,6 +54,13 @@ def url_problem(url: str) -> str | None:
         return f"成员地址“{url}”使用了会执行命令的传输方式，不允许。"
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in url):
         return f"成员地址“{url!r}”含有控制字符。"
+    return None
+
+
+def site_problem(site: str) -> str | None:
+    # Only a web address: a site's page must never link to javascript: or a local file.
+    if not re.fullmatch(r"https?://[^\s\x00-\x1f\x7f<>\"'`]+", site):
+        return f"网站地址“{site}”应以 http:// 或 https:// 开头，且不含空格。"
     return None
 
 
@@ -117,7 +125,7 @@ def _members_of(data, filename: str) -> tuple[list[Member], list[Problem]]:
         found = len(problems)
         for key in item:
             if key not in KEYS:
-                problem(item.key_pos[key], f"未知的键“{key}”（可用 name、url、branch）。")
+                problem(item.key_pos[key], f"未知的键“{key}”（可用 name、url、branch、site）。")
         for key in ("name", "url"):
             if key not in item:
                 problem(pos, f"成员缺少 {key}。")
@@ -130,7 +138,12 @@ def _members_of(data, filename: str) -> tuple[list[Member], list[Problem]]:
             if not isinstance(value, str):
                 problem(where, f"{key} 应为文字，实际是 {value!r}。")
                 continue
-            check = {"name": name_problem, "url": url_problem, "branch": branch_problem}[key]
+            check = {
+                "name": name_problem,
+                "url": url_problem,
+                "branch": branch_problem,
+                "site": site_problem,
+            }[key]
             if (why := check(value)) is not None:
                 problem(where, why)
             fields[key] = value
@@ -139,7 +152,7 @@ def _members_of(data, filename: str) -> tuple[list[Member], list[Problem]]:
             problem(item.value_pos["name"], f"成员“{name}”重复。", "duplicate")
         seen.add(name)
         if len(problems) == found:
-            members.append(Member(name, fields["url"], fields.get("branch")))
+            members.append(Member(name, fields["url"], fields.get("branch"), fields.get("site")))
     return members, problems
 
 
@@ -149,6 +162,8 @@ def member_line(member: Member) -> str:
     fields = {"name": member.name, "url": member.url}
     if member.branch:
         fields["branch"] = member.branch
+    if member.site:
+        fields["site"] = member.site
     inner = ", ".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in fields.items())
     return f"- {{{inner}}}\n"
 

@@ -104,14 +104,20 @@ def unit_files(names) -> dict[str, str]:
     return files
 
 
-def render_site(book: Book, entries: list[Entry], as_of: dt.date) -> dict[str, bytes]:
-    """Every file of the site, by its path in the site folder; `entries` is the raw log."""
+def render_site(book: Book, entries: list[Entry], as_of: dt.date, members=None) -> dict[str, bytes]:
+    """Every file of the site, by its path in the site folder; `entries` is the raw log;
+    `members`, for a ledger with member ledgers, is (the roll-up report, each member's site)."""
     env = _environment()
     files = unit_files(book.ledger.index.units)
     top, below = Links("", files), Links("../", files)
     rows = pages.folded(book, as_of)
     summary = pages.summaries(book, rows, as_of)
-    common = {"title": book.ledger.title, "as_of": as_of, "as_of_text": chinese_date(as_of)}
+    common = {
+        "title": book.ledger.title,
+        "as_of": as_of,
+        "as_of_text": chinese_date(as_of),
+        "members": members is not None,
+    }
 
     def render(template: str, links: Links, **values) -> bytes:
         return env.get_template(template).render(**common, links=links, **values).encode("utf-8")
@@ -123,6 +129,9 @@ def render_site(book: Book, entries: list[Entry], as_of: dt.date) -> dict[str, b
         ),
         "bulletin.html": render("bulletin.html", top, doc=_bulletin(book, as_of), page="bulletin"),
     }
+    if members is not None:
+        doc, sites = members
+        site["members.html"] = render("members.html", top, doc=doc, sites=sites, page="members")
     for task in pages.task_pages(book, rows, summary, entries, as_of):
         site[f"tasks/{task.summary.number}.html"] = render(
             "task.html", below, task=task, page="task"
