@@ -24,6 +24,7 @@ from pathlib import Path
 from gongkai_cli.errors import DataError, Problem, Severity
 from gongkai_cli.ledger.checked import evidence_problems, load_checked, open_book
 from gongkai_cli.ledger.datadir import DataDir, as_data_dir
+from gongkai_cli.ledger.scoring_file import scoring_problems
 from gongkai_cli.model.book import Book
 
 
@@ -43,7 +44,7 @@ def validate(data: str | Path | DataDir | None = None, *, strict: bool = False) 
     as errors."""
     found = as_data_dir(data)
     checked = load_checked(found)
-    problems = checked.problems + evidence_problems(found, checked)
+    problems = checked.problems + evidence_problems(found, checked) + scoring_problems(found)
     if strict:
         problems = [p if p.is_error else replace(p, severity=Severity.ERROR) for p in problems]
     return problems

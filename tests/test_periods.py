@@ -180,6 +180,7 @@ def test_a_period_is_late_only_after_its_due_date(gongkai, year):
 def test_show_lists_every_period_begun_with_each_units_share(gongkai, year):
     payload = run_json(gongkai, "show", "2", "--as-of", "2021-05-10")
     assert payload["deadline"] == {"text": "每月10日前报送", "kind": "ongoing", "date": None}
+    assert payload["schedule"] == {"kind": "monthly", "text": "每月一期，次月10日前报送"}
     excused = {"status": "不涉及", "date": "2021-01-20", "light": None}
     jia = [
         ("2021-01", "2021-02-10", "已完成", "2021-02-05", None),
@@ -200,7 +201,8 @@ def test_show_lists_every_period_begun_with_each_units_share(gongkai, year):
         }
         for period, due, status, date, light in jia
     ]
-    assert "periods" not in run_json(gongkai, "show", "1", "--as-of", "2021-05-10")
+    dated = run_json(gongkai, "show", "1", "--as-of", "2021-05-10")
+    assert "periods" not in dated and "schedule" not in dated
 
 
 def test_a_year_of_a_monthly_task_on_time_late_and_missed(gongkai, year):

@@ -42,7 +42,7 @@ def _period_text(scores: Scores) -> str:
 
 def scores_report(scores: Scores, by: str = "unit") -> Document:
     rules = scores.rules
-    doc = Document("政务公开重点工作考评结果", scores.as_of)
+    doc = Document("政务公开重点工作考评结果通报", scores.as_of)
     doc.blocks.append(
         Paragraph(
             f"{_period_text(scores)}；基础分 {rules.base:g} 分，最低 {rules.floor:g} 分。"

@@ -86,7 +86,8 @@ def task_json(book: Book, row: Row, as_of: dt.date) -> dict[str, Any]:
     }
     if row.role is not None:
         payload["role"] = row.role
-    if book.schedule(task.number) is not None:
+    if (schedule := book.schedule(task.number)) is not None:
+        payload["schedule"] = {"kind": schedule.kind, "text": schedule.describe()}
         payload["periods"] = periods_json(row.periods, as_of)
     return payload
 
