@@ -383,7 +383,7 @@ class _Reader:
         labelled = {}
         if not roles.lead and _ROLE_LABEL.search(implementers):
             # one cell that names the roles itself: 牵头单位：市发改委；配合单位：市财政局
-            from gongkai_cli.importers.prose import labelled_roles
+            from gongkai_cli.importers.roles import labelled_roles
 
             labelled = labelled_roles(implementers)
             lead = labelled.get("lead", "")

@@ -20,39 +20,14 @@ from gongkai_cli.importers.layout import (
     choose_title,
     plan_year,
 )
+from gongkai_cli.importers.roles import LABEL, ROLE_WORDS, role_fields
 
 _ITEM = re.compile(r"^(?:(\d{1,3})[.、．](?!\d)|[（(](\d{1,3})[）)])\s*")
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百]+[）)])\s*"
 )
-_LABELS = {
-    "牵头单位": "lead",
-    "牵头部门": "lead",
-    "牵头科室": "lead",
-    "责任单位": "units",
-    "责任部门": "units",
-    "责任科室": "units",
-    "落实单位": "units",
-    "配合单位": "partners",
-    "配合部门": "partners",
-    "协办单位": "partners",
-    "完成时限": "deadline",
-    "完成时间": "deadline",
-    "时限要求": "deadline",
-    "时间节点": "deadline",
-    "责任领导": "person",
-    "牵头领导": "person",
-    "责任人": "person",
-}
-_LABEL = re.compile(f"({'|'.join(_LABELS)})\\s*[:：]")
-_ROLE_WORDS = re.compile(r"牵头|负责|落实|配合|责任单位|按职责")
 _NEXT_ITEM = re.compile(r"^[。；;\s]*[（(]\d{1,3}[）)]")
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
-_TRIM = "；;，,。 "
-_DEADLINE_TAIL = re.compile(
-    r"(?:(?:19|20|21)\d\d年)?[^，,；;]{0,10}(?:前|底|完成|持续推进|长期坚持)$"
-    r"|^根据[^，,；;]{0,8}安排$|^按[^，,；;]{0,8}要求$|^长期$|^全年$"
-)
 
 
 @dataclass
@@ -77,45 +52,7 @@ def _brackets(text: str) -> list[tuple[int, int]]:
 
 
 def _role_groups(text: str) -> list[tuple[int, int]]:
-    return [(s, e) for s, e in _brackets(text) if _ROLE_WORDS.search(text[s + 1 : e - 1])]
-
-
-def _roles(phrase: str, notes: list[str]) -> dict[str, str]:
-    """A role phrase (`牵头单位：A；责任单位：B，6月底完成`, or `A牵头，B按职责分工负责`) as fields."""
-    if "。" in phrase:  # 以下任务均需…落实，不再一一列出: a note on the plan, not this task's roles
-        phrase, note = phrase.split("。", 1)
-        if note.strip(_TRIM):
-            notes.append(note.strip(_TRIM))
-    labels = list(_LABEL.finditer(phrase))
-    roles: dict[str, str] = {}
-    if not labels:
-        roles["phrase"] = phrase.strip(_TRIM)
-    for label, after in zip(labels, [*labels[1:], None], strict=False):
-        value = phrase[label.end() : after.start() if after else len(phrase)].strip(_TRIM)
-        key = _LABELS[label.group(1)]
-        roles[key] = f"{roles[key]}，{value}" if key in roles else value
-    last = "units" if "units" in roles else "phrase" if "phrase" in roles else None
-    if last and "deadline" not in roles:  # （…，6月底完成）: the deadline ends the roles
-        pieces = re.split(r"[，,]", roles[last])
-        if (
-            len(pieces) > 1
-            and _DEADLINE_TAIL.search(pieces[-1])
-            and not _ROLE_WORDS.search(pieces[-1])
-        ):
-            roles["deadline"] = pieces[-1].strip(_TRIM)
-            roles[last] = roles[last][: -len(pieces[-1])].strip(_TRIM)
-    return roles
-
-
-def labelled_roles(cell: str) -> dict[str, str]:
-    """A table cell that labels its roles (牵头单位：A；配合单位：B) as lead, implementers
-    and, if it gives one, the deadline."""
-    fields = _roles(cell, [])
-    found = {"lead": fields.get("lead", "")}
-    found["implementers"] = "，".join(v for k in ("units", "partners") if (v := fields.get(k)))
-    if "deadline" in fields:
-        found["deadline"] = fields["deadline"]
-    return {k: v for k, v in found.items() if v}
+    return [(s, e) for s, e in _brackets(text) if ROLE_WORDS.search(text[s + 1 : e - 1])]
 
 
 def _blocks(paragraphs: list[str]) -> list[_Block]:
@@ -129,8 +66,8 @@ def _blocks(paragraphs: list[str]) -> list[_Block]:
             # （牵头单位：…）on a line of its own: the roles of the paragraph above
             blocks[-1].text += text
             continue
-        if _LABEL.match(text) and blocks:
-            fields = _roles(text, [])
+        if LABEL.match(text) and blocks:
+            fields = role_fields(text, [])
             for key, value in fields.items():
                 if key in blocks[-1].roles and key != "phrase":
                     blocks[-1].roles[key] += f"，{value}"
@@ -191,7 +128,7 @@ class _Prose:
             roles = dict(block.roles)
             if groups:
                 start, end = groups[-1]
-                roles = _roles(text[start + 1 : end - 1], self.notes) | roles
+                roles = role_fields(text[start + 1 : end - 1], self.notes) | roles
                 text = (text[:start] + text[end:]).strip()
             number, text = _number(text)
             if _HEADING.match(text):
@@ -206,7 +143,7 @@ class _Prose:
         at = first_item.start() if first_item else 0
         for start, end in groups:
             number, body = _number(text[at:start].strip())
-            self.task(body, _roles(text[start + 1 : end - 1], self.notes), number)
+            self.task(body, role_fields(text[start + 1 : end - 1], self.notes), number)
             at = end
 
 
@@ -239,7 +176,7 @@ def paragraphs(lines: list[str]) -> list[str]:
     mark or a role label (牵头单位：) starts one; any other line continues the one before."""
     joined: list[str] = []
     for line in lines:
-        if joined and not _STARTS.match(line) and not _LABEL.match(line):
+        if joined and not _STARTS.match(line) and not LABEL.match(line):
             joined[-1] += line
         else:
             joined.append(line)
