@@ -18,6 +18,9 @@ def main() -> None:
             f"错误：缺少 gongkai 所需的软件包 {exc.name}；请先在本目录运行 "
             "python3 -m venv .venv && .venv/bin/pip install . 安装，再用 .venv/bin/gongkai。"
         )
+    except KeyboardInterrupt:  # Ctrl-C while the program itself is still loading
+        sys.stderr.write("已中断。\n")
+        sys.exit(130)
     run()
 
 

@@ -125,3 +125,28 @@ def test_a_form_relabelled_as_another_unit_is_refused_with_the_reason(gongkai, s
         "整份未收取。"
     )
     assert (sent.parent.parent / "data" / "progress.yaml").read_bytes() == head
+
+
+def test_a_form_with_too_many_cells_is_refused_before_its_sheet_is_built(gongkai, sent):  # noqa: F811
+    import zipfile
+
+    rows = "".join(
+        f'<row r="{r}">'
+        + "".join(f'<c r="{col}{r}"><v>1</v></c>' for col in "ABCDEFGHIJ")
+        + "</row>"
+        for r in range(100, 10_200)
+    )  # 101 000 cells, 3 MB of XML, packed into a few hundred kilobytes
+    big = sent.with_name("big.xlsx")
+    with zipfile.ZipFile(sent) as source, zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
+            out.writestr(item, content)
+
+    result = gongkai("collect", big, "--dry-run")
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "错误：big.xlsx 的工作表有超过 100000 个单元格，不是 gongkai 生成的填报表，无法收取。"
+    )

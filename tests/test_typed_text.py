@@ -95,3 +95,44 @@ def test_log_shows_a_bidi_control_already_in_the_file_instead_of_obeying_it(gong
     assert result.exit_code == 0, result.stderr
     assert "\u202e" not in result.stdout
     assert "按期\\\\u202e完成" in result.stdout  # a backslash, escaped for Markdown
+
+
+def _raise_interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "gongkai_cli.cli.app.LazyCommands.__getitem__",  # a command's module being imported
+        "typer._click.core.Command.parse_args",  # options being parsed
+    ],
+)
+def test_ctrl_c_before_a_command_runs_is_one_line_and_130(monkeypatch, capsys, where):
+    from gongkai_cli.cli.app import run
+
+    monkeypatch.setattr(where, _raise_interrupt)
+    monkeypatch.setattr("sys.argv", ["gongkai", "list", "--unit", "县财政局"])
+    with pytest.raises(SystemExit) as stopped:
+        run()
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err == "已中断。\n"
+
+
+def test_ctrl_c_while_the_program_loads_is_one_line_and_130(monkeypatch, capsys):
+    import builtins
+
+    from gongkai_cli.__main__ import main
+
+    real_import = builtins.__import__
+
+    def importing(name, *args, **kwargs):
+        if name == "gongkai_cli.cli.app":
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", importing)
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err == "已中断。\n"

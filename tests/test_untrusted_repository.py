@@ -289,3 +289,16 @@ def test_a_named_pipe_as_an_input_is_refused_without_waiting(tmp_path, command):
     shown = fifo.name if command[0] == "collect" else str(fifo)
     assert f"{shown} 不是普通文件（是命名管道），不会读取。" in result.stderr
     assert not (tmp_path / "new").exists()
+
+
+def test_a_long_unit_name_keeps_the_date_in_its_report_file_name(gongkai, tmp_path):
+    from tests.conftest import MINI_UNITS
+
+    name = "县" + "很长的名称" * 19 + "局"  # 97 characters, 291 bytes in UTF-8
+    units = MINI_UNITS.replace("- name: 县教育局\n", f"- name: {name}\n")
+    data = write_ledger(tmp_path / "mini", units=units)
+    result = gongkai("report", "unit", name, "--data", data, *AS_OF, "--format", "md")
+    assert result.exit_code == 0, result.stderr
+    (written,) = os.listdir(tmp_path / "mini" / "reports")
+    assert written.startswith("责任清单-县很长的名称") and written.endswith("-2021-07-01.md")
+    assert len(written.encode("utf-8")) <= 203

@@ -130,7 +130,7 @@ def publish_report(
         return Published(content, None)
     first = document[0] if isinstance(document, list) else document
     target = out or report_dir(data) / (
-        safe_filename(f"{stem}-{first.as_of.isoformat()}") + chosen.suffix
+        safe_filename(stem, suffix=f"-{first.as_of.isoformat()}") + chosen.suffix
     )
     write_report(target, content.encode("utf-8") if isinstance(content, str) else content, data)
     return Published(content, target)

@@ -90,10 +90,33 @@ def _build(group_app: typer.Typer, name: str, parent: TyperGroup):
     raise LookupError(f"{name} is in COMMANDS but not defined in its module")
 
 
+INTERRUPTED_LINE = "已中断。"
+
+
+def _interrupted() -> typer.Exit:
+    """Ctrl-C outside a command's own body (while options are parsed, or a command's module
+    is imported): the same one line and 130 as `options.guarded` gives inside it, never
+    Click's "Aborted!" and 1."""
+    typer.echo(INTERRUPTED_LINE, err=True)
+    return typer.Exit(ExitStatus.INTERRUPTED)
+
+
 class LazyGroup(zh.group_class()):
     def __init__(self, **attrs):
         super().__init__(**attrs)
         self.commands = LazyCommands(COMMANDS, self)
+
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise _interrupted() from None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _interrupted() from None
 
 
 def new_app(cls: type[TyperGroup]) -> typer.Typer:
@@ -138,6 +161,7 @@ def run() -> None:
         sys.stderr.close()
         sys.exit(ExitStatus.OK)
     except KeyboardInterrupt:  # before a command runs (a command's own is in options.guarded)
+        sys.stderr.write(f"{INTERRUPTED_LINE}\n")
         sys.exit(ExitStatus.INTERRUPTED)
     finally:
         # The process is about to exit: nothing it made will be used again. Freezing moves

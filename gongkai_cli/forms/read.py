@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,13 @@ from gongkai_cli.errors import GongkaiError
 from gongkai_cli.forms import layout
 
 MAX_BYTES = 20 * 1024 * 1024  # a form is tens of kilobytes
-MAX_UNPACKED = 200 * 1024 * 1024  # a zip that inflates past this is not a form
+MAX_UNPACKED = 40 * 1024 * 1024  # a zip that inflates past this is not a form
+# Cells in all the sheets together: a form of 2000 task rows has some 30 000. Counted in the
+# sheets' XML as it streams out of the zip, before openpyxl builds a single cell (a sheet of
+# millions of cells takes minutes and gigabytes to build, only to be refused).
+MAX_CELLS = 100_000
+_CHUNK = 1 << 20
+_CELL_TAGS = (b"<c ", b"<c>", b":c ", b":c>")
 HEADER_SEARCH = 30  # rows scanned for the table's header
 MAX_ROWS = 2000  # task rows read; a plan ten times the size of 2021's has 430 tasks
 
@@ -131,14 +138,19 @@ def _open(path: Path, data: bytes):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError):
+            names = {e.filename for e in entries}
+            if "xl/workbook.xml" not in names:
+                what = "是 Word 文档，" if "word/document.xml" in names else ""
+                raise FormFileError(f"{name} {what}不是 Excel 表格（.xlsx）文件，无法收取。")
+            if sum(e.file_size for e in entries) > MAX_UNPACKED:
+                raise FormFileError(f"{name} 解压后过大，不是 gongkai 生成的填报表。")
+            cells = _cells(archive, [e for e in entries if e.filename.startswith("xl/worksheets/")])
+    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error):
         raise FormFileError(f"{name} 已损坏（不是完整的 .xlsx 文件），无法收取。") from None
-    names = {e.filename for e in entries}
-    if "xl/workbook.xml" not in names:
-        what = "是 Word 文档，" if "word/document.xml" in names else ""
-        raise FormFileError(f"{name} {what}不是 Excel 表格（.xlsx）文件，无法收取。")
-    if sum(e.file_size for e in entries) > MAX_UNPACKED:
-        raise FormFileError(f"{name} 解压后过大，不是 gongkai 生成的填报表。")
+    if cells > MAX_CELLS:
+        raise FormFileError(
+            f"{name} 的工作表有超过 {MAX_CELLS} 个单元格，不是 gongkai 生成的填报表，无法收取。"
+        )
     import warnings
 
     from openpyxl import load_workbook
@@ -151,6 +163,19 @@ def _open(path: Path, data: bytes):
         # openpyxl raises whatever its parsers meet (KeyError, ValueError, XML errors, …)
         # on a damaged file; to the user each is the same fact.
         raise FormFileError(f"{name} 已损坏，无法作为 .xlsx 读取。") from None
+
+
+def _cells(archive: zipfile.ZipFile, sheets: list[zipfile.ZipInfo]) -> int:
+    """How many cells the sheets hold (`<c ` and `<c>` tags, or `<x:c ` with a prefix), read in chunks and stopping
+    once past MAX_CELLS: the size of what openpyxl would build, known before it builds it."""
+    count, tail = 0, b""
+    for info in sheets:
+        with archive.open(info) as sheet:
+            while count <= MAX_CELLS and (chunk := sheet.read(_CHUNK)):
+                text = tail + chunk
+                count += sum(text.count(tag) for tag in _CELL_TAGS)
+                tail = text[-3:]  # a tag split between chunks is whole in the next text
+    return count
 
 
 def _task_sheet(path: Path, workbook):

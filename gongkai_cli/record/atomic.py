@@ -82,9 +82,10 @@ def write_output(path: Path, data: bytes) -> None:
 _NOT_IN_NAMES = re.compile(r'[/\\:*?"<>|]')  # path separators, and what Windows forbids
 
 
-def safe_filename(text: str) -> str:
+def safe_filename(text: str, suffix: str = "") -> str:
     """A file name from any text: no path separators, no `..`, no leading dot, no control
-    or format characters, trimmed, short enough for any file system, and never empty."""
+    or format characters, trimmed, short enough for any file system, and never empty.
+    `suffix` (a date, say) is kept whole: a long name is shortened before it, not it."""
     kept = "".join(
         " " if ch.isspace() else ch
         for ch in text
@@ -93,6 +94,6 @@ def safe_filename(text: str) -> str:
     name = _NOT_IN_NAMES.sub("_", kept)
     name = re.sub(r"\.{2,}", ".", name)
     name = " ".join(name.split()).lstrip(".").strip()
-    while len(name.encode("utf-8")) > 200:  # most file systems allow 255 bytes
+    while len((name + suffix).encode("utf-8")) > 200:  # most file systems allow 255 bytes
         name = name[:-1]
-    return name.rstrip(". ") or "未命名"
+    return (name.rstrip(". ") or "未命名") + suffix
