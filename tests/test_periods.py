@@ -311,3 +311,38 @@ def test_periods_survive_the_cache(gongkai, year):
     again = run_json(gongkai, "overdue", "--as-of", "2021-06-30")  # answered from the cache
     assert first == again
     assert [i.get("period") for i in again] == ["2021-03", "2021-05"]
+
+
+# 甲镇 asks on 5 June for May's report (due 10 June) to wait until 20 June; granted on 6 June.
+EXTENDED = (
+    YEAR
+    + "- {id: e0000001, date: 2021-06-05, task: 2, unit: 甲镇, extend_to: 2021-06-20, note: 数据未汇总}\n"
+    + "- {id: d0000001, date: 2021-06-06, decides: e0000001, verdict: 批准}\n"
+)
+
+
+def test_an_approved_extension_moves_the_periods_falling_due_before_it(gongkai, tmp_path):
+    data = write_ledger(tmp_path, TASKS, progress=EXTENDED)
+    # 15 June: May's report would be late; it is extended, so only March (missed) is.
+    late = run_json(gongkai, "overdue", "--as-of", "2021-06-15")
+    assert [(i["period"], i["days_overdue"], i["units"]) for i in late] == [
+        ("2021-03", 66, ["甲镇"])
+    ]
+    # 25 June, still no report: late since the 20th, the date granted.
+    late = run_json(gongkai, "overdue", "--as-of", "2021-06-25")
+    assert [(i["period"], i["days_overdue"]) for i in late] == [("2021-03", 76), ("2021-05", 5)]
+    # Reported on the 18th: on time by the date granted.
+    with (data / "progress.yaml").open("a", encoding="utf-8") as log:
+        log.write(
+            "- {id: a0000009, date: 2021-06-18, task: 2, unit: 甲镇, status: 已完成, period: 2021-05}\n"
+        )
+    may = run_json(gongkai, "show", "2", "--as-of", "2021-06-25")["periods"][4]
+    assert may["units"]["甲镇"] == {
+        "status": "已完成",
+        "date": "2021-06-18",
+        "light": None,
+        "extended_to": "2021-06-20",
+    }
+    assert [i["period"] for i in run_json(gongkai, "overdue", "--as-of", "2021-06-25")] == [
+        "2021-03"
+    ]

@@ -89,9 +89,7 @@ def notices(
                     periods=(*tasks[item.number].periods, item.period)
                 )
                 continue
-            due = item.deadline.date
-            if item.period is None:  # an extension may have moved this unit's date
-                due = _due(book, item.number, unit, item.deadline, day)
+            due = _due(book, item, unit, day)  # an extension may have moved this unit's date
             tasks[item.number] = LateTask(
                 item.number,
                 book.task(item.number).requirement,
@@ -106,10 +104,18 @@ def notices(
     return Notices("政务公开重点工作督办通知单", day, tuple(result))
 
 
-def _due(book: Book, number: int, unit: str, deadline, as_of: dt.date) -> dt.date:
-    """The unit's own due date of a task: the plan's, or the one an extension granted."""
-    assignment = book.assignment(number, unit, as_of)
-    return assignment.due(deadline) if assignment else deadline.date
+def _due(book: Book, item, unit: str, as_of: dt.date) -> dt.date:
+    """The unit's own due date of a late task or period: the plan's, or an extension's."""
+    from gongkai_cli.model.periods import period_rows
+
+    if item.period is None:
+        assignment = book.assignment(item.number, unit, as_of)
+    else:
+        row = next(
+            r for r in period_rows(book, item.number, as_of) if r.period.label == item.period
+        )
+        assignment = next((a for a in row.assignments if a.unit == unit), None)
+    return assignment.due(item.deadline) if assignment else item.deadline.date
 
 
 def publish_notices(

@@ -216,7 +216,7 @@ def assignment_facts(
     for number in book.ledger.tasks:
         for period, deadline, assignments in dated_shares(book, number, as_of):
             for a in assignments:
-                due = deadline.date if period else a.due(deadline)
+                due = a.due(deadline)  # a period's, or the date an extension gave
                 if not a.designated or due is None:
                     continue
                 light = a.light(deadline, as_of)

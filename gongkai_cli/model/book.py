@@ -338,7 +338,8 @@ def _periods_late(book: Book, number: int, as_of: dt.date) -> list[Late]:
     for period, dated, assignments in dated_shares(book, number, as_of):
         late = [a for a in assignments if a.light(dated, as_of) == OVERDUE]
         if late:
-            result.append(_late(number, dated, (as_of - dated.date).days, late, period))
+            days = max((as_of - a.due(dated)).days for a in late)  # an extension may differ
+            result.append(_late(number, dated, days, late, period))
     return result
 
 
@@ -347,9 +348,11 @@ def _periods_due(book: Book, number: int, as_of: dt.date, within_days: int) -> l
     result = []
     later = as_of + dt.timedelta(days=within_days)  # periods that begin by then count too
     for period, dated, assignments in dated_shares(book, number, as_of, later):
-        days = (dated.date - as_of).days
-        waiting = [a for a in assignments if not a.done]
-        if 0 <= days <= within_days and waiting:
+        waiting = [
+            a for a in assignments if not a.done and 0 <= (a.due(dated) - as_of).days <= within_days
+        ]
+        if waiting:
+            days = min((a.due(dated) - as_of).days for a in waiting)
             result.append(_late(number, dated, days, waiting, period))
     return result
 

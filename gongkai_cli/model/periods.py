@@ -47,18 +47,37 @@ def period_rows(
     for period in schedule.periods(year):
         if period.start > (begun_by or as_of):
             break
-        shares = tuple(_share(a, states.get(a.unit, {}).get(period.label)) for a in assignments)
+        shares = tuple(
+            _share(a, states.get(a.unit, {}).get(period.label), _extended(book, a, period, as_of))
+            for a in assignments
+        )
         rows.append(PeriodRow(period, Deadline(text, "date", period.due), shares))
     return rows
 
 
-def _share(whole: Assignment, state) -> Assignment:
+def _extended(book: Book, whole: Assignment, period: Period, as_of: dt.date) -> dt.date | None:
+    """The date an approved extension gave a unit for one period: asked for before the
+    period fell due, reaching past its due date, and decided by `as_of`. Of several, the
+    latest decision stands (a refusal leaves an earlier approval standing)."""
+    supervision = book.ledger.supervision
+    if supervision is None or not whole.designated:
+        return None
+    granted = [
+        g
+        for g in supervision.decisions.get((whole.task, whole.unit), ())
+        if g.approved and g.date <= as_of and g.asked_on <= period.due < g.extend_to
+    ]
+    return max(granted, key=lambda g: (g.date, g.line)).extend_to if granted else None
+
+
+def _share(whole: Assignment, state, extended_to: dt.date | None) -> Assignment:
     """A unit's share of one period, from its updates of that period (`state`)."""
     if not whole.designated:
         return whole  # an open group nobody was named for: outstanding in every period
     if whole.status == NOT_APPLICABLE and (state is None or state[0] not in DONE_STATUSES):
-        return whole  # excused from the task, so from each of its periods
+        return whole._replace(extended_to=None)  # excused from the task, so from each period
+    share = Assignment(whole.task, whole.unit, whole.role, extended_to=extended_to)
     if state is None:
-        return Assignment(whole.task, whole.unit, whole.role)
+        return share
     status, updated, note, done_on = state
-    return Assignment(whole.task, whole.unit, whole.role, status, updated, note, done_on)
+    return share._replace(status=status, updated=updated, note=note, done_on=done_on)

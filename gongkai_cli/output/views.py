@@ -104,6 +104,7 @@ def periods_json(rows: list[PeriodRow], as_of: dt.date) -> list[dict[str, Any]]:
                     "date": _iso(a.updated),
                     "light": a.light(p.deadline, as_of),
                 }
+                | ({"extended_to": a.extended_to.isoformat()} if a.extended_to else {})
                 for a in p.assignments
                 if a.designated
             },
