@@ -625,3 +625,15 @@ def test_roles_in_brackets_on_a_line_of_their_own_belong_to_the_paragraph_above(
         "县政府办公室",
         "县直各单位",
     )
+
+
+def test_a_wps_file_is_read_by_what_is_inside(gongkai, tmp_path):
+    """A .wps saved in Word's format: the streams inside decide, not the name."""
+    doc = docs.write_doc(docs.suixi_plan(), tmp_path / "suixi.doc")
+    named = "plan.wps"
+    source = tmp_path / named
+    source.write_bytes(doc.read_bytes())
+    out = tmp_path / "tasks.yaml"
+    result = gongkai("import-plan", source, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == committed_text(named)

@@ -94,6 +94,8 @@ class _Prose:
             self.subsection = text
 
     def task(self, text: str, roles: dict[str, str], number: int | None) -> None:
+        if not text:
+            return  # roles with no task before them say nothing to track
         task: dict[str, Any] = {
             "number": 0,
             "section": self.section,
