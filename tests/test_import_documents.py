@@ -637,3 +637,18 @@ def test_a_wps_file_is_read_by_what_is_inside(gongkai, tmp_path):
     result = gongkai("import-plan", source, "--out", out)
     assert result.exit_code == 0, result.stderr
     assert out.read_text(encoding="utf-8") == committed_text(named)
+
+
+def test_a_plan_set_as_one_table_per_section_takes_the_heading_above_each(tmp_path):
+    header = ["序号", "重点任务", "责任单位", "完成时限"]
+    body = (
+        "<h1>某区2023年政务公开工作要点任务分工</h1><p>一、政策公开</p>"
+        + html_rows(header, ["1", "公开规划。", "区发改委", "年底前"])
+        + "<p>二、解读回应</p><p>（一）政策解读</p>"
+        + html_rows(header, ["2", "解读政策。", "区政府办", "持续推进"])
+    )
+    tasks = imported(tmp_path, page(body)).plan["tasks"]
+    assert [(t["section"], t["subsection"]) for t in tasks] == [
+        ("一、政策公开", "一、政策公开"),
+        ("二、解读回应", "（一）政策解读"),
+    ]

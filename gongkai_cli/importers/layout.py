@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import pairwise, takewhile
 from typing import Any, NoReturn
 
 from gongkai_cli.errors import PlanDocumentError
@@ -336,6 +336,10 @@ class _Reader:
 
     def read(self, grid: Grid, columns: _Columns) -> None:
         roles = _Roles.of(grid, columns)
+        # 一、…/（一）… set above a table (one table a section) head its tasks
+        headings = list(takewhile(lambda t: SECTION.match(t) or SUBSECTION.match(t), grid.above))
+        for heading in reversed(headings):
+            self.structure(heading)
         note = f"{grid.where}各列读作：{roles.describe(columns.labels)}。"
         if not any(n.endswith(note[len(grid.where) :]) for n in self.notes):
             self.notes.append(note)
