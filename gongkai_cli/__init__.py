@@ -31,6 +31,7 @@ _EXPORTS = {
     "stats": "gongkai_cli.output.reports",
     # the use cases (gongkai_cli.actions)
     "start_ledger": "gongkai_cli.actions.start_ledger",
+    "check_ledger": "gongkai_cli.actions.check_ledger",
     "read_import": "gongkai_cli.actions.import_plan",
     "write_plan": "gongkai_cli.actions.import_plan",
     "import_plan": "gongkai_cli.actions.import_plan",
@@ -75,6 +76,7 @@ __all__ = [
     "__version__",
     "add_member",
     "build_site",
+    "check_ledger",
     "claims_to_review",
     "collect_forms",
     "compare_plans",
@@ -120,6 +122,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from gongkai_cli.actions.build_site import build_site
+    from gongkai_cli.actions.check_ledger import check_ledger
     from gongkai_cli.actions.compare_plans import compare_plans, compare_revisions
     from gongkai_cli.actions.extend import (
         decide_extension,

@@ -18,13 +18,11 @@ May import: `gongkai_cli.errors`, `gongkai_cli.ledger`, `gongkai_cli.model`, `go
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
-from gongkai_cli.errors import DataError, Problem, Severity
-from gongkai_cli.ledger.checked import evidence_problems, load_checked, open_book
+from gongkai_cli.errors import DataError, Problem
+from gongkai_cli.ledger.checked import open_book
 from gongkai_cli.ledger.datadir import DataDir, as_data_dir
-from gongkai_cli.ledger.scoring_file import scoring_problems
 from gongkai_cli.model.book import Book
 
 
@@ -40,14 +38,12 @@ def open_ledger(data: str | Path | DataDir | None = None) -> Book:
 
 
 def validate(data: str | Path | DataDir | None = None, *, strict: bool = False) -> list[Problem]:
-    """Every problem in the data files (errors and warnings); with `strict`, warnings count
-    as errors."""
-    found = as_data_dir(data)
-    checked = load_checked(found)
-    problems = checked.problems + evidence_problems(found, checked) + scoring_problems(found)
-    if strict:
-        problems = [p if p.is_error else replace(p, severity=Severity.ERROR) for p in problems]
-    return problems
+    """Every problem of the ledger, as `gongkai validate` finds them (errors and warnings);
+    with `strict`, warnings count as errors. gongkai_cli.check_ledger also gives the count
+    of tasks."""
+    from gongkai_cli.actions.check_ledger import check_ledger
+
+    return check_ledger(data, strict=strict).problems
 
 
 __all__ = ["DataError", "data_dir", "open_ledger", "validate"]

@@ -188,19 +188,12 @@ def validate(
     data: DataOpt = None,
 ) -> None:
     """检查数据：一次列出全部问题，格式为 文件:行:列: error: 说明；有错误时退出码为 1。"""
-    from gongkai_cli.ledger.checked import evidence_problems, load_checked
-    from gongkai_cli.ledger.members import members_problems
-    from gongkai_cli.ledger.scoring_file import scoring_problems
+    from gongkai_cli.actions.check_ledger import check_ledger
     from gongkai_cli.output.problems import render_problems
 
-    found = data_dir(data)
-    checked = load_checked(found)
-    problems = checked.problems + evidence_problems(found, checked) + scoring_problems(found)
-    problems += members_problems(found)
-    if strict:
-        problems = [p if p.is_error else _as_error(p) for p in problems]
-    errors = [p for p in problems if p.is_error]
-    write_stdout(render_problems(problems, fmt.value, _schedules(checked)))
+    checked = check_ledger(data_dir(data), strict=strict)
+    problems, errors = checked.problems, checked.errors
+    write_stdout(render_problems(problems, fmt.value, checked.schedules))
     summary = (
         f"{checked.task_count} 项任务；{len(errors)} 个错误，{len(problems) - len(errors)} 个提醒。"
     )
@@ -208,29 +201,6 @@ def validate(
         err(("检查未通过：" if errors else "检查通过：") + summary)
     if errors:
         raise typer.Exit(ExitStatus.ERROR)
-
-
-def _schedules(checked) -> list:
-    """(number, phrase, schedule, year) of each recurring task whose schedule was read."""
-    from gongkai_cli.model.schedules import task_schedule
-
-    ledger = checked.ledger
-    if ledger is None or not ledger.year:
-        return []
-    return [
-        (number, task.deadline, schedule, ledger.year)
-        for number, task in ledger.tasks.items()
-        if number in ledger.deadlines
-        and (schedule := task_schedule(task.deadline, ledger.deadlines[number]))
-    ]
-
-
-def _as_error(problem):
-    from dataclasses import replace
-
-    from gongkai_cli.errors import Severity
-
-    return replace(problem, severity=Severity.ERROR)
 
 
 @command("import-plan")
