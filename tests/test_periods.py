@@ -214,6 +214,25 @@ def test_a_year_of_a_monthly_task_on_time_late_and_missed(gongkai, year):
     ]
     text = gongkai("overdue", "--data", "data", "--as-of", "2022-01-31", "--by", "unit")
     assert "| 甲镇 | 9 | 2〔2021-03〕（296天）、2〔2021-05〕（235天）、" in text.stdout
+    bulletin = gongkai(
+        "report",
+        "overdue",
+        "--data",
+        "data",
+        "--as-of",
+        "2022-01-31",
+        "--format",
+        "md",
+        "--out",
+        "-",
+    ).stdout.splitlines()
+    assert bulletin[2] == (
+        "截至 2022年1月31日，共有 2 项任务逾期未完成（其中定期任务逾期 9 期次），涉及 2 个单位。"
+    )
+    assert (
+        "| 2 | 报送政务公开工作月报。 | 每月10日前报送（2021-03期，2021-04-10） | 296 | 甲镇 |"
+        in bulletin
+    )
     stats = run_json(gongkai, "stats", "--as-of", "2022-01-31")
     jia = next(r for r in stats["rows"] if r["key"] == "甲镇")
     # Twelve periods due: January and April on time, February late, nine missed.

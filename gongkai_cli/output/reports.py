@@ -36,6 +36,7 @@ from gongkai_cli.output.views import (
     ROLE,
     STATUS,
     UNIT,
+    deadline_text,
     late_json,
     late_numbers,
     supervision_json,
@@ -280,16 +281,20 @@ def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
     if not items:
         doc.blocks.append(Paragraph(f"截至 {chinese_date(as_of)}，没有逾期未完成的任务。"))
     else:
+        tasks = len({i.number for i in items})  # a recurring task may be late in several periods
+        periods = sum(i.period is not None for i in items)
+        of_periods = f"（其中定期任务逾期 {periods} 期次）" if periods else ""
         doc.blocks.append(
             Paragraph(
-                f"截至 {chinese_date(as_of)}，共有 {len(items)} 项任务逾期未完成，涉及 {len(ranking)} 个单位。"
+                f"截至 {chinese_date(as_of)}，共有 {tasks} 项任务逾期未完成{of_periods}，"
+                f"涉及 {len(ranking)} 个单位。"
             )
         )
         unspecified = unspecified_line(unassigned(items))
         if unspecified:
             doc.blocks.append(unspecified)
         rows = [
-            [i.number, book.task(i.number).requirement, i.deadline.text, i.days, _late_units(i)]
+            [i.number, book.task(i.number).requirement, deadline_text(i), i.days, _late_units(i)]
             for i in items
         ]
         doc.blocks += [Heading("逾期任务"), Table(LATE_COLUMNS, rows, name="逾期任务")]
