@@ -302,3 +302,31 @@ def test_a_long_unit_name_keeps_the_date_in_its_report_file_name(gongkai, tmp_pa
     (written,) = os.listdir(tmp_path / "mini" / "reports")
     assert written.startswith("责任清单-县很长的名称") and written.endswith("-2021-07-01.md")
     assert len(written.encode("utf-8")) <= 203
+
+
+def test_committed_links_for_evidence_the_members_cache_and_the_lock_lead_nowhere(
+    gongkai, tmp_path
+):
+    data = write_ledger(tmp_path / "mini")
+    victim = _victim(tmp_path)
+    (data / "evidence").symlink_to(victim)
+    (tmp_path / "mini" / ".gongkai").symlink_to(victim)
+    (data / ".gongkai.lock").symlink_to(victim / "keep.txt")  # no git: the lock is in the data
+    proof = tmp_path / "照片.jpg"
+    proof.write_bytes(b"\xff\xd8 photo")
+    args = ("update", "1", "-u", "县财政局", "-s", "done", "--date", "2021-06-01", "--data", data)
+    result = gongkai(*args, "--attach", proof)
+    assert result.exit_code == 1
+    assert "是符号链接" in result.stderr
+    (data / ".gongkai.lock").unlink()
+    result = gongkai(*args, "--attach", proof)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"错误：{data / 'evidence'} 是符号链接（可能随仓库提交而来）；"
+        "gongkai 不通过链接写入或删除文件，未写入。\n"
+    )
+    assert gongkai("members", "add", "乙县", tmp_path / "乙县", "--data", data).exit_code == 0
+    result = gongkai("members", "fetch", "--data", data)
+    assert result.exit_code == 1 and f"{tmp_path / 'mini' / '.gongkai'} 是符号链接" in result.stderr
+    assert os.listdir(victim) == ["keep.txt"]
+    assert (victim / "keep.txt").read_text(encoding="utf-8") == "keep"

@@ -87,6 +87,11 @@ def _units(book: Book, names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(units))
 
 
+def _regular(path: Path) -> bool:
+    """A regular file, not a link to one (a link is refused by write_output, never read)."""
+    return path.is_file() and not path.is_symlink()
+
+
 def _write_all(planned: list[tuple[IssuedForm, bytes]], force: bool, data: DataDir) -> None:
     """Write every form, or none: a file of the same name that differs may be a returned
     form saved into the same folder, and overwriting it would lose the unit's reply."""
@@ -97,7 +102,7 @@ def _write_all(planned: list[tuple[IssuedForm, bytes]], force: bool, data: DataD
         check_ledger_output(form.path, data, "填报表")
     if not force:
         for form, content in planned:
-            if form.path.is_file() and form.path.read_bytes() != content:
+            if _regular(form.path) and form.path.read_bytes() != content:
                 raise GongkaiError(
                     f"{form.path} 已存在且内容不同（可能是已发回的表格）；未生成任何填报表。"
                     "请换一个 --out 目录，或用 --force 覆盖。"

@@ -37,8 +37,13 @@ class NotFetched(GongkaiError):
 
 
 def cache_root(data_dir: DataDir) -> Path:
-    """The ledger's members cache (outside its data directory)."""
-    return data_dir.path.parent / ".gongkai" / "members"
+    """The ledger's members cache (outside its data directory), reached through no link: a
+    clone may commit `.gongkai` as a link to anywhere."""
+    from gongkai_cli.record.outputs import check_output
+
+    root = data_dir.path.parent / ".gongkai" / "members"
+    check_output(root / FETCHED, data_dir.path.parent)
+    return root
 
 
 Data = DataDir | str | Path | None  # a ledger's data folder, or None: found as the CLI finds it

@@ -39,6 +39,8 @@ def locked(data_dir: Path, lock_dir: Path | None = None) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
     folder = lock_dir or data_dir
+    if (folder / LOCK_NAME).is_symlink():  # taking the lock truncates it: never through a link
+        raise WriteFailed(f"{folder / LOCK_NAME} 是符号链接；gongkai 不通过链接加锁，未写入。")
     lock = FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT)
     try:
         with lock:

@@ -11,6 +11,7 @@ from gongkai_cli.errors import InvalidValue
 from gongkai_cli.ledger.evidence import FOLDER
 from gongkai_cli.ledger.files import UnsafeFile, read_bytes
 from gongkai_cli.record.atomic import atomic_write
+from gongkai_cli.record.outputs import check_output
 
 _SUFFIX = re.compile(r"\.[0-9A-Za-z]{1,10}")
 
@@ -41,6 +42,7 @@ def keep(data_dir: Path, attachments: list[tuple[str, bytes]]) -> tuple[list[Pat
     kept, written = [], []
     for ref, data in dict(attachments).items():
         path = data_dir / ref
+        check_output(path, data_dir)  # a committed `evidence` link must lead nowhere
         kept.append(path)
         if path.is_file() and not path.is_symlink():
             continue  # the same bytes, kept before: its name says so (validate checks)
