@@ -56,6 +56,9 @@ _EXPORTS = {
     "add_member": "gongkai_cli.actions.members",
     "fetch_members": "gongkai_cli.actions.members",
     "rollup": "gongkai_cli.actions.rollup",
+    "rollup_by_task": "gongkai_cli.actions.rollup",
+    "member_coverage": "gongkai_cli.actions.coverage",
+    "plan_coverage": "gongkai_cli.actions.coverage",
     "score": "gongkai_cli.actions.score",
     "notices": "gongkai_cli.actions.notice",
     "publish_notices": "gongkai_cli.actions.notice",
@@ -90,6 +93,7 @@ __all__ = [
     "import_plan",
     "issue_forms",
     "list_tasks",
+    "member_coverage",
     "members",
     "notices",
     "open_ledger",
@@ -99,6 +103,7 @@ __all__ = [
     "parse_schedule",
     "parse_status",
     "period_rows",
+    "plan_coverage",
     "progress_log",
     "progress_report",
     "publish_checklists",
@@ -110,6 +115,7 @@ __all__ = [
     "request_extension",
     "review",
     "rollup",
+    "rollup_by_task",
     "score",
     "scores_report",
     "start_ledger",
@@ -124,6 +130,7 @@ if TYPE_CHECKING:
     from gongkai_cli.actions.build_site import build_site
     from gongkai_cli.actions.check_ledger import check_ledger
     from gongkai_cli.actions.compare_plans import compare_plans, compare_revisions
+    from gongkai_cli.actions.coverage import member_coverage, plan_coverage
     from gongkai_cli.actions.extend import (
         decide_extension,
         extension_requests,
@@ -136,7 +143,7 @@ if TYPE_CHECKING:
     from gongkai_cli.actions.publish_report import publish_checklists, publish_report, render
     from gongkai_cli.actions.record_progress import progress_log, record_update, undo
     from gongkai_cli.actions.review import claims_to_review, review
-    from gongkai_cli.actions.rollup import rollup
+    from gongkai_cli.actions.rollup import rollup, rollup_by_task
     from gongkai_cli.actions.score import score
     from gongkai_cli.actions.start_ledger import start_ledger
     from gongkai_cli.api import data_dir, open_ledger, validate

@@ -13,7 +13,16 @@ import pytest
 
 from gongkai_cli.record import fetch as fetching
 from tests.conftest import write_ledger
-from tests.served import GOOD, add_good, commit_all, copy_real_ledger, git, git_daemon, new_repo
+from tests.served import (
+    GOOD,
+    PATHS,
+    add_good,
+    commit_all,
+    copy_real_ledger,
+    git,
+    git_daemon,
+    new_repo,
+)
 
 
 def test_add_appends_one_line_and_commits_only_members_yaml(gongkai, city):
@@ -290,3 +299,44 @@ def test_validate_reports_the_mistakes_of_members_yaml_with_the_rest(gongkai, ci
     result = gongkai("validate")
     assert result.exit_code == 1
     assert "data/members.yaml:2:3: error: 成员缺少 url。\n" in result.stdout
+
+
+def test_on_a_terminal_fetch_shows_each_member_as_it_arrives_and_a_running_count(city, served):
+    """stderr a real terminal (a pty): the count 取回中 n/N… rewritten in place as each
+    member arrives, and cleared at the end; each member's line is printed as it arrives."""
+    import pty
+    import sys
+
+    url, _, commits = served
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    for name in ("测试县", "删减县"):
+        run = [sys.executable, "-m", "gongkai_cli", "members", "add", name, f"{url}/{PATHS[name]}"]
+        subprocess.run(run, env=env, check=True, capture_output=True)
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-m", "gongkai_cli", "members", "fetch", "--jobs", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        text=True,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal's other end is closed: all is read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    screen = shown.decode()
+    assert done.returncode == 0
+    assert screen == "\r\x1b[K取回中 1/2…\r\x1b[K取回中 2/2…\r\x1b[K"
+    lines = done.stdout.splitlines()
+    assert [line.split("\t")[:2] for line in lines[:2]] == [
+        ["测试县", commits["测试县"][:12]],
+        ["删减县", commits["删减县"][:12]],
+    ]
+    assert lines[2:] == ["取回 2 个成员。"]

@@ -208,3 +208,30 @@ def test_a_site_address_that_is_not_a_web_address_is_refused(gongkai, city):
     assert result.stderr == (
         "错误：网站地址“javascript:alert(1)”应以 http:// 或 https:// 开头，且不含空格。\n"
     )
+
+
+def test_a_rollup_or_coverage_of_a_ledger_without_members_says_how_to_add_one(gongkai, city):
+    for command in (["rollup"], ["rollup", "--by", "task"], ["coverage"]):
+        result = gongkai(*command, "--format", "json")
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == "错误：没有成员台账；用 gongkai members add 名称 地址 添加。\n"
+
+
+def test_the_library_fetches_and_rolls_up_as_the_command_does(gongkai, city, served):
+    import gongkai_cli as gk
+
+    url, base, commits = served
+    gk.add_member(city, "测试县", f"{url}/other")
+    (fetched,) = gk.fetch_members(city)
+    assert (fetched.name, fetched.commit, fetched.error) == ("测试县", commits["测试县"], None)
+    rolled = gk.rollup(city, dt.date(2021, 10, 31))
+    own = own_figures(gongkai, base / "other", "测试县")
+    (member,) = rolled.members
+    assert (member.commit, member.assignments, member.done, member.overdue, member.rate) == (
+        own["commit"],
+        own["assignments"],
+        own["done"],
+        own["overdue"],
+        own["rate"],
+    )
+    assert [m.name for m in gk.members(city)] == ["测试县"]

@@ -59,7 +59,7 @@ def member_coverage(
 ) -> Coverage:
     """This ledger's plan against each member's (or the one named), as last fetched; the
     mappings in data/coverage.yaml override the matching where they speak."""
-    from gongkai_cli.actions.members import members, opened
+    from gongkai_cli.actions.members import members, opened, some_members
     from gongkai_cli.ledger.checked import open_book
     from gongkai_cli.ledger.mapping import COVERAGE, one_mapping
     from gongkai_cli.ledger.sidefile import FileInvalid, read_yaml
@@ -67,7 +67,7 @@ def member_coverage(
     data_dir = as_data_dir(data)
     book = open_book(data_dir)
     higher = texts(book.ledger.tasks.values())
-    listed = members(data_dir)
+    listed = some_members(data_dir)
     if member is not None:
         listed = [m for m in listed if m.name == member]
         if not listed:

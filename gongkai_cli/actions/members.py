@@ -49,10 +49,21 @@ def cache_root(data_dir: DataDir) -> Path:
 Data = DataDir | str | Path | None  # a ledger's data folder, or None: found as the CLI finds it
 
 
+NO_MEMBERS = "没有成员台账；用 gongkai members add 名称 地址 添加。"
+
+
 def members(data: Data = None) -> list[Member]:
     """The members listed in data/members.yaml, in its order."""
     data_dir = as_data_dir(data)
     return read_members(data_dir.path, data_dir.display)
+
+
+def some_members(data_dir: DataDir) -> list[Member]:
+    """The members, for a report on them: GongkaiError if there are none."""
+    listed = members(data_dir)
+    if not listed:
+        raise GongkaiError(NO_MEMBERS)
+    return listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,19 +147,23 @@ def fetch_members(
         if unknown:
             raise GongkaiError(f"{data_dir.display(MEMBERS)} 中没有成员：{'、'.join(unknown)}。")
         listed = [m for m in listed if m.name in names]
+    from gongkai_cli.record.append import locked
+
     root = cache_root(data_dir)
     _make_cache(root)
-    known = _fetched(root)
     results: dict[str, Fetched] = {}
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(_fetch_one, root, m, known.get(m.name)) for m in listed]
-        for future in as_completed(futures):
-            result = future.result()
-            results[result.name] = result
-            if on_done is not None:
-                on_done(result)
-    ordered = [results[m.name] for m in listed]
-    _record(root, {r.name: {"commit": r.commit, "title": r.title} for r in ordered if r.commit})
+    with locked(root):  # two fetches at once would race for the same repositories
+        known = _fetched(root)
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = [pool.submit(_fetch_one, root, m, known.get(m.name)) for m in listed]
+            for future in as_completed(futures):
+                result = future.result()
+                results[result.name] = result
+                if on_done is not None:
+                    on_done(result)
+        ordered = [results[m.name] for m in listed]
+        fetched = {r.name: {"commit": r.commit, "title": r.title} for r in ordered if r.commit}
+        _record(root, fetched)
     return ordered
 
 

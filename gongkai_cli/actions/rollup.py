@@ -76,14 +76,14 @@ def rollup(data: DataDir | str | Path | None = None, as_of: dt.date | None = Non
     """Every member listed in members.yaml as last fetched, as of `as_of` (default today);
     members never fetched (or whose recorded commit can no longer be read) are skipped with
     the reason."""
-    from gongkai_cli.actions.members import cache_root, members, opened, recorded
+    from gongkai_cli.actions.members import cache_root, opened, recorded, some_members
     from gongkai_cli.model.dates import current_date
 
     data_dir = as_data_dir(data)
     as_of = as_of or current_date()
     result = Rollup(as_of, [])
     fetched = recorded(data_dir)
-    for member in members(data_dir):
+    for member in some_members(data_dir):
         kept = Kept(cache_root(data_dir) / member.name / KEPT, fetched.get(member.name), as_of)
         if (found := kept.get()) is not None:
             result.members.append(found)

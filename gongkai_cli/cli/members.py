@@ -62,11 +62,11 @@ def add(
 @command("list")
 def list_(data: DataOpt = None) -> None:
     """列出成员台账：名称、地址、分支和最近取回的提交。"""
-    from gongkai_cli.actions.members import list_members
+    from gongkai_cli.actions.members import NO_MEMBERS, list_members
 
     listed = list_members(data_dir(data))
     if not listed:
-        say("没有成员台账；用 gongkai members add 名称 地址 添加。")
+        say(NO_MEMBERS)
         return
     for item in listed:
         m = item.member
@@ -86,12 +86,12 @@ def fetch(
     data: DataOpt = None,
 ) -> None:
     """用 git 取回每个成员台账（并行），检查其数据，打印读取的提交；取不回的成员说明原因，其余照常。"""
-    from gongkai_cli.actions.members import fetch_members, members
+    from gongkai_cli.actions.members import NO_MEMBERS, fetch_members, members
 
     found = data_dir(data, writing=True)
     total = len(names) if names else len(members(found))
     if total == 0:
-        say("没有成员台账；用 gongkai members add 名称 地址 添加。")
+        say(NO_MEMBERS)
         return
     live = sys.stderr.isatty()
     done = 0
