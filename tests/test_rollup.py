@@ -133,7 +133,7 @@ def test_the_markdown_rollup_names_commits_totals_and_skipped_members(gongkai, c
         "未纳入汇总：新县（尚未取回，请先运行 gongkai members fetch）。\n\n"
         "| 成员 | 计划 | 提交 | 任务数 | 项次 | 完成 | 逾期 | 按期率 | 最近更新 |\n"
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
-        f"| 测试县 | 测试县2021年政务公开重点工作任务分工 | {commits['测试县'][:12]} | 4 | "
+        f"| 测试县 | 测试县2021年政务公开重点工作任务分工 | {commits['测试县'][:7]} | 4 | "
         f"{own['assignments']} | {own['done']} | {own['overdue']} | {rate} | {last_day} |\n"
         f"| 合计 |  |  | 4 | {own['assignments']} | {own['done']} | {own['overdue']} | "
         f"{rate} | {last_day} |\n"
@@ -197,7 +197,7 @@ def test_the_site_of_a_ledger_with_members_has_a_rollup_page_linking_their_sites
         '<td><a href="https://trimmed.example/台账/" rel="noopener noreferrer">删减县</a></td>'
         in page
     )
-    assert f'<td class="user">{commits["测试县"][:12]}</td>' in page
+    assert f'<td class="user">{commits["测试县"][:7]}</td>' in page
     assert '<td class="user">测试县</td>' in page
     index = (city.parent / "site" / "index.html").read_text(encoding="utf-8")
     assert '<a href="members.html">成员汇总</a></nav>' in index

@@ -45,7 +45,7 @@ def coverage_document(coverage, as_of: dt.date) -> Document:
             )
         )
         rows = _rows(lower)
-        doc.blocks.append(Table(COLUMNS, rows, name="分解核对", group=lower.name))
+        doc.blocks.append(Table(COLUMNS, rows, name="分解核对", group=lower.name, landscape=True))
         flat_rows += [[lower.name, *row] for row in rows]
     doc.flat = Table([Column("下级计划"), *COLUMNS], flat_rows, name="分解核对")
     doc.payload = {

@@ -25,7 +25,7 @@ def rollup_document(rollup) -> Document:
         [
             m.name,
             m.title,
-            m.commit[:12],
+            m.commit[:7],  # as git abbreviates a commit; JSON has it whole
             m.tasks,
             m.assignments,
             m.done,
