@@ -234,6 +234,10 @@ def test_a_year_of_a_monthly_task_on_time_late_and_missed(gongkai, year):
         in bulletin
     )
     stats = run_json(gongkai, "stats", "--as-of", "2022-01-31")
+    note = gongkai(
+        "stats", "--data", "data", "--as-of", "2022-01-31", "--format", "md", "--out", "-"
+    ).stdout
+    assert "定期任务（每月、每季度报送等）每到期一期，每个单位计一项次。" in note
     jia = next(r for r in stats["rows"] if r["key"] == "甲镇")
     # Twelve periods due: January and April on time, February late, nine missed.
     assert (jia["total"], jia["done"], jia["on_time"], jia["overdue"]) == (12, 3, 2, 9)

@@ -505,6 +505,11 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
                 if reviewed
                 else ""
             )
+            + (
+                "定期任务（每月、每季度报送等）每到期一期，每个单位计一项次。"
+                if any(book.schedule(n) for n in book.ledger.tasks)
+                else ""
+            )
         )
     )
     line = unspecified_line(unspecified)
