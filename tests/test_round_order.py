@@ -44,6 +44,17 @@ def test_a_byte_identical_form_collected_again_records_nothing(gongkai, sent, mo
     assert (repo / "data" / "progress.yaml").read_bytes() == head
     assert log_lines(repo) == lines
     assert _note(gongkai, 7) == ("进行中", "初稿已印发")
+    # Re-saved (other bytes, the same rows), it is still not news after the correction.
+    resaved = sent.with_name("A-resaved.xlsx")
+    workbook = openpyxl.load_workbook(first)
+    workbook.properties.lastModifiedBy = "WPS 表格"  # what another program changes on saving
+    workbook.save(resaved)
+    assert resaved.read_bytes() != first.read_bytes()
+    result = gongkai("collect", resaved)
+    assert result.exit_code == 0, result.stderr
+    assert "记录 0 条" in result.stdout.splitlines()[0]
+    assert log_lines(repo) == lines
+    assert _note(gongkai, 7) == ("进行中", "初稿已印发")
 
 
 def test_a_late_form_does_not_undo_newer_progress(gongkai, ledger, monkeypatch):

@@ -79,7 +79,12 @@ def decide(
             decisions.append(Decision(entry, UNCHANGED))
             continue
         date = row_date(entry, status, default, given)
-        if _says(book, entry, unit, date, status):
+        # A row said once for its day is not news again, even once corrected since (a
+        # re-saved copy of a form collected before, its bytes and so its hash changed).
+        if _says(book, entry, unit, date, status) or (
+            entry.note is not None
+            and (status, entry.note) in history.said_on(entry.task, unit, date)
+        ):
             decisions.append(Decision(entry, ALREADY))
             continue
         # What the row knows is as of the round (or its 完成日期), whatever date it is given:

@@ -208,6 +208,19 @@ class History:
         latest = bisect.bisect_right(self._days, as_of.toordinal(), start, end) - 1
         return None if latest < start else self._lines[latest]
 
+    def said_on(self, task: int, unit: str, day: dt.date) -> set[tuple[str, str | None]]:
+        """(status, note) of every update of the assignment dated `day`, superseded or not."""
+        packed = self._spans.get(task, {}).get(unit)
+        if packed is None:
+            return set()
+        start, end, at = packed >> 32, packed & 0xFFFFFFFF, day.toordinal()
+        first = bisect.bisect_left(self._days, at, start, end)
+        last = bisect.bisect_right(self._days, at, start, end)
+        return {
+            (STATUSES[self._statuses[i]], self._note_texts[self._notes[i]])
+            for i in range(first, last)
+        }
+
     def reporters(self, task: int) -> list[str]:
         """The units that have reported on a task, whether or not it names them."""
         return list(self._spans.get(task, ()))
