@@ -114,3 +114,22 @@ def test_open_sets_and_empty_groups_keep_a_task_open_until_the_office_settles_th
     assert update.exit_code == 0, update.stderr
     task = json.loads(gongkai("list", "--format", "json").stdout)[0]
     assert (task["done"], task["unresolved"]) == (False, ["市政府各有关部门", "各县市区人民政府"])
+    shown = gongkai("show", "1").stdout
+    assert (
+        "- **落实单位**：各县市区人民政府（尚无成员单位，须在 units.yaml 中列出）；功能区管委会；"
+        "市政府各有关部门（未指定具体单位）"
+    ) in shown
+    group = gongkai("list", "--unit", "各县市区人民政府").stdout
+    assert "| 持续推进 | 尚无成员单位 | 须先在 units.yaml 中列出该集合的成员 |" in group
+
+
+def test_a_plan_without_subsections_shows_its_section_once(gongkai, tmp_path, monkeypatch):
+    from tests.plans.corpus import HUOSHAN
+
+    ledger = tmp_path / "ledger"
+    assert gongkai("init", ledger, "--plan", published(HUOSHAN, tmp_path)).exit_code == 0
+    monkeypatch.chdir(ledger)
+    shown = gongkai("show", "1").stdout.splitlines()
+    assert [line for line in shown if line.startswith(("- **大项**", "- **小项**"))] == [
+        "- **大项**：2025年开发区重点工作及责任清单"
+    ]

@@ -219,7 +219,9 @@ def progress_report(book: Book, as_of: dt.date) -> Document:
         row = Row(book, number, as_of)
         text, cut = progress_text(row, as_of, NOTES_LIMIT)
         full, _ = progress_text(row, as_of)
-        cells = [task.subsection, f"{number}．{task.requirement}", task.phrase]
+        # a plan without 小项 repeats the 大项 as its subsection; the heading already says it
+        subsection = "" if task.subsection == task.section else task.subsection
+        cells = [subsection, f"{number}．{task.requirement}", task.phrase]
         deadline = deadline_cell(row) if supervised else task.deadline
         details = detail_cells(row) if supervised else []
         table.rows.append([*cells, deadline, text, *details])

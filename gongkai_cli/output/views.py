@@ -178,8 +178,10 @@ def list_view(rows: list[Row], unit: str | None, as_of: dt.date, group: str | No
                 str(r.task.number),
                 r.task.requirement,
                 r.task.deadline,
-                f"{len(r.group)} 个单位",
-                progress_summary(r, as_of, r.group),
+                f"{len(r.group)} 个单位" if r.group else "尚无成员单位",
+                progress_summary(r, as_of, r.group)
+                if r.group
+                else "须先在 units.yaml 中列出该集合的成员",
             ]
             for r in rows
         ]
@@ -344,12 +346,17 @@ def _expansion(row: Row, role: str) -> str:
     """A role's units as the phrase put them: groups expanded, with a count."""
     lead = set(row.resolution.lead)
     parts = []
+    # a group with no units listed yet is outstanding: said once, as what it lacks
+    empty = {t.text for t in row.resolution.terms if t.kind == "group" and not t.units}
     for term in row.resolution.terms:
         if term.role != role:
             continue
         units = [u for u in term.units if role == "lead" or u not in lead]
         if term.kind == "unit":
             parts.append(term.units[0])
+        elif term.text in empty:
+            if term.kind == "group":
+                parts.append(f"{term.text}（尚无成员单位，须在 units.yaml 中列出）")
         elif term.kind == "open-group":
             parts.append(f"{term.text}（未指定具体单位）")
         else:
@@ -367,7 +374,7 @@ def show_fields(row: Row, as_of: dt.date) -> list[tuple[str, str]]:
     )
     return [
         ("大项", task.section),
-        ("小项", task.subsection),
+        *([("小项", task.subsection)] if task.subsection != task.section else []),
         ("具体要求", task.requirement),
         ("责任单位", task.phrase),
         ("时限要求", due),
