@@ -147,6 +147,14 @@ def test_fetch_again_reads_the_new_commit_and_keeps_the_old(gongkai, city, tmp_p
     assert (cache / first).is_dir() and (cache / second).is_dir()
 
 
+def test_a_file_url_is_fetched_as_any_other(gongkai, city, tmp_path):
+    member = tmp_path / "丙县台账"
+    copy_real_ledger(member)
+    head = commit_all(member)
+    gongkai("members", "add", "丙县", member.as_uri())
+    assert gongkai("members", "fetch").stdout.startswith(f"丙县\t{head[:12]}\t")
+
+
 def test_fetch_follows_the_named_branch(gongkai, city, tmp_path):
     member = tmp_path / "乙县台账"
     copy_real_ledger(member)
@@ -251,6 +259,11 @@ def test_unreachable_not_a_ledger_and_hostile_members_are_reported_and_skipped(
     cache = city.parent / ".gongkai" / "members"
     laid = sorted(p.parent.parent.name for p in cache.glob("*/*/tasks.yaml"))
     assert laid == ["坏县", "濉溪县"]
+    # The roll-up counts the good member alone and names every other.
+    rolled = gongkai("rollup", "--as-of", "2021-10-31", "--format", "json")
+    assert [m["name"] for m in json.loads(rolled.stdout)["members"]] == ["濉溪县"]
+    assert len(rolled.stderr.splitlines()) == 8
+    assert rolled.stderr.startswith("提示：成员 链接县 未纳入汇总：尚未取回")
     assert list(json.loads((cache / "fetched.json").read_text())) == ["濉溪县"]
 
 

@@ -235,3 +235,25 @@ def test_the_library_fetches_and_rolls_up_as_the_command_does(gongkai, city, ser
         own["rate"],
     )
     assert [m.name for m in gk.members(city)] == ["测试县"]
+
+
+def test_a_member_whose_new_commit_is_refused_is_rolled_up_at_its_last_good_one(
+    gongkai, city, tmp_path
+):
+    from tests.conftest import MINI_TASKS, MINI_UNITS
+    from tests.served import ledger_repo
+
+    member = tmp_path / "甲县台账"
+    good = ledger_repo(member, MINI_TASKS, MINI_UNITS, 7)
+    gongkai("members", "add", "甲县", str(member))
+    gongkai("members", "fetch")
+    before = gongkai("rollup", "--as-of", DAY, "--format", "json").stdout
+    (member / "data" / "tasks.yaml").write_text("title: [未闭合\n", encoding="utf-8")
+    commit_all(member, "坏了")
+    refused = gongkai("members", "fetch")
+    assert (
+        refused.exit_code == 1
+        and "未能取回：数据有 25 处错误，第一处：data/tasks.yaml:2:1: YAML" in refused.stderr
+    )
+    assert gongkai("rollup", "--as-of", DAY, "--format", "json").stdout == before
+    assert json.loads(before)["members"][0]["commit"] == good
