@@ -226,3 +226,18 @@ def test_every_supervision_line_reads_back_the_same_fast_or_by_yaml(note, proble
         + sum(run.count("\n") for _, _, run in fast.odd_runs)
         == 4
     )
+
+
+def test_list_filters_by_waiting_and_returned_claims(gongkai, tmp_path):
+    log = LOG.splitlines(keepends=True)[:2]
+    log.append("- {id: uuu5, date: 2021-06-10, task: 1, unit: 甲镇, status: 已完成}\n")
+    data = write_ledger(tmp_path, tasks=REVIEWED, progress="".join(log))
+
+    def numbers(*args):
+        result = gongkai("list", *args, "--as-of", "2021-07-01", "--format", "json", "--data", data)
+        assert result.exit_code == 0, result.stderr
+        return [t["number"] for t in json.loads(result.stdout)]
+
+    assert numbers("--status", "待审核") == [1]
+    assert numbers("--status", "已退回") == [2]
+    assert numbers("--status", "已退回", "--unit", "甲镇") == []

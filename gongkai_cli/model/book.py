@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from gongkai_cli.errors import InvalidValue, UnknownTask, UnknownUnit
 from gongkai_cli.model.fold import Assignment, History
-from gongkai_cli.model.statuses import DERIVED, DONE, OVERDUE, TASK_CLOSED, task_state
+from gongkai_cli.model.statuses import (
+    DERIVED,
+    DONE,
+    OVERDUE,
+    PENDING,
+    RETURNED,
+    TASK_CLOSED,
+    task_state,
+)
 from gongkai_cli.model.values import Deadline, Ledger, Resolution, Task
 
 if TYPE_CHECKING:
@@ -225,6 +233,8 @@ class Row:
                 a.light(self.deadline, self.as_of, DUE_SOON_DAYS) == word
                 for a in shares or self.assignments
             )
+        if word in (PENDING, RETURNED):  # a claim waiting or returned: any of those units'
+            return any(a.state == word for a in shares or self.assignments)
         if shares:
             return any(a.status == word or a.state == word for a in shares)
         state = self.task_status()

@@ -131,7 +131,7 @@ def parse_status_filter(text: str) -> str:
     """A status to filter by: a recorded status, a derived one (逾期, 临期, 逾期完成), or a
     task state (已办结)."""
     word = _word(text)
-    if word in DERIVED or word == TASK_CLOSED:
+    if word in DERIVED or word in (TASK_CLOSED, PENDING, RETURNED):
         return word
     if word.lower() in DERIVED_ALIASES:
         return DERIVED_ALIASES[word.lower()]
