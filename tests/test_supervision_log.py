@@ -241,3 +241,21 @@ def test_list_filters_by_waiting_and_returned_claims(gongkai, tmp_path):
     assert numbers("--status", "待审核") == [1]
     assert numbers("--status", "已退回") == [2]
     assert numbers("--status", "已退回", "--unit", "甲镇") == []
+
+
+def test_due_counts_days_left_to_the_extended_date(gongkai, tmp_path):
+    log = """\
+    - {id: eee1, date: 2021-10-20, task: 2, unit: 县政府办公室, extend_to: 2021-11-30, note: 等待}
+    - {id: ddd1, date: 2021-10-21, decides: eee1, verdict: 批准}
+    """
+    data = write_ledger(tmp_path, progress=log)
+    result = gongkai(
+        "due", "--as-of", "2021-11-20", "--within", "30d", "-f", "json", "--data", data
+    )
+    assert [(i["number"], i["days_left"], i["units"]) for i in json.loads(result.stdout)] == [
+        (2, 10, ["县政府办公室"])
+    ]
+    before = gongkai(
+        "due", "--as-of", "2021-10-20", "--within", "30d", "-f", "json", "--data", data
+    )
+    assert [(i["number"], i["days_left"]) for i in json.loads(before.stdout)] == [(2, 11)]
