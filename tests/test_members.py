@@ -353,3 +353,20 @@ def test_on_a_terminal_fetch_shows_each_member_as_it_arrives_and_a_running_count
         ["删减县", commits["删减县"][:12]],
     ]
     assert lines[2:] == ["取回 2 个成员。"]
+
+
+def test_a_member_that_sends_more_than_the_limit_is_stopped_and_its_objects_removed(
+    gongkai, city, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(fetching, "MAX_MEMBER_REPO", 16 * 1024)
+    member = tmp_path / "大县台账"
+    copy_real_ledger(member)
+    (member / "附件.bin").write_bytes(os.urandom(64 * 1024))  # does not compress
+    commit_all(member)
+    gongkai("members", "add", "大县", str(member))
+    result = gongkai("members", "fetch")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "错误：成员 大县 未能取回：成员仓库过大（超过 16 KB），已停止取回。\n",
+    )
+    assert not (city.parent / ".gongkai" / "members" / "大县" / "repo.git").exists()

@@ -11,6 +11,7 @@ the commit, so a commit once read always reads the same.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -24,6 +25,9 @@ from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS
 # A year of a county's updates is well under a megabyte; a file this large is not a ledger.
 MAX_MEMBER_FILE = 32 * 1024 * 1024
 TIMEOUT = 600  # seconds one member's fetch may take before it is given up
+# Years of a county's ledger are a few megabytes of history; a member that sends more than
+# this is stopped before it fills the disk.
+MAX_MEMBER_REPO = 512 * 1024 * 1024
 REF = "refs/gongkai/member"  # where the member's branch is fetched to, in our bare repository
 FILES = (TASKS, UNITS, PROGRESS)
 
@@ -93,21 +97,68 @@ def fetch(repo: Path, url: str, branch: str | None) -> str:
         if made.returncode != 0:
             raise MemberFailed(f"无法建立缓存仓库：{git_reason(made.stderr)}")
     source = f"refs/heads/{branch}" if branch else "HEAD"
-    result = _git(
-        repo,
-        "fetch",
-        "--quiet",
-        "--no-tags",
-        "--no-recurse-submodules",
-        "--no-write-fetch-head",
-        "--force",
-        "--",
-        url,
-        f"+{source}:{REF}",
-    )
-    if result.returncode != 0:
-        raise MemberFailed(git_reason(result.stderr))
+    settings = [arg for setting in SAFE_CONFIG for arg in ("-c", setting)]
+    command = ["git", *settings, f"--git-dir={repo}", "fetch", "--quiet", "--no-tags"]
+    command += ["--no-recurse-submodules", "--no-write-fetch-head", "--force"]
+    returncode, stderr = _watched(repo, [*command, "--", url, f"+{source}:{REF}"])
+    if returncode != 0:
+        raise MemberFailed(git_reason(stderr))
     return commit_of(repo)
+
+
+def _watched(repo: Path, command: list[str]) -> tuple[int, bytes]:
+    """Run a fetch, stopped (and what it brought removed) once the repository has grown by
+    more than MAX_MEMBER_REPO, or after TIMEOUT seconds: a member decides what it sends."""
+    import signal
+    import time
+
+    before = _size(repo)
+    deadline = time.monotonic() + TIMEOUT
+    try:
+        proc = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=_env(),
+            cwd=repo.parent,
+            start_new_session=True,  # its index-pack and transport helpers are stopped with it
+        )
+    except FileNotFoundError:
+        raise MemberFailed("找不到 git 命令；请先安装 git。") from None
+    with proc:
+        why = None
+        while True:
+            try:
+                _, stderr = proc.communicate(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                if _size(repo) - before > MAX_MEMBER_REPO:
+                    why = "too large"
+                elif time.monotonic() > deadline:
+                    why = "too slow"
+                else:
+                    continue
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.communicate()
+                break
+    if why is None and _size(repo) - before > MAX_MEMBER_REPO:
+        why = "too large"
+    if why == "too large":
+        shutil.rmtree(repo, ignore_errors=True)  # ours, and only a cache: fetched anew next time
+        raise MemberFailed(f"成员仓库过大（超过 {_size_text(MAX_MEMBER_REPO)}），已停止取回。")
+    if why == "too slow":
+        raise MemberFailed(f"git fetch 超过 {TIMEOUT} 秒未完成，已放弃。")
+    return proc.returncode, stderr
+
+
+def _size(repo: Path) -> int:
+    """Bytes under the repository's objects/ (packs arriving included)."""
+    total = 0
+    for folder, _, files in os.walk(repo / "objects"):
+        for name in files:
+            with contextlib.suppress(OSError):  # a temporary file renamed or removed meanwhile
+                total += os.lstat(os.path.join(folder, name)).st_size
+    return total
 
 
 def commit_of(repo: Path) -> str:
@@ -155,14 +206,14 @@ def _checked_blobs(repo: Path, commit: str) -> dict[str, str]:
             raise MemberFailed(f"提交 {short} 中的 data/{name} 不是普通文件，不会读取。")
         if int(size) > MAX_MEMBER_FILE:
             raise MemberFailed(
-                f"提交 {short} 中的 data/{name} 过大（{_size(int(size))}），"
-                f"超过 {_size(MAX_MEMBER_FILE)} 的上限，不会读取。"
+                f"提交 {short} 中的 data/{name} 过大（{_size_text(int(size))}），"
+                f"超过 {_size_text(MAX_MEMBER_FILE)} 的上限，不会读取。"
             )
         blobs[name] = oid
     return blobs
 
 
-def _size(size: int) -> str:
+def _size_text(size: int) -> str:
     return f"{size // 2**20} MB" if size >= 2**20 else f"{size // 2**10} KB"
 
 
