@@ -136,3 +136,13 @@ def test_ctrl_c_while_the_program_loads_is_one_line_and_130(monkeypatch, capsys)
         main()
     assert stopped.value.code == 130
     assert capsys.readouterr().err == "已中断。\n"
+
+
+def test_collect_shows_a_bidi_control_in_a_file_name_instead_of_obeying_it(gongkai, sent):  # noqa: F811
+    import shutil
+
+    renamed = shutil.copy(sent, sent.with_name("财政\u202excsl.xlsx"))
+    result = gongkai("collect", renamed, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "\u202e" not in result.stdout
+    assert result.stdout.startswith("财政\\u202excsl.xlsx：县财政局，截至 2021-10-31；")

@@ -330,3 +330,12 @@ def test_committed_links_for_evidence_the_members_cache_and_the_lock_lead_nowher
     assert result.exit_code == 1 and f"{tmp_path / 'mini' / '.gongkai'} 是符号链接" in result.stderr
     assert os.listdir(victim) == ["keep.txt"]
     assert (victim / "keep.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_init_never_creates_a_ledger_inside_git(gongkai, ledger):
+    result = gongkai("init", ledger / ".git" / "台账")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"错误：{ledger / '.git' / '台账' / 'data'} 在 git 仓库目录（.git）中，不能作为输出；未写入。\n"
+    )
+    assert not (ledger / ".git" / "台账").exists()

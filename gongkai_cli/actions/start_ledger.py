@@ -46,7 +46,9 @@ def start_ledger(
     document's `title` and `year` may be given, else they are read from it, and what the
     importer had to guess is passed to `note`. Anything that fails leaves nothing behind."""
     from gongkai_cli.record.create import init, refuse_occupied
+    from gongkai_cli.record.outputs import check_output
 
+    check_output(target / "data", what="台账")  # never inside a repository's .git
     refuse_occupied(target)
     tasks, model = _plan_text(plan, note, title, year)  # read before creating anything
     registry = _units_text(model, units)

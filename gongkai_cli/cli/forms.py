@@ -92,9 +92,11 @@ def _say_err(line: str) -> None:
 
 
 def _one_line(text: str) -> str:
-    from gongkai_cli.output.text import plain
+    """Controls dropped, line breaks joined, and what is left that a terminal would obey or
+    hide (a bidi control in a file's name, say) written out as \\uXXXX."""
+    from gongkai_cli.output.text import plain, visible
 
-    return plain(text).replace("\n", " ")
+    return visible(plain(text).replace("\n", " ").replace("\t", " "))
 
 
 @command("collect")
