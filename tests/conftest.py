@@ -275,8 +275,8 @@ SLOW = {
     "test_forms.py::test_a_form_resaved_by_libreoffice_collects",
     "test_import_documents.py::test_the_suixi_plan_in_each_format_imports_to_the_committed_tasks",
     "test_import_documents.py::test_unreadable_and_old_formats_get_one_sentence",
-    "test_import_documents.py::test_a_password_protected_pdf_gets_one_sentence",
     "test_import_documents.py::test_a_wps_file_is_read_by_what_is_inside",
+    "test_import_documents.py::test_a_password_protected_pdf_gets_one_sentence",
     "test_documents.py::test_word_reports_print_as_expected_in_libreoffice",
     "test_site_browser.py",
     # whole products made twice or served: every form of a round, every page of the site

@@ -325,3 +325,12 @@ def test_every_test_named_slow_exists():
         return path.is_file() and (not name or f"\ndef {name}(" in path.read_text(encoding="utf-8"))
 
     assert [entry for entry in sorted(SLOW) if not exists(entry)] == []
+
+
+def test_the_readme_shows_the_import_graph_the_tool_prints(capsys):
+    from tools.import_graph import main
+
+    assert main([]) == 0
+    printed = capsys.readouterr().out
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    assert f"```\n{printed}```\n" in readme

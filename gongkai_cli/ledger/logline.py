@@ -23,7 +23,17 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from gongkai_cli.model.statuses import STATUSES
-from gongkai_cli.model.values import ID_RE, MAX_EVIDENCE, MAX_NAME, MAX_NOTE, PERIOD_RE, Detail
+from gongkai_cli.model.values import (  # the event types, read and written here
+    ID_RE,
+    MAX_EVIDENCE,
+    MAX_NAME,
+    MAX_NOTE,
+    PERIOD_RE,
+    Decision,
+    Detail,
+    Extension,
+    Review,
+)
 
 
 class Entry(NamedTuple):
@@ -51,44 +61,6 @@ class Retraction(NamedTuple):
 
 
 # ----- the supervision cycle: review, extensions, and what an update says beyond its note -----
-
-
-class Review(NamedTuple):
-    """The office's verdict on a unit's claim: `reviews` is the update's id."""
-
-    id: str
-    date: dt.date
-    reviews: str
-    verdict: str  # 通过 | 退回
-    note: str | None
-    by: str | None
-    line: int
-
-
-class Extension(NamedTuple):
-    """A unit's request to move its deadline to `extend_to`."""
-
-    id: str
-    date: dt.date
-    task: int
-    unit: str
-    extend_to: dt.date
-    note: str | None
-    by: str | None
-    line: int
-
-
-class Decision(NamedTuple):
-    """The office's decision on an extension request (`decides` is the request's id)."""
-
-    id: str
-    date: dt.date
-    decides: str
-    verdict: str  # 批准 | 驳回
-    extend_to: dt.date | None  # the date granted, where it differs from the one asked
-    note: str | None
-    by: str | None
-    line: int
 
 
 # Ids start with a letter, so YAML never reads one as a number, a boolean or a date.

@@ -3,5 +3,4 @@ the plain values the queries use, the unit registry, the responsibility resolver
 the status fold and the query book.
 
 May import: `gongkai_cli.errors`. Never Typer or Rich.
-`gongkai_cli.model.supervision` may also import `gongkai_cli.ledger.logline` (the event types it folds).
 """

@@ -13,7 +13,7 @@ import re
 from typing import Any, NamedTuple
 
 from gongkai_cli.model.statuses import APPROVE, DONE, PASS, PASSED, PENDING, RETURNED
-from gongkai_cli.model.values import Detail
+from gongkai_cli.model.values import Decision, Detail, Extension, Review
 
 
 class Verdict(NamedTuple):
@@ -166,8 +166,6 @@ def fold_supervision(plan, updates, events, details, canonical) -> Supervision:
     """The supervision of a ledger: `updates` and `events` (reviews, requests, decisions)
     are those that count (retracted ones left out), `details` each update's by line (a
     retracted update's are never reached: the history never gives its line)."""
-    from gongkai_cli.ledger.logline import Decision, Extension, Review
-
     line_of = {u.id: u.line for u in updates} if events else {}
     reviews: dict[int, list[Verdict]] = {}
     requests: dict[str, Extension] = {e.id: e for e in events if isinstance(e, Extension)}

@@ -165,6 +165,47 @@ class Detail(NamedTuple):
     evidence: tuple[str, ...] = ()  # links, and files as evidence/<sha256>.<suffix>
 
 
+# The supervision cycle's events (ledger.logline reads and writes their lines).
+
+
+class Review(NamedTuple):
+    """The office's verdict on a unit's claim: `reviews` is the update's id."""
+
+    id: str
+    date: dt.date
+    reviews: str
+    verdict: str  # 通过 | 退回
+    note: str | None
+    by: str | None
+    line: int
+
+
+class Extension(NamedTuple):
+    """A unit's request to move its deadline to `extend_to`."""
+
+    id: str
+    date: dt.date
+    task: int
+    unit: str
+    extend_to: dt.date
+    note: str | None
+    by: str | None
+    line: int
+
+
+class Decision(NamedTuple):
+    """The office's decision on an extension request (`decides` is the request's id)."""
+
+    id: str
+    date: dt.date
+    decides: str
+    verdict: str  # 批准 | 驳回
+    extend_to: dt.date | None  # the date granted, where it differs from the one asked
+    note: str | None
+    by: str | None
+    line: int
+
+
 class Term(NamedTuple):
     """One item of a responsibility phrase and how it was read (for `gongkai resolve`)."""
 
