@@ -10,7 +10,7 @@ from gongkai_cli.importers.grid import MAX_COLUMNS, Grid, RowCounter, cell_text,
 
 def delimiter_of(text: str) -> str | None:
     """The delimiter of a CSV whose header row names plan columns, else None (not a CSV)."""
-    from gongkai_cli.importers.layout import header_meaning
+    from gongkai_cli.importers.headers import header_meaning
 
     for line in text.splitlines()[:30]:
         for delimiter in (",", "\t", ";"):

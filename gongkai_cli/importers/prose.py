@@ -13,14 +13,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from gongkai_cli.importers.layout import (
-    SECTION,
-    UNDATED,
-    Imported,
-    choose_title,
-    plan_year,
-)
+from gongkai_cli.importers.layout import SECTION, UNDATED, Imported
 from gongkai_cli.importers.roles import LABEL, ROLE_WORDS, role_fields
+from gongkai_cli.importers.titles import choose_title, plan_year
 
 _ITEM = re.compile(r"^(?:(\d{1,3})[.、．](?!\d)|[（(](\d{1,3})[）)])\s*")
 _HEADING = re.compile(
