@@ -369,3 +369,29 @@ def test_an_approved_extension_moves_the_periods_falling_due_before_it(gongkai, 
     assert [i["period"] for i in run_json(gongkai, "overdue", "--as-of", "2021-06-25")] == [
         "2021-03"
     ]
+
+
+def test_forms_report_each_month_on_its_own_period(gongkai, tmp_path, monkeypatch):
+    """A unit's 已完成 on last month's form is no answer for this month's: each collected
+    row of a recurring task is recorded for the period its date reports on."""
+    from tests.conftest import GIT_ENV, init_repo
+    from tests.test_forms import fill
+
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("GONGKAI_TODAY", "2021-12-31")
+    write_ledger(tmp_path, TASKS)
+    init_repo(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for round_ in ("2021-02-05", "2021-03-05"):
+        issued = gongkai("forms", "--unit", "甲镇", "--as-of", round_, "--out", f"f{round_}")
+        assert issued.exit_code == 0, issued.stderr
+        form = next((tmp_path / f"f{round_}").glob("*.xlsx"))
+        fill(form, {2: {"状态": "已完成", "进展说明": "已按时报送"}}, by="李四")
+        collected = gongkai("collect", str(form))
+        assert collected.exit_code == 0, collected.stderr
+    log = (tmp_path / "data" / "progress.yaml").read_text(encoding="utf-8").splitlines()
+    assert [line.split(", by:")[0].split(", ", 1)[1] for line in log if "task: 2" in line] == [
+        "date: 2021-02-05, task: 2, unit: 甲镇, status: 已完成, period: 2021-01, note: 已按时报送",
+        "date: 2021-03-05, task: 2, unit: 甲镇, status: 已完成, period: 2021-02, note: 已按时报送",
+    ]

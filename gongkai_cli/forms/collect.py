@@ -73,6 +73,9 @@ def decide(
     default = round_day(checked, today)
     decisions = []
     for entry in checked.entries:
+        if book.schedule(entry.task) is not None:
+            decisions.append(_periodic(book, checked, entry, default, given))
+            continue
         shown_status = history.state(entry.task, unit, as_of)[0]
         status = entry.status or shown_status
         if _says(book, entry, unit, as_of, status):
@@ -98,20 +101,50 @@ def decide(
             )
             decisions.append(Decision(entry, OLDER, reason=reason))
             continue
-        update = Update(
-            date=date,
-            task=entry.task,
-            unit=unit,
-            status=status,
-            note=entry.note,
-            problems=entry.problems,
-            next=entry.next,
-            evidence=list(entry.links) or None,
-            by=checked.by,
-        )
+        update = _update(entry, checked, status, date)
         remark = plan_year_remark(date, book.ledger.year)
         decisions.append(Decision(entry, RECORD, update, remark=remark))
     return decisions
+
+
+def _periodic(
+    book: Book, checked: CheckedForm, entry: FormEntry, default: dt.date, given: dt.date | None
+) -> Decision:
+    """A row of a recurring task (每月10日前报送) reports on one period, the one its date
+    reports on: news unless the ledger already says the same of that period. Last month's
+    已完成 is no answer for this month's report."""
+    schedule, unit, year = book.schedule(entry.task), checked.unit, book.ledger.year
+    if entry.status is None and entry.note is None and not entry.details:
+        return Decision(entry, UNCHANGED)  # the unit wrote nothing on this row
+    shown = book.history.state(entry.task, unit, checked.form.identity.as_of)[0]
+    status = entry.status or shown
+    date = row_date(entry, status, default, given)
+    period = schedule.reported(date, year)
+    known = book.history.period_states(
+        entry.task, unit, dt.date.max, lambda day: schedule.reported(day, year)
+    ).get(period)
+    if known is not None and known[0] == status and entry.note in (None, known[2]):
+        return Decision(entry, ALREADY)
+    update = _update(entry, checked, status, date, period)
+    return Decision(entry, RECORD, update, remark=plan_year_remark(date, year))
+
+
+def _update(
+    entry: FormEntry, checked: CheckedForm, status: str, date: dt.date, period: str | None = None
+) -> Update:
+    """What a row records: its status, note and details, dated and signed by the form."""
+    return Update(
+        date=date,
+        task=entry.task,
+        unit=checked.unit,
+        status=status,
+        period=period,
+        note=entry.note,
+        problems=entry.problems,
+        next=entry.next,
+        evidence=list(entry.links) or None,
+        by=checked.by,
+    )
 
 
 def _says(book: Book, entry: FormEntry, unit: str, day: dt.date, status: str) -> bool:
