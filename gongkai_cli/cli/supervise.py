@@ -104,6 +104,7 @@ def review(
 
 def _claims_view(claims, day):
     from gongkai_cli.model.dates import chinese_date
+    from gongkai_cli.output.supervised import evidence_label
     from gongkai_cli.output.view import Column, View
     from gongkai_cli.output.views import DATE, NOTE, UNIT
 
@@ -116,7 +117,14 @@ def _claims_view(claims, day):
         Column("佐证材料", long=True),
     ]
     rows = [
-        [c.id, str(c.task), c.unit, c.date.isoformat(), c.note or "", "；".join(c.evidence)]
+        [
+            c.id,
+            str(c.task),
+            c.unit,
+            c.date.isoformat(),
+            c.note or "",
+            "；".join(map(evidence_label, c.evidence)),
+        ]
         for c in claims
     ]
     return View(
@@ -228,7 +236,7 @@ def _requests_view(requests, day):
         Column("原时限", no_wrap=True),
         Column("申请延期至", no_wrap=True),
         NOTE,
-        Column("审批", no_wrap=True),
+        Column("审批", long=True),
     ]
     rows = []
     for r in requests:
