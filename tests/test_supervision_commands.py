@@ -448,3 +448,40 @@ def test_undo_takes_back_a_review_by_its_id_and_the_claim_waits_again(gongkai, o
     assert f"已撤销 1 条进展（编号 {review_id}）：审核 {uid} → 通过。" in result.stdout
     assert git(office, "log", "-1", "--format=%s").strip() == f"撤销: 审核 {uid} → 通过"
     assert [c["id"] for c in as_json(gongkai, "review")] == [uid]
+
+
+def test_the_library_runs_the_cycle_without_the_command_line(office, tmp_path):
+    import datetime as dt
+
+    import gongkai_cli as gk
+
+    data = office / "data"
+    document = tmp_path / "解读.pdf"
+    document.write_bytes(b"%PDF")
+    recorded = gk.record_update(
+        data,
+        2,
+        ["县政府办公室"],
+        "已完成",
+        date=dt.date(2021, 6, 10),
+        evidence=["https://example.org/2"],
+        attach=[document],
+        problems="无",
+        next="持续更新",
+    )
+    uid = recorded.ids[0]
+    assert [c.id for c in gk.claims_to_review(data)] == [uid]
+    returned = gk.review(data, "退回", [uid], note="请补充链接", date=dt.date(2021, 6, 12))
+    assert (returned.verdict, [c.id for c in returned.claims]) == ("退回", [uid])
+    asked = gk.request_extension(
+        data, 1, "甲镇", dt.date(2021, 8, 31), note="等数据", date=dt.date(2021, 6, 20)
+    )
+    gk.decide_extension(data, "批准", asked.request.id, date=dt.date(2021, 6, 21))
+    assert [(r.unit, r.state, r.granted_to) for r in gk.extension_requests(data)] == [
+        ("甲镇", "已批准", dt.date(2021, 8, 31))
+    ]
+    book = gk.open_ledger(data)
+    mine = book.assignment(2, "县政府办公室", dt.date(2021, 7, 1))
+    assert (mine.state, mine.review_note, mine.detail.problems) == ("已退回", "请补充链接", "无")
+    assert book.assignment(1, "甲镇", dt.date(2021, 7, 1)).extended_to == dt.date(2021, 8, 31)
+    assert [p.message for p in gk.validate(data) if p.is_error] == []
