@@ -102,9 +102,10 @@ def test_progress_xlsx_has_a_header_and_43_task_rows(gongkai, real_data, tmp_pat
         "时限要求",
         "进展情况",
     ]
-    assert sheet.max_row == 46
-    assert sheet["A4"].value == "一、进一步强化重点领域信息公开\n（一）做好各类规划主动公开。"
-    assert sheet["B46"].value.startswith("43．继续开展政务公开常态化测评")
+    assert sheet.max_row == 52  # 43 tasks under their 6 sections' rows
+    assert sheet["A4"].value == "一、进一步强化重点领域信息公开"
+    assert sheet["A5"].value.replace("\ufeff", "") == "（一）做好各类规划主动公开。"
+    assert sheet["B52"].value.replace("\ufeff", "").startswith("43．继续开展政务公开常态化测评")
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
     assert sheet.print_title_rows == "$3:$3"
     assert sheet.freeze_panes == "A4"
@@ -135,7 +136,7 @@ def test_default_file_is_under_reports_named_by_report_and_date(gongkai, real_da
     target = real_data.parent / "reports" / "逾期通报-2021-11-01.md"
     assert result.stdout == f"已生成：{target}\n"
     assert target.read_text(encoding="utf-8").startswith(
-        "# 政务公开重点工作任务逾期情况通报（截至 2021年11月1日）\n"
+        "# 濉溪县2021年政务公开重点工作任务逾期情况通报（截至 2021年11月1日）\n"
     )
 
 
@@ -168,13 +169,13 @@ def test_overdue_bulletin_markdown(gongkai, mini_progress):
         "report", "overdue", "--as-of", "2021-07-10", "-f", "md", "--out", "-", "--data", "data"
     )
     assert result.stdout == (
-        "# 政务公开重点工作任务逾期情况通报（截至 2021年7月10日）\n\n"
+        "# 测试县2021年政务公开重点工作任务逾期情况通报（截至 2021年7月10日）\n\n"
         "截至 2021年7月10日，共有 1 项任务逾期未完成，涉及 4 个单位。\n\n"
-        "## 逾期任务\n\n"
+        "## 一、逾期任务\n\n"
         "| 编号 | 具体要求 | 时限要求 | 逾期天数 | 逾期单位 |\n"
         "| --- | --- | --- | --- | --- |\n"
         "| 1 | 公开预算决算。 | 6月底前 | 10 | 乙镇、县政府办公室、县教育局、县档案馆 |\n\n"
-        "## 各单位逾期情况\n\n"
+        "## 二、各单位逾期情况\n\n"
         "| 排名 | 单位 | 逾期任务数 | 任务编号（逾期天数） |\n"
         "| --- | --- | --- | --- |\n"
         "| 1 | 乙镇 | 1 | 1（10天） |\n"
@@ -199,17 +200,17 @@ def test_unit_checklist_markdown(gongkai, mini_progress):
         "data",
     )
     assert result.stdout == (
-        "# 县政府办公室政务公开重点工作任务责任清单（截至 2021年7月10日）\n\n"
+        "# 县政府办公室2021年政务公开重点工作任务责任清单（截至 2021年7月10日）\n\n"
         "共 3 项：牵头 1 项，落实 2 项；已完成 1 项，逾期未完成 1 项。\n\n"
-        "## 牵头任务\n\n"
+        "## 一、牵头任务\n\n"
         "| 编号 | 具体要求 | 时限要求 | 截止日期 | 本单位状态 | 说明 |\n"
         "| --- | --- | --- | --- | --- | --- |\n"
         "| 3 | 开展培训。 | 持续推进 | 持续推进 | 未开始 |  |\n\n"
-        "## 落实任务\n\n"
+        "## 二、落实任务\n\n"
         "| 编号 | 具体要求 | 时限要求 | 截止日期 | 本单位状态 | 说明 |\n"
         "| --- | --- | --- | --- | --- | --- |\n"
-        "| 1 | 公开预算决算。 | 6月底前 | 2021-06-30 | 未开始（逾期） |  |\n"
-        "| 2 | 做好政策解读。 | 10月底前 | 2021-10-31 | 不涉及 |  |\n"
+        "| 1 | 公开预算决算。 | 6月底前 | 2021年6月30日 | 未开始（逾期） |  |\n"
+        "| 2 | 做好政策解读。 | 10月底前 | 2021年10月31日 | 不涉及 |  |\n"
     )
 
 
@@ -279,8 +280,8 @@ def test_untrusted_note_breaks_no_table(gongkai, mini_progress, tmp_path):
 
     out = tmp_path / "p.xlsx"
     gongkai(*args, "-f", "xlsx", "--out", out)
-    cell = openpyxl.load_workbook(out).active["E4"]
-    assert NASTY_TEXT in cell.value and cell.data_type == "s"
+    cell = openpyxl.load_workbook(out).active["E5"]  # under the section's row
+    assert NASTY_TEXT in cell.value.replace("\ufeff", "") and cell.data_type == "s"
 
     terminal = gongkai(*args, "--wide", "-f", "table").stdout
     assert "[red]红[/red]" in terminal

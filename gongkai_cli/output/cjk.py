@@ -1,12 +1,21 @@
-"""Chinese text on a terminal: display width, and line breaking by the rules of 禁则."""
+"""Chinese line breaking by the rules of 禁则, one rule for every renderer: the terminal
+breaks lines itself (`wrap`); Word, Excel and browsers break them their own way, so their
+text carries no-break joins where the rule forbids a break (`unbreakable`)."""
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
+from collections.abc import Iterable
 
 # No line starts with closing punctuation, and none ends with opening punctuation.
 NO_START = frozenset("、，。；：？！）》」』】〕〉”’…—,.;:?!)]}%")
 NO_END = frozenset("（《「『【〔〈“‘([{")
+# A zero-width no-break between two characters forbids a line break there. Unicode prefers
+# U+2060 for it, but LibreOffice Calc honours only U+FEFF; Writer and browsers honour both.
+NO_BREAK = "\ufeff"
+SHORT_ASIDE = 8  # characters inside brackets kept on one line: （按单位）, （未指定）, （12天）
 
 
 def width(text: str) -> int:
@@ -87,3 +96,34 @@ def names_in(text: str, longest: int = 16) -> tuple[str, ...]:
     import re
 
     return tuple(p for p in re.split(r"[、，；：,;\s]", text) if 1 < len(p) <= longest)
+
+
+def unbreakable(text: str, keep: Iterable[str] = ()) -> str:
+    """The text with no-break joins where `wrap` would not break: inside each name of
+    `keep` (unit names) and each short bracketed aside, before punctuation that may not
+    start a line and after punctuation that may not end one. Renderers that break lines
+    themselves (Word, Excel, a browser) then break where the terminal does."""
+    if not text:
+        return text
+    pattern = _protected(tuple(sorted(set(keep), key=len, reverse=True)))
+    joined = pattern.sub(lambda m: NO_BREAK.join(m.group()), text)
+    return _PUNCTUATION.sub(NO_BREAK, joined)
+
+
+def without_joins(text: str) -> str:
+    """Text as typed again: the no-break joins of a document taken out (a unit name copied
+    from a report into a command)."""
+    return text.replace(NO_BREAK, "").replace("\u2060", "")
+
+
+@functools.lru_cache(maxsize=8)
+def _protected(names: tuple[str, ...]) -> re.Pattern[str]:
+    aside = rf"[（(][^（）()\n]{{1,{SHORT_ASIDE}}}[）)]"
+    return re.compile("|".join([*(re.escape(n) for n in names if len(n) > 1), aside]))
+
+
+_NO_START = re.escape("".join(sorted(NO_START)))
+_NO_END = re.escape("".join(sorted(NO_END)))
+_PUNCTUATION = re.compile(
+    rf"(?<=[^\s{NO_BREAK}])(?=[{_NO_START}])|(?<=[{_NO_END}])(?=[^\s{NO_BREAK}])"
+)

@@ -91,6 +91,11 @@ class Document:
     payload: object = None  # the JSON form
     flat: Table | None = None  # the one table of a CSV file; the first table if None
     issuer: str = ""  # who signs the document (docx, md): 县政务公开办
+    # Names no line may break inside (units, aliases, groups): see cjk.unbreakable.
+    keep: tuple[str, ...] = ()
+    # Where a title too long for one line breaks: after the plan's name (濉溪县2021年政务
+    # 公开重点工作任务 / 完成情况统计（按单位）), never inside a word.
+    title_break: int = 0
 
     @property
     def full_title(self) -> str:
@@ -101,6 +106,28 @@ class Document:
 
     def flat_table(self) -> Table | None:
         return self.flat or next(iter(self.tables()), None)
+
+
+def new_document(book: Book, kind: str, as_of: dt.date, subject: str | None = None) -> Document:
+    """A report of this ledger titled `subject` (the plan's name by default) then `kind`,
+    knowing its unit names so that no renderer breaks one."""
+    index = book.ledger.index
+    aliases = (a for unit in index.units.values() for a in unit.aliases)
+    subject = report_title(book.ledger.title) if subject is None else subject
+    return Document(
+        f"{subject}{kind}",
+        as_of,
+        keep=(*index.units, *aliases, *index.groups),
+        title_break=len(subject),
+    )
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def numbered(texts: list[str]) -> list[Heading]:
+    """Headings numbered as official documents number them: 一、二、三、…"""
+    return [Heading(f"{_NUMERALS[i]}、{text}") for i, text in enumerate(texts)]
 
 
 def unspecified_line(tasks: dict[int, list[str]]) -> Paragraph | None:
@@ -199,7 +226,7 @@ def report_title(plan_title: str) -> str:
 
 def progress_report(book: Book, as_of: dt.date) -> Document:
     ledger = book.ledger
-    doc = Document(f"{report_title(ledger.title)}进展情况", as_of)
+    doc = new_document(book, "进展情况", as_of)
     payload, flat, appendix = [], [], []
     section = None
     table: Table | None = None
@@ -279,7 +306,7 @@ RANKING_COLUMNS = [
 def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
     items = overdue(book, as_of)
     ranking = by_unit(items)
-    doc = Document("政务公开重点工作任务逾期情况通报", as_of)
+    doc = new_document(book, "逾期情况通报", as_of)
     if not items:
         doc.blocks.append(Paragraph(f"截至 {chinese_date(as_of)}，没有逾期未完成的任务。"))
     else:
@@ -299,10 +326,11 @@ def overdue_bulletin(book: Book, as_of: dt.date) -> Document:
             [i.number, book.task(i.number).requirement, deadline_text(i), i.days, _late_units(i)]
             for i in items
         ]
-        doc.blocks += [Heading("逾期任务"), Table(LATE_COLUMNS, rows, name="逾期任务")]
+        headings = numbered(["逾期任务", "各单位逾期情况"])
+        doc.blocks += [headings[0], Table(LATE_COLUMNS, rows, name="逾期任务")]
         if ranking:
             doc.blocks += [
-                Heading("各单位逾期情况"),
+                headings[1],
                 Table(
                     RANKING_COLUMNS,
                     [
@@ -354,8 +382,18 @@ CHECKLIST_COLUMNS = [
 ]
 
 
+ROLE_HEADINGS = {"lead": "牵头任务", "implementer": "落实任务"}
+
+
+def _due(day: dt.date | None, *, iso: bool = False) -> str:
+    if day is None:
+        return "持续推进"
+    return day.isoformat() if iso else chinese_date(day)
+
+
 def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
-    doc = Document(f"{unit}政务公开重点工作任务责任清单", as_of)
+    subject = f"{unit}{book.ledger.year}年"
+    doc = new_document(book, "政务公开重点工作任务责任清单", as_of, subject)
     mine: dict[str, list[tuple[Row, Assignment]]] = {"lead": [], "implementer": []}
     for number in book.ledger.tasks:
         row = Row(book, number, as_of)
@@ -373,21 +411,22 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
         )
     )
     payload, flat = [], []
-    for role, heading in (("lead", "牵头任务"), ("implementer", "落实任务")):
-        if not mine[role]:
-            continue
+    roles = [role for role in ROLE_HEADINGS if mine[role]]
+    for role, heading in zip(roles, numbered([ROLE_HEADINGS[r] for r in roles]), strict=True):
         rows = []
         for row, a in mine[role]:
             light = a.light(row.deadline, as_of)
             status = a.state + (f"（{light}）" if light else "")
-            due = row.deadline.date.isoformat() if row.deadline.date else "持续推进"
+            # Report text writes 2024年6月30日; the flat table (CSV) keeps ISO dates.
+            due, flat_due = _due(row.deadline.date), _due(row.deadline.date, iso=True)
             if a.extended_to is not None:  # 原时限 and 延期至 both shown
-                due = f"{a.extended_to.isoformat()}（延期，原 {due}）"
+                due = f"{_due(a.extended_to)}（延期，原 {due}）"
+                flat_due = f"{_due(a.extended_to, iso=True)}（延期，原 {flat_due}）"
             elif a.review == RETURNED and a.review_note:
                 status += f"：{a.review_note}"
-            cells = [row.task.number, row.task.requirement, row.task.deadline, due, status]
-            rows.append([*cells, a.note or ""])
-            flat.append([*cells[:1], ROLE_WORDS[role], *cells[1:], a.note or ""])
+            cells = [row.task.number, row.task.requirement, row.task.deadline]
+            rows.append([*cells, due, status, a.note or ""])
+            flat.append([*cells[:1], ROLE_WORDS[role], *cells[1:], flat_due, status, a.note or ""])
             payload.append(
                 {
                     "number": row.task.number,
@@ -400,7 +439,9 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
                     **(supervision_json(a, row.deadline) if book.supervised else {}),
                 }
             )
-        doc.blocks += [Heading(heading), Table(CHECKLIST_COLUMNS, rows, name=heading)]
+        # Landscape: two columns of long text beside four short ones.
+        table = Table(CHECKLIST_COLUMNS, rows, name=ROLE_HEADINGS[role], landscape=True)
+        doc.blocks += [heading, table]
     # One table for a flat file or a unit's sheet in a workbook: the role is a column.
     doc.flat = Table([CHECKLIST_COLUMNS[0], ROLE, *CHECKLIST_COLUMNS[1:]], flat, name=unit)
     doc.payload = {"unit": unit, "as_of": as_of.isoformat(), "tasks": payload}
@@ -496,7 +537,7 @@ def stats(book: Book, as_of: dt.date, by: str = "unit") -> Document:
             Column(PENDING, no_wrap=True, kind="number"),
             Column(RETURNED, no_wrap=True, kind="number"),
         ]
-    doc = Document(f"政务公开重点工作任务完成情况统计（按{what}）", as_of)
+    doc = new_document(book, f"完成情况统计（按{what}）", as_of)
     doc.blocks.append(
         Paragraph(
             "项次：任务单位数，即责任单位承担的任务之和（一项任务由几个单位承担，计几项次）；"

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 
 from gongkai_cli.model.dates import chinese_date
+from gongkai_cli.output.cjk import unbreakable
 from gongkai_cli.output.package import reproducible
 from gongkai_cli.output.text import plain
 
@@ -182,72 +184,61 @@ def _repeat_header(row) -> None:
     properties.append(OxmlElement("w:tblHeader"))
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+# Rows of up to this many lines are never split over two pages. A taller row may split:
+# LibreOffice (7.4) drops the rows after a tall unsplittable row that meets a page break.
+WHOLE_ROW_LINES = 8
+
+
+def _whole(row) -> None:
+    """A row never split over two pages (a task read across a page break is misread)."""
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _keep_with_next(row) -> None:
+    """The row stays on the page of what follows it: the last table carries the issuer and
+    date over a page break with it, so they never stand alone on a page."""
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 MM_PER_UNIT = 1.9  # a half-width character of 五号 text, in millimetres
-PADDING_MM = 5
+PADDING_MM = 6
 
 
-def _widths(columns, rows: list[list[str]], usable_mm: float) -> list[float]:
-    """Column widths in millimetres: short columns as wide as their widest line, long text
-    sharing what is left in proportion to how much of it there is."""
-    fixed: list[float | None] = []
-    weights: list[float] = []
-    for i, column in enumerate(columns):
-        lines = [column.header, *(line for row in rows for line in row[i].split("\n"))]
-        widest = max(_display_width(line) for line in lines)
-        if column.long:
-            fixed.append(None)
-            weights.append(max(sum(_display_width(row[i]) for row in rows), 1))
-        else:
-            cap = 24 if column.no_wrap else 14  # a heading such as 工作任务 may wrap
-            fixed.append(min(widest, cap) * MM_PER_UNIT + PADDING_MM)
-    rest = usable_mm - sum(w for w in fixed if w is not None)
-    if not weights or rest <= 0:
-        total = sum(w or 30 for w in fixed)
-        return [(w or 30) * usable_mm / total for w in fixed]
-    # Square roots, and a floor, keep a column of long notes from starving the others.
-    roots = [w**0.5 for w in weights]
-    floor = 0.7 * sum(roots) / len(roots)
-    shares = iter([max(r, floor) for r in roots])
-    total = sum(max(r, floor) for r in roots)
-    widths = [w if w is not None else rest * next(shares) / total for w in fixed]
-    return _headings_fit(columns, fixed, widths)
+CELL_MARGINS_MM = 3.8  # Word's default cell margins, left and right together
 
 
-def _headings_fit(columns, fixed: list[float | None], widths: list[float]) -> list[float]:
-    """Long columns at least as wide as their heading on one line (a sparse 存在问题 column
-    beside a full 具体要求 would otherwise be a sliver), the width taken from the long columns
-    that have more than they need."""
-    least = [_display_width(c.header) * MM_PER_UNIT + PADDING_MM for c in columns]
-    short = [i for i, w in enumerate(widths) if fixed[i] is None and w < least[i]]
-    if not short:
-        return widths
-    needed = sum(least[i] - widths[i] for i in short)
-    spare = {
-        i: widths[i] - least[i]
-        for i, w in enumerate(widths)
-        if fixed[i] is None and i not in short and w > least[i]
-    }
-    if sum(spare.values()) <= needed:
-        return widths
-    scale = needed / sum(spare.values())
-    return [
-        least[i] if i in short else w - spare[i] * scale if i in spare else w
-        for i, w in enumerate(widths)
-    ]
+def _widths(tables, usable_mm: float, keep: tuple[str, ...]) -> list[float]:
+    """Column widths in millimetres, one set for all `tables` (they share their columns)."""
+    from gongkai_cli.output.paged import widths
+
+    rows = [row for table in tables for row in table.text_rows()]
+    units = widths(tables[0].columns, rows, usable_mm / MM_PER_UNIT, PADDING_MM / MM_PER_UNIT, keep)
+    return [w * MM_PER_UNIT for w in units]
 
 
-def _table(document, table, usable_mm: float) -> None:
+def _lines_of(text: str, width_mm: float, keep: tuple[str, ...]) -> str:
+    """The cell's text broken into lines by the one rule (cjk.wrap), as the terminal breaks
+    it: Writer and Word do not reliably honour no-break joins, so the lines are given. Half
+    a character of slack keeps a line from being wrapped once more by the word processor."""
+    from gongkai_cli.output.cjk import wrap
+
+    room = int((width_mm - CELL_MARGINS_MM) / MM_PER_UNIT - 1)
+    return "\n".join(line for part in text.split("\n") for line in wrap(part, room, keep))
+
+
+def _table(document, table, widths: list[float], keep: tuple[str, ...], tail: bool = False) -> None:
+    """A table; a `tail` is the last rows of one, printed as a table of their own without
+    the header, each row kept with what follows (see `_body`)."""
     from docx.shared import Mm
 
     rows = table.text_rows()
     grid = document.add_table(rows=1 + len(rows), cols=len(table.columns))
     grid.style = "Table Grid"
     grid.autofit = False
-    widths = _widths(table.columns, rows, usable_mm)
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = Mm(width)  # the grid, which LibreOffice and WPS read
     for row in grid.rows:
@@ -259,17 +250,61 @@ def _table(document, table, usable_mm: float) -> None:
         _cell(cell, column.header, bold=True, center=True)
     for r, values in enumerate(rows, start=1):
         cells = grid.rows[r].cells
-        for c, (column, value) in enumerate(zip(table.columns, values, strict=True)):
-            if table.merge and c == 0 and r > 1 and value == rows[r - 2][0]:
-                continue  # merged below into the cell above
-            _cell(cells[c], value, center=column.kind != "text" or column.no_wrap)
+        texts = [_lines_of(value, width, keep) for value, width in zip(values, widths, strict=True)]
+        for c, (column, text) in enumerate(zip(table.columns, texts, strict=True)):
+            if table.merge and c == 0 and r > 1 and values[0] == rows[r - 2][0]:
+                continue  # drawn as one cell with the one above
+            _cell(cells[c], text, center=column.kind != "text" or column.no_wrap)
+        if tail:
+            _keep_with_next(grid.rows[r])
+        elif max(t.count("\n") for t in texts) < WHOLE_ROW_LINES:
+            _whole(grid.rows[r])
     if table.merge:
-        start = 1
-        for r in range(2, len(rows) + 2):
-            if r > len(rows) or rows[r - 1][0] != rows[start - 1][0]:
-                if r - 1 > start:
-                    grid.cell(start, 0).merge(grid.cell(r - 1, 0))
-                start = r
+        for r in range(1, len(rows) + 1):
+            above = r > 1 and rows[r - 1][0] == rows[r - 2][0]
+            below = r < len(rows) and rows[r - 1][0] == rows[r][0]
+            if above or below:
+                _open(grid.cell(r, 0), top=above, bottom=below)
+    if tail:
+        grid._tbl.remove(header._tr)
+
+
+def _open(cell, *, top: bool, bottom: bool) -> None:
+    """A 工作任务 cell drawn as one with its neighbours of the same subsection: the text in
+    the first, no rule between them. Not a merged cell: LibreOffice loses rows of a table
+    whose rows may not split when a merged cell spans a page break."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    borders = OxmlElement("w:tcBorders")
+    for side, opened in (("top", top), ("bottom", bottom)):
+        if opened:
+            edge = OxmlElement(f"w:{side}")
+            edge.set(qn("w:val"), "nil")
+            borders.append(edge)
+    properties = cell._tc.get_or_add_tcPr()
+    # In the schema's order: tcBorders comes before vAlign.
+    properties.insert(properties.index(properties.find(qn("w:vAlign"))), borders)
+
+
+def _tail_start(table) -> int:
+    """Where the last rows of a table begin that go with the issuer over a page break: the
+    last row, or the last run of rows under one merged 工作任务 cell."""
+    rows, start = table.rows, len(table.rows) - 1
+    while table.merge and start > 0 and rows[start - 1][0] == rows[start][0]:
+        start -= 1
+    return start
+
+
+def _hairline(document) -> None:
+    """An empty paragraph one point high: without it two tables are one."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    fmt = document.add_paragraph().paragraph_format
+    fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(1)
 
 
 def _usable(section) -> float:
@@ -280,6 +315,9 @@ def _title(document, doc, title: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
+    usable_pt = _usable(document.sections[-1]) / 25.4 * 72
+    if doc.title_break and len(title) * ERHAO > usable_pt:  # two lines, split where it reads
+        title = f"{title[: doc.title_break]}\n{title[doc.title_break :]}"
     heading = _paragraph(
         document, title, font=TITLE_FONT, size=ERHAO, align=WD_ALIGN_PARAGRAPH.CENTER
     )
@@ -298,25 +336,46 @@ def _body(document, doc, section) -> object:
     Returns the section in use at the end."""
     from docx.enum.section import WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
 
     from gongkai_cli.output.reports import Heading, Paragraph
 
+    tables = doc.tables()
     for block in doc.blocks:
         if isinstance(block, Heading):
             heading = _paragraph(document, block.text, font=HEADING_FONT, size=SANHAO)
             heading.paragraph_format.keep_with_next = True
         elif isinstance(block, Paragraph):
-            _paragraph(document, block.text, indent=True)
+            _paragraph(document, unbreakable(block.text, doc.keep), indent=True)
         else:
             landscape = bool(block.landscape)
             if (section.page_width > section.page_height) != landscape:
                 section = document.add_section(WD_SECTION.NEW_PAGE)
                 _page(section, landscape)
-            _table(document, block, _usable(section))
+            alike = [t for t in tables if t.columns == block.columns]
+            widths = _widths(alike, _usable(section), doc.keep)
+            last = bool(doc.issuer) and block is doc.blocks[-1]
+            tail = _tail_start(block) if last else 0
+            if tail:
+                # The issuer and date must not stand alone on a page. LibreOffice keeps the
+                # last row of a table with what follows only if the table has not run over
+                # a page already; so the last rows are a table of their own, kept with them.
+                _table(document, replace(block, rows=block.rows[:tail]), widths, doc.keep)
+                _hairline(document)
+                block = replace(block, rows=block.rows[tail:])
+            _table(document, block, widths, doc.keep, tail=bool(tail))
+            if last and not tail:  # one row, or one run: the whole table goes with them
+                for row in document.tables[-1].rows:
+                    _keep_with_next(row)
     if doc.issuer:
-        _paragraph(document, "")
+        gap = _paragraph(document, "")
+        gap.paragraph_format.keep_with_next = True
+        gap.paragraph_format.line_spacing = Pt(LINE / 2)
         for text in (doc.issuer, chinese_date(doc.as_of)):
-            _paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=SANHAO * 4)
+            signed = _paragraph(
+                document, text, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=SANHAO * 4
+            )
+            signed.paragraph_format.keep_with_next = text == doc.issuer
     return section
 
 

@@ -9,17 +9,20 @@ import io
 from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.model.statuses import DONE_STATUSES, OVERDUE
 from gongkai_cli.output.package import reproducible
+from gongkai_cli.output.paged import joined
 from gongkai_cli.output.text import plain
 
 FONT = "宋体"
-LONG_WIDTH = 48  # characters of Chinese text in a wrapped column
-MAX_WIDTH = 24
+# Columns of a sheet, in Excel's width units: a digit of the workbook's default font, which
+# is 7 pixels in Excel's Calibri and up to 9.3 where LibreOffice has to substitute a font;
+# a Chinese character takes about two. At 125 a sheet prints on A4 landscape at 100 % in
+# Excel and, fitted to the page's width, at no less than 82 % elsewhere: 11-point text
+# never prints under 9 points.
+PAGE_WIDTH = 125
+PADDING = 2
+LINE_PT = 16  # points per line of 11-point Chinese text, as Excel and LibreOffice set it
 HEADER_ROW = 3  # under the title and the as-of line
 _SHEET_UNSAFE = str.maketrans({c: "_" for c in "[]:*?/\\"})
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def sheet_name(text: str, taken: set[str]) -> str:
@@ -50,6 +53,7 @@ class _Styles:
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.number = Alignment(horizontal="center", vertical="top")
         self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        self.band = Alignment(horizontal="left", vertical="center")
 
 
 def _new_workbook(title: str, as_of):
@@ -107,8 +111,9 @@ def _header(sheet, columns, styles: _Styles) -> None:
         )
 
 
-def _put(cell, column, value, styles: _Styles) -> None:
-    """One value, typed: a count is a number, a rate a percentage, text always text."""
+def _put(cell, column, value, styles: _Styles, room: float = 0, keep=()) -> None:
+    """One value, typed: a count is a number, a rate a percentage, text always text (in a
+    column `room` wide, joined to wrap as Chinese text should: see paged.joined)."""
     cell.font, cell.border = styles.body, styles.border
     if column.kind == "number" and isinstance(value, int):
         cell.value, cell.alignment = value, styles.number
@@ -117,65 +122,80 @@ def _put(cell, column, value, styles: _Styles) -> None:
     else:
         text = plain("—" if column.kind == "percent" and value is None else str(value or ""))
         if text:
-            cell.value = text
+            cell.value = joined(text, room, keep) if room else text
             cell.data_type = "s"  # never a formula, whatever it starts with
         cell.alignment = styles.wrap if column.kind == "text" else styles.number
 
 
-def _rows(sheet, columns, rows, start: int, styles: _Styles, widths: list[int]) -> int:
+def _rows(sheet, columns, rows, start: int, styles: _Styles, widths=None, keep=()) -> int:
     for r, values in enumerate(rows, start=start):
         for c, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-            _put(sheet.cell(row=r, column=c), column, value, styles)
-            text = "" if value is None else str(value)
-            widest = max((_display_width(line) for line in plain(text).split("\n")), default=0)
-            widths[c - 1] = max(widths[c - 1], widest)
+            room = widths[c - 1] - PADDING if widths else 0
+            _put(sheet.cell(row=r, column=c), column, value, styles, room, keep)
     return start + len(rows)
 
 
-def _merge_runs(sheet, first: int, last: int) -> None:
+def _band(sheet, row: int, text: str, width: int, styles: _Styles) -> None:
+    """A section's heading as a row across the table, as the published plan prints it."""
+    cell = sheet.cell(row=row, column=1, value=plain(text))
+    cell.data_type, cell.font, cell.alignment = "s", styles.bold, styles.band
+    for column in range(1, width + 1):
+        sheet.cell(row=row, column=column).border = styles.border
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    sheet.row_dimensions[row].height = LINE_PT + 4
+
+
+def _merge_runs(sheet, first: int, last: int, bands: set[int]) -> None:
     """Merge the first column over each run of equal cells, as the published plan does."""
     run = first
     for row in range(first + 1, last + 2):
-        if row > last or sheet.cell(row=row, column=1).value != sheet.cell(row=run, column=1).value:
-            if row - 1 > run:
+        value = sheet.cell(row=row, column=1).value
+        if row > last or row in bands or value != sheet.cell(row=run, column=1).value:
+            if row - 1 > run and run not in bands:
                 sheet.merge_cells(start_row=run, start_column=1, end_row=row - 1, end_column=1)
             run = row
 
 
-def _widths(sheet, columns, widths: list[int], first: int, last: int) -> None:
-    """Set column widths, then each row's height to fit its wrapped text: openpyxl cannot
-    measure text, and neither Excel nor LibreOffice refits rows when a file opens."""
+def _widths(sheet, columns, rows: list[list[str]], keep=()) -> list[float]:
+    """Column widths that fill the printed page's width, long text sharing what is left."""
     from openpyxl.utils import get_column_letter
 
-    chosen = []
-    for i, column in enumerate(columns, start=1):
-        width = max(LONG_WIDTH if column.long else min(widths[i - 1] + 2, MAX_WIDTH), 8)
-        sheet.column_dimensions[get_column_letter(i)].width = width
-        chosen.append(width)
+    from gongkai_cli.output.paged import widths
+
+    chosen = widths(columns, rows, PAGE_WIDTH, PADDING, keep)
+    for i, width in enumerate(chosen, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = round(width, 1)
+    return chosen
+
+
+def _heights(sheet, chosen: list[float], first: int, last: int, bands: set[int]) -> None:
+    """Each row's height to fit its wrapped text: openpyxl cannot measure text, and neither
+    Excel nor LibreOffice refits rows when a file opens. A merged 工作任务 cell spreads its
+    lines over the rows it spans."""
+    from gongkai_cli.output.cjk import without_joins
+    from gongkai_cli.output.paged import lines
+
     merged = {
         r.min_row: r.max_row - r.min_row + 1
         for r in sheet.merged_cells.ranges
-        if r.min_col == 1 and r.min_row >= first
+        if r.min_col == 1 and r.max_col == 1 and r.min_row >= first
     }
     for row in range(first, last + 1):
-        lines = 1
+        if row in bands:
+            continue
+        needed = 1
         for c, width in enumerate(chosen, start=1):
             value = sheet.cell(row=row, column=c).value
             if value is None:
                 continue
-            span = merged.get(row, 1) if c == 1 else 1
-            needed = sum(
-                max(1, -(-_display_width(line) // max(int(width) - 1, 1)))
-                for line in str(value).split("\n")
-            )
-            lines = max(lines, -(-needed // span))
-        sheet.row_dimensions[row].height = 15 * lines
+            count = lines(without_joins(str(value)), width - PADDING)
+            needed = max(needed, -(-count // (merged.get(row, 1) if c == 1 else 1)))
+        sheet.row_dimensions[row].height = LINE_PT * needed + 4
 
 
 def _chart(sheet, chart, columns, first: int, last: int) -> None:
     """A native bar chart, one bar per row, beside the table."""
     from openpyxl.chart import BarChart, Reference
-    from openpyxl.utils import get_column_letter
 
     if chart.skip_last:
         last -= 1
@@ -197,34 +217,46 @@ def _chart(sheet, chart, columns, first: int, last: int) -> None:
     bars.set_categories(Reference(sheet, min_col=chart.label + 1, min_row=first, max_row=last))
     bars.height = max(7.5, 0.7 * (last - first + 1) + 2)  # cm: room for every label
     bars.width = 16
-    sheet.add_chart(bars, f"{get_column_letter(len(columns) + 2)}{HEADER_ROW}")
+    # Below the table, not beside it: the sheet prints fitted to its width, and a chart at
+    # the side would shrink the table's type with it.
+    sheet.add_chart(bars, f"A{last + (3 if chart.skip_last else 2)}")
 
 
-def _table_sheet(workbook, name, title, as_of, tables, notes, styles: _Styles):
-    """One sheet holding tables that share a header; their headings go in the first column."""
+def _table_sheet(workbook, name, title, as_of, tables, notes, styles: _Styles, keep=()):
+    """One sheet holding tables that share a header; each table's heading (a plan's section)
+    is a row across the sheet above its rows."""
     columns = tables[0].columns
     sheet = _sheet(workbook, name, title, as_of, len(columns), styles)
     _header(sheet, columns, styles)
-    widths = [_display_width(c.header) for c in columns]
+    texts = [[plain(t) for t in row] for table in tables for row in table.text_rows()]
+    chosen = _widths(sheet, columns, texts, keep)
     first = row = HEADER_ROW + 1
+    bands: set[int] = set()
     for table in tables:
-        rows = table.rows
         if table.group:
-            rows = [[f"{table.group}\n{r[0]}", *r[1:]] for r in rows]
-        row = _rows(sheet, columns, rows, row, styles, widths)
+            _band(sheet, row, table.group, len(columns), styles)
+            bands.add(row)
+            row += 1
+        row = _rows(sheet, columns, table.rows, row, styles, chosen, keep)
     if any(t.merge for t in tables):
-        _merge_runs(sheet, first, row - 1)
-    _widths(sheet, columns, widths, first, row - 1)
+        _merge_runs(sheet, first, row - 1, bands)
+    _heights(sheet, chosen, first, row - 1, bands)
     chart = next((t.chart for t in tables if t.chart), None)
-    if chart:
+    if chart and not bands:
         _chart(sheet, chart, columns, first, row - 1)
     for text in notes:
         row += 1
-        cell = sheet.cell(row=row, column=1, value=plain(text))
+        cell = sheet.cell(row=row, column=1, value=joined(plain(text), sum(chosen), keep))
         cell.data_type, cell.font, cell.alignment = "s", styles.body, styles.left
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
-        sheet.row_dimensions[row].height = 15 * (1 + _display_width(text) // 100)
+        sheet.row_dimensions[row].height = LINE_PT * _lines(text, sum(chosen)) + 4
     return sheet
+
+
+def _lines(text: str, columns: float) -> int:
+    from gongkai_cli.output.paged import lines
+
+    return lines(plain(text), columns - PADDING)
 
 
 def render_document(doc, options=None) -> bytes:
@@ -247,6 +279,7 @@ def render_document(doc, options=None) -> bytes:
             tables,
             notes if i == 0 else [],
             styles,
+            doc.keep,
         )
     if not by_sheet:
         sheet = _sheet(workbook, "台账", doc.title, doc.as_of, 1, styles)
@@ -289,14 +322,14 @@ def render_documents(docs, title: str, as_of) -> bytes:
                 sum(t["light"] == OVERDUE for t in tasks),
             ]
         )
-    widths = [_display_width(c.header) for c in index_columns]
-    _rows(index, index_columns, rows, HEADER_ROW + 1, styles, widths)
+    _rows(index, index_columns, rows, HEADER_ROW + 1, styles)
     for row, name in enumerate(names, start=HEADER_ROW + 1):
         cell = index.cell(row=row, column=2)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1")
         cell.font = Font(name=FONT, size=11, color="0563C1", underline="single")
-    _widths(index, index_columns, widths, HEADER_ROW + 1, HEADER_ROW + len(rows))
+    chosen = _widths(index, index_columns, [[str(v) for v in r] for r in rows])
+    _heights(index, chosen, HEADER_ROW + 1, HEADER_ROW + len(rows), set())
     for doc, name in zip(docs, names, strict=True):
         notes = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
-        _table_sheet(workbook, name, doc.title, as_of, [doc.flat_table()], notes, styles)
+        _table_sheet(workbook, name, doc.title, as_of, [doc.flat_table()], notes, styles, doc.keep)
     return _save(workbook, as_of)
