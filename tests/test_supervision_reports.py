@@ -69,11 +69,13 @@ def test_a_unit_s_checklist_shows_the_extended_date_beside_the_original(gongkai,
     data = write_ledger(tmp_path, tasks=REVIEWED, progress=LOG)
     text = report(gongkai, data, "report", "unit", "乙镇", "--format", "md")
     assert (
-        "| 1 | 公开预算决算。 | 6月底前 | 2021-08-31（延期，原 2021-06-30） | 未开始 |  |" in text
+        "| 1 | 公开预算决算。 | 6月底前 | 2021年8月31日（延期，原 2021年6月30日） | 未开始 |  |"
+        in text
     )
     returned = report(gongkai, data, "report", "unit", "县政府办公室", "--format", "md")
     assert (
-        "| 2 | 做好政策解读。 | 10月底前 | 2021-10-31 | 已退回：链接打不开 | 已公开 |" in returned
+        "| 2 | 做好政策解读。 | 10月底前 | 2021年10月31日 | 已退回：链接打不开 | 已公开 |"
+        in returned
     )
 
 

@@ -91,8 +91,10 @@ def unit_option(help: str = "单位（可重复；也可写集合，如 各镇�
 
 def unit_name(value: str) -> str:
     """A unit as typed, without the spaces around it that a name copied from an Excel
-    cell or a chat message brings along (full-width and non-breaking ones too)."""
-    return value.strip()
+    cell or a chat message brings along (full-width and non-breaking ones too), nor the
+    no-break joins of a name copied from one of our reports (output.cjk.NO_BREAK; not
+    imported here, as a warm `list` loads no output module)."""
+    return value.replace("\ufeff", "").replace("\u2060", "").strip()
 
 
 DataOpt = Annotated[

@@ -115,7 +115,7 @@ class Book:
     def unit(self, name: str) -> str:
         """The canonical name of a unit given by name or alias; a clear error otherwise."""
         index = self.ledger.index
-        name = name.strip()  # as copied from a spreadsheet cell: "县财政局 "
+        name = name.replace("\ufeff", "").strip()  # as copied: "县财政局 ", or from a report
         unit = index.canonical(name)
         if unit is not None:
             return unit
