@@ -485,3 +485,12 @@ def test_the_library_runs_the_cycle_without_the_command_line(office, tmp_path):
     assert (mine.state, mine.review_note, mine.detail.problems) == ("已退回", "请补充链接", "无")
     assert book.assignment(1, "甲镇", dt.date(2021, 7, 1)).extended_to == dt.date(2021, 8, 31)
     assert [p.message for p in gk.validate(data) if p.is_error] == []
+
+
+def test_undo_takes_the_day_the_office_decided(gongkai, office):
+    uid = claim(gongkai, 2, "县政府办公室", "2021-06-10")
+    ok(gongkai, "undo", uid, "--date", "2021-06-11")
+    assert last_line(office).split(", ", 2)[1] == "date: 2021-06-11"
+    result = gongkai("undo", uid, "--date", "2021-12-01")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "错误：--date 2021-12-01 晚于今天，只能记录已经作出的撤销；未写入。"

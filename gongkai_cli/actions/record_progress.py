@@ -79,6 +79,7 @@ def undo(
     *,
     commit: bool = True,
     dry_run: bool = False,
+    date: dt.date | None = None,
 ) -> Undone:
     """Retract updates by id, or the clerk's own last record (this committer's newest commit
     of updates that still count, never a colleague's merged in after it): a retraction is
@@ -88,5 +89,9 @@ def undo(
 
     found = as_data_dir(data)
     return recording.undo(
-        found if dry_run else writable(found), tuple(ids), commit=commit, dry_run=dry_run
+        found if dry_run else writable(found),
+        tuple(ids),
+        commit=commit,
+        dry_run=dry_run,
+        date=date,
     )

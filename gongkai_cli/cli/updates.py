@@ -200,19 +200,23 @@ def undo_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="只列出将撤销的记录，不写入。")
     ] = False,
+    date: Annotated[
+        str | None, typer.Option("--date", help="作出撤销的日期，默认今天。", metavar="日期")
+    ] = None,
     data: DataOpt = None,
 ) -> None:
     """撤销进展：追加一条撤销记录（原记录保留，但不再计入状态）；不写编号则撤销你自己最近一次记录。"""
     from gongkai_cli.actions.record_progress import undo
-    from gongkai_cli.model.dates import chinese_date, outside_plan_year
+    from gongkai_cli.model.dates import chinese_date, outside_plan_year, parse_date
 
     found = data_dir(data, writing=not dry_run)
-    done = undo(found, tuple(ids or ()), commit=not no_commit, dry_run=dry_run)
+    day = parse_date(date, "--date", year=plan_year(found)) if date else None
+    done = undo(found, tuple(ids or ()), commit=not no_commit, dry_run=dry_run, date=day)
     for note in done.notes:
         err(f"提示：{note}")
     if not dry_run and outside_plan_year(done.date, year := plan_year(found)()):
         err(
-            f"注意：撤销记录的日期是今天（{chinese_date(done.date)}），不在计划年度（{year}年）内；"
+            f"注意：撤销记录的日期是{'' if date else '今天'}（{chinese_date(done.date)}），不在计划年度（{year}年）内；"
             "撤销对任何日期的状态都生效，这个日期只作记录。"
         )
     shown = "、".join(u.id for u in done.retracted)

@@ -235,22 +235,32 @@ class Undone:
 
 
 def undo(
-    data_dir: DataDir, ids: tuple[str, ...] = (), commit: bool = True, dry_run: bool = False
+    data_dir: DataDir,
+    ids: tuple[str, ...] = (),
+    commit: bool = True,
+    dry_run: bool = False,
+    date: dt.date | None = None,
 ) -> Undone:
     """Retract updates: the given ones, else the clerk's own last record (with the others
     its command recorded). A retraction line is appended; nothing is deleted, so a union
     merge with a clone that still has the update keeps it retracted. With `dry_run`, only
-    say what would be retracted."""
+    say what would be retracted. `date` (default today) is when it was decided: a record,
+    since a retraction takes the event back as of every date."""
+    if date is not None and date > current_date():
+        raise InvalidValue(
+            f"--date {date.isoformat()} 晚于今天，只能记录已经作出的撤销；未写入。",
+            date.isoformat(),
+        )
     if dry_run:
         repo = gitrepo.find_repo(data_dir.path)
         targets, _ = _targets(_loaded(data_dir), ids, repo)
-        return Undone(targets, "撤销: " + _subject_of(targets), None, [], current_date())
+        return Undone(targets, "撤销: " + _subject_of(targets), None, [], date or current_date())
     with store.open_log(data_dir, commit=commit) as log:
         loaded = _loaded(data_dir)
         targets, whole = _targets(loaded, ids, log.repo)
         by = log.repo.user_name() if log.repo else _user_name(data_dir)
         _check_text("填报人（git 的 user.name）", by)
-        today = current_date()
+        today = date or current_date()
         taken = {e.id for e in (*loaded.updates, *loaded.retractions, *loaded.supervision)}
         lines = []
         for target in targets:
