@@ -493,4 +493,7 @@ def test_undo_takes_the_day_the_office_decided(gongkai, office):
     assert last_line(office).split(", ", 2)[1] == "date: 2021-06-11"
     result = gongkai("undo", uid, "--date", "2021-12-01")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "错误：--date 2021-12-01 晚于今天，只能记录已经作出的撤销；未写入。"
+    assert (
+        result.stderr.strip()
+        == "错误：--date 2021-12-01 晚于今天，只能记录已经作出的撤销；未写入。"
+    )
