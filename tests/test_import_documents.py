@@ -419,7 +419,7 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
         (
             "old.et",
             b"anything",
-            "LibreOffice 无法读取这个 Excel/WPS 表格文件（.xls/.et），文件可能已损坏或设有密码。",
+            "找到 1 个表格，没有“具体要求”列。",  # LibreOffice reads the bytes as text
         ),
         (
             "scan.pdf",

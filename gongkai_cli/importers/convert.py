@@ -42,8 +42,10 @@ def convert(path: Path, to: str) -> Iterator[Path]:
         )
     with tempfile.TemporaryDirectory(prefix="gongkai-convert-") as work:
         work_dir = Path(work)
-        source = work_dir / f"plan{path.suffix.lower() or '.bin'}"
-        shutil.copyfile(path, source)  # its own name: LibreOffice reads options from odd names
+        # Named by what it is (a Kingsoft .wps holds a Word document): LibreOffice picks its
+        # import filter by the name too, and reads no options from an odd one.
+        source = work_dir / ("plan.xls" if to == "xlsx" else "plan.doc")
+        shutil.copyfile(path, source)
         command = [
             program,
             f"-env:UserInstallation={(work_dir / 'profile').as_uri()}",

@@ -22,7 +22,7 @@ _SENTENCE = re.compile(r"[。；]")
 def choose_title(candidates: list[str]) -> str | None:
     """The plan's title: the nearest line that names a plan (年/计划/方案/要点/分工/清单) and a
     year, else one that names a plan, else one with a year; never a page's 来源/浏览次数/字体
-    line, nor a sentence of the text."""
+    line, nor a sentence of the text; failing all these, the nearest line."""
     candidates = [
         c
         for c in candidates
@@ -32,6 +32,7 @@ def choose_title(candidates: list[str]) -> str | None:
         lambda c: _NAMES_PLAN.search(c) and YEAR.search(c),
         lambda c: _NAMES_PLAN.search(c),
         lambda c: YEAR.search(c),
+        lambda c: True,  # the nearest line at all: --year or --title can still correct it
     ):
         if found := next((c for c in candidates if wanted(c)), None):
             return _unwrapped(found)
