@@ -652,3 +652,14 @@ def test_a_plan_set_as_one_table_per_section_takes_the_heading_above_each(tmp_pa
         ("一、政策公开", "一、政策公开"),
         ("二、解读回应", "（一）政策解读"),
     ]
+
+
+def test_a_prose_plan_saved_as_gbk_text_imports(tmp_path):
+    text = (
+        "某县2023年政务公开工作要点\n一、政策公开\n1.公开规划。（县发改委牵头，县直有关单位配合）\n"
+    )
+    task = imported(tmp_path, text.encode("gbk"), name="plan.txt").plan["tasks"][0]
+    assert (task["requirement"], task["responsibility"]) == (
+        "公开规划。",
+        "县发改委牵头，县直有关单位配合",
+    )

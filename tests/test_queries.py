@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -310,3 +311,8 @@ def test_default_format_is_markdown_when_not_on_a_terminal(gongkai, tmp_path):
         default == gongkai("overdue", "--as-of", "2021-11-01", "--data", "data", "-f", "md").stdout
     )
     assert default.startswith("## 逾期任务（截至 2021年11月1日）\n")
+
+
+@pytest.mark.parametrize("phrase", ["2023.6.30", "2023/6/30", "2023.6.30前"])
+def test_a_dotted_date_is_read_as_that_day(phrase):
+    assert parse_deadline(phrase, 2023).date == dt.date(2023, 6, 30)

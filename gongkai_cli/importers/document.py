@@ -147,6 +147,12 @@ def _decoded(data: bytes) -> str | None:
     return None
 
 
+def _prose_text(text: str, filename: str, title, year) -> Imported | None:
+    from gongkai_cli.importers.prose import read_prose
+
+    return read_prose(text.splitlines(), filename, title=title, year=year)
+
+
 def _text_export(path: Path, data: bytes, title: str | None, year: int | None) -> Imported:
     from gongkai_cli.importers.text_export import parse_table_export
     from gongkai_cli.ledger.yamlio import read_text
@@ -154,15 +160,18 @@ def _text_export(path: Path, data: bytes, title: str | None, year: int | None) -
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        read_text(path)  # the export is UTF-8 only: this error names the line and the encoding
+        # a prose plan saved as text by Chinese Windows is GB18030; the export is UTF-8 only
+        prose_text = _decoded(data)
+        prose = _prose_text(prose_text, path.name, title, year) if prose_text else None
+        if prose is not None:
+            return prose
+        read_text(path)  # this error names the line and the encoding
         raise
     try:
         plan = parse_table_export(text, path.name)
     except PlanDocumentError:
-        from gongkai_cli.importers.prose import read_prose
-
         # not the four-line export: a plan written as paragraphs, saved as text
-        prose = read_prose(text.splitlines(), path.name, title=title, year=year)
+        prose = _prose_text(text, path.name, title, year)
         if prose is None:
             raise
         return prose

@@ -35,6 +35,8 @@ _HALF = re.compile(r"^(?:(上|下)半年(底|末)?|年中)前?$")
 _DONE = re.compile(r"(?<=.)(全面|基本)?(完成|办结|完毕|到位)$")
 _QUARTER = re.compile(r"^(?:第?([一二三四1-4])季度)(末|底)?前?$")
 
+_DOTTED = re.compile(r"^((?:19|20|21)\d\d)[./](\d{1,2})[./](\d{1,2})(?:前|之前)?$")
+
 # Phrases the parser understands, for the error message.
 EXAMPLES = "年底前、10月底前、上半年、一季度末、第三季度、11月15日前、持续推进"
 
@@ -73,6 +75,11 @@ def parse_deadline(text: str, year: int) -> Deadline:
     phrase = "".join(text.split())
     with contextlib.suppress(ValueError):  # an ISO date written as the deadline
         return Deadline(text, "date", dt.date.fromisoformat(phrase))
+    if m := _DOTTED.match(phrase):  # 2023.6.30, 2023/6/30 as Excel users type them
+        try:
+            return Deadline(text, "date", dt.date(*map(int, m.groups())))
+        except ValueError:
+            raise DeadlineError(f"时限“{text}”不是有效的日期。") from None
     explicit = re.match(r"^((?:19|20|21)\d\d)年(.+)$", phrase)
     if explicit:
         year, phrase = int(explicit.group(1)), explicit.group(2)
