@@ -61,12 +61,19 @@ class Recorded:
     appended: Appended
 
 
+VERDICT_WORDS = {"approve": APPROVE, "批准": APPROVE, "refuse": REFUSE, "驳回": REFUSE}
+
+
+def is_verdict(text: str) -> bool:
+    """Whether `extend`'s first word decides a request (批准, 驳回) rather than names a task."""
+    return text.strip().lower() in VERDICT_WORDS
+
+
 def parse_verdict(text: str) -> str:
     word = text.strip().lower()
-    aliases = {"approve": APPROVE, "批准": APPROVE, "refuse": REFUSE, "驳回": REFUSE}
-    if word not in aliases:
+    if word not in VERDICT_WORDS:
         raise InvalidValue(f"审批结论“{text}”无效；请写 {' 或 '.join(EXTENSION_VERDICTS)}。", text)
-    return aliases[word]
+    return VERDICT_WORDS[word]
 
 
 def _loaded(data_dir: DataDir):

@@ -183,7 +183,7 @@ def extend(
     year = plan_year(found)
     new_date = parse_date(to, "--to", year=year) if to else None
     first, *rest = args
-    if first.strip().lower() in ("批准", "驳回", "approve", "refuse"):
+    if extending.is_verdict(first):
         if len(rest) != 1:
             raise typer.BadParameter("请给出一个申请编号（见 gongkai extend --list）。")
         done = extending.decide_extension(
