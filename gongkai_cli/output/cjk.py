@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 # No line starts with closing punctuation, and none ends with opening punctuation.
 NO_START = frozenset("、，。；：？！）》」』】〕〉”’…—,.;:?!)]}%")
@@ -16,6 +16,12 @@ NO_END = frozenset("（《「『【〔〈“‘([{")
 # U+2060 for it, but LibreOffice Calc honours only U+FEFF; Writer and browsers honour both.
 NO_BREAK = "\ufeff"
 SHORT_ASIDE = 8  # characters inside brackets kept on one line: （按单位）, （未指定）, （12天）
+
+
+def printed_width(text: str) -> int:
+    """Columns the text takes in a Chinese font on paper, where “”‘’…— are as wide as a
+    character (a terminal gives these ambiguous-width marks one column)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
 
 
 def width(text: str) -> int:
@@ -48,17 +54,19 @@ def _pieces(text: str, keep: tuple[str, ...]) -> list[str]:
     return pieces
 
 
-def wrap(text: str, columns: int, keep: tuple[str, ...] = ()) -> list[str]:
+def wrap(
+    text: str, columns: int, keep: tuple[str, ...] = (), measure: Callable[[str], int] = width
+) -> list[str]:
     """Lines of at most `columns` columns: a line never starts with 、，。）” and never ends
     with （“, and no word or name in `keep` (unit names, say) is split unless it alone is
-    wider than a line."""
+    wider than a line. `measure` gives a text's width (printed_width for paper)."""
     columns = max(columns, 4)
     keep = tuple(sorted((k for k in keep if k), key=len, reverse=True))
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0
         for piece in _pieces(paragraph, keep):
-            size = width(piece)
+            size = measure(piece)
             if used + size > columns and line:
                 lines.append(line.rstrip())
                 line, used = "", 0
@@ -66,12 +74,12 @@ def wrap(text: str, columns: int, keep: tuple[str, ...] = ()) -> list[str]:
                     continue
             while size > columns:  # too wide even alone: cut it
                 cut = 1
-                while width(piece[: cut + 1]) <= columns:
+                while measure(piece[: cut + 1]) <= columns:
                     cut += 1
                 while cut > 1 and (piece[cut] in NO_START or piece[cut - 1] in NO_END):
                     cut -= 1
                 lines.append(piece[:cut])
-                piece, size = piece[cut:], width(piece[cut:])
+                piece, size = piece[cut:], measure(piece[cut:])
             line += piece
             used += size
         lines.append(line.rstrip())

@@ -224,10 +224,11 @@ def _lines_of(text: str, width_mm: float, keep: tuple[str, ...]) -> str:
     """The cell's text broken into lines by the one rule (cjk.wrap), as the terminal breaks
     it: Writer and Word do not reliably honour no-break joins, so the lines are given. Half
     a character of slack keeps a line from being wrapped once more by the word processor."""
-    from gongkai_cli.output.cjk import wrap
+    from gongkai_cli.output.cjk import printed_width, wrap
 
     room = int((width_mm - CELL_MARGINS_MM) / MM_PER_UNIT - 1)
-    return "\n".join(line for part in text.split("\n") for line in wrap(part, room, keep))
+    lines = (wrap(part, room, keep, printed_width) for part in text.split("\n"))
+    return "\n".join(line for part in lines for line in part)
 
 
 def _table(document, table, widths: list[float], keep: tuple[str, ...], tail: bool = False) -> None:
