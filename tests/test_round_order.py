@@ -138,6 +138,36 @@ def test_a_form_relabelled_as_another_unit_is_refused_with_the_reason(gongkai, s
     assert (sent.parent.parent / "data" / "progress.yaml").read_bytes() == head
 
 
+def _repacked(form, part: str, change) -> object:
+    import zipfile
+
+    big = form.with_name("big.xlsx")
+    with zipfile.ZipFile(form) as source, zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            content = source.read(item)
+            out.writestr(item, change(content) if item.filename == part else content)
+        if part not in source.namelist():  # a part that Excel adds on saving
+            out.writestr(part, change(b""))
+    return big
+
+
+def test_a_form_with_too_many_styles_or_strings_is_refused_before_it_is_read(gongkai, sent):  # noqa: F811
+    xf = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' * 40_000
+    big = _repacked(
+        sent, "xl/styles.xml", lambda xml: xml.replace(b"</cellXfs>", xf + b"</cellXfs>")
+    )
+    result = gongkai("collect", big, "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "错误：big.xlsx 中的 xl/styles.xml 解压后过大，不是 gongkai 生成的填报表，无法收取。"
+    )
+    strings = b"<si><t>x</t></si>" * 100_001
+    big = _repacked(sent, "xl/sharedStrings.xml", lambda _: b"<sst>" + strings + b"</sst>")
+    result = gongkai("collect", big, "--dry-run")
+    assert result.exit_code == 1
+    assert "的工作表有超过 100000 个单元格" in result.stderr.splitlines()[0]
+
+
 def test_a_form_with_too_many_cells_is_refused_before_its_sheet_is_built(gongkai, sent):  # noqa: F811
     import zipfile
 

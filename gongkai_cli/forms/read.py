@@ -26,6 +26,11 @@ MAX_UNPACKED = 40 * 1024 * 1024  # a zip that inflates past this is not a form
 MAX_CELLS = 100_000
 _CHUNK = 1 << 20
 _CELL_TAGS = (b"<c ", b"<c>", b":c ", b":c>")
+_STRING_TAGS = (b"<si>", b"<si ", b":si>", b":si ")
+_SHARED_STRINGS = "xl/sharedStrings.xml"
+# Any other part (styles, properties, the workbook): a form's are a few kilobytes, and
+# openpyxl takes seconds for every megabyte of styles.
+MAX_PART = 2 * 1024 * 1024
 HEADER_SEARCH = 30  # rows scanned for the table's header
 MAX_ROWS = 2000  # task rows read; a plan ten times the size of 2021's has 430 tasks
 
@@ -144,7 +149,19 @@ def _open(path: Path, data: bytes):
                 raise FormFileError(f"{name} {what}不是 Excel 表格（.xlsx）文件，无法收取。")
             if sum(e.file_size for e in entries) > MAX_UNPACKED:
                 raise FormFileError(f"{name} 解压后过大，不是 gongkai 生成的填报表。")
-            cells = _cells(archive, [e for e in entries if e.filename.startswith("xl/worksheets/")])
+            sheets = [e for e in entries if e.filename.startswith("xl/worksheets/")]
+            big = [
+                e
+                for e in entries
+                if e not in sheets and e.filename != _SHARED_STRINGS and e.file_size > MAX_PART
+            ]
+            if big:
+                raise FormFileError(
+                    f"{name} 中的 {big[0].filename} 解压后过大，不是 gongkai 生成的填报表，无法收取。"
+                )
+            cells = _cells(archive, sheets)
+            strings = [e for e in entries if e.filename == _SHARED_STRINGS]
+            cells = max(cells, _cells(archive, strings, _STRING_TAGS))
     except (zipfile.BadZipFile, EOFError, ValueError, zlib.error):
         raise FormFileError(f"{name} 已损坏（不是完整的 .xlsx 文件），无法收取。") from None
     if cells > MAX_CELLS:
@@ -165,15 +182,19 @@ def _open(path: Path, data: bytes):
         raise FormFileError(f"{name} 已损坏，无法作为 .xlsx 读取。") from None
 
 
-def _cells(archive: zipfile.ZipFile, sheets: list[zipfile.ZipInfo]) -> int:
-    """How many cells the sheets hold (`<c ` and `<c>` tags, or `<x:c ` with a prefix), read in chunks and stopping
-    once past MAX_CELLS: the size of what openpyxl would build, known before it builds it."""
+def _cells(
+    archive: zipfile.ZipFile, sheets: list[zipfile.ZipInfo], tags: tuple[bytes, ...] = ()
+) -> int:
+    """How many cells the sheets hold (`<c ` and `<c>` tags, or `<x:c ` with a prefix; or
+    other `tags`, such as shared strings), read in chunks and stopping once past MAX_CELLS:
+    the size of what openpyxl would build, known before it builds it."""
+    tags = tags or _CELL_TAGS
     count, tail = 0, b""
     for info in sheets:
         with archive.open(info) as sheet:
             while count <= MAX_CELLS and (chunk := sheet.read(_CHUNK)):
                 text = tail + chunk
-                count += sum(text.count(tag) for tag in _CELL_TAGS)
+                count += sum(text.count(tag) for tag in tags)
                 tail = text[-3:]  # a tag split between chunks is whole in the next text
     return count
 
