@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from docx.oxml.ns import qn
 
 from gongkai_cli.model.scoring import DEFAULT_RULES, DEFAULT_TEXT
 from tests.conftest import GIT_ENV, git, write_ledger
@@ -333,3 +334,25 @@ def test_rounds_of_forms_not_returned_and_claims_without_evidence(gongkai, ledge
     later = points(scored(gongkai, "--as-of", "2021-08-10", "--from", "2021-07-01"))
     assert later["乙镇"] == (100, [])
     assert later["县财政局"] == (97, [("未交填报表", -3, None, None, None)])
+
+
+def test_the_word_report_turns_the_page_for_the_details_with_their_heading(ledger):
+    """The details table is landscape: its heading goes over with it, never left behind at
+    the foot of the portrait page."""
+    import io
+
+    import docx
+
+    import gongkai_cli as gk
+
+    scores = gk.score(ledger, dt.date(2021, 7, 31))
+    document = docx.Document(io.BytesIO(gk.render(gk.scores_report(scores), "docx")))
+    body = list(document.element.body.iterchildren())
+    turn = next(i for i, item in enumerate(body) if item.find(".//" + qn("w:sectPr")) is not None)
+    heading = next(
+        i for i, item in enumerate(body) if "扣分（加分）明细" in "".join(item.itertext())
+    )
+    assert turn < heading
+    portrait, landscape = document.sections[0], document.sections[1]
+    assert portrait.page_width < portrait.page_height
+    assert landscape.page_width > landscape.page_height

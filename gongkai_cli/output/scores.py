@@ -123,7 +123,7 @@ def _details_table(scores: Scores) -> Table:
         for u in scores.units
         for d in u.deductions
     ]
-    return Table(DETAIL_COLUMNS, rows, name="明细")
+    return Table(DETAIL_COLUMNS, rows, name="明细", landscape=True)  # 事由 needs the width
 
 
 def scores_json(scores: Scores, by: str = "unit") -> dict[str, Any]:

@@ -339,20 +339,30 @@ def _body(document, doc, section) -> object:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    from gongkai_cli.output.reports import Heading, Paragraph
+    from gongkai_cli.output.reports import Heading, Paragraph, Table
 
     tables = doc.tables()
-    for block in doc.blocks:
+
+    def turn(section, table):
+        """The section for `table`: a new one where it wants the other orientation."""
+        landscape = bool(table.landscape)
+        if (section.page_width > section.page_height) == landscape:
+            return section
+        section = document.add_section(WD_SECTION.NEW_PAGE)
+        _page(section, landscape)
+        return section
+
+    for i, block in enumerate(doc.blocks):
         if isinstance(block, Heading):
+            following = doc.blocks[i + 1] if i + 1 < len(doc.blocks) else None
+            if isinstance(following, Table):  # the heading turns the page with its table
+                section = turn(section, following)
             heading = _paragraph(document, block.text, font=HEADING_FONT, size=SANHAO)
             heading.paragraph_format.keep_with_next = True
         elif isinstance(block, Paragraph):
             _paragraph(document, unbreakable(block.text, doc.keep), indent=True)
         else:
-            landscape = bool(block.landscape)
-            if (section.page_width > section.page_height) != landscape:
-                section = document.add_section(WD_SECTION.NEW_PAGE)
-                _page(section, landscape)
+            section = turn(section, block)
             alike = [t for t in tables if t.columns == block.columns]
             widths = _widths(alike, _usable(section), doc.keep)
             last = bool(doc.issuer) and block is doc.blocks[-1]
