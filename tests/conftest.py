@@ -276,6 +276,7 @@ SLOW = {
     "test_import_documents.py::test_the_suixi_plan_in_each_format_imports_to_the_committed_tasks",
     "test_import_documents.py::test_unreadable_and_old_formats_get_one_sentence",
     "test_import_documents.py::test_a_wps_file_is_read_by_what_is_inside",
+    "test_import_documents.py::test_a_pdf_with_one_table_per_section_keeps_each_heading",
     "test_import_documents.py::test_a_password_protected_pdf_gets_one_sentence",
     "test_documents.py::test_word_reports_print_as_expected_in_libreoffice",
     "test_site_browser.py",

@@ -663,3 +663,30 @@ def test_a_prose_plan_saved_as_gbk_text_imports(tmp_path):
         "公开规划。",
         "县发改委牵头，县直有关单位配合",
     )
+
+
+def test_a_pdf_with_one_table_per_section_keeps_each_heading(gongkai, tmp_path):
+    """Tables on one page, each under its 一、 heading: separate tables, not one run on."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某区2023年政务公开工作要点任务分工")
+    for heading, row in (
+        ("一、政策公开", ["1", "公开规划。", "区发改委", "年底前"]),
+        ("二、解读回应", ["2", "解读政策。", "区政府办", "持续推进"]),
+    ):
+        document.add_paragraph(heading)
+        table = document.add_table(rows=2, cols=4)
+        table.style = "Table Grid"
+        for cells, texts in zip(
+            table.rows, (["序号", "重点任务", "责任单位", "完成时限"], row), strict=True
+        ):
+            for cell, text in zip(cells.cells, texts, strict=True):
+                cell.text = text
+    document.save(tmp_path / "sections.docx")
+    pdf = docs.soffice_convert(tmp_path / "sections.docx", "pdf", tmp_path)
+    tasks = import_document(pdf).plan["tasks"]
+    assert [(t["number"], t["section"], t["requirement"]) for t in tasks] == [
+        (1, "一、政策公开", "公开规划。"),
+        (2, "二、解读回应", "解读政策。"),
+    ]

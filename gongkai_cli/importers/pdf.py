@@ -45,19 +45,18 @@ def read_pdf(path: Path, filename: str) -> tuple[list[Grid], list[str]]:
                 tables = page.find_tables()
                 text_page = page
                 for table in tables:
-                    text_page = text_page.outside_bbox(table.bbox)
-                page_lines = [
-                    unspaced(t).strip() for t in (text_page.extract_text() or "").splitlines()
-                ]
-                lines += [t for t in page_lines if t]
-                for table in tables:
+                    text_page = text_page.outside_bbox(_inside(table.bbox))
+                lines += _lines(text_page)
+                top = 0.0
+                for i, table in enumerate(tables):
                     rows = _rows(table.extract(), counter)
-                    if grids and _continues(grids[-1], rows):
-                        _append(grids[-1], rows)
+                    # the text between the table before (or the page's top) and this one
+                    above = _lines(page.within_bbox((0, top, page.width, max(top, table.bbox[1]))))
+                    top = _inside(table.bbox)[3]
+                    if i == 0 and grids and not _heading(above) and _continues(grids[-1], rows):
+                        _append(grids[-1], rows)  # the table runs on from the page before
                     else:
-                        grids.append(
-                            Grid(f"第{len(grids) + 1}个表格", rows, above=page_lines[::-1][:5])
-                        )
+                        grids.append(Grid(f"第{len(grids) + 1}个表格", rows, above=above[::-1][:5]))
     except PlanDocumentError:
         raise
     except Exception as exc:  # pdfminer raises many kinds for a damaged file; all mean the same
@@ -72,6 +71,26 @@ def read_pdf(path: Path, filename: str) -> tuple[list[Grid], list[str]]:
             f"{filename}：PDF 中没有文字，像是扫描件；请使用计划的 Word、Excel 或网页版本。"
         )
     return grids, lines
+
+
+# A line set right under a table touches its border: the table's box, shrunk by this much,
+# leaves that line outside it.
+_BORDER = 3.0
+
+
+def _inside(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    x0, top, x1, bottom = bbox
+    return (x0, top + _BORDER, x1, max(top + _BORDER, bottom - _BORDER))
+
+
+def _lines(area) -> list[str]:
+    return [t for line in (area.extract_text() or "").splitlines() if (t := unspaced(line).strip())]
+
+
+def _heading(lines: list[str]) -> bool:
+    """Whether the text above a page's first table is more than a running header or a page
+    number: then the table is a new one, not the rest of the one before."""
+    return any(len(line) > 8 and not line.isdigit() for line in lines)
 
 
 def _rows(table: list[list[str | None]], counter: RowCounter) -> list[list[str]]:
