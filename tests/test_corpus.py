@@ -189,7 +189,7 @@ FIRST_ERROR = {
     "tasks-gbk": "data/tasks.yaml:1:8: error: 文件不是 UTF-8 编码：文件看来是 GBK 编码，请用 UTF-8 编码另存。",
     "tasks-utf16": "data/tasks.yaml:1:1: error: 文件不是 UTF-8 编码：请用 UTF-8 编码另存。",
     "tasks-nul-byte": "data/tasks.yaml:25:18: error: 文件含有不允许的控制字符（U+0000），请删除。",
-    "tasks-anchor-bomb": "data/tasks.yaml:3:4: error: 字段 tasks[1] 应为映射（键: 值），实际是列表。",
+    "tasks-anchor-bomb": "data/tasks.yaml:1:4: error: 数据文件中不能使用 YAML 锚点和别名（&名称、*名称）：此处定义的内容被别处引用；请把内容直接写出来。",
     "units-empty": "data/units.yaml:1:1: error: 文件是空的。",
     "units-list-not-mapping": "data/units.yaml:1:1: error: 顶层应为映射（键: 值），实际是列表。",
     "units-alias-twice": "data/units.yaml:22:13: error: 别名“县政府办”同时属于“县政府办公室”和“县教育局”，一个名称只能指一个单位。",

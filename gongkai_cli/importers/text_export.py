@@ -71,12 +71,12 @@ def parse_table_export(text: str, filename: str) -> dict[str, Any]:
 
 def dump_plan(plan: dict[str, Any]) -> str:
     """The plan as tasks.yaml text: one readable block per task, every cell on one line."""
-    import yaml
+    from gongkai_cli.ledger.yamlio import dump
 
     head = (
         f"# {plan['title']}\n"
         "# 由 gongkai import-plan 从公开发布的表格生成；各字段保留原文措辞。\n"
         "# 某项“有关部门/相关单位”需要指定具体单位时，在该任务下加 designated: [单位, …]。\n"
     )
-    body = yaml.safe_dump(plan, allow_unicode=True, sort_keys=False, width=100_000)
+    body = dump(plan)
     return head + body

@@ -155,7 +155,7 @@ def draft_units(plan: Plan) -> Draft:
 
 
 def dump_units(draft: Draft, title: str) -> str:
-    import yaml
+    from gongkai_cli.ledger.yamlio import dump
 
     head = (
         f"# 单位名录：由 gongkai init 从计划《{title}》起草，须由本办逐项确认。\n"
@@ -167,4 +167,4 @@ def dump_units(draft: Draft, title: str) -> str:
     if draft.level:
         data["level"] = draft.level
     data |= {"groups": draft.groups, "units": draft.units}
-    return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100_000)
+    return head + dump(data)

@@ -104,6 +104,17 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestam
 _StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
+class _PlainDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    def ignore_aliases(self, data) -> bool:
+        return True  # the same list twice is written twice: the reader refuses aliases
+
+
+def dump(data: Any) -> str:
+    """`data` as YAML that gongkai reads back: no anchors or aliases, keys in their order,
+    each value on one line."""
+    return yaml.dump(data, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, width=100_000)
+
+
 def decode(raw: bytes, filename: str) -> tuple[str | None, list[Problem]]:
     """Decode a data file as UTF-8 (a BOM is accepted); name GBK plainly, the usual culprit."""
     try:
