@@ -184,3 +184,21 @@ def test_word_progress_tables_share_their_column_widths(printed, plan):
             tall = max(len(cell.paragraphs) for cell in row.cells) > WHOLE_ROW_LINES
             kept = "w:keepNext" in row._tr.xml
             assert whole or tall or kept
+
+
+def test_the_site_keeps_unit_names_whole_by_the_same_rule(gongkai, tmp_path, monkeypatch):
+    repo = write_qingshan(tmp_path / "qingshan")
+    monkeypatch.chdir(repo)
+    result = gongkai("site", "--as-of", "2024-10-31", "--out", "site")
+    assert result.exit_code == 0, result.stderr
+    site = repo / "site"
+    task = (site / "tasks" / "4.html").read_text(encoding="utf-8")
+    assert (
+        '<dd class="user"><span class="keep">县发展和改革委员会</span>、'
+        '<span class="keep">县市场监督管理局</span>牵头，<span class="keep">县直相关单位</span>'
+        "负责落实</dd>"
+    ) in task
+    bulletin = (site / "bulletin.html").read_text(encoding="utf-8")
+    assert '<span class="keep">县人力资源和社会保障局</span>' in bulletin
+    css = (site / "static" / "site.css").read_text(encoding="utf-8")
+    assert "html { line-break: strict; }" in css and ".keep { white-space: nowrap; }" in css

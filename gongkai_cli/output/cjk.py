@@ -118,6 +118,21 @@ def unbreakable(text: str, keep: Iterable[str] = ()) -> str:
     return _PUNCTUATION.sub(NO_BREAK, joined)
 
 
+def kept_runs(text: str, keep: Iterable[str] = ()) -> list[tuple[str, bool]]:
+    """The text as runs, each marked whether it must stay on one line (a name of `keep`, a
+    short bracketed aside): for a renderer that keeps text whole by markup (a web page)."""
+    pattern = _protected(tuple(sorted(set(keep), key=len, reverse=True)))
+    runs, last = [], 0
+    for found in pattern.finditer(text):
+        if found.start() > last:
+            runs.append((text[last : found.start()], False))
+        runs.append((found.group(), True))
+        last = found.end()
+    if last < len(text):
+        runs.append((text[last:], False))
+    return runs
+
+
 def without_joins(text: str) -> str:
     """Text as typed again: the no-break joins of a document taken out (a unit name copied
     from a report into a command)."""

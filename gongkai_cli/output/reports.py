@@ -111,15 +111,15 @@ class Document:
 def new_document(book: Book, kind: str, as_of: dt.date, subject: str | None = None) -> Document:
     """A report of this ledger titled `subject` (the plan's name by default) then `kind`,
     knowing its unit names so that no renderer breaks one."""
+    subject = report_title(book.ledger.title) if subject is None else subject
+    return Document(f"{subject}{kind}", as_of, keep=names_of(book), title_break=len(subject))
+
+
+def names_of(book: Book) -> tuple[str, ...]:
+    """Every name of a unit (and its aliases) and of a group: no line breaks inside one."""
     index = book.ledger.index
     aliases = (a for unit in index.units.values() for a in unit.aliases)
-    subject = report_title(book.ledger.title) if subject is None else subject
-    return Document(
-        f"{subject}{kind}",
-        as_of,
-        keep=(*index.units, *aliases, *index.groups),
-        title_break=len(subject),
-    )
+    return (*index.units, *aliases, *index.groups)
 
 
 _NUMERALS = "一二三四五六七八九十"

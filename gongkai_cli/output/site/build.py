@@ -72,6 +72,7 @@ def _environment():
         keep_trailing_newline=True,
     )
     env.filters["cn_date"] = lambda day: chinese_date(day) if day else ""
+    env.filters["keep"] = _kept
     env.filters["percent"] = lambda part, whole: f"{part / whole * 100:.1f}%" if whole else "—"
     env.globals["ROLE_WORDS"] = ROLE_WORDS
     env.globals["units_done"] = units_done
@@ -81,6 +82,21 @@ def _environment():
     env.globals["zip"] = zip
     env.globals["CHART_WIDTH"] = charts.WIDTH
     return env
+
+
+def _kept(text, names: tuple[str, ...]):
+    """Text with each unit name (and short aside) in a span no line breaks inside: the
+    line-breaking rule of every other renderer (cjk), by the browser's own means."""
+    import markupsafe
+
+    from gongkai_cli.output.cjk import kept_runs
+
+    if text is None:
+        return ""
+    return markupsafe.Markup("").join(
+        markupsafe.Markup('<span class="keep">{}</span>').format(run) if kept else run
+        for run, kept in kept_runs(str(text), names)
+    )
 
 
 # Characters a file name cannot hold on some system, or that would hide or reorder it.
@@ -107,6 +123,8 @@ def unit_files(names) -> dict[str, str]:
 def render_site(book: Book, entries: list[Entry], as_of: dt.date, members=None) -> dict[str, bytes]:
     """Every file of the site, by its path in the site folder; `entries` is the raw log;
     `members`, for a ledger with member ledgers, is (the roll-up report, each member's site)."""
+    from gongkai_cli.output.reports import names_of
+
     env = _environment()
     files = unit_files(book.ledger.index.units)
     top, below = Links("", files), Links("../", files)
@@ -117,6 +135,7 @@ def render_site(book: Book, entries: list[Entry], as_of: dt.date, members=None) 
         "as_of": as_of,
         "as_of_text": chinese_date(as_of),
         "members": members is not None,
+        "names": names_of(book),  # no line breaks inside these
     }
 
     def render(template: str, links: Links, **values) -> bytes:
