@@ -3,6 +3,7 @@ and members that are unreachable, not ledgers or hostile, reported and skipped."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from gongkai_cli.errors import GongkaiError
 from gongkai_cli.record import fetch as fetching
 from tests.conftest import write_ledger
 from tests.served import (
@@ -131,7 +133,7 @@ def test_fetch_prints_each_members_commit_and_records_it(gongkai, city, served):
     assert recorded == {n: {"commit": commits[n], "title": titles[n]} for n in GOOD}
 
 
-def test_fetch_again_reads_the_new_commit_and_keeps_the_old(gongkai, city, tmp_path):
+def test_fetch_again_reads_the_new_commit_and_can_still_read_the_old(gongkai, city, tmp_path):
     member = tmp_path / "甲县台账"
     copy_real_ledger(member)
     first = commit_all(member)
@@ -144,7 +146,19 @@ def test_fetch_again_reads_the_new_commit_and_keeps_the_old(gongkai, city, tmp_p
     second = commit_all(member)
     assert gongkai("members", "fetch").stdout.startswith(f"甲县\t{second[:12]}\t")
     cache = city.parent / ".gongkai" / "members" / "甲县"
-    assert (cache / first).is_dir() and (cache / second).is_dir()
+    assert (cache / second).is_dir() and not (cache / first).exists()  # only the latest is laid out
+    from gongkai_cli.actions.members import open_member
+
+    commit, book = open_member(city, "甲县", first)  # laid out again from the history
+    assert (commit, (cache / first).is_dir(), book.history.latest_day(dt.date(2021, 12, 31))) == (
+        first,
+        True,
+        None,
+    )
+    with pytest.raises(GongkaiError, match="不是完整的提交号"):
+        open_member(city, "甲县", "../../外面")
+    with pytest.raises(GongkaiError, match=r"成员名称“\.\./甲县”无效"):
+        open_member(city, "../甲县", first)
 
 
 def test_a_file_url_is_fetched_as_any_other(gongkai, city, tmp_path):

@@ -186,7 +186,20 @@ def _fetch_one(root: Path, member: Member, known: dict | None) -> Fetched:
         book = _open(lay_out(folder / "repo.git", commit, folder / commit))
     except MemberFailed as exc:
         return Fetched(member.name, error=str(exc))
+    _prune(folder, commit)
     return Fetched(member.name, commit, book.ledger.title)
+
+
+def _prune(folder: Path, keep: str) -> None:
+    """Remove the member's laid-out commits but `keep`: a year of weekly fetches would
+    otherwise keep fifty copies. The history stays in repo.git, and an older commit asked
+    for is laid out from it again (open_member)."""
+    import re
+    import shutil
+
+    for entry in folder.iterdir():
+        if entry.name != keep and re.fullmatch(r"[0-9a-f]{40,64}", entry.name):
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _open(snapshot: Path):
@@ -234,11 +247,18 @@ def _record(root: Path, fetched: dict[str, dict[str, str]]) -> None:
     atomic_write(root / FETCHED, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
-def open_member(data_dir: DataDir, name: str, commit: str | None = None):
-    """(commit, ledger) of a member as last fetched (or at `commit`, if laid out); GongkaiError
-    if it was never fetched."""
+def open_member(data: Data, name: str, commit: str | None = None):
+    """(commit, ledger) of a member as last fetched, or at `commit` (any commit of its
+    fetched history); GongkaiError if it was never fetched."""
     from gongkai_cli.record.fetch import lay_out
 
+    data_dir = as_data_dir(data)
+    import re
+
+    if (why := name_problem(name)) is not None:
+        raise GongkaiError(why)
+    if commit is not None and not re.fullmatch(r"[0-9a-f]{40,64}", commit):
+        raise GongkaiError(f"“{commit}”不是完整的提交号（40 位十六进制）。")  # it names a folder
     commit = commit or recorded(data_dir).get(name)
     if commit is None:
         raise NotFetched(f"成员“{name}”尚未取回；请先运行 gongkai members fetch。")
