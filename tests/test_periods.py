@@ -395,3 +395,22 @@ def test_forms_report_each_month_on_its_own_period(gongkai, tmp_path, monkeypatc
         "date: 2021-02-05, task: 2, unit: 甲镇, status: 已完成, period: 2021-01, note: 已按时报送",
         "date: 2021-03-05, task: 2, unit: 甲镇, status: 已完成, period: 2021-02, note: 已按时报送",
     ]
+
+
+def test_where_the_office_reviews_a_returned_period_is_late_again(gongkai, tmp_path):
+    """甲镇's April report (done on 10 May, on time) is returned on 12 May: April is late
+    again until a new report passes."""
+    reviewed = TASKS.replace("year: 2021\n", "year: 2021\nreview: true\n", 1)
+    write_ledger(
+        tmp_path,
+        reviewed,
+        progress=YEAR
+        + "- {id: r0000001, date: 2021-05-12, reviews: a0000005, verdict: 退回, note: 数据不全}\n",
+    )
+    april = run_json(gongkai, "show", "2", "--as-of", "2021-05-11")["periods"][3]
+    assert april["units"]["甲镇"]["light"] is None  # 待审核: done as far as dates go
+    late = run_json(gongkai, "overdue", "--as-of", "2021-05-13")
+    assert [(i["period"], i["units"]) for i in late] == [
+        ("2021-03", ["甲镇"]),
+        ("2021-04", ["甲镇"]),
+    ]

@@ -259,16 +259,16 @@ class History:
 
     def period_states(
         self, task: int, unit: str, as_of: dt.date, period_of: Callable[[dt.date], str | None]
-    ) -> dict[str, tuple[str, dt.date, str | None, dt.date | None]]:
+    ) -> dict[str, tuple[str, dt.date, str | None, dt.date | None, int | None]]:
         """Per period reported on: (status, date of its latest update, its note, the date its
-        current done-run began), as of a date. An update that names no period counts for
-        the period `period_of` its date (see `Schedule.reported`)."""
+        current done-run began, that update's line), as of a date. An update that names no
+        period counts for the period `period_of` its date (see `Schedule.reported`)."""
         packed = self._spans.get(task, {}).get(unit)
         if packed is None:
             return {}
         start, end = packed >> 32, packed & 0xFFFFFFFF
         latest = bisect.bisect_right(self._days, as_of.toordinal(), start, end)
-        states: dict[str, tuple[str, dt.date, str | None, dt.date | None]] = {}
+        states: dict[str, tuple[str, dt.date, str | None, dt.date | None, int | None]] = {}
         for i in range(start, latest):
             day = dt.date.fromordinal(self._days[i])
             period = self._period_texts[self._periods[i]] or period_of(day)
@@ -279,5 +279,6 @@ class History:
             if status in DONE_STATUSES:
                 before = states.get(period)
                 done_on = before[3] if before and before[3] else day
-            states[period] = (status, day, self._note_texts[self._notes[i]], done_on)
+            line = self._lines[i] if self._lines else None
+            states[period] = (status, day, self._note_texts[self._notes[i]], done_on, line)
         return states

@@ -47,11 +47,12 @@ def period_rows(
     for period in schedule.periods(year):
         if period.start > (begun_by or as_of):
             break
-        shares = tuple(
-            _share(a, states.get(a.unit, {}).get(period.label), _extended(book, a, period, as_of))
-            for a in assignments
-        )
-        rows.append(PeriodRow(period, Deadline(text, "date", period.due), shares))
+        shares = []
+        for a in assignments:
+            state = states.get(a.unit, {}).get(period.label)
+            share = _share(a, state, _extended(book, a, period, as_of))
+            shares.append(_reviewed(book, share, state, as_of))
+        rows.append(PeriodRow(period, Deadline(text, "date", period.due), tuple(shares)))
     return rows
 
 
@@ -79,5 +80,15 @@ def _share(whole: Assignment, state, extended_to: dt.date | None) -> Assignment:
     share = Assignment(whole.task, whole.unit, whole.role, extended_to=extended_to)
     if state is None:
         return share
-    status, updated, note, done_on = state
+    status, updated, note, done_on, _ = state
     return share._replace(status=status, updated=updated, note=note, done_on=done_on)
+
+
+def _reviewed(book: Book, share: Assignment, state, as_of: dt.date) -> Assignment:
+    """Where the office reviews claims, a period's 已完成 waits for its verdict (待审核), and
+    one returned (已退回) is not done, as for any task."""
+    supervision = book.ledger.supervision
+    if state is None or supervision is None or not supervision.used:
+        return share
+    review, reason = supervision.review_of(state[4], share.status, as_of)
+    return share._replace(review=review, review_note=reason)
