@@ -106,7 +106,9 @@ def update(
     )
     for note in done.notes:
         err(f"提示：{note}")
-    if day and (remark := plan_year_remark(day, year())):
+    # The plan's year as the record read it: asking the ledger again would hash the log
+    # just made longer before trusting the cache.
+    if day and (remark := plan_year_remark(day, done.year)):
         err(f"注意：{remark}")
     names = [u.unit for u in done.updates]
     who = names[0] if len(names) == 1 else f"{'、'.join(names)}（{len(names)}个单位）"

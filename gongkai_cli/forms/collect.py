@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from gongkai_cli.errors import GitFailed, GongkaiError
 from gongkai_cli.forms.check import CheckedForm, FormEntry
 from gongkai_cli.forms.rounds import TRAILER_FILE, TRAILER_ROUND, TRAILER_SHA, find_collected
-from gongkai_cli.ledger.checked import open_book
+from gongkai_cli.ledger.checked import book_of, extend_cache, load_checked, open_book
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.logline import new_id, update_line
 from gongkai_cli.model.book import Book
@@ -189,7 +189,8 @@ def collect(
         return Collected(decisions, None, earlier, replied, None, dry_run=True, requests=asks)
     path = data_dir.file(PROGRESS)
     with store.open_log(data_dir, commit=commit) as log:
-        book = open_book(data_dir)  # the latest log, under the lock
+        loaded = load_checked(data_dir)  # the latest log, under the lock
+        book = book_of(loaded)
         earlier, replied = _earlier(repo, checked)
         decisions = _once(decide(book, checked, given, today), earlier)
         updates = [d.update for d in decisions if d.update is not None]
@@ -214,6 +215,8 @@ def collect(
             sha = log.append(lines, text) if lines else log.repo.commit_empty(path, text)
         except GitFailed as exc:
             raise GitFailed(f"{exc}（{checked.form.name} 未收取）") from None
+        if lines:
+            extend_cache(data_dir, loaded, log.appended)
     return Collected(decisions, sha, earlier, replied, None, requests=asks)
 
 

@@ -42,6 +42,7 @@ MAGIC = b"gongkai-cache 2\n"  # the format; a change of shape changes the number
 INTEGER_TYPES = frozenset("bBhHiIlLqQ")  # what a stored column may hold: machine integers
 
 Stored = tuple[dict[str, Any], list[array]]  # a JSON value and its integer columns
+Found = tuple[dict[str, Any], list[array], dict[str, Seen]]  # … and the bytes it was made of
 Place = tuple[Path, str]  # the cache file, and the context a stored answer must match
 
 
@@ -161,8 +162,9 @@ def place(data_dir: DataDir) -> Place | None:
     return (_file_for(folder, data_dir), context(data_dir)) if folder else None
 
 
-def get(where: Place, data_dir: DataDir) -> Stored | None:
-    """The stored answer, if it was computed from the bytes the files hold now."""
+def get(where: Place, data_dir: DataDir) -> Found | None:
+    """The stored answer, if it was computed from the bytes the files hold now; with what
+    vouches for those bytes."""
     path, head = where
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
@@ -195,7 +197,7 @@ def get(where: Place, data_dir: DataDir) -> Stored | None:
         return None
     if any(list(s.fingerprint or ()) != (key["files"][n][1] or []) for n, s in seen.items()):
         put(where, seen, value, columns)  # touched, not changed: vouch by stat again
-    return value, columns
+    return value, columns, seen
 
 
 def put(where: Place, seen: dict[str, Seen], value: dict[str, Any], columns: list[array]):

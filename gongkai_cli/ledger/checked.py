@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import io
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from gongkai_cli.errors import DataError, Problem, has_errors
@@ -29,6 +30,9 @@ class Checked:
     history: History | None
     problems: list[Problem]
     task_count: int
+    # What vouches for the bytes this was made of (file → Seen): kept only in memory, for
+    # extending the cache after an append (see `extend_cache`).
+    seen: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -39,17 +43,21 @@ def load_checked(data_dir: DataDir) -> Checked:
     """load(), through the cache."""
     where = cache.place(data_dir)
     if where and (stored := cache.get(where, data_dir)) is not None:
+        value, columns, seen = stored
         try:
-            return _decode(data_dir, *stored)
+            checked = _decode(data_dir, value, columns)
         except Exception:  # stored by code of another shape: load afresh
             pass
+        else:
+            checked.seen = seen
+            return checked
     with _collector_paused():
         # Imported here, with the collector paused: the reader and the checks (YAML, and
         # the schemas when a file has a mistake) are for a load; a cached read never needs them.
         from gongkai_cli.ledger import load
 
         loaded = load.load(data_dir)
-        checked = Checked(loaded.ledger, None, loaded.problems, len(loaded.tasks))
+        checked = Checked(loaded.ledger, None, loaded.problems, len(loaded.tasks), loaded.seen)
         if checked.ok:
             ledger = loaded.ledger
             checked.history = History.from_entries(ledger.updates, ledger.index.canonical)
@@ -62,10 +70,113 @@ def load_checked(data_dir: DataDir) -> Checked:
 
 def open_book(data_dir: DataDir) -> Book:
     """The ledger of a data directory, ready for queries; errors in the data stop here."""
-    checked = load_checked(data_dir)
+    return book_of(load_checked(data_dir))
+
+
+def book_of(checked: Checked) -> Book:
+    """A checked load ready for queries; errors in the data stop here."""
     if not checked.ok:
         raise DataError(checked.problems)
     return Book(checked.ledger, checked.history)
+
+
+def extend_cache(data_dir: DataDir, checked: Checked, appended: Appended) -> None:
+    """After lines were appended to the log that `checked` was loaded from, store in the
+    cache what a load of the longer log would give, without reading the log again: on a
+    long log, that reading is most of what a write costs (and of the next query after it).
+
+    Only where that is sure: every appended line an update in its canonical form, with no
+    details (they are kept apart), naming a task and a unit that answers for it, dated no
+    later than today, its text fit for every output, its period one of its task's, its id
+    nowhere in the log before (a retraction or review of it would be an error the old log
+    did not have) and nothing the same as an update of its assignment on its day (that
+    could be an exact repeat, a warning). Those are every check that an update's line can
+    fail or make another line fail; the problems found before stay as they were, line
+    numbers and all, since the lines were only added at the end. Otherwise nothing is
+    stored and the next command loads the log afresh, as before.
+
+    The log's new digest is of the bytes written; its fingerprint is left out, so the next
+    read hashes the file once before trusting this (a hook that touched it is noticed)."""
+    where = cache.place(data_dir)
+    seen = checked.seen or {}
+    if where is None or not checked.ok or any(name not in seen for name in cache.FILES):
+        return
+    try:
+        updates = _appended_updates(checked, appended)
+    except Exception:  # the cache is only an optimisation: never fail a write that is done
+        return
+    if updates is None:
+        return
+    from gongkai_cli.ledger.seen import Seen
+
+    ledger = checked.ledger
+    extended = Checked(
+        ledger,
+        checked.history.extended(updates, ledger.index.canonical),
+        checked.problems,
+        checked.task_count,
+    )
+    files = {**seen, cache.PROGRESS: Seen(appended.digest, None)}
+    cache.put(where, files, *_encode(extended))
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """Lines appended to a log: the log before them, the number of the first, and the
+    SHA-256 of the log with them."""
+
+    before: bytes
+    lines: str  # as written (decoded)
+    first: int
+    digest: str
+
+
+def _appended_updates(checked: Checked, appended: Appended) -> list | None:
+    """The appended lines as updates, numbered as in the file, if a load of the longer log
+    would find nothing new to say about them (see `extend_cache`); else None."""
+    from gongkai_cli.ledger.checks import _progress_problem, forbidden_text
+    from gongkai_cli.ledger.logline import read_log
+    from gongkai_cli.model.dates import current_date
+
+    lines = list(io.StringIO(appended.lines, newline=""))  # split as a load splits them
+    read = read_log(lines)
+    odd = read.odd_runs or read.overlong or read.retractions or read.supervision
+    if odd or read.details or len(read.updates) != len(lines):
+        return None
+    ledger, history, today = checked.ledger, checked.history, current_date()
+    said: set[tuple] = set()
+    ids: set[str] = set()
+    updates = []
+    for update in read.updates:
+        update = update._replace(line=update.line + appended.first - 1)
+        unit = ledger.index.canonical(update.unit) or update.unit
+        content = (update.task, unit, update.date, update.status, update.note)
+        texts = (update.unit, update.note, update.by)
+        if (
+            update.id in ids
+            or update.id.encode() in appended.before
+            or update.date > today
+            or _progress_problem(ledger, update.task, update.unit) is not None
+            or any(text is not None and forbidden_text(text) for text in texts)
+            or not _period_fits(ledger, update)
+            or content in said
+            or (update.status, update.note) in history.said_on(update.task, unit, update.date)
+        ):
+            return None
+        ids.add(update.id)
+        said.add(content)
+        updates.append(update)
+    return updates
+
+
+def _period_fits(ledger, update) -> bool:
+    if update.period is None:
+        return True
+    from gongkai_cli.model.schedules import parse_schedule
+
+    task = ledger.tasks.get(update.task)
+    schedule = task and parse_schedule(task.deadline)
+    return bool(schedule) and update.period in [p.label for p in schedule.periods(ledger.year)]
 
 
 def evidence_problems(data_dir: DataDir, checked: Checked) -> list[Problem]:

@@ -189,6 +189,51 @@ class History:
             list(period_index),
         )
 
+    def extended(self, updates: list[Entry], canonical) -> History:
+        """This history with `updates` appended to the end of the log, as `from_entries`
+        would index the longer log: each goes after its assignment's updates of the same
+        day or earlier (a new assignment's run after all others), its note and period
+        numbered after those already known. Costs a copy of the columns, not a pass over
+        the log's updates."""
+        spans = {task: dict(units) for task, units in self._spans.items()}
+        days, statuses, notes = (
+            array("l", self._days),
+            array("b", self._statuses),
+            array("L", self._notes),
+        )
+        lines, periods = array("L", self._lines), array("H", self._periods)
+        note_texts, period_texts = list(self._note_texts), list(self._period_texts)
+        note_index = {note: i for i, note in reversed(list(enumerate(note_texts)))}
+        period_index = {period: i for i, period in reversed(list(enumerate(period_texts)))}
+        codes = {status: code for code, status in enumerate(STATUSES)}
+        for update in updates:
+            unit = canonical(update.unit) or update.unit
+            day = update.date.toordinal()
+            packed = spans.get(update.task, {}).get(unit)
+            if packed is None:
+                at = len(days)
+                spans.setdefault(update.task, {})[unit] = at << 32 | at + 1
+            else:
+                start, end = packed >> 32, packed & 0xFFFFFFFF
+                at = bisect.bisect_right(days, day, start, end)
+                for units in spans.values():  # the runs after this one move up by one
+                    for name, other in units.items():
+                        if other >> 32 >= end:
+                            units[name] = other + (1 << 32) + 1
+                spans[update.task][unit] = start << 32 | end + 1
+            note = note_index.setdefault(update.note, len(note_texts))
+            if note == len(note_texts):
+                note_texts.append(update.note)
+            period = period_index.setdefault(update.period, len(period_texts))
+            if period == len(period_texts):
+                period_texts.append(update.period)
+            days.insert(at, day)
+            statuses.insert(at, codes[update.status])
+            notes.insert(at, note)
+            lines.insert(at, update.line)
+            periods.insert(at, period)
+        return History(spans, days, statuses, notes, note_texts, lines, periods, period_texts)
+
     def columns(self) -> tuple:
         """The arguments that rebuild this history (for the cache), but the lines and periods."""
         return self._spans, self._days, self._statuses, self._notes, self._note_texts

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gongkai_cli.errors import GitFailed, LedgerLocked, ReadOnlyLedger, WriteFailed
+from gongkai_cli.ledger.checked import Appended
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.files import kind_of
 from gongkai_cli.record import git as gitrepo
@@ -62,25 +63,33 @@ class Log:
     notes: list[str]  # what settling an earlier writer's leftovers did, for the user
     git_dir: Path | None = None
     files: tuple[Path, ...] = ()  # committed with the lines: evidence the update names
+    appended: Appended | None = None  # what the last append wrote, for extending the cache
 
     def append(self, lines: list[str], message: str, files: tuple[Path, ...] = ()) -> str | None:
         """Append the lines; commit exactly them (when committing), with `files` (evidence
         kept beside the log, already written). Returns the commit."""
         self.files = files
         old = self.path.read_bytes() if self.path.exists() else b""
-        new = _appended(old, lines, self._newline(old))
+        head, tail = _appended(old, lines, self._newline(old))
+        new = head + tail
+        digest = hashlib.sha256(old)
+        before = digest.hexdigest()
+        digest.update(memoryview(new)[len(old) :])  # the whole log's, without a second pass
+        written = Appended(old, tail.decode("utf-8"), _lines_in(head) + 1, digest.hexdigest())
         if self.repo is None:
             _write(self.path, new)
+            self.appended = written
             return None
         journal = self.git_dir / JOURNAL_NAME
         head = self.repo.head_id()
-        entry = {"size": len(old), "sha256": hashlib.sha256(old).hexdigest(), "head": head}
+        entry = {"size": len(old), "sha256": before, "head": head}
         _write_journal(journal, json.dumps(entry).encode())
         _write(self.path, new)
         try:
             commit = self._commit(old, new, head, message)
         finally:
             journal.unlink(missing_ok=True)
+        self.appended = written
         return commit
 
     def _newline(self, old: bytes) -> bytes:
@@ -119,7 +128,11 @@ class Log:
             return "、".join(others)
         if repo.parents(commit) != ([head] if head else []):
             return "提交的父提交不是原来的 HEAD"
-        if repo.blob_id(commit, self.path) != repo.hash_of(self.path, new):
+        committed = repo.blob_id(commit, self.path)
+        # The blob of the bytes as they are; only if that is not it, the bytes as git's
+        # filters (core.autocrlf, attributes) would store them: on a long log, hashing in
+        # this process spares piping the whole log to another.
+        if committed != gitrepo.raw_blob_id(new) and committed != repo.hash_of(self.path, new):
             return f"{PROGRESS} 的内容与追加后的文件不同"
         return None
 
@@ -138,9 +151,17 @@ def _write_journal(path: Path, content: bytes) -> None:
         raise WriteFailed(f"无法写入 {path}：{exc.strerror}，未写入任何内容。") from None
 
 
-def _appended(old: bytes, lines: list[str], newline: bytes) -> bytes:
-    new = old if not old or old.endswith(b"\n") else old + newline
-    return new + b"".join(line.rstrip("\n").encode("utf-8") + newline for line in lines)
+def _lines_in(text: bytes) -> int:
+    """Lines as the log's reader counts them: a \\n, a \\r or a \\r\\n ends one."""
+    if b"\r" not in text:  # the usual log: one pass, not three, over a long one
+        return text.count(b"\n")
+    return text.count(b"\n") + text.count(b"\r") - text.count(b"\r\n")
+
+
+def _appended(old: bytes, lines: list[str], newline: bytes) -> tuple[bytes, bytes]:
+    """The log up to the new lines (its last line ended) and the new lines, as written."""
+    head = old if not old or old.endswith(b"\n") else old + newline
+    return head, b"".join(line.rstrip("\n").encode("utf-8") + newline for line in lines)
 
 
 def _write(path: Path, content: bytes) -> None:

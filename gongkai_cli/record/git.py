@@ -260,6 +260,15 @@ class Repo:
         return result.stdout if result.returncode == 0 else None
 
 
+def raw_blob_id(content: bytes) -> str:
+    """The id git gives a blob of exactly these bytes (no filter applied)."""
+    import hashlib
+
+    digest = hashlib.sha1(b"blob %d\0" % len(content), usedforsecurity=False)
+    digest.update(content)
+    return digest.hexdigest()
+
+
 def identity(folder: Path) -> str | None:
     """Who git would record as committer here, or None when git cannot tell."""
     result = _git(folder, "var", "GIT_COMMITTER_IDENT", check=False)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gongkai_cli.errors import DataError, InvalidValue, NothingToUndo, NotResponsible, has_errors
-from gongkai_cli.ledger.checked import open_book
+from gongkai_cli.ledger.checked import book_of, extend_cache, load_checked
 from gongkai_cli.ledger.checks import is_answerable
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.logline import Entry, new_id, retraction_line, update_line
@@ -47,6 +47,7 @@ class Recorded:
     commit: str | None
     why_not_committed: str | None
     notes: list[str]  # what settling a killed writer's leftovers did
+    year: int = 0  # the plan's
 
 
 def expand_units(book: Book, task: int, names: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -140,7 +141,8 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
         )
     attachments = evidence.read_attachments(request.attach)
     with store.open_log(data_dir, commit=request.commit) as log:
-        book = open_book(data_dir)  # read under the lock: the latest log
+        checked = load_checked(data_dir)  # read under the lock: the latest log
+        book = book_of(checked)
         book.task(request.task)
         units, via_open = expand_units(book, request.task, request.units)
         request = replace(request, period=reported_period(book, request))
@@ -175,12 +177,13 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
             for path in written:  # nothing of a failed record stays behind
                 path.unlink(missing_ok=True)
             raise
+        extend_cache(data_dir, checked, log.appended)
         why = None
         if sha is None:
             why = (
                 "已按要求不提交（--no-commit）" if not request.commit else "数据目录不在 git 仓库中"
             )
-    return Recorded(updates, ids, via_open, sha, why, log.notes)
+    return Recorded(updates, ids, via_open, sha, why, log.notes, book.ledger.year)
 
 
 def reported_period(book: Book, request: Request) -> str | None:

@@ -1,0 +1,116 @@
+"""A write extends the cached load instead of leaving the next command to read the whole log
+again: what it stores is exactly what a load of the longer log gives, or nothing at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gongkai_cli.actions.record_progress import record_update
+from gongkai_cli.ledger import cache
+from gongkai_cli.ledger.checked import _encode, load_checked
+from gongkai_cli.ledger.datadir import DataDir
+from tests.conftest import runs_on
+
+REAL_DATA = Path(__file__).resolve().parent.parent / "data"
+_today = runs_on(dt.date(2021, 11, 1))
+
+
+@pytest.fixture
+def data(tmp_path) -> DataDir:
+    folder = tmp_path / "data"
+    shutil.copytree(REAL_DATA, folder)
+    tasks = folder / "tasks.yaml"  # task 3 recurs monthly, so that updates name periods
+    text = tasks.read_text(encoding="utf-8")
+    third = text.index("- number: 3\n")
+    at = text.index("deadline:", third)
+    end = text.index("\n", at)
+    tasks.write_text(text[:at] + "deadline: 每月10日前" + text[end:], encoding="utf-8")
+    return DataDir(folder, "option")
+
+
+def stored(data: DataDir):
+    """What the cache holds for the files as they are now (None: nothing that fits them)."""
+    found = cache.get(cache.place(data), data)
+    return None if found is None else plain(*found[:2])
+
+
+def loaded_afresh(data: DataDir, monkeypatch):
+    """What a load of the files gives, as the cache would store it."""
+    with monkeypatch.context() as patch:
+        patch.setenv("GONGKAI_NO_CACHE", "1")
+        return plain(*_encode(load_checked(data)))
+
+
+def plain(value, columns):
+    """As stored on disk: JSON (tuples become lists) and the columns' numbers."""
+    return json.loads(json.dumps(value)), [(c.typecode, c.tolist()) for c in columns]
+
+
+def record(data: DataDir, task: int, units, status: str, day: str, **more):
+    return record_update(
+        data, task, units, status, date=dt.date.fromisoformat(day), by="张三", commit=False, **more
+    )
+
+
+def test_each_update_extends_the_cache_to_what_a_load_of_the_longer_log_gives(data, monkeypatch):
+    load_checked(data)
+    steps = [
+        (7, ["县财政局"], "进行中", "2021-06-01", {"note": "正在起草"}),
+        (7, ["县财政局"], "进展缓慢", "2021-03-01", {}),  # before the assignment's others
+        (7, ["县财政局"], "已完成", "2021-06-01", {"note": "已公开"}),  # same day: after
+        (7, ["县财政局"], "进行中", "2021-04-01", {"note": "正在起草"}),  # a known note
+        (6, ["各镇"], "进行中", "2021-05-01", {}),  # a group: one line per town, new runs
+        (3, ["县发改委"], "已完成", "2021-02-03", {"period": "2021-01"}),
+        (3, ["县发改委"], "进行中", "2021-03-05", {}),  # the period its date reports
+        (7, ["县财政局"], "已完成", "2021-10-01", {}),  # runs after it move along
+    ]
+    for task, units, status, day, more in steps:
+        record(data, task, units, status, day, **more)
+        assert stored(data) == loaded_afresh(data, monkeypatch), (task, day)
+    value, _ = stored(data)
+    assert value["history"]["periods"] == [None, "2021-01", "2021-02"]
+
+
+def test_a_log_with_windows_line_endings_is_extended_line_for_line(data, monkeypatch):
+    record(data, 7, ["县财政局"], "进行中", "2021-06-01")
+    log = data.file("progress.yaml")
+    log.write_bytes(log.read_bytes().replace(b"\n", b"\r\n"))
+    load_checked(data)
+    record(data, 8, ["县财政局"], "进行中", "2021-06-02")
+    assert log.read_bytes().endswith(b"}\r\n")
+    assert stored(data) == loaded_afresh(data, monkeypatch)
+
+
+def test_a_log_without_a_last_newline_is_extended_line_for_line(data, monkeypatch):
+    record(data, 7, ["县财政局"], "进行中", "2021-06-01")
+    log = data.file("progress.yaml")
+    log.write_bytes(log.read_bytes().rstrip(b"\n"))
+    load_checked(data)
+    record(data, 8, ["县财政局"], "进行中", "2021-06-02")
+    assert stored(data) == loaded_afresh(data, monkeypatch)
+
+
+def test_an_exact_repeat_is_left_to_a_load_which_warns_of_it(data, monkeypatch):
+    record(data, 7, ["县财政局"], "进行中", "2021-06-01", note="正在起草")
+    record(data, 7, ["县财政局"], "进行中", "2021-06-01", note="正在起草")
+    assert stored(data) is None  # not extended: the next command loads afresh
+    value, _ = loaded_afresh(data, monkeypatch)
+    assert [p["code"] for p in value["problems"]].count("duplicate-update") == 1
+
+
+def test_an_update_with_details_is_left_to_a_load(data, monkeypatch):
+    record(data, 7, ["县财政局"], "进行中", "2021-06-01", problems="经费不足")
+    assert stored(data) is None
+    assert load_checked(data).ledger.supervision.details  # and a load finds them
+
+
+def test_nothing_is_stored_where_the_earlier_load_had_no_key(data, monkeypatch):
+    monkeypatch.setenv("GONGKAI_NO_CACHE", "1")
+    record(data, 7, ["县财政局"], "进行中", "2021-06-01")
+    monkeypatch.delenv("GONGKAI_NO_CACHE")
+    assert stored(data) is None
