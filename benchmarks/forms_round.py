@@ -45,9 +45,10 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def fresh_ledger(folder: Path, env: dict[str, str]) -> Path:
+def fresh_ledger(folder: Path, env: dict[str, str], data: Path = ROOT / "data") -> Path:
+    """A git repository under `folder` holding a copy of `data` (the bundled plan)."""
     repo = folder / "ledger"
-    shutil.copytree(ROOT / "data", repo / "data")
+    shutil.copytree(data, repo / "data")
     for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "init"]):
         subprocess.run(["git", *args], cwd=repo, env=env, check=True)
     return repo
