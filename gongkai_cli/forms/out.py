@@ -185,6 +185,8 @@ def _header(sheet, ident: layout.Identity, columns: tuple[str, ...]) -> None:
 
 
 def _table(sheet, rows: list[FormRow], year: int, headers: tuple[str, ...]) -> None:
+    from copy import copy
+
     from openpyxl.worksheet.datavalidation import DataValidation
 
     style = _styles()
@@ -194,6 +196,11 @@ def _table(sheet, rows: list[FormRow], year: int, headers: tuple[str, ...]) -> N
         cell.font, cell.alignment, cell.border = style["bold"], style["centre"], style["border"]
         cell.fill = style["fill"] if header in layout.FILL_IN else style["header"]
         sheet.column_dimensions[_letter(column)].width = widths[column - 1]
+    # A cell's style depends on its column alone: the first row is styled attribute by
+    # attribute, the others take its cells' finished styles. Setting a style looks it up
+    # among the workbook's by value, which on a form of many rows cost most of its making;
+    # the styles registered, and their order, are the same either way.
+    styled: list | None = None
     for offset, row in enumerate(rows):
         number = layout.FIRST_ROW + offset
         status = row.shown_status()
@@ -213,12 +220,17 @@ def _table(sheet, rows: list[FormRow], year: int, headers: tuple[str, ...]) -> N
             cell = sheet.cell(number, column, value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text is text: never a formula, whatever it starts with
+            if styled is not None:
+                cell._style = copy(styled[column - 1])
+                continue
             cell.border, cell.alignment = style["border"], style["wrap"]
             if headers[column - 1] in layout.FILL_IN:
                 cell.fill, cell.protection = style["fill"], style["open"]
             if headers[column - 1] in ("完成日期", layout.EXTEND_TO):
                 cell.number_format = "yyyy-mm-dd"
-        sheet.cell(number, 1).alignment = style["centre"]
+        if styled is None:
+            sheet.cell(number, 1).alignment = style["centre"]
+            styled = [sheet.cell(number, c)._style for c in range(1, len(values) + 1)]
         sheet.row_dimensions[number].height = _height(row.requirement, last)
     first, end = layout.FIRST_ROW, layout.FIRST_ROW + max(len(rows), 1) - 1
     column = {name: _letter(i) for i, name in enumerate(headers, start=1)}
