@@ -261,3 +261,11 @@ def test_an_open_set_over_an_empty_pool_is_never_settled():
 def test_an_empty_group_never_satisfies_a_task():
     found = resolve("市数据局牵头，各县市区人民政府负责落实", other_index())
     assert found.unresolved == ("各县市区人民政府",)
+
+
+def test_a_bare_noun_shares_the_qualifier_before_it():
+    """市直有关部门、单位 is 市直有关部门 and 市直有关单位, never a unit called 单位."""
+    assert parse_roles("市行政审批服务局牵头，市直有关部门、单位负责落实") == (
+        ["市行政审批服务局"],
+        ["市直有关部门", "市直有关单位"],
+    )

@@ -39,10 +39,16 @@ def _normalise(phrase: str) -> str:
     return "".join(phrase.split())
 
 
+_BARE = ("单位", "部门", "科室")
+
+
 def _split(text: str) -> list[str]:
-    items = []
+    items: list[str] = []
     for item in _SEPARATORS.split(text):
         item = _OPEN_LIST.sub("", _ROLE_WORDS.sub("", item))
+        if item in _BARE and items and items[-1].endswith(_BARE):
+            # 市直有关部门、单位: the bare noun shares the item before's qualifier (市直有关单位)
+            item = items[-1][:-2] + item
         if item:
             items.append(item)
     return items
