@@ -116,3 +116,19 @@ def test_undo_in_a_shallow_clone_works_or_refuses_never_guesses(
     assert result.exit_code == 0, result.stderr
     assert "：进展: 任务10 县财政局 → 已完成。" in result.stdout
     assert [status(gongkai, shallow, t) for t in (7, 8, 9, 10)] == ["进行中"] * 3 + ["未开始"]
+
+
+def test_a_colleagues_hand_written_line_is_never_taken_for_my_own(gongkai, ledger, monkeypatch):
+    as_clerk(monkeypatch, "甲")
+    data = ledger / "data"
+    gongkai("update", "8", "-u", "县财政局", "-s", "进行中", "--date", "2021-05-01", "--data", data)
+    as_clerk(monkeypatch, "乙")
+    with (data / "progress.yaml").open("a", encoding="utf-8") as log:  # not gongkai's own format
+        log.write("- date: 2021-06-01\n  task: 7\n  unit: 县财政局\n  status: 已完成\n")
+    git(ledger, "commit", "-qam", "乙手工补记")
+    as_clerk(monkeypatch, "甲")
+
+    result = gongkai("undo", "--dry-run", "--data", data)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0].endswith("：进展: 任务8 县财政局 → 进行中。")

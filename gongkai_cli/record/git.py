@@ -213,31 +213,24 @@ class Repo:
         else by name), newest first. Merges are left out (a union merge "adds" the lines of
         both sides), and so is a commit without a parent: the root, or the graft at the
         bottom of a shallow clone, whose diff "adds" every line older than the clone."""
-        result = _git(
-            self.root,
-            "log",
-            "--no-merges",
-            "-p",
-            "-U0",
-            "--no-color",
-            "--no-renames",
-            "--format=%x00%H %P%x00%cn%x00%ce%x00",
-            "--",
-            self.rel(path),
-            check=False,
+        rel = self.rel(path)
+        # The commits first (cheap), a diff only for this committer's: the newest is usually
+        # the answer, and a long history is never diffed whole.
+        commits = _git(
+            self.root, "log", "--no-merges", "--format=%H %P%x00%cn%x00%ce", "--", rel, check=False
         )
-        if result.returncode != 0:
-            return
-        parts = result.stdout.split("\x00")
-        for i in range(1, len(parts) - 3, 4):
-            ids, cname, cmail, diff = parts[i : i + 4]
+        for line in commits.stdout.splitlines() if commits.returncode == 0 else ():
+            ids, cname, cmail = line.split("\x00")
             sha, *parents = ids.split()
             if not parents or (email and cmail != email) or (not email and cname != name):
                 continue
+            diff = _git(
+                self.root, "diff", "-U0", "--no-color", "--no-renames", parents[0], sha, "--", rel
+            ).stdout
             added = [
-                line[1:] + "\n"
-                for line in diff.splitlines()
-                if line.startswith("+") and not line.startswith("+++")
+                text[1:] + "\n"
+                for text in diff.splitlines()
+                if text.startswith("+") and not text.startswith("+++")
             ]
             yield sha, added
 

@@ -322,20 +322,25 @@ def _targets(
         raise NothingToUndo("没有可撤销的进展记录。")
     if repo is None:
         return [live[-1]], None  # no history to tell whose a line is: one clerk, one file
-    return _own_last(repo, loaded.data_dir.file(PROGRESS), live)
+    return _own_last(repo, loaded.data_dir.file(PROGRESS), loaded.updates, retracted)
 
 
-def _own_last(repo: gitrepo.Repo, path, live: list[Entry]) -> tuple[list[Entry], str | None]:
+def _own_last(
+    repo: gitrepo.Repo, path, updates: list[Entry], retracted
+) -> tuple[list[Entry], str | None]:
     """The clerk's own last record: lines this working tree holds but HEAD does not (a
     --no-commit update), else the updates of the newest commit by this committer that still
-    count. Never the last lines of the file: after a pull they are a colleague's."""
-    from gongkai_cli.ledger.logline import read_log
+    count. Never the last lines of the file: after a pull they are a colleague's. Lines are
+    matched by their text, so a hand-written entry is found as well as gongkai's own."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
 
-    def ids(lines) -> set[str]:
-        return {u.id for u in read_log(lines).updates}
+    def text(entry: Entry) -> str:
+        return lines[entry.line - 1].rstrip() if entry.line <= len(lines) else ""
 
-    committed = ids((repo.show("HEAD", path) or b"").decode("utf-8", "replace").splitlines(True))
-    local = [u for u in live if u.id not in committed]
+    head = (repo.show("HEAD", path) or b"").decode("utf-8-sig", "replace").splitlines()
+    committed = {line.rstrip() for line in head}
+    live = [u for u in updates if u.id not in retracted]
+    local = [u for u in live if text(u) not in committed]
     if local:
         return [local[-1]], None
     who = gitrepo.committer(repo.root)
@@ -344,12 +349,11 @@ def _own_last(repo: gitrepo.Repo, path, live: list[Entry]) -> tuple[list[Entry],
             "无法确定你是谁（git 的 user.name、user.email 未设置），不知道哪条是你的记录；"
             "请用 gongkai log 查到编号后用 gongkai undo 编号 撤销。"
         )
-    counting = {u.id: u for u in live}
     for sha, added in repo.own_additions(path, *who):
-        recorded = ids(added)
-        mine = [counting[uid] for uid in recorded if uid in counting]
+        written = {line.rstrip() for line in added}
+        recorded = [u for u in updates if text(u) in written]
+        mine = [u for u in recorded if u.id not in retracted]
         if mine:
-            mine.sort(key=lambda u: u.line)
             return mine, sha if len(mine) == len(recorded) else None
     where = "这是浅克隆（shallow clone），其中" if repo.is_shallow() else "这个仓库中"
     raise NothingToUndo(
