@@ -51,6 +51,7 @@ _EXPORTS = {
     "render": "gongkai_cli.actions.publish_report",
     "publish_report": "gongkai_cli.actions.publish_report",
     "publish_checklists": "gongkai_cli.actions.publish_report",
+    "verify_report": "gongkai_cli.actions.verify",
     "build_site": "gongkai_cli.actions.build_site",
     "members": "gongkai_cli.actions.members",
     "add_member": "gongkai_cli.actions.members",
@@ -123,6 +124,7 @@ __all__ = [
     "undo",
     "unit_checklist",
     "validate",
+    "verify_report",
     "write_plan",
 ]
 
@@ -146,6 +148,7 @@ if TYPE_CHECKING:
     from gongkai_cli.actions.rollup import rollup, rollup_by_task
     from gongkai_cli.actions.score import score
     from gongkai_cli.actions.start_ledger import start_ledger
+    from gongkai_cli.actions.verify import verify_report
     from gongkai_cli.api import data_dir, open_ledger, validate
     from gongkai_cli.errors import DataError, GongkaiError, Problem
     from gongkai_cli.model.book import Book, Filters, due, list_tasks, overdue

@@ -52,10 +52,23 @@ def build_site(
     )  # a committed `site` link leads nowhere
     book, log = book_and_log(data)
     as_of = as_of or current_date()
-    files = render_site(book, log, as_of, _members_page(data, as_of))
+    files = render_site(book, log, as_of, _members_page(data, as_of), _source(data, as_of))
     files.update(evidence_files(book))
     write_site(folder, files)
     return Site(folder, files)
+
+
+def _source(data: DataDir, as_of: dt.date) -> str:
+    """The footer's line on where the site came from: whoever holds the repository can
+    make the same site from that commit and compare."""
+    from gongkai_cli.actions.verify import ledger_commit
+
+    commit, dirty = ledger_commit(data)
+    if not commit:
+        return ""
+    changed = "（另有未提交的改动）" if dirty else ""
+    day = as_of.isoformat()
+    return f"数据来源：台账提交 {commit[:12]}{changed}，截至 {day}；生成命令：gongkai site --as-of {day}"
 
 
 def _members_page(data: DataDir, as_of: dt.date):

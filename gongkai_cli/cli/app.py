@@ -44,6 +44,7 @@ COMMANDS = {
     "members": "gongkai_cli.cli.members",
     "score": "gongkai_cli.cli.scores",
     "notice": "gongkai_cli.cli.notices",
+    "verify": "gongkai_cli.cli.verify",
 }
 
 

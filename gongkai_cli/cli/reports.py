@@ -91,6 +91,18 @@ def _book_and_day(data, as_of):
     return found, book, as_of_day(book, as_of)
 
 
+def traced(doc, found, report: tuple[str, ...], issuer: str | None):
+    """The report with where it came from (output.provenance), for Word and Excel files."""
+    from dataclasses import replace
+
+    from gongkai_cli.actions.verify import ledger_commit
+    from gongkai_cli.output.provenance import Provenance
+
+    commit, dirty = ledger_commit(found)
+    signed = (issuer or "").strip()
+    return replace(doc, provenance=Provenance(commit, dirty, doc.as_of, report, signed))
+
+
 def publish(
     doc,
     fmt: ReportFormat | None,
@@ -141,7 +153,7 @@ def _plan_report(name: str, build: str, stem: str, help: str) -> None:
         from gongkai_cli.output import reports
 
         found, book, day = _book_and_day(data, as_of)
-        doc = getattr(reports, build)(book, day)
+        doc = traced(getattr(reports, build)(book, day), found, (name,), issuer)
         publish(doc, fmt, out, found, stem, wide=wide, encoding=encoding, issuer=issuer)
 
 
@@ -199,7 +211,7 @@ def unit_checklist(
         raise typer.BadParameter("请给出一个单位，或使用 --all-units（二者选一）。")
     if not all_units:
         name = book.unit(unit)
-        doc = build(book, name, day)
+        doc = traced(build(book, name, day), found, ("unit", name), issuer)
         stem = f"责任清单-{name}"
         publish(doc, fmt, out, found, stem, wide=wide, encoding=encoding, issuer=issuer)
         return
@@ -246,4 +258,5 @@ def stats_(
 
     found, book, day = _book_and_day(data, as_of)
     stem = "完成情况统计" if by is StatsBy.unit else "完成情况统计-按大项"
-    publish(stats(book, day, by.value), fmt, out, found, stem, encoding=encoding, issuer=issuer)
+    doc = traced(stats(book, day, by.value), found, ("stats", by.value), issuer)
+    publish(doc, fmt, out, found, stem, encoding=encoding, issuer=issuer)

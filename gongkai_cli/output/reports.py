@@ -96,6 +96,7 @@ class Document:
     # Where a title too long for one line breaks: after the plan's name (濉溪县2021年政务
     # 公开重点工作任务 / 完成情况统计（按单位）), never inside a word.
     title_break: int = 0
+    provenance: object = None  # output.provenance.Provenance: written into Word and Excel files
 
     @property
     def full_title(self) -> str:

@@ -423,6 +423,10 @@ def render_document(doc, options=None) -> bytes:
     document, section = _new(
         doc.full_title, doc.as_of, doc.issuer or "gongkai", _starts_landscape(doc)
     )
+    if doc.provenance is not None:  # read back by `gongkai verify`
+        core = document.core_properties
+        core.identifier = doc.provenance.to_json()
+        core.comments = doc.provenance.sentence("docx")
     _title(document, doc, doc.title)
     _body(document, doc, section)
     return _save(document, doc.as_of)

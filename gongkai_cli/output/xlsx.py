@@ -263,6 +263,15 @@ def render_document(doc, options=None) -> bytes:
     from gongkai_cli.output.reports import Paragraph
 
     workbook = _new_workbook(doc.full_title, doc.as_of)
+    if doc.provenance is not None:  # read back by `gongkai verify`
+        from openpyxl.packaging.custom import StringProperty
+
+        from gongkai_cli.output.provenance import PROPERTY
+
+        workbook.properties.description = doc.provenance.sentence("xlsx")
+        workbook.custom_doc_props.append(
+            StringProperty(name=PROPERTY, value=doc.provenance.to_json())
+        )
     styles = _Styles()
     notes = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
     by_sheet: dict[str, list] = {}

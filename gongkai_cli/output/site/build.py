@@ -120,9 +120,12 @@ def unit_files(names) -> dict[str, str]:
     return files
 
 
-def render_site(book: Book, entries: list[Entry], as_of: dt.date, members=None) -> dict[str, bytes]:
+def render_site(
+    book: Book, entries: list[Entry], as_of: dt.date, members=None, source: str = ""
+) -> dict[str, bytes]:
     """Every file of the site, by its path in the site folder; `entries` is the raw log;
-    `members`, for a ledger with member ledgers, is (the roll-up report, each member's site)."""
+    `members`, for a ledger with member ledgers, is (the roll-up report, each member's site);
+    `source` is the footer's line on where the site came from (the ledger's commit)."""
     from gongkai_cli.output.reports import names_of
 
     env = _environment()
@@ -136,6 +139,7 @@ def render_site(book: Book, entries: list[Entry], as_of: dt.date, members=None) 
         "as_of_text": chinese_date(as_of),
         "members": members is not None,
         "names": names_of(book),  # no line breaks inside these
+        "source": source,
     }
 
     def render(template: str, links: Links, **values) -> bytes:
