@@ -339,3 +339,14 @@ def test_init_never_creates_a_ledger_inside_git(gongkai, ledger):
         f"错误：{ledger / '.git' / '台账' / 'data'} 在 git 仓库目录（.git）中，不能作为输出；未写入。\n"
     )
     assert not (ledger / ".git" / "台账").exists()
+
+
+def test_a_committed_link_is_found_whichever_path_names_the_ledger(gongkai, tmp_path):
+    write_ledger(tmp_path / "mini")
+    victim = _victim(tmp_path)
+    (tmp_path / "mini" / "reports").symlink_to(victim)
+    (tmp_path / "via").symlink_to(tmp_path / "mini")  # the user's own way to the ledger
+    out = tmp_path / "mini" / "reports" / "x.md"
+    result = gongkai("report", "progress", "--data", tmp_path / "via" / "data", *AS_OF, "-o", out)
+    assert result.exit_code == 1 and "是符号链接（可能随仓库提交而来）" in result.stderr
+    assert os.listdir(victim) == ["keep.txt"]

@@ -39,8 +39,12 @@ def check_output(
             raise OutputRefused(f"{path} 是台账的数据文件，{what}不能写到这里。")
     if root is None:
         return
-    base = _lexical(root)
-    if not lexical.parent.is_relative_to(base):
+    # The ledger as the path names it, or by its real path (the ledger found through a
+    # link of the user's, the output given by its real path): either way, walk below it.
+    base = next(
+        (b for b in (_lexical(root), root.resolve()) if lexical.parent.is_relative_to(b)), None
+    )
+    if base is None:
         return
     for part in _below(base, lexical.parent):
         try:
