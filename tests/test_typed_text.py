@@ -41,6 +41,7 @@ def test_a_by_with_line_breaks_cannot_forge_trailers(gongkai, ledger, monkeypatc
         ("--by", "张三\t李四", "填报人", "制表符（只能写一行）"),
         ("--note", "颜色\x1b[31m红", "说明", "不允许的字符 U+001B"),
         ("--note", "C1\x9b2J", "说明", "不允许的字符 U+009B"),
+        ("--note", "已完成\r未开始", "说明", "不允许的换行符 U+000D"),
     ],
 )
 def test_every_typed_field_follows_one_rule(

@@ -14,6 +14,7 @@ import re
 # Bidi controls: they reorder the text around them, wherever it is shown.
 BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BREAKS = re.compile(r"[\n\r\u2028\u2029\x85]")
+_ODD_BREAKS = re.compile(r"\r(?!\n)|[\u2028\u2029]")
 # C0 controls but tab and line breaks, DEL, C1 controls, and U+FFFE/U+FFFF: no xlsx, docx or
 # terminal can hold or show them.
 _UNSHOWABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
@@ -36,6 +37,8 @@ def typed_text_problem(text: str, *, lines: bool = False) -> str | None:
         return f"双向文字控制符 {_code(found.group())}（会打乱文字的显示顺序，看到的与写下的不同）"
     if not lines and _BREAKS.search(text):
         return "换行（只能写一行）"
+    if lines and _ODD_BREAKS.search(text):  # a lone CR sends a terminal back over the line
+        return f"不允许的换行符 {_code(_ODD_BREAKS.search(text).group()[0])}（请用普通的换行）"
     if not lines and "\t" in text:
         return "制表符（只能写一行）"
     return None
