@@ -314,3 +314,45 @@ def test_the_burn_up_ends_at_the_assignments_done_on_the_as_of_date(year):
     assert chart.total == len(designated) == 1438
     assert chart.due[-1] == sum(row.deadline.date is not None for row, _ in designated)
     assert chart.due == sorted(chart.due)
+
+
+def _times(folder: Path) -> dict[str, int]:
+    """When each file of a folder was last written."""
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_a_rebuild_from_the_same_inputs_writes_nothing_but_restores_a_page_edited_by_hand(
+    gongkai, tmp_path
+):
+    data = write_ledger(tmp_path / "mini")
+    site = tmp_path / "site"
+    first = gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
+    built, times = files_of(site), _times(site)
+    result = gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
+    assert result.exit_code == 0
+    assert "（总览、逾期通报、4 个任务页、6 个单位页）" in result.stdout == first.stdout
+    assert _times(site) == times  # not a file written again, the manifest included
+    (site / "tasks" / "1.html").write_text("改过", encoding="utf-8")
+    gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
+    assert files_of(site) == built
+    changed = {name for name, ns in _times(site).items() if ns != times[name]}
+    assert changed == {"tasks/1.html", ".gongkai-site"}  # only the page that differed
+
+
+def test_a_rebuild_after_the_log_or_the_day_changed_renders_the_site_again(gongkai, tmp_path):
+    data = write_ledger(tmp_path / "mini")
+    site = tmp_path / "site"
+    gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
+    first = files_of(site)
+    gongkai("site", "--data", data, "--as-of", "2021-07-02", "--out", site)
+    assert "2021年7月2日" in files_of(site)["index.html"].decode()
+    with (data / "progress.yaml").open("a", encoding="utf-8") as log:
+        log.write("- {date: 2021-06-01, task: 1, unit: 县财政局, status: 已完成, note: 已公开}\n")
+    gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
+    again = files_of(site)
+    assert again["tasks/1.html"] != first["tasks/1.html"]
+    assert "已公开" in again["tasks/1.html"].decode()

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gongkai_cli.ledger.datadir import as_data_dir
+from gongkai_cli.ledger.members import MEMBERS
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.datadir import DataDir
@@ -42,20 +44,64 @@ def build_site(
     the pages an earlier build wrote and this one did not."""
     from gongkai_cli.model.dates import current_date
     from gongkai_cli.output.site.build import render_site
-    from gongkai_cli.record.audit import book_and_log
+    from gongkai_cli.record.audit import book_log_and_digests
     from gongkai_cli.record.outputs import check_ledger_output
-    from gongkai_cli.record.publish import write_site
+    from gongkai_cli.record.publish import built_from, write_site
 
     data = as_data_dir(data)
     check_ledger_output(
         folder / "index.html", data, "网站"
     )  # a committed `site` link leads nowhere
-    book, log = book_and_log(data)
     as_of = as_of or current_date()
-    files = render_site(book, log, as_of, _members_page(data, as_of), _source(data, as_of))
-    files.update(evidence_files(book))
-    write_site(folder, files)
+    # A ledger with members shows their ledgers, which change on their own: always built.
+    alone = not (data.path / MEMBERS).exists()
+    source = _source(data, as_of)
+    if alone and (known := _cached_inputs(data, as_of, source)) is not None:
+        unchanged = built_from(folder, known)
+        if unchanged is not None:  # made from these very inputs, and untouched since
+            return Site(folder, unchanged)
+    book, log, digests = book_log_and_digests(data)
+    members = _members_page(data, as_of)
+    files = render_site(book, log, as_of, members, source)
+    evidence = evidence_files(book)
+    files.update(evidence)
+    inputs = _inputs(digests, evidence, as_of, source) if alone and members is None else None
+    write_site(folder, files, inputs)
     return Site(folder, files)
+
+
+def _inputs(
+    digests: dict[str, str], evidence: dict[str, bytes], as_of: dt.date, source: str
+) -> str:
+    """The digest of everything a site without members is made from: the data files' bytes,
+    the kept evidence files' bytes, the day it is as of, the footer's line on its source,
+    and gongkai's code, templates and static files. The same inputs make the same bytes."""
+    import hashlib
+    import json
+
+    from gongkai_cli.ledger.cache import FILES, code_key
+
+    site_files = resources.files("gongkai_cli.output.site")
+    own = []
+    for folder in ("templates", "static"):
+        for item in sorted(site_files.joinpath(folder).iterdir(), key=lambda i: i.name):
+            own.append([folder, item.name, hashlib.sha256(item.read_bytes()).hexdigest()])
+    kept = [[name, hashlib.sha256(content).hexdigest()] for name, content in evidence.items()]
+    parts = [code_key(), own, as_of.isoformat(), source, [digests.get(n) for n in FILES], kept]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+def _cached_inputs(data: DataDir, as_of: dt.date, source: str) -> str | None:
+    """`_inputs` as the cached load knows the data files now (loaded into the cache if it
+    held nothing for them, as any query would); None where the data has errors."""
+    from gongkai_cli.ledger.cache import FILES
+    from gongkai_cli.ledger.checked import book_of, load_checked
+
+    checked = load_checked(data)
+    if not checked.ok or not checked.seen or any(n not in checked.seen for n in FILES):
+        return None
+    digests = {name: checked.seen[name].digest for name in FILES}
+    return _inputs(digests, evidence_files(book_of(checked)), as_of, source)
 
 
 def _source(data: DataDir, as_of: dt.date) -> str:

@@ -41,16 +41,9 @@ class Checked:
 
 def load_checked(data_dir: DataDir) -> Checked:
     """load(), through the cache."""
+    if (found := cached(data_dir)) is not None:
+        return found
     where = cache.place(data_dir)
-    if where and (stored := cache.get(where, data_dir)) is not None:
-        value, columns, seen = stored
-        try:
-            checked = _decode(data_dir, value, columns)
-        except Exception:  # stored by code of another shape: load afresh
-            pass
-        else:
-            checked.seen = seen
-            return checked
     with _collector_paused():
         # Imported here, with the collector paused: the reader and the checks (YAML, and
         # the schemas when a file has a mistake) are for a load; a cached read never needs them.
@@ -65,6 +58,22 @@ def load_checked(data_dir: DataDir) -> Checked:
     # A progress date after today is an error only until its day comes: never kept.
     if where and not any(p.code == "date-in-future" for p in checked.problems):
         cache.put(where, loaded.seen, *_encode(checked))
+    return checked
+
+
+def cached(data_dir: DataDir) -> Checked | None:
+    """What the cache holds for the data files as they are now, without loading them where
+    it holds nothing (None then)."""
+    where = cache.place(data_dir)
+    stored = cache.get(where, data_dir) if where else None
+    if stored is None:
+        return None
+    value, columns, seen = stored
+    try:
+        checked = _decode(data_dir, value, columns)
+    except Exception:  # stored by code of another shape
+        return None
+    checked.seen = seen
     return checked
 
 
