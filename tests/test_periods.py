@@ -414,3 +414,22 @@ def test_where_the_office_reviews_a_returned_period_is_late_again(gongkai, tmp_p
         ("2021-03", ["甲镇"]),
         ("2021-04", ["甲镇"]),
     ]
+
+
+def test_where_the_office_reviews_every_periods_claim_waits_in_the_queue(gongkai, tmp_path):
+    """甲镇's January, February and April reports all wait for a verdict: a later month's
+    report does not hide an earlier one from `review`, and `review 通过 --task` passes all."""
+    reviewed = TASKS.replace("year: 2021\n", "year: 2021\nreview: true\n", 1)
+    write_ledger(tmp_path, reviewed, progress=YEAR)
+    waiting = run_json(gongkai, "review", "--as-of", "2021-05-11")
+    assert [(c["id"], c["date"]) for c in waiting] == [
+        ("a0000002", "2021-02-05"),
+        ("a0000004", "2021-03-15"),
+        ("a0000005", "2021-05-10"),
+    ]
+    passed = gongkai(
+        "review", "通过", "--task", "2", "--date", "2021-05-11", "--no-commit", "--data", "data"
+    )
+    assert passed.exit_code == 0, passed.stderr
+    assert passed.stdout.startswith("已通过 3 条进展：")
+    assert run_json(gongkai, "review", "--as-of", "2021-05-11") == []

@@ -85,11 +85,31 @@ def _claims(loaded, as_of: dt.date, task: int | None, unit: str | None) -> list[
     claims = []
     for number in book.ledger.tasks if task is None else (task,):
         for a in book.assignments(number, as_of):
-            if a.review != PENDING or (wanted and a.unit != wanted):
+            if wanted and a.unit != wanted:
                 continue
-            update = by_line[book.history.latest_line(number, a.unit, as_of)]
-            claims.append(_claim(update, a.unit, details))
+            for line in _waiting_lines(book, number, a, as_of):
+                claims.append(_claim(by_line[line], a.unit, details))
     return sorted(claims, key=lambda c: (c.date, c.task, c.id))
+
+
+def _waiting_lines(book, number: int, assignment, as_of: dt.date) -> list[int]:
+    """The lines of the unit's claims on the task still waiting for a verdict: its latest
+    update's, or for a recurring task the claim that gives each period its status, since
+    March's report stays to be reviewed when April's has come in."""
+    schedule = book.schedule(number)
+    if schedule is None:
+        if assignment.review != PENDING:
+            return []
+        return [book.history.latest_line(number, assignment.unit, as_of)]
+    year, supervision = book.ledger.year, book.ledger.supervision
+    states = book.history.period_states(
+        number, assignment.unit, as_of, lambda day: schedule.reported(day, year)
+    )
+    return [
+        line
+        for status, *_, line in states.values()
+        if supervision.review_of(line, status, as_of)[0] == PENDING
+    ]
 
 
 def claims_to_review(
