@@ -22,6 +22,12 @@ _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百]+[）)])\s*"
 )
 _NEXT_ITEM = re.compile(r"^[。；;\s]*[（(]\d{1,3}[）)]")
+# 、/，after a role bracket: the next clause of the paragraph is a task of its own
+_NEXT_CLAUSE = re.compile(r"^[、，,；;。\s]*[^、，,；;。\s（(〔\[【]")
+# （一）做好…公开。 opening a paragraph of clauses: the heading they share
+_LEAD_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百]+[）)])[^。；;（(]{1,40}。"
+)
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
 
 
@@ -133,23 +139,35 @@ class _Prose:
             self.task(text, roles, number)
 
     def _several(self, text: str, groups: list[tuple[int, int]]) -> None:
-        """1.深化商事制度改革。(1)…（市工商质监局牵头负责）(2)…（…）: one task per item."""
+        """1.深化商事制度改革。(1)…（市工商质监局牵头负责）(2)…（…）: one task per item; or
+        （一）做好…公开。紧紧围绕…（牵头单位：…）、重塑…（…）: one task per clause."""
         first_item = re.search(r"[（(]1[）)]", text[: groups[0][0]])
+        lead = _LEAD_HEADING.match(text[: groups[0][0]])
+        at = 0
         if first_item:
-            self.subsection = text[: first_item.start()].strip()
-        at = first_item.start() if first_item else 0
+            self.subsection, at = text[: first_item.start()].strip(), first_item.start()
+        elif lead:
+            self.subsection, at = lead.group(0), lead.end()
         for start, end in groups:
-            number, body = _number(text[at:start].strip())
+            number, body = _number(text[at:start].lstrip("、，,；;。 ").strip())
             self.task(body, role_fields(text[start + 1 : end - 1], self.notes), number)
             at = end
 
 
 def _ending_groups(text: str) -> list[tuple[int, int]]:
-    """The role brackets that end a task: at the paragraph's end, or before the next (2)."""
+    """The role brackets that end a task: at the paragraph's end, before the next (2), or
+    before the next clause (…（牵头单位：A）、重塑…（责任单位：B）): each closes the words
+    before it, so none of their units is lost in a requirement."""
     groups = _role_groups(text)
     if not groups or text[groups[-1][1] :].strip("。；; "):
         return []
-    return [(s, e) for s, e in groups if not text[e:].strip("。；; ") or _NEXT_ITEM.match(text[e:])]
+    return [
+        (s, e)
+        for s, e in groups
+        if not text[e:].strip("。；; ")
+        or _NEXT_ITEM.match(text[e:])
+        or _NEXT_CLAUSE.match(text[e:])
+    ]
 
 
 def _only_roles(text: str) -> bool:
