@@ -87,16 +87,22 @@ def _code_stamp() -> list[list[object]]:
     """Each source file of this package with its size and modification time: a cache
     written by other code (an upgrade, a checkout of another commit, an edit) is never read
     back by code that derives differently. Stat, not content: installing or checking out
-    code writes its files anew, and a warm read should not hash its own program."""
-    stamp = []
-    for folder, dirs, files in os.walk(PACKAGE):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith(".py"):
-                info = os.stat(os.path.join(folder, name))
-                where = os.path.relpath(os.path.join(folder, name), PACKAGE)
-                stamp.append([where, info.st_size, info.st_mtime_ns])
-    return stamp
+    code writes its files anew, and a warm read should not hash its own program. Taken once
+    a process: a round of forms asks for it with each form."""
+    global _stamp
+    if _stamp is None:
+        _stamp = []
+        for folder, dirs, files in os.walk(PACKAGE):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    info = os.stat(os.path.join(folder, name))
+                    where = os.path.relpath(os.path.join(folder, name), PACKAGE)
+                    _stamp.append([where, info.st_size, info.st_mtime_ns])
+    return _stamp
+
+
+_stamp: list[list[object]] | None = None
 
 
 def code_key() -> str:

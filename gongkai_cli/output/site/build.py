@@ -81,7 +81,47 @@ def _environment():
     env.globals["SOON_DAYS"] = pages.SOON_DAYS
     env.globals["zip"] = zip
     env.globals["CHART_WIDTH"] = charts.WIDTH
+    env.globals["timeline"] = timeline
     return env
+
+
+def timeline(entries, links: Links):
+    """A task's log as the items of its page's list, one line each: what a template loop
+    calling the unit_link macro for each entry would write, made here because a long log's
+    page is mostly this list and the loop cost most of the site's rendering. Every value
+    passes `shown` and is escaped, as in a template."""
+    from markupsafe import Markup, escape
+
+    def text(value) -> str:
+        return escape(shown(value))
+
+    unit_links: dict[str, str] = {}
+
+    def unit_link(name: str) -> str:  # the unit_link macro, for a designated unit
+        found = unit_links.get(name)
+        if found is None:
+            href = links.unit(name)
+            if href:
+                found = f'<a href="{text(href)}" class="user keep">{text(name)}</a>'
+            else:
+                found = f'<span class="user keep">{text(name)}</span>'
+            unit_links[name] = found
+        return found
+
+    items = []
+    for entry in entries:
+        note = f'。<span class="user">{text(entry.note)}</span>' if entry.note else ""
+        by = (
+            f'<span class="detail">（填报人：<span class="user">{text(entry.by)}</span>）</span>'
+            if entry.by
+            else ""
+        )
+        day = entry.date
+        items.append(
+            f'<li><time datetime="{text(day.isoformat())}">{text(chinese_date(day) if day else "")}'
+            f"</time>{unit_link(entry.unit)}：{text(entry.status)}{note}{by}</li>\n"
+        )
+    return Markup("".join(items))
 
 
 def _kept(text, names: tuple[str, ...]):
