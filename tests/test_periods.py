@@ -433,3 +433,16 @@ def test_where_the_office_reviews_every_periods_claim_waits_in_the_queue(gongkai
     assert passed.exit_code == 0, passed.stderr
     assert passed.stdout.startswith("已通过 3 条进展：")
     assert run_json(gongkai, "review", "--as-of", "2021-05-11") == []
+
+
+def test_list_for_a_unit_shows_its_latest_period_and_how_many_are_late(gongkai, year):
+    """甲镇 reported April on its due day and missed March: the listing for 甲镇 says so,
+    as `overdue` does, instead of the 已完成 of its latest update."""
+    listed = gongkai("list", "--unit", "甲镇", "--as-of", "2021-05-11", "--data", "data")
+    assert listed.exit_code == 0, listed.stderr
+    assert (
+        "| 2 | 落实 | 报送政务公开工作月报。 | 每月10日前报送 | 2021-05期 未开始；逾期 1 期 |  |"
+        in (listed.stdout.splitlines())
+    )
+    late = run_json(gongkai, "overdue", "--as-of", "2021-05-11")
+    assert [(i["period"], i["units"]) for i in late if i["number"] == 2] == [("2021-03", ["甲镇"])]

@@ -221,7 +221,15 @@ def list_view(rows: list[Row], unit: str | None, as_of: dt.date, group: str | No
 
 
 def _status_text(a: Assignment, row: Row, as_of: dt.date) -> str:
-    """A unit's status with its light: 进行中（逾期）."""
+    """A unit's status with its light: 进行中（逾期）; of a recurring task, its latest period's
+    status and how many of its periods are late (2021-07期 未开始；逾期 5 期), as `overdue`
+    counts them, not whatever its latest update said of some period."""
+    if row.schedule is not None and row.periods:
+        shares = [(p, s) for p in row.periods for s in p.assignments if s.unit == a.unit]
+        if shares:
+            late = sum(s.light(p.deadline, as_of) == OVERDUE for p, s in shares)
+            latest, share = shares[-1]
+            return f"{latest.period.label}期 {share.state}" + (f"；逾期 {late} 期" if late else "")
     light = a.light(row.deadline, as_of)
     return a.state + (f"（{light}）" if light else "")
 
