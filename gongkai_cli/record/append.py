@@ -287,7 +287,7 @@ def open_log(data_dir: DataDir, *, commit: bool = True) -> Iterator[Log]:
         _check_writable(path, shown)
         notes = _settle_leftovers(data_dir, repo, lock_dir)
         if repo is not None:
-            state = repo.unfinished()
+            state = repo.unfinished(lock_dir)
             if state:
                 raise WriteFailed(
                     f"仓库处于{state}，此时写入的记录可能在该操作结束或中止时丢失；未写入。"

@@ -51,9 +51,11 @@ class Repo:
         out = _git(self.root, "rev-parse", "--absolute-git-dir").stdout.strip()
         return Path(out).resolve()
 
-    def unfinished(self) -> str | None:
-        """The git operation left half done (its Chinese name), or None when there is none."""
-        git_dir = Path(_git(self.root, "rev-parse", "--absolute-git-dir").stdout.strip())
+    def unfinished(self, git_dir: Path | None = None) -> str | None:
+        """The git operation left half done (its Chinese name), or None when there is none;
+        `git_dir`, where the caller has asked for it already, spares asking git again."""
+        if git_dir is None:
+            git_dir = Path(_git(self.root, "rev-parse", "--absolute-git-dir").stdout.strip())
         states = (
             ("rebase-merge", "变基（rebase）"),
             ("rebase-apply", "变基（rebase）或补丁应用（am）"),
