@@ -70,6 +70,7 @@ def test_ctrl_c_exits_130_with_one_line(gongkai, ledger, monkeypatch, command):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("gongkai_cli.ledger.checked.load_checked", interrupted)
+    monkeypatch.setattr("gongkai_cli.record.recording.load_checked", interrupted)  # as update reads
     result = gongkai(*command)
     assert (result.exit_code, result.stdout, result.stderr) == (
         ExitStatus.INTERRUPTED,
