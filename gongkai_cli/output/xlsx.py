@@ -193,8 +193,9 @@ def _heights(sheet, chosen: list[float], first: int, last: int, bands: set[int])
         sheet.row_dimensions[row].height = LINE_PT * needed + 4
 
 
-def _chart(sheet, chart, columns, first: int, last: int) -> None:
-    """A native bar chart, one bar per row, beside the table."""
+def _chart(sheet, chart, columns, first: int, last: int, anchor: str) -> None:
+    """A native bar chart, one bar per row, at `anchor`. Below the table, not beside it: the
+    sheet prints fitted to its width, and a chart at the side would shrink the table's type."""
     from openpyxl.chart import BarChart, Reference
 
     if chart.skip_last:
@@ -217,9 +218,7 @@ def _chart(sheet, chart, columns, first: int, last: int) -> None:
     bars.set_categories(Reference(sheet, min_col=chart.label + 1, min_row=first, max_row=last))
     bars.height = max(7.5, 0.7 * (last - first + 1) + 2)  # cm: room for every label
     bars.width = 16
-    # Below the table, not beside it: the sheet prints fitted to its width, and a chart at
-    # the side would shrink the table's type with it.
-    sheet.add_chart(bars, f"A{last + (3 if chart.skip_last else 2)}")
+    sheet.add_chart(bars, anchor)
 
 
 def _table_sheet(workbook, name, title, as_of, tables, notes, styles: _Styles, keep=()):
@@ -241,15 +240,16 @@ def _table_sheet(workbook, name, title, as_of, tables, notes, styles: _Styles, k
     if any(t.merge for t in tables):
         _merge_runs(sheet, first, row - 1, bands)
     _heights(sheet, chosen, first, row - 1, bands)
-    chart = next((t.chart for t in tables if t.chart), None)
-    if chart and not bands:
-        _chart(sheet, chart, columns, first, row - 1)
+    last = row - 1
     for text in notes:
         row += 1
         cell = sheet.cell(row=row, column=1, value=joined(plain(text), sum(chosen), keep))
         cell.data_type, cell.font, cell.alignment = "s", styles.body, styles.left
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
         sheet.row_dimensions[row].height = LINE_PT * _lines(text, sum(chosen)) + 4
+    chart = next((t.chart for t in tables if t.chart), None)
+    if chart and not bands:  # below the table and its notes
+        _chart(sheet, chart, columns, first, last, f"A{row + 2}")
     return sheet
 
 
