@@ -446,3 +446,25 @@ def test_list_for_a_unit_shows_its_latest_period_and_how_many_are_late(gongkai, 
     )
     late = run_json(gongkai, "overdue", "--as-of", "2021-05-11")
     assert [(i["period"], i["units"]) for i in late if i["number"] == 2] == [("2021-03", ["甲镇"])]
+
+
+def test_the_site_lights_a_unit_red_for_its_late_periods_and_counts_the_latest(year):
+    """The site agrees with `overdue` and `list`: 甲镇's March is late, so its share of the
+    monthly task is red on its page and in the counts, and the task's 完成单位 is May's."""
+    from gongkai_cli.ledger.datadir import DataDir
+    from gongkai_cli.output.site.pages import Light, counts, folded, summaries, unit_pages
+    from gongkai_cli.record.audit import book_and_log
+
+    book, _ = book_and_log(DataDir(year, "option"))
+    day = dt.date(2021, 5, 11)
+    rows = folded(book, day)
+    page = next(p for p in unit_pages(book, rows, day) if p.name == "甲镇")
+    monthly = next(r for r in page.rows if r.task == 2)
+    assert (monthly.light, monthly.status, monthly.due_date) == (
+        Light("red", "逾期", "逾期 1 期"),
+        "未开始",
+        dt.date(2021, 4, 10),
+    )
+    summary = summaries(book, rows, day)
+    assert [(s.done, s.total) for s in summary if s.number == 2] == [(1, 2)]
+    assert counts(rows, summary, day)["责任分工（任务×单位）"]["逾期"] == 1

@@ -19,6 +19,7 @@ from gongkai_cli.model.statuses import (
     OVERDUE,
     RETURNED,
 )
+from gongkai_cli.model.values import Deadline
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.logline import Entry
@@ -122,14 +123,39 @@ def task_lights(book: Book, rows: dict[int, Row], as_of: dt.date) -> dict[int, L
 
 
 def assignment_light(a: Assignment, row: Row, as_of: dt.date) -> Light:
-    light = a.light(row.deadline, as_of, SOON_DAYS)
+    share = _period_share(a, row, as_of)
+    if share is not None:
+        return share[0]
+    return _light(a, row.deadline, as_of)
+
+
+def _light(a: Assignment, deadline: Deadline, as_of: dt.date) -> Light:
+    light = a.light(deadline, as_of, SOON_DAYS)
     if a.done:
         return Light(GREEN, DONE, LATE_DONE if light == LATE_DONE else "")
     if light == OVERDUE:
-        return Light(RED, OVERDUE, f"逾期 {(as_of - a.due(row.deadline)).days} 天")
+        return Light(RED, OVERDUE, f"逾期 {(as_of - a.due(deadline)).days} 天")
     if light is not None:
-        return Light(YELLOW, DUE_SOON, _days_left((a.due(row.deadline) - as_of).days))
+        return Light(YELLOW, DUE_SOON, _days_left((a.due(deadline) - as_of).days))
     return Light(NONE, IN_PROGRESS if a.status in (IN_PROGRESS, LAGGING) else NOT_STARTED)
+
+
+def _period_share(
+    a: Assignment, row: Row, as_of: dt.date
+) -> tuple[Light, Assignment, dt.date] | None:
+    """A unit's share of a recurring task, as `overdue` and `list --unit` tell it: red while
+    any of its periods is late (逾期 3 期), else the light of its latest period; with that
+    period's share and the due date it is ranked by. None for any other task."""
+    if row.schedule is None:
+        return None
+    shares = [(p, s) for p in row.periods for s in p.assignments if s.unit == a.unit]
+    if not shares:
+        return None
+    late = [(p, s) for p, s in shares if s.light(p.deadline, as_of) == OVERDUE]
+    latest, share = shares[-1]
+    if late:
+        return Light(RED, OVERDUE, f"逾期 {len(late)} 期"), share, late[0][0].period.due
+    return _light(share, latest.deadline, as_of), share, latest.period.due
 
 
 def _days_left(days: int) -> str:
@@ -160,24 +186,33 @@ def summaries(book: Book, rows: dict[int, Row], as_of: dt.date) -> list[TaskSumm
                 task.deadline,
                 row.deadline.date,
                 lights[number],
-                sum(a.done for a in row.assignments),
-                len(row.assignments),
+                *_done_of(row),
             )
         )
     return result
 
 
+def _done_of(row: Row) -> tuple[int, int]:
+    """How many of a task's units are done, of how many: of a recurring task, in its latest
+    period begun, as `gongkai list` counts them (2021-07期 0/11)."""
+    periods = row.periods if row.schedule is not None else []
+    shares = periods[-1].assignments if periods else row.assignments
+    return sum(a.done for a in shares), len(shares)
+
+
 def _unit_row(row: Row, a: Assignment, as_of: dt.date) -> UnitRow:
+    share = _period_share(a, row, as_of)
+    light, state, due_date = share or (_light(a, row.deadline, as_of), a, a.due(row.deadline))
     return UnitRow(
         row.task.number,
         row.task.requirement,
         a.unit,
         a.designated,
         a.role,
-        a.state,
-        assignment_light(a, row, as_of),
+        state.state,
+        light,
         row.task.deadline,
-        a.due(row.deadline),
+        due_date,
         a.updated,
         a.note,
         a.review_note if a.review == RETURNED else None,
