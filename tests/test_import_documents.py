@@ -690,3 +690,25 @@ def test_a_pdf_with_one_table_per_section_keeps_each_heading(gongkai, tmp_path):
         (1, "一、政策公开", "公开规划。"),
         (2, "二、解读回应", "解读政策。"),
     ]
+
+
+def test_a_pdf_line_wrapped_inside_role_brackets_continues_its_paragraph():
+    """浔阳区 2023 printed to PDF: a line breaks inside (牵头单位:…;⏎责任单位:…), so the next
+    line starts with a role label. It continues the clause; it is not the roles of the
+    paragraph above."""
+    from gongkai_cli.importers.prose import paragraphs
+
+    lines = [
+        "一、紧扣工作重点,加强主动公开",
+        "(一)做好公开。推进产业迭代升级。(牵头单位:区发改委、区工信局;责任单位:区",
+        "政府各相关部门、各街道)、重塑大中路核心商圈,打造区域消费中心(牵头单位:区商务局;",
+        "责任单位:区政府各相关部门、各街道)、深化国有企业改革行动。(责任单位:区国资中心)",
+        "牵头单位:区政府办",
+    ]
+    assert paragraphs(lines) == [
+        "一、紧扣工作重点,加强主动公开",
+        "(一)做好公开。推进产业迭代升级。(牵头单位:区发改委、区工信局;责任单位:区"
+        "政府各相关部门、各街道)、重塑大中路核心商圈,打造区域消费中心(牵头单位:区商务局;"
+        "责任单位:区政府各相关部门、各街道)、深化国有企业改革行动。(责任单位:区国资中心)",
+        "牵头单位:区政府办",
+    ]

@@ -133,3 +133,19 @@ def test_a_plan_without_subsections_shows_its_section_once(gongkai, tmp_path, mo
     assert [line for line in shown if line.startswith(("- **大项**", "- **小项**"))] == [
         "- **大项**：2025年开发区重点工作及责任清单"
     ]
+
+
+def test_a_plan_of_named_units_only_still_says_its_registry_was_drafted(gongkai, tmp_path):
+    """山东 2022: every task names one lead (牵头单位:省市场监管局) and no open set. The
+    clerk is still told the registry was drafted and must be confirmed, and the next step
+    names a unit of this ledger, not one of the bundled county's."""
+    from tests.plans.corpus import SHANDONG_YSHJ
+
+    ledger = tmp_path / "ledger"
+    result = gongkai("init", ledger, "--plan", published(SHANDONG_YSHJ, tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        "单位名录是从计划起草的：2 个单位须确认。",
+        f"请核对 {ledger / 'data' / 'units.yaml'}，再运行 gongkai validate。",
+        f"下一步：cd {ledger} && gongkai list --unit 省市场监管局",
+    ]

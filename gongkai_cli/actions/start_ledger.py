@@ -53,7 +53,8 @@ def start_ledger(
     tasks, model = _plan_text(plan, note, title, year)  # read before creating anything
     registry = _units_text(model, units)
     data, commit = init(target, tasks, registry)
-    return Started(data, commit, _drafted(data))
+    drafted = units is None and model is not None and not _names_only_bundled_units(model)
+    return Started(data, commit, _drafted(data) if drafted else None)
 
 
 def enclosing_repo(target: Path) -> Path | None:
@@ -127,8 +128,6 @@ def _drafted(data: DataDir) -> Drafted | None:
     if registry is None:
         return None
     incomplete = [g.name for g in registry.groups if g.incomplete]
-    if not incomplete:
-        return None
     inferred = [u for u in registry.units if u.inferred]
     return Drafted(
         registry.level,

@@ -64,10 +64,12 @@ def _say_drafted(drafted, data_dir) -> None:
     """Say what was drafted into units.yaml and must be confirmed."""
     level = f"（计划层级：{drafted.level}）" if drafted.level else ""
     typer.echo(
-        f"单位名录是从计划起草的{level}：{len(drafted.units)} 个单位、"
-        f"{len(drafted.incomplete)} 个集合须确认。"
+        f"单位名录是从计划起草的{level}：{len(drafted.units)} 个单位"
+        + (f"、{len(drafted.incomplete)} 个集合" if drafted.incomplete else "")
+        + "须确认。"
     )
-    typer.echo(f"须补全成员的集合：{'、'.join(drafted.incomplete)}。")
+    if drafted.incomplete:
+        typer.echo(f"须补全成员的集合：{'、'.join(drafted.incomplete)}。")
     for unit, aliases in drafted.aliases.items():
         typer.echo(f"疑为同一单位，已登记为别名：{'、'.join(aliases)} → {unit}。")
     typer.echo(f"请核对 {data_dir.path / 'units.yaml'}，再运行 gongkai validate。")

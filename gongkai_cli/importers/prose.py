@@ -186,12 +186,17 @@ _STARTS = re.compile(
 )
 
 
+def _unclosed(text: str) -> bool:
+    return sum(c in _OPEN for c in text) > sum(c in _CLOSE for c in text)
+
+
 def paragraphs(lines: list[str]) -> list[str]:
     """A PDF's lines joined back into paragraphs: a line that starts with a number, a heading
-    mark or a role label (牵头单位：) starts one; any other line continues the one before."""
+    mark or a role label (牵头单位：) starts one; any other line continues the one before, and
+    so does every line inside an open bracket (…（牵头单位：A；⏎责任单位：B）wrapped mid-way)."""
     joined: list[str] = []
     for line in lines:
-        if joined and not _STARTS.match(line) and not LABEL.match(line):
+        if joined and (_unclosed(joined[-1]) or not (_STARTS.match(line) or LABEL.match(line))):
             joined[-1] += line
         else:
             joined.append(line)

@@ -49,11 +49,12 @@ def responsibility_form_error(
     responsibility: str | None, lead: str | None, implementers: str | None
 ) -> str | None:
     """What is wrong with how a task gives its units, if anything: one phrase, or the two
-    columns (lead and implementers), never both and never neither."""
+    columns (lead and implementers), never both and never neither. A lead alone is a form
+    plans use ((牵头单位：省市场监管局) and nothing more): that unit answers for the task."""
     if responsibility is not None and (lead or implementers):
         return "责任单位写作 responsibility，或分写为 lead 与 implementers，二者只能选一种"
-    if responsibility is None and implementers is None:
-        return "缺少责任单位：应有 responsibility，或 lead 与 implementers"
+    if responsibility is None and implementers is None and lead is None:
+        return "缺少责任单位：应有 responsibility，或 lead（及 implementers）"
     return None
 
 
