@@ -34,9 +34,12 @@ def _pieces(text: str, keep: tuple[str, ...]) -> list[str]:
     one character; with the punctuation that may not start or end a line glued on."""
     pieces: list[str] = []
     opening = ""
+    by_first: dict[str, list[str]] = {}  # a document keeps a hundred names: look up few
+    for k in keep:
+        by_first.setdefault(k[0], []).append(k)
     i = 0
     while i < len(text):
-        name = next((k for k in keep if text.startswith(k, i)), None)
+        name = next((k for k in by_first.get(text[i], ()) if text.startswith(k, i)), None)
         j = i + len(name) if name else i + 1
         if not name and text[i].isascii() and not text[i].isspace():
             while j < len(text) and text[j].isascii() and not text[j].isspace():

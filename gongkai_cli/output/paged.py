@@ -20,8 +20,12 @@ FILL = 0.94  # of a line that text fills: it breaks early before punctuation
 def lines(text: str, columns: float) -> int:
     """Lines a cell of `columns` display columns needs for `text` (each of its lines
     wrapped; a line breaks early before punctuation, so a line holds a little less)."""
+    return _count([width(line) for line in text.split("\n")], columns)
+
+
+def _count(line_widths: list[int], columns: float) -> int:
     room = max(int(columns * FILL), 2)
-    return sum(max(1, -(-width(line) // room)) for line in text.split("\n"))
+    return sum(max(1, -(-size // room)) for size in line_widths)
 
 
 def widths(
@@ -56,8 +60,11 @@ def widths(
     chosen = {i: float(max(MIN_LONG, width(columns[i].header)) + padding) for i in long}
     left = rest - sum(chosen.values())
 
+    # Each cell's lines measured once: the search below tries many widths.
+    measured = [{i: [width(line) for line in r[i].split("\n")] for i in long} for r in rows]
+
     def height(trial: dict[int, float]) -> int:
-        return sum(max(lines(r[i], trial[i] - padding) for i in long) for r in rows)
+        return sum(max(_count(m[i], trial[i] - padding) for i in long) for m in measured)
 
     while left >= STEP:
         current = height(chosen)

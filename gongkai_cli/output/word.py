@@ -155,13 +155,16 @@ def _paragraph(
     return paragraph
 
 
-def _cell(cell, text: str, *, bold: bool = False, center: bool = False) -> None:
+def _cell(cell, text: str | list[str], *, bold: bool = False, center: bool = False) -> None:
+    """A cell of text (a paragraph per line), or of paragraphs already broken into lines
+    (`_lines_of`): those lines are line breaks within the paragraph, lighter than a
+    paragraph each."""
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    lines = plain(text).split("\n")
+    lines = text if isinstance(text, list) else plain(text).split("\n")
     paragraph = cell.paragraphs[0]
     for i, line in enumerate(lines):
         if i:
@@ -220,15 +223,14 @@ def _widths(tables, usable_mm: float, keep: tuple[str, ...]) -> list[float]:
     return [w * MM_PER_UNIT for w in units]
 
 
-def _lines_of(text: str, width_mm: float, keep: tuple[str, ...]) -> str:
+def _lines_of(text: str, width_mm: float, keep: tuple[str, ...]) -> list[str]:
     """The cell's text broken into lines by the one rule (cjk.wrap), as the terminal breaks
     it: Writer and Word do not reliably honour no-break joins, so the lines are given. Half
     a character of slack keeps a line from being wrapped once more by the word processor."""
     from gongkai_cli.output.cjk import printed_width, wrap
 
     room = int((width_mm - CELL_MARGINS_MM) / MM_PER_UNIT - 1)
-    lines = (wrap(part, room, keep, printed_width) for part in text.split("\n"))
-    return "\n".join(line for part in lines for line in part)
+    return ["\n".join(wrap(part, room, keep, printed_width)) for part in plain(text).split("\n")]
 
 
 def _table(document, table, widths: list[float], keep: tuple[str, ...], tail: bool = False) -> None:
@@ -258,7 +260,7 @@ def _table(document, table, widths: list[float], keep: tuple[str, ...], tail: bo
             _cell(cells[c], text, center=column.kind != "text" or column.no_wrap)
         if tail:
             _keep_with_next(grid.rows[r])
-        elif max(t.count("\n") for t in texts) < WHOLE_ROW_LINES:
+        elif max(sum(p.count("\n") + 1 for p in t) for t in texts) <= WHOLE_ROW_LINES:
             _whole(grid.rows[r])
     if table.merge:
         for r in range(1, len(rows) + 1):
