@@ -356,3 +356,39 @@ def test_a_rebuild_after_the_log_or_the_day_changed_renders_the_site_again(gongk
     again = files_of(site)
     assert again["tasks/1.html"] != first["tasks/1.html"]
     assert "已公开" in again["tasks/1.html"].decode()
+
+
+def test_a_long_log_is_paged_newest_first_and_every_page_names_the_others(
+    gongkai, tmp_path, monkeypatch
+):
+    from gongkai_cli.output.site import pages
+
+    monkeypatch.setattr(pages, "TIMELINE_PAGE", 2)
+    days = ["2021-03-01", "2021-04-01", "2021-05-01", "2021-06-01", "2021-06-02"]
+    log = "".join(
+        f"- {{date: {day}, task: 1, unit: 县财政局, status: 进行中, note: 第{i}次}}\n"
+        for i, day in enumerate(days, start=1)
+    )
+    data = write_ledger(tmp_path / "mini", progress=log)
+    site = tmp_path / "site"
+    result = gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
+    assert "（总览、逾期通报、4 个任务页、" in result.stdout  # a task counted once
+    files = files_of(site)
+    assert sorted(n for n in files if n.startswith("tasks/1")) == [
+        "tasks/1-2.html",
+        "tasks/1-3.html",
+        "tasks/1.html",
+    ]
+    listed = [
+        re.findall(r"第(\d)次", files[f"tasks/{name}"].decode().split('<ol class="timeline">')[1])
+        for name in ("1.html", "1-2.html", "1-3.html")
+    ]
+    assert listed == [["5", "4"], ["3", "2"], ["1"]]
+    nav = (
+        '<nav class="pages">分页（新的在前）：<strong>2021年6月1日至2021年6月2日</strong>｜'
+        '<a href="1-2.html">2021年4月1日至2021年5月1日</a>｜'
+        '<a href="1-3.html">2021年3月1日至2021年3月1日</a></nav>'
+    )
+    assert nav in files["tasks/1.html"].decode()
+    assert '<a href="1.html">2021年6月1日至2021年6月2日</a>' in files["tasks/1-3.html"].decode()
+    assert 'class="pages"' not in files["tasks/2.html"].decode()  # a short log: one page

@@ -4,6 +4,7 @@ into its folder (only ever a new, empty or earlier site's folder)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,7 +24,8 @@ class Site:
 
     @property
     def task_pages(self) -> int:
-        return sum(name.startswith("tasks/") for name in self.files)
+        """One a task: the further pages of a long log are not counted."""
+        return sum(re.fullmatch(r"tasks/\d+\.html", name) is not None for name in self.files)
 
     @property
     def unit_pages(self) -> int:

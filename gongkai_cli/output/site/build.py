@@ -196,9 +196,10 @@ def render_site(
         doc, sites = members
         site["members.html"] = render("members.html", top, doc=doc, sites=sites, page="members")
     for task in pages.task_pages(book, rows, summary, entries, as_of):
-        site[f"tasks/{task.summary.number}.html"] = render(
-            "task.html", below, task=task, page="task"
-        )
+        for page in pages.paged(task):
+            site[f"tasks/{page.file or f'{task.summary.number}.html'}"] = render(
+                "task.html", below, task=page, page="task"
+            )
     for unit in units:
         site[f"units/{files[unit.name]}"] = render("unit.html", below, unit=unit, page="unit")
     for name in STATIC:

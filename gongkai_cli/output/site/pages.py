@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from gongkai_cli.model.book import Book, Row, due, overdue
@@ -84,6 +84,30 @@ class TaskPage:
     unresolved: tuple[str, ...]
     rows: list[UnitRow]
     timeline: list[Entry]  # newest first, up to the as-of date
+    # Where the log is longer than one page holds: every page of it as (its file, its first
+    # and last dates), the page shown first; empty where one page holds it all.
+    pages: tuple[tuple[str, dt.date, dt.date], ...] = ()
+    file: str = ""  # this page's file, among `pages`
+
+
+# Updates a task page lists: a year's log of a task named for every town and department
+# fits on one page; longer logs are paged, newest first, so no page grows past about 1 MB.
+TIMELINE_PAGE = 2000
+
+
+def paged(task: TaskPage) -> list[TaskPage]:
+    """A task's page, and where its log is long, the pages of its older updates
+    (tasks/7.html, then tasks/7-2.html, …), each naming all of them."""
+    number, entries = task.summary.number, task.timeline
+    if len(entries) <= TIMELINE_PAGE:
+        return [task]
+    chunks = [entries[i : i + TIMELINE_PAGE] for i in range(0, len(entries), TIMELINE_PAGE)]
+    files = [f"{number}.html", *(f"{number}-{k}.html" for k in range(2, len(chunks) + 1))]
+    pages = tuple((f, c[-1].date, c[0].date) for f, c in zip(files, chunks, strict=True))
+    return [
+        replace(task, timeline=chunk, pages=pages, file=file)
+        for file, chunk in zip(files, chunks, strict=True)
+    ]
 
 
 @dataclass
