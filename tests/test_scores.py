@@ -206,7 +206,8 @@ def test_the_report_ranks_units_and_lists_every_deduction(gongkai, ledger):
     )
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "# 政务公开重点工作考评结果通报（截至 2021年7月31日）"
+    # Titled with the plan's place and year, as every report is.
+    assert lines[0] == "# 测试县2021年政务公开考评试点任务考评结果通报（截至 2021年7月31日）"
     table = lines[lines.index("| 名次 | 单位 | 得分 | 扣分 | 加分 | 扣分项数 |") :][:6]
     assert table[2:] == [
         "| 1 | 县教育局 | 100 | 0 | 0 | 0 |",

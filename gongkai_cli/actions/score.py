@@ -73,6 +73,7 @@ class Scores(NamedTuple):
     since: dt.date | None
     rules: Rules
     units: tuple[UnitScore, ...]  # highest score first; ties in the registry's order
+    plan: str = ""  # the plan's title, which the report's title begins with
 
 
 def score(
@@ -128,7 +129,7 @@ def scores_of(
         results.append(UnitScore(unit.name, unit.kind, tidy_points(total), tuple(deductions)))
     order = {u.name: i for i, u in enumerate(units)}
     results.sort(key=lambda s: (-s.score, order[s.unit]))
-    return Scores(as_of, since, rules, tuple(results))
+    return Scores(as_of, since, rules, tuple(results), book.ledger.title)
 
 
 _SCORED = {

@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.model.scoring import KINDS, tidy_points
-from gongkai_cli.output.reports import Chart, Document, Heading, Paragraph, Table
+from gongkai_cli.output.reports import (
+    Chart,
+    Document,
+    Heading,
+    Paragraph,
+    Table,
+    report_title,
+)
 from gongkai_cli.output.view import Column
 
 if TYPE_CHECKING:
@@ -42,7 +49,10 @@ def _period_text(scores: Scores) -> str:
 
 def scores_report(scores: Scores, by: str = "unit") -> Document:
     rules = scores.rules
-    doc = Document("政务公开重点工作考评结果通报", scores.as_of)
+    # Titled with the plan's place and year, as every report is: 濉溪县2021年政务公开重点
+    # 工作任务考评结果通报.
+    subject = report_title(scores.plan) if scores.plan else "政务公开重点工作"
+    doc = Document(f"{subject}考评结果通报", scores.as_of, title_break=len(subject))
     doc.blocks.append(
         Paragraph(
             f"{_period_text(scores)}；基础分 {rules.base:g} 分，最低 {rules.floor:g} 分。"
