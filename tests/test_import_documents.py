@@ -712,3 +712,46 @@ def test_a_pdf_line_wrapped_inside_role_brackets_continues_its_paragraph():
         "责任单位:区政府各相关部门、各街道)、深化国有企业改革行动。(责任单位:区国资中心)",
         "牵头单位:区政府办",
     ]
+
+
+def test_a_table_of_task_blocks_with_field_names_down_the_first_column(tmp_path):
+    """A 督办单: 工作任务：| … ⏎ 牵头单位：| … ⏎ 完成时限：| …, block after block. Each block is
+    one task, read by its field names as a header row would be."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("2024年重点工作督办清单")
+    fields = [
+        ("工作任务：", "推进政务服务“一网通办”。"),
+        ("牵头单位：", "县数据资源局"),
+        ("配合单位：", "县直各部门"),
+        ("完成时限：", "2024年6月底"),
+        ("工作任务：", "完成政府网站集约化改造。"),
+        ("牵头单位：", "县政府办"),
+        ("配合单位：", ""),
+        ("完成时限：", "年底前"),
+    ]
+    table = document.add_table(rows=0, cols=2)
+    for name, text in fields:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = name, text
+    document.save(tmp_path / "dubandan.docx")
+
+    tasks = import_document(tmp_path / "dubandan.docx").plan["tasks"]
+    keys = ("number", "requirement", "lead", "implementers", "deadline")
+    assert [{k: t.get(k) for k in keys} for t in tasks] == [
+        {
+            "number": 1,
+            "requirement": "推进政务服务“一网通办”。",
+            "lead": "县数据资源局",
+            "implementers": "县直各部门",
+            "deadline": "2024年6月底",
+        },
+        {
+            "number": 2,
+            "requirement": "完成政府网站集约化改造。",
+            "lead": "县政府办",
+            "implementers": None,
+            "deadline": "年底前",
+        },
+    ]

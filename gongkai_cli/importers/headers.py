@@ -148,10 +148,29 @@ def _realigned(
     return [None] * trailing + meanings[:-trailing], [""] * trailing + labels[:-trailing]
 
 
+def _records_as_rows(grid: Grid) -> Grid:
+    """重点工作：| … ⏎ 牵头单位：| … ⏎ 完成时限：| …: one task per block of rows, the field
+    names down the first column (a 督办单, a page per task). Read as a header row of those
+    names and one row per block, a block starting wherever its first name comes again."""
+    if not grid.rows or len(grid.rows[0]) != 2:
+        return grid
+    names = [squeeze(row[0]).rstrip(":：") for row in grid.rows]
+    if _score({m for m in map(header_meaning, names) if m}) == 0:
+        return grid
+    blocks: list[dict[str, str]] = []
+    for name, (_, value) in zip(names, grid.rows, strict=True):
+        if not blocks or name == names[0]:
+            blocks.append({})
+        blocks[-1][name] = value
+    header = list(blocks[0])
+    rows = [[block.get(name, "") for name in header] for block in blocks]
+    return Grid(grid.where, [header, *rows], grid.above)
+
+
 def plan_tables(grids: list[Grid], filename: str) -> list[tuple[Grid, Columns]]:
     """The tables that are plan tables, in document order; a clear error when there are none."""
     found, best = [], set()
-    for grid in grids:
+    for grid in map(_records_as_rows, grids):
         columns = find_header(grid)
         if isinstance(columns, Columns):
             found.append((grid, columns))

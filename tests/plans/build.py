@@ -49,7 +49,11 @@ def _page(plan: Plan, encoding: str) -> str:
     charset = "gb2312" if encoding == "gbk" else "utf-8"
     head = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'
     body = "".join(f"<p>{html.escape(line)}</p>" for line in plan.lines)
-    if plan.rows:
+    if plan.records:  # a page per task: each field's name, then its text
+        pairs = (pair for row in plan.rows for pair in zip(plan.header, row, strict=True))
+        cells = (f"<tr><td>{name}</td><td>{html.escape(text)}</td></tr>" for name, text in pairs)
+        body += f"<table border='1'>{''.join(cells)}</table>"
+    elif plan.rows:
         # the header as such pages have it: one cell per label, the 序号 column unheaded
         table = "<tr>" + "".join(f"<td>{html.escape(h)}</td>" for h in plan.header) + "</tr>"
         spans = dict(_merged_runs(plan.rows, 0))

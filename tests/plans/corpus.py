@@ -33,6 +33,7 @@ class Plan:
     rows: list[list[str]] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     options: list[str] = field(default_factory=list)  # what the clerk must add: --title, --year
+    records: bool = False  # field names down the first column, a block of rows per task
 
 
 CHIZHOU_XFJ = Plan(
@@ -742,6 +743,35 @@ SHANDONG_YSHJ.tasks = [
     for n, lead in ((1, "省市场监管局"), (2, "人民银行济南分行"), (3, "省市场监管局"))
 ]
 
+GUANGZHOU_2019 = Plan(
+    "guangzhou-zdgz-2019",
+    "https://www.gz.gov.cn/zwgk/zdgzlsqk/2019nzdgz/yqmshggkf/content/post_2868308.html",
+    "市重点工作逐项公开页：两列表格，字段名在左列（重点工作:/牵头单位:/年度阶段性工作目标:/进展落实情况:），只有牵头单位、无时限",
+    "html",
+    None,
+    2019,
+    [],
+    ["重点工作:", "牵头单位:", "年度阶段性工作目标:", "进展落实情况:"],
+    [
+        [
+            "支持广州开发区打造国家级营商环境改革创新试验区。",
+            "广州开发区管委会",
+            "第一季度:联合中科院地理研究所完成营商环境改革创新课题研究。 第二季度:做好实验区建设实施方案报批工作,积极协调省发展改革委、市委深改委尽快提请省委深改委审定并印发实施。 第三季度:推动建立区级营商环境评价指标体系,开展营商环境试评价工作。 第四季度:争取中央改革办、中财办、国家发改委等中央和国家部委办局支持,推动创建国家级营商环境改革创新实验区。",
+            "第一季度: 按计划推进中。 第二季度: 按计划推进中。 第三季度: 按计划推进中。",
+        ]
+    ],
+    options=["--title", "广州市2019年重点工作", "--year", "2019"],
+    records=True,
+)
+GUANGZHOU_2019.tasks = [
+    Task(
+        1,
+        GUANGZHOU_2019.rows[0][2],
+        {"lead": "广州开发区管委会"},
+        subsection="支持广州开发区打造国家级营商环境改革创新试验区。",
+    )
+]
+
 PLANS = [
     CHIZHOU_XFJ,
     JIANGMEN,
@@ -762,4 +792,5 @@ PLANS = [
     NANCHANG_ETDZ,
     SICHUAN_LIUTONG,
     SHANDONG_YSHJ,
+    GUANGZHOU_2019,
 ]
