@@ -468,3 +468,20 @@ def test_the_site_lights_a_unit_red_for_its_late_periods_and_counts_the_latest(y
     summary = summaries(book, rows, day)
     assert [(s.done, s.total) for s in summary if s.number == 2] == [(1, 2)]
     assert counts(rows, summary, day)["责任分工（任务×单位）"]["逾期"] == 1
+
+
+def test_a_form_shows_a_recurring_tasks_latest_period_and_the_periods_late(gongkai, year):
+    """甲镇's form of 11 May says its May report is not begun and March is late, as `list
+    --unit` does, and collecting the form untouched warns of nothing."""
+    import openpyxl
+
+    issued = gongkai(
+        "forms", "--unit", "甲镇", "--as-of", "2021-05-11", "--out", "f", "--data", "data"
+    )
+    assert issued.exit_code == 0, issued.stderr
+    form = next((year.parent / "f").glob("*.xlsx"))
+    sheet = openpyxl.load_workbook(form).worksheets[0]
+    rows = {str(r[0]): r[4] for r in sheet.iter_rows(values_only=True) if str(r[0]) in ("1", "2")}
+    assert rows == {"2": "2021-05期 未开始（逾期 1 期）"}
+    checked = gongkai("collect", str(form), "--dry-run", "--data", "data")
+    assert (checked.exit_code, checked.stderr) == (0, "")

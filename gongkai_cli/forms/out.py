@@ -53,14 +53,14 @@ def form_rows(book: Book, unit: str, as_of: dt.date) -> list[FormRow]:
         mine = book.assignment(number, unit, as_of)
         if mine is None:
             continue
-        light = mine.light(book.deadline(number), as_of)
+        state, light = _state(book, number, mine, as_of)
         rows.append(
             FormRow(
                 number,
                 task.requirement,
                 mine.role,
                 task.deadline,
-                mine.state,
+                state,
                 light,
                 mine.updated,
                 mine.note,
@@ -68,6 +68,20 @@ def form_rows(book: Book, unit: str, as_of: dt.date) -> list[FormRow]:
             )
         )
     return rows
+
+
+def _state(book: Book, number: int, mine, as_of: dt.date) -> tuple[str, str | None]:
+    """The unit's state and light; of a recurring task, those of its latest period and how
+    many periods it is late in (2021-07期 未开始（逾期 5 期）), as `list --unit` says: last
+    month's 已完成 is no state of a task that is late."""
+    from gongkai_cli.model.periods import period_rows, unit_periods
+
+    if book.schedule(number) is not None:
+        periods = unit_periods(period_rows(book, number, as_of), mine.unit, as_of)
+        if periods is not None:
+            late = f"逾期 {len(periods.late)} 期" if periods.late else None
+            return f"{periods.latest.period.label}期 {periods.share.state}", late
+    return mine.state, mine.light(book.deadline(number), as_of)
 
 
 def form_identity(

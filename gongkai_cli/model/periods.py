@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from gongkai_cli.model.fold import Assignment
 from gongkai_cli.model.schedules import Period
-from gongkai_cli.model.statuses import DONE_STATUSES, NOT_APPLICABLE
+from gongkai_cli.model.statuses import DONE_STATUSES, NOT_APPLICABLE, OVERDUE
 from gongkai_cli.model.values import Deadline
 
 if TYPE_CHECKING:
@@ -92,3 +92,24 @@ def _reviewed(book: Book, share: Assignment, state, as_of: dt.date) -> Assignmen
         return share
     review, reason = supervision.review_of(state[4], share.status, as_of)
     return share._replace(review=review, review_note=reason)
+
+
+class UnitPeriods(NamedTuple):
+    """One unit's share of a recurring task: its latest period begun and the periods it is
+    late in, as `overdue` counts them. Every output that gives a unit's state of such a
+    task (list --unit, the site, a form's 当前状态) says this, not whatever its latest update
+    said of some period."""
+
+    latest: PeriodRow
+    share: Assignment  # the unit's share of the latest period
+    late: tuple[PeriodRow, ...]
+
+
+def unit_periods(rows: list[PeriodRow], unit: str, as_of: dt.date) -> UnitPeriods | None:
+    """The unit's share of the periods `rows` (None where it has none)."""
+    shares = [(row, a) for row in rows for a in row.assignments if a.unit == unit]
+    if not shares:
+        return None
+    late = tuple(row for row, a in shares if a.light(row.deadline, as_of) == OVERDUE)
+    latest, share = shares[-1]
+    return UnitPeriods(latest, share, late)

@@ -224,12 +224,14 @@ def _status_text(a: Assignment, row: Row, as_of: dt.date) -> str:
     """A unit's status with its light: 进行中（逾期）; of a recurring task, its latest period's
     status and how many of its periods are late (2021-07期 未开始；逾期 5 期), as `overdue`
     counts them, not whatever its latest update said of some period."""
-    if row.schedule is not None and row.periods:
-        shares = [(p, s) for p in row.periods for s in p.assignments if s.unit == a.unit]
-        if shares:
-            late = sum(s.light(p.deadline, as_of) == OVERDUE for p, s in shares)
-            latest, share = shares[-1]
-            return f"{latest.period.label}期 {share.state}" + (f"；逾期 {late} 期" if late else "")
+    mine = None
+    if row.schedule is not None:
+        from gongkai_cli.model.periods import unit_periods
+
+        mine = unit_periods(row.periods, a.unit, as_of)
+    if mine is not None:
+        late = f"；逾期 {len(mine.late)} 期" if mine.late else ""
+        return f"{mine.latest.period.label}期 {mine.share.state}{late}"
     light = a.light(row.deadline, as_of)
     return a.state + (f"（{light}）" if light else "")
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from gongkai_cli.model.book import Book, Row, due, overdue
 from gongkai_cli.model.fold import Assignment
+from gongkai_cli.model.periods import unit_periods
 from gongkai_cli.model.statuses import (
     DONE,
     DUE_SOON,
@@ -170,16 +171,12 @@ def _period_share(
     """A unit's share of a recurring task, as `overdue` and `list --unit` tell it: red while
     any of its periods is late (逾期 3 期), else the light of its latest period; with that
     period's share and the due date it is ranked by. None for any other task."""
-    if row.schedule is None:
+    mine = unit_periods(row.periods, a.unit, as_of) if row.schedule is not None else None
+    if mine is None:
         return None
-    shares = [(p, s) for p in row.periods for s in p.assignments if s.unit == a.unit]
-    if not shares:
-        return None
-    late = [(p, s) for p, s in shares if s.light(p.deadline, as_of) == OVERDUE]
-    latest, share = shares[-1]
-    if late:
-        return Light(RED, OVERDUE, f"逾期 {len(late)} 期"), share, late[0][0].period.due
-    return _light(share, latest.deadline, as_of), share, latest.period.due
+    if mine.late:
+        return Light(RED, OVERDUE, f"逾期 {len(mine.late)} 期"), mine.share, mine.late[0].period.due
+    return _light(mine.share, mine.latest.deadline, as_of), mine.share, mine.latest.period.due
 
 
 def _days_left(days: int) -> str:
