@@ -365,7 +365,8 @@ def test_a_document_with_no_table_at_all(gongkai, tmp_path):
     result = gongkai("import-plan", tmp_path / "empty.docx", "--out", "-")
     assert result.exit_code == 1
     assert result.stderr == (
-        "错误：empty.docx：没有找到任何表格；计划应是含“具体要求”“责任单位”等列的表格。\n"
+        "错误：empty.docx：没有找到任何表格，段落中也没有写明责任单位；计划应是含“具体要求”"
+        "“责任单位”等列的表格，或段末写明“（牵头单位：…）”的分工方案。\n"
     )
 
 
@@ -753,5 +754,36 @@ def test_a_table_of_task_blocks_with_field_names_down_the_first_column(tmp_path)
             "lead": "县政府办",
             "implementers": None,
             "deadline": "年底前",
+        },
+    ]
+
+
+def test_a_role_label_alone_on_its_line_takes_the_units_on_the_next(tmp_path):
+    """A plan copied out of a two-column table: 牵头单位： on one line, 县数据资源局 on the next.
+    The units are the task's roles, not tasks of their own, and the deadline is kept."""
+    plan = tmp_path / "plan.txt"
+    plan.write_text(
+        "2024年某县政务公开重点工作\n1.推进政务服务事项标准化。\n牵头单位：\n县数据资源局\n"
+        "配合单位：\n县直各部门\n完成时限：\n6月底前\n2.完成网站集约化。\n责任单位：\n县政府办\n",
+        encoding="utf-8",
+    )
+    tasks = import_document(plan).plan["tasks"]
+    keys = ("number", "requirement", "responsibility", "lead", "implementers", "deadline")
+    assert [{k: t.get(k) for k in keys} for t in tasks] == [
+        {
+            "number": 1,
+            "requirement": "推进政务服务事项标准化。",
+            "responsibility": None,
+            "lead": "县数据资源局",
+            "implementers": "县直各部门",
+            "deadline": "6月底前",
+        },
+        {
+            "number": 2,
+            "requirement": "完成网站集约化。",
+            "responsibility": "县政府办",
+            "lead": None,
+            "implementers": None,
+            "deadline": "待定",
         },
     ]

@@ -180,7 +180,8 @@ def plan_tables(grids: list[Grid], filename: str) -> list[tuple[Grid, Columns]]:
         return found
     if not grids:
         raise PlanDocumentError(
-            f"{filename}：没有找到任何表格；计划应是含“具体要求”“责任单位”等列的表格。"
+            f"{filename}：没有找到任何表格，段落中也没有写明责任单位；计划应是含“具体要求”"
+            "“责任单位”等列的表格，或段末写明“（牵头单位：…）”的分工方案。"
         )
     missing = next(
         label

@@ -59,10 +59,15 @@ def _role_groups(text: str) -> list[tuple[int, int]]:
 def _blocks(paragraphs: list[str]) -> list[_Block]:
     """Paragraphs with the role lines that follow them folded in."""
     blocks: list[_Block] = []
+    bare = ""  # 牵头单位： alone on its line, its units on the next (a table copied as lines)
     for text in paragraphs:
         text = text.strip()
         if not text:
             continue
+        if (label := LABEL.match(text)) and label.end() == len(text):
+            bare += text
+            continue
+        text, bare = bare + text, ""
         if blocks and _only_roles(text):
             # （牵头单位：…）on a line of its own: the roles of the paragraph above
             blocks[-1].text += text
