@@ -182,6 +182,26 @@ def test_fetch_follows_the_named_branch(gongkai, city, tmp_path):
     assert out.splitlines()[0].endswith("\t濉溪县2021年政务公开重点工作任务分工（审定稿）")
 
 
+def test_a_missing_branch_or_a_folder_that_is_no_repository_is_said_in_chinese(
+    gongkai, city, tmp_path
+):
+    member = tmp_path / "乙县台账"
+    copy_real_ledger(member)
+    commit_all(member)
+    (tmp_path / "空文件夹").mkdir()
+    gongkai("members", "add", "乙县", str(member), "--branch", "定稿")
+    gongkai("members", "add", "丙县", str(tmp_path / "空文件夹"))
+    result = gongkai("members", "fetch", "--jobs", "1")
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert errors[0].startswith(
+        "错误：成员 乙县 未能取回：成员仓库中没有分支 定稿，请核对 --branch（git：fatal: "
+    )
+    assert errors[1].startswith(
+        "错误：成员 丙县 未能取回：该地址不是 git 仓库，或无权读取（git：fatal: "
+    )
+
+
 def hostile_repos(base: Path) -> dict[str, str]:
     """Members that must be refused: name → repository folder under `base`."""
     made = {}
@@ -264,8 +284,13 @@ def test_unreachable_not_a_ledger_and_hostile_members_are_reported_and_skipped(
         "错误：成员 子模块县 未能取回：提交 … 中的 data/tasks.yaml 不是普通文件，不会读取。",
         "错误：成员 非台账县 未能取回：不是台账：提交 … 中没有 data/ 目录。",
     ]
-    assert errors[6].startswith("错误：成员 无此库县 未能取回：fatal: remote error: ")
-    assert errors[7].startswith("错误：成员 远方县 未能取回：fatal: unable to connect to 127.0.0.1")
+    # git's reasons are in English: each is said in Chinese first.
+    assert errors[6].startswith(
+        "错误：成员 无此库县 未能取回：成员的服务器拒绝了请求（git：fatal: remote error: "
+    )
+    assert errors[7].startswith(
+        "错误：成员 远方县 未能取回：无法连接到该地址的服务器（git：fatal: unable to connect to 127.0.0.1"
+    )
     # Only plain files that passed the checks were laid out (坏县's are read, then refused by
     # the loader); only the good member's commit is recorded.
     cache = city.parent / ".gongkai" / "members"

@@ -102,8 +102,35 @@ def fetch(repo: Path, url: str, branch: str | None) -> str:
     command += ["--no-recurse-submodules", "--no-write-fetch-head", "--force"]
     returncode, stderr = _watched(repo, [*command, "--", url, f"+{source}:{REF}"])
     if returncode != 0:
-        raise MemberFailed(git_reason(stderr))
+        raise MemberFailed(fetch_failure(stderr, branch))
     return commit_of(repo)
+
+
+# What a failed fetch most often means, in the clerk's words; git's own (English) reason
+# follows in brackets for whoever keeps the member's server.
+_FETCH_FAILURES = (
+    ("couldn't find remote ref", "成员仓库中没有分支 {branch}，请核对 --branch"),
+    ("does not appear to be a git repository", "该地址不是 git 仓库，或无权读取"),
+    ("repository not found", "该地址不是 git 仓库，或无权读取"),
+    ("authentication failed", "无权读取：需要用户名、口令或密钥"),
+    ("could not read username", "无权读取：需要用户名、口令或密钥"),
+    ("permission denied", "无权读取：需要用户名、口令或密钥"),
+    ("could not resolve host", "找不到该地址的服务器，请核对地址"),
+    ("unable to connect", "无法连接到该地址的服务器"),
+    ("connection refused", "无法连接到该地址的服务器"),
+    ("timed out", "连接该地址的服务器超时"),
+    ("remote error", "成员的服务器拒绝了请求"),
+)
+
+
+def fetch_failure(stderr: bytes, branch: str | None) -> str:
+    """Why a member could not be fetched: in Chinese where the cause is a known one, with
+    git's own reason after it."""
+    reason = git_reason(stderr)
+    found = next((text for key, text in _FETCH_FAILURES if key in reason.lower()), None)
+    if found is None:
+        return f"git 取回失败（{reason}）"
+    return f"{found.format(branch=branch or '')}（git：{reason}）"
 
 
 def _watched(repo: Path, command: list[str]) -> tuple[int, bytes]:
