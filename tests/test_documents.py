@@ -380,6 +380,14 @@ def test_an_out_extension_that_contradicts_the_format_is_refused(gongkai, noted,
     # Without --format, the extension of --out says what to write.
     result = gongkai("stats", "--out", "统计.xlsx", "--data", "data")
     assert result.exit_code == 0 and zipfile.is_zipfile(tmp_path / "统计.xlsx")
+    # ... and one gongkai cannot write is refused, not filled with Markdown.
+    result = gongkai("report", "progress", "--out", "进展情况.pdf", "--data", "data")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "错误：--out 进展情况.pdf 的扩展名 .pdf 不是可以写出的格式；"
+        "请以 .docx、.xlsx、.md、.csv 或 .json 结尾，或用 --format 指明格式。\n",
+    )
+    assert not (tmp_path / "进展情况.pdf").exists()
 
 
 # ----- LibreOffice: what a printed page looks like -----

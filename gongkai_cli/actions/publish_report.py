@@ -62,6 +62,12 @@ def choose_format(fmt: str | None, out: Path | None, *, terminal: bool) -> Forma
     if fmt is None:
         if implied is not None:
             return implied
+        if to_file and out.suffix:
+            # 进展情况.pdf would be Markdown under a name no reader opens it by.
+            raise GongkaiError(
+                f"--out {out} 的扩展名 {out.suffix} 不是可以写出的格式；"
+                "请以 .docx、.xlsx、.md、.csv 或 .json 结尾，或用 --format 指明格式。"
+            )
         return FORMATS["table" if terminal and out is None else "md"]
     chosen = FORMATS[fmt]
     if to_file and chosen.name == "table":
