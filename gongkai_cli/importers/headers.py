@@ -24,6 +24,7 @@ _NUMBER_WORDS = re.compile(r"^(序号?|编号|顺序|No\.?)$", re.IGNORECASE)
 _REQUIREMENT = re.compile(r"要求|内容|措施|举措|目标|标准|具体|做法|要点|细化")
 _TASK = re.compile(r"任务|工作|事项|项目|类别|大项|领域|重点")
 _HEADER_LENGTH = 14  # a header names a column in a few words; a longer cell is a task's text
+_TEXT_LENGTH = 8  # a task's text averages more than a few words (units and dates do not)
 _NOTE = re.compile(r"[（(][^（()）]*[）)]")
 # 责任单位（排在首位的为牵头单位）: the plan's own rule that a cell's first unit leads.
 _FIRST_LEADS = re.compile(r"(首位|第一|排头|第1|前面).*牵头|牵头.*(首位|第一|排头|第1)")
@@ -99,8 +100,8 @@ def find_header(grid: Grid) -> Columns | set[str]:
     The header is the row among the first 30 whose cells best name plan columns."""
     best: set[str] = set()
     chosen, top = -1, 0
-    for r, row in enumerate(grid.rows[:30]):
-        found = {m for m in (header_meaning(c) for c in row) if m}
+    for r in range(min(len(grid.rows), 30)):
+        found = {m for m in _row_meanings(grid, r) if m}
         if len(found) > len(best):
             best = found
         if _score(found) > top:
@@ -108,7 +109,7 @@ def find_header(grid: Grid) -> Columns | set[str]:
     if chosen < 0:
         return best
     r, row = chosen, grid.rows[chosen]
-    meanings = [header_meaning(c) for c in row]
+    meanings = _row_meanings(grid, r)
     header_rows = [tuple(squeeze(c) for c in row)]
     below = grid.rows[r + 1] if r + 1 < len(grid.rows) else []
     under = [header_meaning(c) if c.strip() else None for c in below]
@@ -129,6 +130,29 @@ def find_header(grid: Grid) -> Columns | set[str]:
     notes = [*grid.above, *(c for above in grid.rows[:r] for c in above)]
     leads = any(first_leads(c) for c in row) or any(_says_first_leads(t) for t in notes)
     return Columns(header_rows, first_data, by_meaning, leads, labels)
+
+
+def _row_meanings(grid: Grid, r: int) -> list[str | None]:
+    """What each cell of row r says its column holds. A header that names the task by its
+    kind (民生实事, 改革事项名称…) says nothing by its words; when the row names the units and
+    the deadline or number, the headed column below it with the longest texts is the text."""
+    meanings = [header_meaning(c) for c in grid.rows[r]]
+    found = set(meanings)
+    if found & {"requirement", "task"} or not (found & _RESPONSIBLE):
+        return meanings
+    if not found & {"deadline", "number"}:
+        return meanings
+    body = grid.rows[r + 1 : r + 11]
+    unnamed = [
+        c
+        for c, (m, label) in enumerate(zip(meanings, grid.rows[r], strict=True))
+        if m is None and 0 < len(squeeze(label)) <= _HEADER_LENGTH
+    ]
+    length = {c: sum(len(squeeze(row[c])) for row in body) / max(len(body), 1) for c in unnamed}
+    text = max(length, key=length.__getitem__, default=None)
+    if text is not None and length[text] >= _TEXT_LENGTH:
+        meanings[text] = "requirement"
+    return meanings
 
 
 def _realigned(

@@ -32,7 +32,10 @@ _DAY = re.compile(rf"^{_NUM}月(\d{{1,2}})日(前|之前)?$")
 _TEN_DAYS = re.compile(rf"^{_NUM}月(上|中|下)旬末?前?$")  # by the 10th, the 20th, month end
 _HALF = re.compile(r"^(?:(上|下)半年(底|末)?|年中)前?$")
 # 6月底前完成, 年底前全面完成: the verb adds nothing to the date.
-_DONE = re.compile(r"(?<=.)(全面|基本)?(完成|办结|完毕|到位)$")
+# what is to be done by then: 6月底前完成, 5月底前动工, 9月投入使用 (a 民生实事 table's way)
+_DONE = re.compile(
+    r"(?<=.)(全面|基本)?(完成|办结|完毕|到位|动工|开工|建成|竣工|投入使用|投用|上线|出台|印发)$"
+)
 _QUARTER = re.compile(r"^(?:第?([一二三四1-4])季度)(末|底)?前?$")
 
 _DOTTED = re.compile(r"^((?:19|20|21)\d\d)[./](\d{1,2})[./](\d{1,2})(?:前|之前)?$")

@@ -63,7 +63,8 @@ def _page(plan: Plan, encoding: str) -> str:
                 if c == 0 and i not in spans:
                     continue
                 span = f' rowspan="{spans[i]}"' if c == 0 and spans[i] > 1 else ""
-                cells.append(f"<td{span}>{html.escape(text)}</td>")
+                lines = "<br>".join(html.escape(line) for line in text.split("\n"))
+                cells.append(f"<td{span}>{lines}</td>")  # a unit a line, as pages break them
             table += "<tr>" + "".join(cells) + "</tr>"
         body += f"<table border='1'>{table}</table>"
     return f"<html><head>{head}<title>政务公开</title></head><body>{body}</body></html>"
