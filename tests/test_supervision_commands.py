@@ -450,6 +450,19 @@ def test_undo_takes_back_a_review_by_its_id_and_the_claim_waits_again(gongkai, o
     assert [c["id"] for c in as_json(gongkai, "review")] == [uid]
 
 
+def test_undo_without_an_id_takes_back_the_clerks_last_review_not_the_update_before(
+    gongkai, office
+):
+    """The office returns a claim by mistake and types `gongkai undo` at once: the return
+    is taken back, and the claim it had made itself the day before stands."""
+    own = claim(gongkai, 2, "县政府办公室", "2021-06-10")
+    ok(gongkai, "review", "退回", own, "--note", "链接打不开", "--date", "2021-06-12")
+    returned = last_line(office).split("id: ", 1)[1].split(",", 1)[0]
+    result = ok(gongkai, "undo")
+    assert f"已撤销 1 条进展（编号 {returned}）：审核 {own} → 退回。" in result.stdout
+    assert [c["id"] for c in as_json(gongkai, "review")] == [own]
+
+
 def test_the_library_runs_the_cycle_without_the_command_line(office, tmp_path):
     import datetime as dt
 

@@ -317,12 +317,15 @@ def _targets(
                 )
             targets.append(by_id[uid])
         return targets, None
-    live = [u for u in loaded.updates if u.id not in retracted]
+    # The clerk's last record may be a review, a request or a decision as well as an update:
+    # `undo` straight after a mistaken 退回 must take back that, not the update before it.
+    events = sorted((*loaded.updates, *loaded.supervision), key=lambda e: e.line)
+    live = [u for u in events if u.id not in retracted]
     if not live:
         raise NothingToUndo("没有可撤销的进展记录。")
     if repo is None:
         return [live[-1]], None  # no history to tell whose a line is: one clerk, one file
-    return _own_last(repo, loaded.data_dir.file(PROGRESS), loaded.updates, retracted)
+    return _own_last(repo, loaded.data_dir.file(PROGRESS), events, retracted)
 
 
 def _own_last(
