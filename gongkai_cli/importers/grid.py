@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from gongkai_cli.errors import PlanDocumentError
 
@@ -32,24 +31,23 @@ class Grid:
         return f"{self.where}第{row + 1}行"
 
 
-# A line that is one unit's name: 县水务局, 县护城河指挥部, 各乡镇人民政府.
+# A line that is one unit's name: 县水务局, 各街道, 市国有公司, 高新园(邹区镇).
 _UNIT_LINE = re.compile(
-    r"^[^\s，,。；;：:、（()）]{1,16}"
-    r"(?:局|委|办|中心|室|院|馆|会|部|所|站|队|科|股|镇|乡|街道|办事处|政府|指挥部|公司|厅|处|联|社)$"
+    r"^[^\s，,。；;：:、（(）)]{1,16}"
+    r"(?:局|委|办|中心|室|院|馆|会|部|所|站|队|科|股|镇|乡|街道|办事处|政府|指挥部|公司|厅|处|联|社"
+    r"|区|县|市|园)(?:[（(][^（()）]{1,10}[）)])?$"
 )
 
 
 def cell_text(text: str | None) -> str:
     """A cell's text as the plan keeps it: trimmed, its line breaks joined, nothing else, but
-    where a cell lists one unit a line (县水务局⏎县住建局) the names are kept apart by 、."""
+    a cell that lists one unit a line (县水务局⏎县住建局) keeps the names apart by 、. Only
+    when every line is a unit's name: a requirement wrapped in a PDF cell is never cut up."""
     if not text:
         return ""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    joined = lines[:1]
-    for before, line in pairwise(lines):
-        apart = _UNIT_LINE.match(before) and _UNIT_LINE.match(line)
-        joined.append(f"、{line}" if apart else line)
-    return "".join(joined).strip()
+    units = len(lines) > 1 and all(_UNIT_LINE.match(line) for line in lines)
+    return ("、" if units else "").join(lines)
 
 
 def square(rows: list[list[str]]) -> list[list[str]]:
