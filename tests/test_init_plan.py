@@ -193,6 +193,25 @@ def test_the_bundled_countys_plan_in_any_format_keeps_the_bundled_registry(gongk
     assert result.stdout.splitlines()[-1].endswith("gongkai list --unit 县财政局")
 
 
+def test_another_countys_plan_of_common_unit_names_gets_its_own_draft_registry(gongkai, tmp_path):
+    """县财政局 and 各镇 are in every county's plan: 某县's ledger must not list the bundled
+    county's eleven towns as its 各镇, nor 濉溪县 full names."""
+    plan = tmp_path / "某县计划.csv"
+    plan.write_text(
+        "序号,工作任务,具体要求,责任单位,时限要求\n"
+        "1,一、加强政策公开,公开本单位预决算信息。,县财政局牵头，各镇负责落实,6月底前\n",
+        encoding="utf-8",
+    )
+    title = ("--title", "某县2021年政务公开重点工作任务分工", "--year", "2021")
+    result = gongkai("init", tmp_path / "某县", "--plan", plan, *title)
+    assert result.exit_code == 0, result.stderr
+    assert "单位名录是从计划起草的（计划层级：县）" in result.stdout
+    units = units_of(tmp_path / "某县")
+    assert [u["name"] for u in units["units"]] == ["县财政局"]
+    assert [(g["name"], g.get("incomplete")) for g in units["groups"]] == [("各镇", True)]
+    assert "濉溪" not in (tmp_path / "某县" / "data" / "units.yaml").read_text(encoding="utf-8")
+
+
 def test_init_takes_the_registry_it_is_given(gongkai, tmp_path):
     plan = docs.write_table_xlsx(docs.DISTRICT_PLAN, tmp_path / "district.xlsx")
     registry = tmp_path / "units.yaml"

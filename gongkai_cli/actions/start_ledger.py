@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,12 +114,24 @@ def _names_only_bundled_units(plan: Plan) -> bool:
     from gongkai_cli.ledger.load import load
     from gongkai_cli.model.resolver import parse_roles
 
-    index = load(DataDir(bundled_dir(), "bundled")).ledger.index
+    bundled = load(DataDir(bundled_dir(), "bundled")).ledger
+    # 县财政局 and 各镇 are in every county's plan: another county's plan naming only such
+    # units must not get the bundled county's towns and full names, so its place must match.
+    place, named = _place(bundled.title), _place(plan.title or "")
+    if place and named and named != place:
+        return False
+    index = bundled.index
     for task in plan.tasks:
         lead, implementers = parse_roles(task.phrase)
         if any(index.lookup(item) is None for item in lead + implementers):
             return False
     return True
+
+
+def _place(title: str) -> str:
+    """The place a plan's title begins with: 濉溪县 of 濉溪县2021年政务公开…, '' if none."""
+    match = re.match(r"\s*(\D+?[省市县区旗镇乡])", title)
+    return match.group(1) if match else ""
 
 
 def _drafted(data: DataDir) -> Drafted | None:
