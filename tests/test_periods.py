@@ -485,3 +485,19 @@ def test_a_form_shows_a_recurring_tasks_latest_period_and_the_periods_late(gongk
     assert rows == {"2": "2021-05期 未开始（逾期 1 期）"}
     checked = gongkai("collect", str(form), "--dry-run", "--data", "data")
     assert (checked.exit_code, checked.stderr) == (0, "")
+
+
+def test_log_names_the_period_an_update_reports_on(gongkai, year):
+    """Two 已完成 of the monthly task read the same in the log unless it says which month
+    each was for; an update that names no period logs as before."""
+    entries = run_json(gongkai, "log", "2")
+    assert [(e["id"], e.get("period")) for e in entries] == [
+        ("a0000005", None),
+        ("a0000004", "2021-02"),
+        ("a0000003", "2021-02"),
+        ("a0000002", "2021-01"),
+        ("a0000001", "2021-01"),
+    ]
+    shown = gongkai("log", "2", "--data", "data").stdout
+    assert "| a0000002 | 2021-02-05 | 2 | 甲镇 | 已完成（2021-01期） |" in shown
+    assert "| a0000005 | 2021-05-10 | 2 | 甲镇 | 已完成 |" in shown

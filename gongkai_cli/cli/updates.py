@@ -164,7 +164,7 @@ def log(
             e["date"],
             str(e["task"]),
             e["unit"],
-            e["status"],
+            e["status"] + (f"（{e['period']}期）" if e.get("period") else ""),
             e["note"] or "",
             e["by"] or "",
             (e["commit"] or "")[:7],

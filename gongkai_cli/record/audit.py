@@ -63,6 +63,9 @@ def log_entries(
             continue
         line = update.line
         retraction = retracted.get(update.id)
+        # The period a recurring task's update reports on, only where it names one: a ledger
+        # without recurring tasks logs as before.
+        period = getattr(update, "period", None)
         entries.append(
             {
                 "id": update.id,
@@ -83,6 +86,7 @@ def log_entries(
                     "commit": blame.get(retraction.line),
                 },
             }
+            | ({"period": period} if period else {})
         )
     return sorted(entries, key=lambda e: (e["date"], e["line"]), reverse=True)
 
