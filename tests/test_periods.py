@@ -501,3 +501,17 @@ def test_log_names_the_period_an_update_reports_on(gongkai, year):
     shown = gongkai("log", "2", "--data", "data").stdout
     assert "| a0000002 | 2021-02-05 | 2 | 甲镇 | 已完成（2021-01期） |" in shown
     assert "| a0000005 | 2021-05-10 | 2 | 甲镇 | 已完成 |" in shown
+
+
+def test_the_reports_tell_a_recurring_task_by_its_periods(gongkai, year):
+    """The unit's checklist and the progress table say what overdue says of the monthly
+    task: 甲镇 is late in March, and May's count is what stands."""
+    args = ("--as-of", "2021-05-11", "--format", "md", "--out", "-", "--data", "data")
+    checklist = gongkai("report", "unit", "甲镇", *args).stdout.splitlines()
+    assert checklist[2] == "共 1 项：牵头 0 项，落实 1 项；已完成 0 项，逾期未完成 1 项。"
+    assert (
+        "| 2 | 报送政务公开工作月报。 | 每月10日前报送 | 2021年6月10日 | 2021-05期 未开始；逾期 1 期 |  |"
+        in checklist
+    )
+    progress = gongkai("report", "progress", *args).stdout
+    assert "| 每月10日前报送 | 2021-05期 1/2 个单位已完成；逾期未完成：甲镇。 |" in progress

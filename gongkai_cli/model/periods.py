@@ -104,6 +104,11 @@ class UnitPeriods(NamedTuple):
     share: Assignment  # the unit's share of the latest period
     late: tuple[PeriodRow, ...]
 
+    def text(self) -> str:
+        """2021-07期 未开始；逾期 5 期: the words list --unit and a unit's checklist use."""
+        late = f"；逾期 {len(self.late)} 期" if self.late else ""
+        return f"{self.latest.period.label}期 {self.share.state}{late}"
+
 
 def unit_periods(rows: list[PeriodRow], unit: str, as_of: dt.date) -> UnitPeriods | None:
     """The unit's share of the periods `rows` (None where it has none)."""

@@ -191,7 +191,17 @@ def progress_text(row: Row, as_of: dt.date, limit: int | None = None) -> tuple[s
     total, done = len(row.assignments), sum(a.done for a in row.assignments)
     lights = [a.light(row.deadline, as_of) for a in row.assignments]
     parts = []
-    if row.done:
+    if row.schedule is not None and row.periods:
+        # A recurring task: its latest period's count, and every unit late in any period.
+        latest = row.periods[-1].assignments
+        parts.append(
+            f"{row.periods[-1].period.label}期 "
+            + units_done(sum(a.done for a in latest), len(latest))
+        )
+        late = [a.unit for a in row.assignments if _late_in_a_period(row, a.unit, as_of)]
+        if late:
+            parts.append(f"逾期未完成：{units_phrase(late, shown=6)}")
+    elif row.done:
         parts.append(task_state((a.state for a in row.assignments), lights))
     else:
         parts.append(units_done(done, total))
@@ -403,8 +413,18 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
                 mine[a.role].append((row, a))
     counts = {role: len(items) for role, items in mine.items()}
     everything = [pair for items in mine.values() for pair in items]
-    done = sum(a.done for _, a in everything)
-    late = sum(a.light(r.deadline, as_of) == OVERDUE for r, a in everything)
+    # A recurring task is the unit's by its periods: late while any is, done by the latest.
+    periods = {r.task.number: _periods_of(r, unit, as_of) for r, _ in everything}
+    done = sum(
+        periods[r.task.number].share.done if periods[r.task.number] else a.done
+        for r, a in everything
+    )
+    late = sum(
+        bool(periods[r.task.number].late)
+        if periods[r.task.number]
+        else a.light(r.deadline, as_of) == OVERDUE
+        for r, a in everything
+    )
     doc.blocks.append(
         Paragraph(
             f"共 {len(everything)} 项：牵头 {counts['lead']} 项，落实 {counts['implementer']} 项；"
@@ -425,6 +445,11 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
                 flat_due = f"{_due(a.extended_to, iso=True)}（延期，原 {flat_due}）"
             elif a.review == RETURNED and a.review_note:
                 status += f"：{a.review_note}"
+            recurring = periods[row.task.number]
+            if recurring is not None:  # 2021-07期 未开始；逾期 5 期, due with that period
+                status = recurring.text()
+                due = _due(recurring.latest.period.due)
+                flat_due = _due(recurring.latest.period.due, iso=True)
             cells = [row.task.number, row.task.requirement, row.task.deadline]
             rows.append([*cells, due, status, a.note or ""])
             flat.append([*cells[:1], ROLE_WORDS[role], *cells[1:], flat_due, status, a.note or ""])
@@ -447,6 +472,20 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
     doc.flat = Table([CHECKLIST_COLUMNS[0], ROLE, *CHECKLIST_COLUMNS[1:]], flat, name=unit)
     doc.payload = {"unit": unit, "as_of": as_of.isoformat(), "tasks": payload}
     return doc
+
+
+def _periods_of(row: Row, unit: str, as_of: dt.date):
+    """The unit's share of a recurring task's periods, None for any other task."""
+    if row.schedule is None:
+        return None
+    from gongkai_cli.model.periods import unit_periods
+
+    return unit_periods(row.periods, unit, as_of)
+
+
+def _late_in_a_period(row: Row, unit: str, as_of: dt.date) -> bool:
+    periods = _periods_of(row, unit, as_of)
+    return periods is not None and bool(periods.late)
 
 
 # ----- 统计 -----

@@ -230,8 +230,7 @@ def _status_text(a: Assignment, row: Row, as_of: dt.date) -> str:
 
         mine = unit_periods(row.periods, a.unit, as_of)
     if mine is not None:
-        late = f"；逾期 {len(mine.late)} 期" if mine.late else ""
-        return f"{mine.latest.period.label}期 {mine.share.state}{late}"
+        return mine.text()
     light = a.light(row.deadline, as_of)
     return a.state + (f"（{light}）" if light else "")
 
