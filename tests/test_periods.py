@@ -309,6 +309,14 @@ def test_update_refuses_a_period_that_is_not_the_tasks(gongkai, year, monkeypatc
     )
     assert typo.exit_code == 1
     assert typo.stderr.startswith("错误：--period“三月”不是期次；")
+    ahead = gongkai(
+        "update", "2", "--unit", "甲镇", "-s", "已完成", "--period", "2021-07", "--data", "data"
+    )
+    assert (ahead.exit_code, ahead.stderr) == (
+        1,
+        "错误：--period 2021-07 这一期从 2021-07-01 才开始，2021-06-08 的进展不能报这一期；"
+        "请核对 --period 或 --date；未写入。\n",
+    )
     assert (year / "progress.yaml").read_bytes() == before
 
 

@@ -199,13 +199,21 @@ def reported_period(book: Book, request: Request) -> str | None:
                 request.period,
             )
         return None
-    labels = [p.label for p in schedule.periods(book.ledger.year)]
+    periods = {p.label: p for p in schedule.periods(book.ledger.year)}
+    labels = list(periods)
     if request.period is None:
         return schedule.reported(request.date, book.ledger.year)
     if request.period not in labels:
         raise InvalidValue(
             f"--period {request.period} 不是任务 {request.task}（{schedule.describe()}）的期次，"
             f"应为 {labels[0]} 至 {labels[-1]} 之一；未写入。",
+            request.period,
+        )
+    start = periods[request.period].start
+    if start > request.date:  # 2021-08 typed for 2021-06: August's report cannot be in yet
+        raise InvalidValue(
+            f"--period {request.period} 这一期从 {start.isoformat()} 才开始，"
+            f"{request.date.isoformat()} 的进展不能报这一期；请核对 --period 或 --date；未写入。",
             request.period,
         )
     return request.period
