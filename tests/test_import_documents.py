@@ -787,3 +787,17 @@ def test_a_role_label_alone_on_its_line_takes_the_units_on_the_next(tmp_path):
             "deadline": "待定",
         },
     ]
+
+
+def test_a_role_bracket_inside_a_sentence_does_not_cut_the_task(tmp_path):
+    """Only a bracket followed by 、，；。 closes a clause (浔阳区: …升级。(牵头单位:…)、重塑…);
+    one read inside a sentence stays part of the requirement."""
+    plan = tmp_path / "plan.txt"
+    plan.write_text(
+        "2024年某县重点工作\n1.建立联席会议制度(县政府办牵头)统筹推进各项工作。(责任单位:县财政局)\n",
+        encoding="utf-8",
+    )
+    tasks = import_document(plan).plan["tasks"]
+    assert [(t["requirement"], t["responsibility"]) for t in tasks] == [
+        ("建立联席会议制度(县政府办牵头)统筹推进各项工作。", "县财政局")
+    ]

@@ -23,7 +23,7 @@ _HEADING = re.compile(
 )
 _NEXT_ITEM = re.compile(r"^[。；;\s]*[（(]\d{1,3}[）)]")
 # 、/，after a role bracket: the next clause of the paragraph is a task of its own
-_NEXT_CLAUSE = re.compile(r"^[、，,；;。\s]*[^、，,；;。\s（(〔\[【]")
+_NEXT_CLAUSE = re.compile(r"^[、，,；;。]+\s*[^、，,；;。\s（(〔\[【]")
 # （一）做好…公开。 opening a paragraph of clauses: the heading they share
 _LEAD_HEADING = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百]+[）)])[^。；;（(]{1,40}。"
