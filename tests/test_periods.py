@@ -382,7 +382,7 @@ def test_an_approved_extension_moves_the_periods_falling_due_before_it(gongkai, 
 def test_forms_report_each_month_on_its_own_period(gongkai, tmp_path, monkeypatch):
     """A unit's 已完成 on last month's form is no answer for this month's: each collected
     row of a recurring task is recorded for the period its date reports on."""
-    from tests.conftest import GIT_ENV, init_repo
+    from tests.conftest import GIT_ENV, git, init_repo
     from tests.test_forms import fill
 
     for key, value in GIT_ENV.items():
@@ -398,6 +398,10 @@ def test_forms_report_each_month_on_its_own_period(gongkai, tmp_path, monkeypatc
         fill(form, {2: {"状态": "已完成", "进展说明": "已按时报送"}}, by="李四")
         collected = gongkai("collect", str(form))
         assert collected.exit_code == 0, collected.stderr
+    # collect says which period each row went to, as update does, on screen and in git.
+    assert "  任务 2 → 已完成（2021-03-05，期次 2021-02）：已按时报送" in collected.stdout
+    message = git(tmp_path, "log", "-1", "--format=%B")
+    assert "任务 2 → 已完成（2021-03-05，期次 2021-02）" in message.splitlines()
     log = (tmp_path / "data" / "progress.yaml").read_text(encoding="utf-8").splitlines()
     assert [line.split(", by:")[0].split(", ", 1)[1] for line in log if "task: 2" in line] == [
         "date: 2021-02-05, task: 2, unit: 甲镇, status: 已完成, period: 2021-01, note: 已按时报送",

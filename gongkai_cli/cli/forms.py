@@ -174,7 +174,8 @@ def _report(checked, done) -> None:
         if decision.update is not None:
             u = decision.update
             note = f"：{u.note}" if u.note else ""
-            _say(f"  任务 {u.task} → {u.status}（{u.date.isoformat()}）{note}")
+            period = f"，期次 {u.period}" if u.period else ""  # as update says it
+            _say(f"  任务 {u.task} → {u.status}（{u.date.isoformat()}{period}）{note}")
             if decision.remark:
                 _say_err(f"注意：{checked.form.name} 任务 {u.task}：{decision.remark}")
         elif decision.outcome == OLDER:

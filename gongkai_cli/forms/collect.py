@@ -284,7 +284,10 @@ def message(
         subject = f"延期申请: {unit} 填报表（{round_}）{len(asks)} 条"
     else:
         subject = f"回收: {unit} 填报表（{round_}）无新进展"
-    lines = [f"任务 {u.task} → {u.status}（{u.date.isoformat()}）" for u in updates]
+    lines = [
+        f"任务 {u.task} → {u.status}（{u.date.isoformat()}{f'，期次 {u.period}' if u.period else ''}）"
+        for u in updates
+    ]
     lines += [f"任务 {e.task} 申请延期至 {e.extend_to.isoformat()}" for e in asks]
     trailers = [
         f"{TRAILER_FILE}: {_one_line(form.name)}",
