@@ -111,7 +111,7 @@ def test_an_unknown_or_pending_deadline_is_kept_as_a_warning_and_never_overdue(
     assert [line for line in result.stdout.splitlines() if "时限" in line] == [
         "data/tasks.yaml:15:13: warning: 任务 2：无法识别时限“根据工作安排”；可用的写法如：年底前、10月底前、"
         "上半年、一季度末、第三季度、11月15日前、持续推进。此项记为待定，不会逾期。",
-        "data/tasks.yaml:27:13: warning: 任务 4：时限“待定”待定：不会逾期，请确认后填写。",
+        "data/tasks.yaml:27:13: warning: 任务 4：时限写作“待定”，尚未确定：不会逾期，请确定后填写。",
     ]
     monkeypatch.setenv("GONGKAI_TODAY", "2022-06-01")
     overdue = gongkai("overdue", "--data", "data", "--format", "json")

@@ -285,7 +285,7 @@ def _derive(loaded: Loaded) -> None:
                 deadline = parse_deadline(task.deadline, year)
                 problem = None
                 if deadline.kind == "pending":
-                    problem = f"时限“{task.deadline}”待定：不会逾期，请确认后填写。"
+                    problem = f"时限写作“{task.deadline}”，尚未确定：不会逾期，请确定后填写。"
             except DeadlineError as exc:
                 if not exc.unknown:
                     line, column = loaded.task_position(i, "deadline")
