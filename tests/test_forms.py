@@ -613,6 +613,7 @@ def test_forms_status_lists_the_units_still_to_reply(gongkai, sent):
     assert payload["missing"][:2] == ["濉溪镇", "韩村镇"]
 
     text = gongkai("forms", "status", "--round", ROUND, "--format", "md").stdout
+    assert "| 单位 | 情况 | 记录日期 | 记录条数 | 表格 | 提交 |" in text
     assert "| 县财政局 | 已交 | 2021-11-05 | 2 | 县财政局-进展填报-2021-10-31.xlsx |" in text
     assert "应交 51 个单位：已交 2 个，未交 49 个。" in text
     assert "催报名单：濉溪镇、韩村镇、" in text

@@ -231,7 +231,9 @@ def status(
         columns = [
             UNIT,
             Column("情况", no_wrap=True),
-            Column("收取日期", no_wrap=True),
+            # The date the rows were entered as (collect --date, else the round's), not the
+            # day the form came in: 收取日期 would mislead the clerk chasing late replies.
+            Column("记录日期", no_wrap=True),
             Column("记录条数", no_wrap=True),
             Column("表格", long=True),
             Column("提交", no_wrap=True),
