@@ -4,6 +4,7 @@ whether the file still says the same, or which paragraphs and cells differ."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
     from gongkai_cli.output.provenance import Provenance
 
 SHOWN = 10  # differences listed; the count says how many there are in all
+# The file to verify comes from outside: what it records is checked before git or a zip
+# reader sees it. A commit is a hexadecimal id (never "--output=…", which git would obey),
+# and a report unpacks to a few megabytes, never to the gigabytes of a zip bomb.
+_COMMIT = re.compile(r"[0-9a-f]{7,64}")
+MAX_UNPACKED = 200 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,21 +38,29 @@ class Verified:
 def verify_report(path: Path, data: DataDir | str | Path | None = None) -> Verified:
     """Rebuild the report `path` names in its properties from the ledger's commit, and
     compare: the same bytes, or else the same text in every paragraph and cell."""
+    from gongkai_cli.ledger.files import read_bytes
     from gongkai_cli.record.git import find_repo
 
     name = path.name
-    try:
-        content = path.read_bytes()
-    except FileNotFoundError:
-        raise GongkaiError(f"找不到文件 {path}。") from None
-    except OSError as exc:
-        raise GongkaiError(f"无法读取 {path}：{exc.strerror}。") from None
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("docx", "xlsx"):
         raise GongkaiError(f"{name} 不是 Word（.docx）或 Excel（.xlsx）报表，无法核对。")
+    try:
+        content = read_bytes(path, shown=name)  # a FIFO would hang, a device never end
+    except FileNotFoundError:
+        raise GongkaiError(f"找不到文件 {path}。") from None
+    except IsADirectoryError:
+        raise GongkaiError(f"{name} 是目录，不是报表文件。") from None
+    except OSError as exc:
+        raise GongkaiError(f"无法读取 {path}：{exc.strerror}。") from None
+    _check_unpacked(content, name)
     provenance = read_provenance(content, fmt, name)
     if not provenance.commit:
         raise GongkaiError(f"{name} 生成时台账不在 git 仓库中，没有可以核对的提交。")
+    if not _COMMIT.fullmatch(provenance.commit):
+        raise GongkaiError(
+            f"{name} 记录的台账提交“{provenance.commit}”不是 git 提交编号，无法核对。"
+        )
     if provenance.dirty:
         raise GongkaiError(
             f"{name} 生成时台账有未提交的改动（提交 {provenance.commit[:12]} 之外），无法从记录重建。"
@@ -77,6 +91,22 @@ def ledger_commit(data: DataDir) -> tuple[str, bool]:
         return commit, bool(repo.changes(data.path))
     except GitFailed:  # git missing: the report is still made, only untraced
         return "", False
+
+
+def _check_unpacked(content: bytes, name: str) -> None:
+    """Refuse a zip whose members would unpack past MAX_UNPACKED: the sizes its directory
+    declares bound what the reader returns (zipfile stops at the declared size)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            total = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise GongkaiError(f"{name} 已损坏，无法读取。") from None
+    if total > MAX_UNPACKED:
+        raise GongkaiError(
+            f"{name} 解压后过大（超过 {MAX_UNPACKED // 2**20} MB），不是 gongkai 生成的报表。"
+        )
 
 
 def read_provenance(content: bytes, fmt: str, name: str) -> Provenance:
