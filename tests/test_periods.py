@@ -527,3 +527,14 @@ def test_the_reports_tell_a_recurring_task_by_its_periods(gongkai, year):
     )
     progress = gongkai("report", "progress", *args).stdout
     assert "| 每月10日前报送 | 2021-05期 1/2 个单位已完成；逾期未完成：甲镇。 |" in progress
+
+
+def test_the_sites_page_of_a_recurring_task_says_each_period_is_due(gongkai, year):
+    """Not 不计逾期 beside a red light: the page gives the task's reading and counts the
+    latest period, as `list` does."""
+    built = gongkai("site", "--as-of", "2021-05-11", "--out", "site", "--data", "data")
+    assert built.exit_code == 0, built.stderr
+    page = (year.parent / "site" / "tasks" / "2.html").read_text(encoding="utf-8")
+    assert "（每月一期，次月10日前报送，每期到期未完成即逾期）</dd>" in page
+    assert "<dt>进展</dt><dd>2021-05期 1/2 个单位已完成</dd>" in page
+    assert "不计逾期" not in page

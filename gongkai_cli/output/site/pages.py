@@ -75,6 +75,10 @@ class TaskSummary:
     light: Light
     done: int
     total: int
+    # A recurring task: its reading (每月一期，次月10日前报送) and the latest period begun,
+    # which `done` and `total` count.
+    schedule: str = ""
+    period: str = ""
 
 
 @dataclass
@@ -213,12 +217,17 @@ def summaries(book: Book, rows: dict[int, Row], as_of: dt.date) -> list[TaskSumm
     return result
 
 
-def _done_of(row: Row) -> tuple[int, int]:
+def _done_of(row: Row) -> tuple[int, int, str, str]:
     """How many of a task's units are done, of how many: of a recurring task, in its latest
-    period begun, as `gongkai list` counts them (2021-07期 0/11)."""
-    periods = row.periods if row.schedule is not None else []
+    period begun, as `gongkai list` counts them (2021-07期 0/11), with its reading and
+    that period."""
+    schedule = row.schedule
+    periods = row.periods if schedule is not None else []
     shares = periods[-1].assignments if periods else row.assignments
-    return sum(a.done for a in shares), len(shares)
+    done, total = sum(a.done for a in shares), len(shares)
+    if schedule is None:
+        return done, total, "", ""
+    return done, total, schedule.describe(), periods[-1].period.label if periods else ""
 
 
 def _unit_row(row: Row, a: Assignment, as_of: dt.date) -> UnitRow:
