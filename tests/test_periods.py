@@ -464,7 +464,14 @@ def test_the_site_lights_a_unit_red_for_its_late_periods_and_counts_the_latest(y
     """The site agrees with `overdue` and `list`: 甲镇's March is late, so its share of the
     monthly task is red on its page and in the counts, and the task's 完成单位 is May's."""
     from gongkai_cli.ledger.datadir import DataDir
-    from gongkai_cli.output.site.pages import Light, counts, folded, summaries, unit_pages
+    from gongkai_cli.output.site.pages import (
+        Light,
+        burnup,
+        counts,
+        folded,
+        summaries,
+        unit_pages,
+    )
     from gongkai_cli.record.audit import book_and_log
 
     book, _ = book_and_log(DataDir(year, "option"))
@@ -480,6 +487,12 @@ def test_the_site_lights_a_unit_red_for_its_late_periods_and_counts_the_latest(y
     summary = summaries(book, rows, day)
     assert [(s.done, s.total) for s in summary if s.number == 2] == [(1, 2)]
     assert counts(rows, summary, day)["责任分工（任务×单位）"]["逾期"] == 1
+    # The burn-up ends where the overview stands: 乙镇 excused, 甲镇's May not yet in.
+    assert (
+        burnup(book, day).done[-1]
+        == counts(rows, summary, day)["责任分工（任务×单位）"]["已完成"]
+        == 1
+    )
 
 
 def test_a_form_shows_a_recurring_tasks_latest_period_and_the_periods_late(gongkai, year):

@@ -350,12 +350,28 @@ def burnup(book: Book, as_of: dt.date) -> Burnup:
             (number, a.unit, date) for a in book.assignments(number, as_of) if a.designated
         ]
     done = []
+    recurring = {number for number, _, _ in assignments if book.schedule(number) is not None}
     for day in (d for d in days if d <= as_of):
-        found = (book.assignment(number, unit, day) for number, unit, _ in assignments)
-        done.append(sum(a is not None and a.done for a in found))
+        # A recurring task's share is done by its latest period, as the overview counts it.
+        latest = {number: _latest_period_done(book, number, day) for number in recurring}
+        done.append(
+            sum(
+                latest[number].get(unit, False)
+                if number in recurring
+                else bool((a := book.assignment(number, unit, day)) and a.done)
+                for number, unit, _ in assignments
+            )
+        )
     due_dates = sorted(date for _, _, date in assignments if date is not None)
     due_counts = [_count_upto(due_dates, day) for day in days]
     return Burnup(days, done, due_counts, len(assignments), as_of)
+
+
+def _latest_period_done(book: Book, number: int, day: dt.date) -> dict[str, bool]:
+    from gongkai_cli.model.periods import period_rows
+
+    rows = period_rows(book, number, day)
+    return {a.unit: a.done for a in rows[-1].assignments} if rows else {}
 
 
 def _count_upto(sorted_days: list[dt.date], day: dt.date) -> int:
