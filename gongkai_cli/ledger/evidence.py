@@ -15,6 +15,35 @@ from gongkai_cli.model.supervision import FILE_REF
 
 FOLDER = "evidence"
 
+# Suffixes a browser runs rather than shows: the site publishes kept files on the office's own
+# web address, where such a file's script would act as the site's own. An attached file
+# with one is kept without it (its bytes then download, never run); a log naming one is wrong.
+ACTIVE = frozenset(
+    [
+        ".html",
+        ".htm",
+        ".shtml",
+        ".xhtml",
+        ".xht",
+        ".mht",
+        ".mhtml",
+        ".svg",
+        ".svgz",
+        ".xml",
+        ".xsl",
+        ".xslt",
+        ".js",
+        ".mjs",
+        ".swf",
+    ]
+)
+
+
+def kept_suffix(suffix: str) -> str:
+    """The suffix an attached file is kept with: its own, lower-cased, unless it would run."""
+    suffix = suffix.lower()
+    return "" if suffix in ACTIVE else suffix
+
 
 def is_file(item: str) -> bool:
     return item.startswith(FOLDER + "/")
@@ -53,8 +82,11 @@ def name_problem(item: str) -> str | None:
     """What is wrong with an evidence item as written (a link, or a kept file's name)."""
     if not is_file(item):
         return link_problem(item)
-    if FILE_REF.fullmatch(item) is None:
+    found = FILE_REF.fullmatch(item)
+    if found is None:
         return f"佐证文件“{item}”的名称应为 evidence/ 加文件内容的 SHA-256（64 位十六进制）。"
+    if found.group(2).lower() in ACTIVE:
+        return f"佐证文件“{item}”是网页或脚本，发布到网站上会在网站中运行，不能作为佐证保存。"
     return None
 
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from gongkai_cli.errors import InvalidValue
-from gongkai_cli.ledger.evidence import FOLDER
+from gongkai_cli.ledger.evidence import FOLDER, kept_suffix
 from gongkai_cli.ledger.files import UnsafeFile, read_bytes
 from gongkai_cli.record.atomic import atomic_write
 from gongkai_cli.record.outputs import check_output
@@ -31,7 +31,7 @@ def read_attachments(sources: tuple[Path, ...]) -> list[tuple[str, bytes]]:
             ) from None
         except (UnsafeFile, OSError) as exc:
             raise InvalidValue(f"佐证文件无法读取：{exc}；未写入。", str(source)) from None
-        suffix = source.suffix.lower() if _SUFFIX.fullmatch(source.suffix) else ""
+        suffix = kept_suffix(source.suffix) if _SUFFIX.fullmatch(source.suffix) else ""
         kept.append((f"{FOLDER}/{hashlib.sha256(data).hexdigest()}{suffix}", data))
     return kept
 

@@ -1,0 +1,49 @@
+"""Evidence files come from outside the office: a unit sends what it calls its proof. The site
+publishes kept files on the government's own web address, so a page or a script among them
+would run there as the site's own: such a file is kept without the suffix that makes a
+browser run it, and the site never publishes one a hand-edited log names."""
+
+from __future__ import annotations
+
+import hashlib
+
+from tests.test_supervision_commands import office, ok  # noqa: F401 — the fixture
+
+PAGE = b"<script>document.title='pwned'</script>"
+
+
+def test_an_attached_web_page_is_kept_as_plain_bytes_without_its_suffix(gongkai, office):  # noqa: F811
+    page = office.parent / "证明.html"
+    page.write_bytes(PAGE)
+    digest = hashlib.sha256(PAGE).hexdigest()
+
+    ok(gongkai, "update", "1", "-u", "甲镇", "-s", "进行中", "--attach", page)
+
+    assert sorted(p.name for p in (office / "data" / "evidence").iterdir()) == [digest]
+    ok(gongkai, "site", "--out", "site", "--as-of", "2021-11-20")
+    assert sorted(p.name for p in (office / "site" / "evidence").iterdir()) == [digest]
+
+
+def test_a_kept_web_page_a_log_names_is_an_error_and_is_not_published(gongkai, office):  # noqa: F811
+    digest = hashlib.sha256(PAGE).hexdigest()
+    kept = office / "data" / "evidence"
+    kept.mkdir()
+    for suffix in (".html", ".svg"):
+        (kept / f"{digest}{suffix}").write_bytes(PAGE)
+    (office / "data" / "progress.yaml").write_text(
+        "- {id: uuu1, date: 2021-06-10, task: 1, unit: 甲镇, status: 进行中, "
+        f'evidence: ["evidence/{digest}.html", "evidence/{digest}.svg"]}}\n',
+        encoding="utf-8",
+    )
+
+    problems = [line for line in gongkai("validate").stdout.splitlines() if "error" in line]
+    assert problems == [
+        f"data/progress.yaml:1:74: error: 佐证文件“evidence/{digest}.html”是网页或脚本，"
+        "发布到网站上会在网站中运行，不能作为佐证保存。",
+        f"data/progress.yaml:1:74: error: 佐证文件“evidence/{digest}.svg”是网页或脚本，"
+        "发布到网站上会在网站中运行，不能作为佐证保存。",
+    ]
+
+    result = gongkai("site", "--out", "site", "--as-of", "2021-11-20")
+    published = office / "site" / "evidence"
+    assert not published.exists() or not list(published.iterdir()), result.stdout
