@@ -551,3 +551,10 @@ def test_the_sites_page_of_a_recurring_task_says_each_period_is_due(gongkai, yea
     assert "（每月一期，次月10日前报送，每期到期未完成即逾期）</dd>" in page
     assert "<dt>进展</dt><dd>2021-05期 1/2 个单位已完成</dd>" in page
     assert "不计逾期" not in page
+
+
+def test_show_points_a_recurring_tasks_deadline_to_its_periods(gongkai, year):
+    shown = gongkai("show", "2", "--as-of", "2021-05-11", "--data", "data").stdout.splitlines()
+    assert "- **时限要求**：每月10日前报送（每期截止日期见“各期”）" in shown
+    ongoing = gongkai("show", "3", "--as-of", "2021-05-11", "--data", "data").stdout.splitlines()
+    assert "- **时限要求**：每日巡查（不设固定日期）" in ongoing

@@ -379,6 +379,9 @@ def show_fields(row: Row, as_of: dt.date) -> list[tuple[str, str]]:
     due = (
         f"{deadline.text}（{deadline.date.isoformat()}）"
         if deadline.date
+        # A recurring task has a date each period, listed under 各期 below.
+        else f"{deadline.text}（每期截止日期见“各期”）"
+        if row.schedule is not None
         else f"{deadline.text}（不设固定日期）"
     )
     return [
