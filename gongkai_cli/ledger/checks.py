@@ -299,6 +299,18 @@ def check_events(loaded: Loaded) -> Iterator[Problem]:
                     f"撤销记录所指的编号 {event.retracts} 不是本文件中任何一条进展的编号。",
                     "unknown-retraction",
                 )
+            elif event.retracts not in seen_by_id:
+                # A retraction taken back would bring nothing back (`retracted` counts every
+                # retraction); one naming itself means nothing. gongkai writes neither: such
+                # a line is hand-made, and reading it as done would mislead.
+                yield at(
+                    event,
+                    "retracts",
+                    f"撤销记录所指的编号 {event.retracts} 是一条撤销记录"
+                    f"{'（即它自己）' if event.retracts == event.id else ''}；"
+                    "撤销不能再被撤销，如需恢复，请重新记录。",
+                    "retracted-retraction",
+                )
         elif not isinstance(event, Entry):
             yield from _supervision_problems(loaded, event, seen_by_id, at)
         elif event.id not in retracted:  # a retracted copy is settled already
