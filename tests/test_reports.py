@@ -389,3 +389,17 @@ def test_the_unit_checklist_takes_the_unit_as_argument_or_as_unit_option(gongkai
     assert both.stderr.splitlines()[-1] == (
         "错误：--unit 的值无效：单位写了两个（县财政局、县教育局）；责任清单一次一个单位。"
     )
+
+
+def test_a_plan_without_subsections_says_its_section_once_in_the_csv(gongkai, tmp_path):
+    """An imported table with one 工作任务 column repeats the 大项 as the 小项: the flat
+    table's 工作任务 cell gives it once."""
+    write_ledger(
+        tmp_path,
+        "title: 测试县2021年政务公开工作要点\nyear: 2021\ntasks:\n"
+        "- number: 1\n  section: 一、加强政策公开\n  subsection: 一、加强政策公开\n"
+        "  requirement: 公开部门预算。\n  responsibility: 县财政局负责落实\n  deadline: 6月底前\n",
+    )
+    args = ("report", "progress", "--as-of", "2021-07-10", "-f", "csv", "--data", "data")
+    rows = list(csv.reader(io.StringIO(gongkai(*args).stdout)))
+    assert rows[1][:2] == ["一、加强政策公开", "1．公开部门预算。"]

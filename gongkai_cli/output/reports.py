@@ -263,7 +263,8 @@ def progress_report(book: Book, as_of: dt.date) -> Document:
         deadline = deadline_cell(row) if supervised else task.deadline
         details = detail_cells(row) if supervised else []
         table.rows.append([*cells, deadline, text, *details])
-        flat.append([f"{section}\n{task.subsection}", *cells[1:], deadline, full, *details])
+        work = f"{section}\n{subsection}" if subsection else section  # no 大项 said twice
+        flat.append([work, *cells[1:], deadline, full, *details])
         if cut:
             appendix += [
                 [
