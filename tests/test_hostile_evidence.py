@@ -47,3 +47,20 @@ def test_a_kept_web_page_a_log_names_is_an_error_and_is_not_published(gongkai, o
     result = gongkai("site", "--out", "site", "--as-of", "2021-11-20")
     published = office / "site" / "evidence"
     assert not published.exists() or not list(published.iterdir()), result.stdout
+
+
+def test_a_link_with_an_escape_sequence_or_a_bidi_control_is_refused(gongkai, office):  # noqa: F811
+    before = (office / "data" / "progress.yaml").read_bytes()
+    messages = []
+    for link in ("https://e.org/\x1b[31m", "https://e.org/\u202egpj.exe"):
+        result = gongkai("update", "1", "-u", "甲镇", "-s", "进行中", "--evidence", link)
+        assert result.exit_code == 1
+        messages.append(result.stderr.strip())
+
+    assert messages == [
+        "错误：佐证链接'https://e.org/\\x1b[31m'中含有不允许的字符 U+001B"
+        "（Excel、Word 和终端都无法正确显示）；未写入。",
+        "错误：佐证链接'https://e.org/\\u202egpj.exe'中含有双向文字控制符 U+202E"
+        "（会打乱文字的显示顺序，看到的与写下的不同）；未写入。",
+    ]
+    assert (office / "data" / "progress.yaml").read_bytes() == before

@@ -51,6 +51,12 @@ def is_file(item: str) -> bool:
 
 def link_problem(link: str) -> str | None:
     """Why `link` is not a well-formed http(s) address, or None."""
+    from gongkai_cli.model.typed import typed_text_problem
+
+    # A link is printed, committed as a trailer and published: an escape sequence or a bidi
+    # control in it would act on the terminal or reorder what a reader sees.
+    if (problem := typed_text_problem(link)) is not None:
+        return f"佐证链接{link!r}中含有{problem}。"
     if any(ch.isspace() for ch in link):
         return f"佐证链接“{link}”中含有空白字符。"
     try:
