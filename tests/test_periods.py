@@ -452,12 +452,15 @@ def test_list_for_a_unit_shows_its_latest_period_and_how_many_are_late(gongkai, 
     as `overdue` does, instead of the 已完成 of its latest update."""
     listed = gongkai("list", "--unit", "甲镇", "--as-of", "2021-05-11", "--data", "data")
     assert listed.exit_code == 0, listed.stderr
-    assert (
-        "| 2 | 落实 | 报送政务公开工作月报。 | 每月10日前报送 | 2021-05期 未开始；逾期 1 期 |  |"
-        in (listed.stdout.splitlines())
+    assert "| 2 | 落实 | 报送政务公开工作月报。 | 每月10日前报送 | 未开始（逾期 1 期） |  |" in (
+        listed.stdout.splitlines()
     )
     late = run_json(gongkai, "overdue", "--as-of", "2021-05-11")
     assert [(i["period"], i["units"]) for i in late if i["number"] == 2] == [("2021-03", ["甲镇"])]
+    excused = gongkai("list", "--unit", "乙镇", "--as-of", "2021-05-11", "--data", "data")
+    assert "| 2 | 落实 | 报送政务公开工作月报。 | 每月10日前报送 | 不涉及（2021-05期） |  |" in (
+        excused.stdout.splitlines()
+    )
 
 
 def test_the_site_lights_a_unit_red_for_its_late_periods_and_counts_the_latest(year):
@@ -535,7 +538,7 @@ def test_the_reports_tell_a_recurring_task_by_its_periods(gongkai, year):
     checklist = gongkai("report", "unit", "甲镇", *args).stdout.splitlines()
     assert checklist[2] == "共 1 项：牵头 0 项，落实 1 项；已完成 0 项，逾期未完成 1 项。"
     assert (
-        "| 2 | 报送政务公开工作月报。 | 每月10日前报送 | 2021年6月10日 | 2021-05期 未开始；逾期 1 期 |  |"
+        "| 2 | 报送政务公开工作月报。 | 每月10日前报送 | 2021年6月10日 | 未开始（逾期 1 期） |  |"
         in checklist
     )
     progress = gongkai("report", "progress", *args).stdout

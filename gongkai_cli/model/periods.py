@@ -105,9 +105,11 @@ class UnitPeriods(NamedTuple):
     late: tuple[PeriodRow, ...]
 
     def text(self) -> str:
-        """2021-07期 未开始；逾期 5 期: the words list --unit and a unit's checklist use."""
-        late = f"；逾期 {len(self.late)} 期" if self.late else ""
-        return f"{self.latest.period.label}期 {self.share.state}{late}"
+        """未开始（逾期 5 期） while any period is late, else 已完成（2021-07期）: the words
+        list --unit and a unit's checklist use, short enough for an 80-column table."""
+        if self.late:
+            return f"{self.share.state}（逾期 {len(self.late)} 期）"
+        return f"{self.share.state}（{self.latest.period.label}期）"
 
 
 def unit_periods(rows: list[PeriodRow], unit: str, as_of: dt.date) -> UnitPeriods | None:

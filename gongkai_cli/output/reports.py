@@ -447,7 +447,7 @@ def unit_checklist(book: Book, unit: str, as_of: dt.date) -> Document:
             elif a.review == RETURNED and a.review_note:
                 status += f"：{a.review_note}"
             recurring = periods[row.task.number]
-            if recurring is not None:  # 2021-07期 未开始；逾期 5 期, due with that period
+            if recurring is not None:  # 未开始（逾期 5 期）, due with the latest period
                 status = recurring.text()
                 due = _due(recurring.latest.period.due)
                 flat_due = _due(recurring.latest.period.due, iso=True)

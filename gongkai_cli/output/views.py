@@ -222,7 +222,7 @@ def list_view(rows: list[Row], unit: str | None, as_of: dt.date, group: str | No
 
 def _status_text(a: Assignment, row: Row, as_of: dt.date) -> str:
     """A unit's status with its light: 进行中（逾期）; of a recurring task, its latest period's
-    status and how many of its periods are late (2021-07期 未开始；逾期 5 期), as `overdue`
+    status and how many of its periods are late (未开始（逾期 5 期）), as `overdue`
     counts them, not whatever its latest update said of some period."""
     mine = None
     if row.schedule is not None:
