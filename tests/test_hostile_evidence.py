@@ -64,3 +64,28 @@ def test_a_link_with_an_escape_sequence_or_a_bidi_control_is_refused(gongkai, of
         "（会打乱文字的显示顺序，看到的与写下的不同）；未写入。",
     ]
     assert (office / "data" / "progress.yaml").read_bytes() == before
+
+
+def test_a_file_or_folder_where_evidence_is_kept_is_one_sentence(gongkai, office, tmp_path):  # noqa: F811
+    document = tmp_path / "a.png"
+    document.write_bytes(b"png")
+    name = f"evidence/{hashlib.sha256(b'png').hexdigest()}.png"
+    before = (office / "data" / "progress.yaml").read_bytes()
+    folder = office / "data" / "evidence"
+
+    def attach() -> str:
+        result = gongkai("update", "1", "-u", "甲镇", "-s", "进行中", "--attach", document)
+        assert result.exit_code == 1
+        return result.stderr.strip()
+
+    folder.write_text("committed in the folder's place\n", encoding="utf-8")
+    messages = [attach()]
+    folder.unlink()
+    (office / "data" / name).mkdir(parents=True)
+    messages.append(attach())
+
+    assert messages == [
+        f"错误：无法保存佐证文件 {name}：File exists（请检查数据目录中的 evidence）；未写入。",
+        f"错误：无法保存佐证文件 {name}：Is a directory（请检查数据目录中的 evidence）；未写入。",
+    ]
+    assert (office / "data" / "progress.yaml").read_bytes() == before

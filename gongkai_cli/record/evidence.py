@@ -40,13 +40,24 @@ def keep(data_dir: Path, attachments: list[tuple[str, bytes]]) -> tuple[list[Pat
     """Write the attachments not kept yet. Returns the paths of all of them (to commit with
     the log) and of those written now (to remove if the record fails)."""
     kept, written = [], []
-    for ref, data in dict(attachments).items():
-        path = data_dir / ref
-        check_output(path, data_dir)  # a committed `evidence` link must lead nowhere
-        kept.append(path)
-        if path.is_file() and not path.is_symlink():
-            continue  # the same bytes, kept before: its name says so (validate checks)
-        path.parent.mkdir(exist_ok=True)
-        atomic_write(path, data)
-        written.append(path)
+    try:
+        for ref, data in dict(attachments).items():
+            path = data_dir / ref
+            check_output(path, data_dir)  # a committed `evidence` link must lead nowhere
+            kept.append(path)
+            if path.is_file() and not path.is_symlink():
+                continue  # the same bytes, kept before: its name says so (validate checks)
+            try:
+                path.parent.mkdir(exist_ok=True)
+                atomic_write(path, data)
+            except OSError as exc:  # a committed `evidence` file, or a folder in the file's place
+                raise InvalidValue(
+                    f"无法保存佐证文件 {ref}：{exc.strerror}（请检查数据目录中的 {FOLDER}）；未写入。",
+                    ref,
+                ) from None
+            written.append(path)
+    except BaseException:
+        for path in written:  # nothing of a failed record stays behind
+            path.unlink(missing_ok=True)
+        raise
     return kept, written
