@@ -89,3 +89,20 @@ def test_a_file_or_folder_where_evidence_is_kept_is_one_sentence(gongkai, office
         f"错误：无法保存佐证文件 {name}：Is a directory（请检查数据目录中的 evidence）；未写入。",
     ]
     assert (office / "data" / "progress.yaml").read_bytes() == before
+
+
+def test_a_file_of_the_repositorys_git_folder_is_not_attached(gongkai, office, tmp_path):  # noqa: F811
+    (tmp_path / "配置.txt").symlink_to(office / ".git" / "config")
+    before = (office / "data" / "progress.yaml").read_bytes()
+    messages = []
+    for source in (".git/config", tmp_path / "配置.txt"):
+        result = gongkai("update", "1", "-u", "甲镇", "-s", "进行中", "--attach", source)
+        assert result.exit_code == 1
+        messages.append(result.stderr.strip())
+
+    assert messages == [
+        f"错误：佐证文件 {source} 在 git 仓库的内部目录 .git 中，不能作为佐证材料；未写入。"
+        for source in (".git/config", tmp_path / "配置.txt")
+    ]
+    assert (office / "data" / "progress.yaml").read_bytes() == before
+    assert not (office / "data" / "evidence").exists()

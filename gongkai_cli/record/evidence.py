@@ -21,6 +21,13 @@ def read_attachments(sources: tuple[Path, ...]) -> list[tuple[str, bytes]]:
     special or oversized file is refused by name before anything is written."""
     kept = []
     for source in sources:
+        if ".git" in source.resolve().parts:
+            # What git keeps (a remote's address with its token, objects) is never evidence,
+            # and whatever is attached is published with the site.
+            raise InvalidValue(
+                f"佐证文件 {source} 在 git 仓库的内部目录 .git 中，不能作为佐证材料；未写入。",
+                str(source),
+            )
         try:
             data = read_bytes(source, shown=str(source))
         except FileNotFoundError:
