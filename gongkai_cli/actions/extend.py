@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai_cli.errors import DataError, GongkaiError, InvalidValue, has_errors
+from gongkai_cli.errors import GongkaiError, InvalidValue
 from gongkai_cli.ledger.datadir import DataDir, as_data_dir, writable
 from gongkai_cli.model.dates import current_date
 from gongkai_cli.model.statuses import APPROVE, EXTENSION_VERDICTS, REFUSE
@@ -76,15 +76,6 @@ def parse_verdict(text: str) -> str:
     return VERDICT_WORDS[word]
 
 
-def _loaded(data_dir: DataDir):
-    from gongkai_cli.ledger.load import load
-
-    loaded = load(data_dir)
-    if loaded.ledger is None or has_errors(loaded.problems):
-        raise DataError(loaded.problems)
-    return loaded
-
-
 def extension_requests(
     data: DataDir | str | Path | None = None,
     *,
@@ -93,7 +84,9 @@ def extension_requests(
     as_of: dt.date | None = None,
 ) -> list[Request]:
     """Every extension request (of a task, of a unit) with its state as of a date, oldest first."""
-    return _requests(_loaded(as_data_dir(data)), as_of or current_date(), task, unit)
+    from gongkai_cli.ledger.load import load_sound
+
+    return _requests(load_sound(as_data_dir(data)), as_of or current_date(), task, unit)
 
 
 def _requests(loaded, as_of: dt.date, task: int | None = None, unit: str | None = None):

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai_cli.errors import DataError, GongkaiError, InvalidValue, has_errors
+from gongkai_cli.errors import GongkaiError, InvalidValue
 from gongkai_cli.ledger.datadir import DataDir, as_data_dir, writable
 from gongkai_cli.model.dates import current_date
 from gongkai_cli.model.statuses import DONE, PASS, PENDING, RETURN, REVIEW_VERDICTS, units_phrase
@@ -59,11 +59,9 @@ def parse_verdict(text: str) -> str:
 
 
 def _loaded(data_dir: DataDir):
-    from gongkai_cli.ledger.load import load
+    from gongkai_cli.ledger.load import load_sound
 
-    loaded = load(data_dir)
-    if loaded.ledger is None or has_errors(loaded.problems):
-        raise DataError(loaded.problems)
+    loaded = load_sound(data_dir)
     supervision = loaded.ledger.supervision
     if supervision is None or not supervision.review:
         raise GongkaiError(

@@ -83,17 +83,14 @@ def score(
 ) -> Scores:
     """Every unit's score as of `as_of` (default today), counting what happened from
     `since` on (default: the whole plan year)."""
-    from gongkai_cli.errors import DataError, has_errors
-    from gongkai_cli.ledger.load import load
+    from gongkai_cli.ledger.load import load_sound
     from gongkai_cli.ledger.scoring_file import read_rules
     from gongkai_cli.model.book import Book
     from gongkai_cli.model.dates import current_date
 
     data_dir = as_data_dir(data)
     rules = read_rules(data_dir)
-    loaded = load(data_dir)  # the whole log: deductions name the events behind them
-    if loaded.ledger is None or has_errors(loaded.problems):
-        raise DataError(loaded.problems)
+    loaded = load_sound(data_dir)  # the whole log: deductions name the events behind them
     day = as_of or current_date()
     book = Book(loaded.ledger)
     events = Events(book, loaded.counting())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from gongkai_cli.errors import Problem
+from gongkai_cli.errors import DataError, Problem, has_errors
 from gongkai_cli.ledger import yamlio
 from gongkai_cli.ledger.checks import run_checks
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, UNITS, DataDir
@@ -326,4 +326,13 @@ def load(data_dir: DataDir) -> Loaded:
     _load_progress(loaded)
     _derive(loaded)
     loaded.problems += run_checks(loaded)
+    return loaded
+
+
+def load_sound(data_dir: DataDir) -> Loaded:
+    """load(), for a command that needs the whole log of a ledger without errors: raises
+    DataError with every problem otherwise."""
+    loaded = load(data_dir)
+    if loaded.ledger is None or has_errors(loaded.problems):
+        raise DataError(loaded.problems)
     return loaded

@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from gongkai_cli.errors import DataError, has_errors
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
-from gongkai_cli.ledger.load import load
+from gongkai_cli.ledger.load import load_sound
 from gongkai_cli.model.statuses import APPROVE
 from gongkai_cli.record import git as gitrepo
 
@@ -21,9 +20,7 @@ if TYPE_CHECKING:
 def _loaded(data_dir: DataDir) -> tuple[Book, Loaded]:
     from gongkai_cli.model.book import Book
 
-    loaded = load(data_dir)
-    if loaded.ledger is None or has_errors(loaded.problems):
-        raise DataError(loaded.problems)
+    loaded = load_sound(data_dir)
     return Book(loaded.ledger), loaded
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gongkai_cli.errors import DataError, InvalidValue, NothingToUndo, NotResponsible, has_errors
+from gongkai_cli.errors import InvalidValue, NothingToUndo, NotResponsible
 from gongkai_cli.ledger.checked import book_of, extend_cache, load_checked
 from gongkai_cli.ledger.checks import is_answerable
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
@@ -262,12 +262,14 @@ def undo(
             f"--date {date.isoformat()} 晚于今天，只能记录已经作出的撤销；未写入。",
             date.isoformat(),
         )
+    from gongkai_cli.ledger.load import load_sound
+
     if dry_run:
         repo = gitrepo.find_repo(data_dir.path)
-        targets, _ = _targets(_loaded(data_dir), ids, repo)
+        targets, _ = _targets(load_sound(data_dir), ids, repo)
         return Undone(targets, "撤销: " + _subject_of(targets), None, [], date or current_date())
     with store.open_log(data_dir, commit=commit) as log:
-        loaded = _loaded(data_dir)
+        loaded = load_sound(data_dir)
         targets, whole = _targets(loaded, ids, log.repo)
         by = log.repo.user_name() if log.repo else _user_name(data_dir)
         _check_text("填报人（git 的 user.name）", by)
@@ -284,15 +286,6 @@ def undo(
             body += f"Reverts: {whole}\n"
         sha = log.append(lines, f"{title}\n\n{body}")
     return Undone(targets, title, sha, log.notes, today)
-
-
-def _loaded(data_dir: DataDir):
-    from gongkai_cli.ledger.load import load
-
-    loaded = load(data_dir)
-    if has_errors(loaded.problems):
-        raise DataError(loaded.problems)
-    return loaded
 
 
 def _subject_of(targets: list[Entry]) -> str:
@@ -387,12 +380,10 @@ def append_events(data_dir: DataDir, build, *, by: str | None = None, commit: bo
     """Append the events `build(loaded, by, new_id)` returns as (lines, commit message,
     result) — built from the log read afresh under the lock — as one commit holding only
     the log. Returns (Appended, result)."""
-    from gongkai_cli.ledger.load import load
+    from gongkai_cli.ledger.load import load_sound
 
     with store.open_log(data_dir, commit=commit) as log:
-        loaded = load(data_dir)
-        if loaded.ledger is None or has_errors(loaded.problems):
-            raise DataError(loaded.problems)
+        loaded = load_sound(data_dir)
         by = by or (log.repo.user_name() if log.repo else _user_name(data_dir))
         _check_text("填报人（git 的 user.name）", by)
         taken = {e.id for e in (*loaded.updates, *loaded.retractions, *loaded.supervision)}
