@@ -182,6 +182,57 @@ def test_no_warm_read_imports_pydantic_yaml_or_dateutil(args, tmp_path, env):
     assert {"pydantic", "yaml", "dateutil"} & {m.split(".")[0] for m in modules} == set()
 
 
+# A ledger that uses the supervision cycle and recurring tasks: reviews, an extension granted,
+# evidence required, a monthly task with periods.
+SUPERVISED = (
+    "- {id: a0000001, date: 2021-01-20, task: 2, unit: 乙镇, status: 不涉及, period: 2021-01}\n"
+    "- {id: a0000002, date: 2021-02-05, task: 2, unit: 甲镇, status: 已完成, period: 2021-01}\n"
+    "- {id: a0000005, date: 2021-05-10, task: 2, unit: 甲镇, status: 已完成}\n"
+    "- {id: r0000001, date: 2021-05-12, reviews: a0000005, verdict: 退回, note: 数据不全}\n"
+    "- {id: e0000001, date: 2021-05-20, task: 1, unit: 县财政局, extend_to: 2021-11-30,"
+    " note: 等待上级文件, by: 张三}\n"
+    "- {id: d0000001, date: 2021-05-21, decides: e0000001, verdict: 批准}\n"
+)
+SUPERVISED_TASKS = """\
+title: 测试县2021年政务公开工作要点
+year: 2021
+review: true
+evidence: required
+tasks:
+- {number: 1, section: 一、公开, requirement: 公开部门预算。, responsibility: 县财政局负责落实,
+   deadline: 6月底前}
+- {number: 2, section: 二、监督, requirement: 报送政务公开工作月报。, responsibility: 各镇负责落实,
+   deadline: 每月10日前报送}
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--unit", "甲镇"],
+        ["overdue", "-f", "json"],
+        ["show", "2", "-f", "json"],
+        ["due"],
+    ],
+    ids=" ".join,
+)
+def test_supervision_and_period_data_stay_off_the_warm_path(args, tmp_path, env):
+    """Reviews, extensions and periods are folded from the cached history: a warm read of a
+    ledger that uses them adds only the command's own module and the (plain Python) schedules to
+    what a warm `list` imports."""
+    write_ledger(tmp_path, SUPERVISED_TASKS, progress=SUPERVISED)
+    env = {**env, "GONGKAI_TODAY": "2021-06-01"}
+    modules = warm_modules([*args, "--data", "data"], tmp_path, env)
+    extra = {m for m in modules if m.startswith("gongkai_cli")} - set(WARM_LIST_MODULES)
+    assert extra - {app_module.COMMANDS[args[0]]} <= {
+        "gongkai_cli.model.periods",
+        "gongkai_cli.model.schedules",
+        "gongkai_cli.output.json_text",
+    }
+    assert "gongkai_cli.ledger.load" not in modules  # warm: the cache, not the files
+    assert not HEAVY & {m.split(".")[0] for m in modules}
+
+
 def test_a_cold_read_of_a_plan_without_mistakes_imports_no_pydantic(tmp_path, env):
     """The plan and registry are checked in plain Python (model.fastschema); the schemas,
     some 70 ms to build, are for files with mistakes, and for odd log lines."""
