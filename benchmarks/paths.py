@@ -1,7 +1,7 @@
 """Time the paths whose work grows — the site, a round of forms, a write to a long log — for
 one or more source trees side by side; write benchmarks/paths.md.
 
-    python benchmarks/paths.py [--runs 5] [--tree before=/path/to/old/checkout] ...
+    python benchmarks/paths.py [--runs 5] [--tree before=/path/to/old/checkout] ... [--only site]
 
 Each tree (default: this repository, named `after`) is run as `python -m gongkai_cli` with
 that tree first on PYTHONPATH, by this interpreter, so two versions of the code are timed in
@@ -57,6 +57,8 @@ BUDGETS = {  # path → budget, × the import floor's CPU time
 }
 
 
+PATHS = ("site", "update", "forms")  # what --only picks from
+
 WALLS: dict[str, list[float]] = {}  # path → wall times (s), for what a clerk waits
 
 
@@ -79,7 +81,9 @@ def ratio(argv, env, cwd, prepare=None) -> tuple[float, float]:
     return used / floor, used
 
 
-def time_tree(tree: Path, work: Path, ledgers: dict[str, Path], runs: int, sites: list[str]):
+def time_tree(
+    tree: Path, work: Path, ledgers: dict[str, Path], runs: int, sites: list[str], only: set[str]
+):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GONGKAI_", "PYTHON"))}
     env |= IDENTITY | {"PYTHONPATH": str(tree), "GONGKAI_CACHE_DIR": str(work / "cache")}
     gongkai = [sys.executable, "-m", "gongkai_cli"]
@@ -107,7 +111,7 @@ def time_tree(tree: Path, work: Path, ledgers: dict[str, Path], runs: int, sites
             add(f"site, {kind}", ratio([*site, "--out", str(out)], env, work, empty))
             add(f"site rebuilt unchanged, {kind}", ratio([*site, "--out", str(out)], env, work))
 
-    for kind in ("year", "ten", "hundred"):
+    for kind in ("year", "ten", "hundred") if "update" in only else ():
         repo = fresh_ledger(work / kind, env, ledgers[kind])
         data = str(repo / "data")
         warm = [*gongkai, "list", "--data", data]
@@ -117,7 +121,7 @@ def time_tree(tree: Path, work: Path, ledgers: dict[str, Path], runs: int, sites
             update += ["--date", AS_OF, "--data", data]
             add(f"update, {kind}", ratio(update, env, repo))
 
-    for _ in range(runs):
+    for _ in range(runs if "forms" in only else 0):
         with tempfile.TemporaryDirectory(dir=work) as tmp:
             repo = fresh_ledger(Path(tmp), env)
             forms = [*gongkai, "forms", "--all-units", "--as-of", AS_OF, "--out", "round"]
@@ -139,20 +143,30 @@ def main() -> None:
     parser.add_argument(
         "--hundred-site", action="store_true", help="also time the site of the 100× log (slow)"
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=PATHS,
+        help="time only these paths (forms: forms and collect); all by default",
+    )
     args = parser.parse_args()
     trees = dict(t.split("=", 1) for t in args.tree) or {"after": str(ROOT)}
-    sites = ["year", "ten", *(["hundred"] if args.hundred_site else [])]
+    only = set(args.only or PATHS)
+    sites = ["year", "ten", *(["hundred"] if args.hundred_site else [])] if "site" in only else []
+    kinds = {*sites, *(["year", "ten", "hundred"] if "update" in only else [])}
 
     work = Path(tempfile.mkdtemp(prefix="gongkai-paths-"))
     ledgers = {}
     for kind in ("year", "ten", "hundred"):
+        if kind not in kinds:
+            continue
         ledgers[kind] = work / kind / "data"
         generate = [sys.executable, str(HERE / "generate.py"), kind, str(ledgers[kind])]
         subprocess.run(generate, check=True, env={**os.environ, "GONGKAI_NO_CACHE": "1"})
     results, seconds = {}, {}
     for name, tree in trees.items():
         results[name], seconds[name] = time_tree(
-            Path(tree).resolve(), work / name, ledgers, args.runs, sites
+            Path(tree).resolve(), work / name, ledgers, args.runs, sites, only
         )
         print(name, {k: round(v, 2) for k, v in results[name].items()}, flush=True)
     shutil.rmtree(work, ignore_errors=True)
@@ -163,6 +177,7 @@ def main() -> None:
         "",
         f"`python benchmarks/paths.py --runs {args.runs}"
         + (" --hundred-site" if args.hundred_site else "")
+        + "".join(f" --only {p}" for p in args.only or ())
         + "".join(f" --tree {n}=…" for n in names if args.tree)
         + f"` — Python {platform.python_version()}, {platform.machine()}, "
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end. Each ratio"
