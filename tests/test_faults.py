@@ -105,19 +105,81 @@ def test_a_writer_killed_after_git_staged_its_line_is_settled_by_the_next_run(le
     assert git(ledger, "diff", "--cached", "--name-only") == ""
 
 
-def test_a_log_that_cannot_be_written_changes_nothing(gongkai, ledger, monkeypatch):
+@pytest.mark.parametrize("way", ["appended in place", "written anew"])
+def test_a_log_that_cannot_be_written_changes_nothing(gongkai, ledger, monkeypatch, way):
+    """The new line is added at the log's end when it falls within one page of the file,
+    else the whole log is written anew beside it: refused either way, nothing changes."""
     monkeypatch.chdir(ledger)
+    log = ledger / "data" / "progress.yaml"
+    if way == "written anew":  # the log ends just before a page boundary: the line crosses it
+        log.write_bytes(log.read_bytes() + b"#" * (4096 - log.stat().st_size % 4096 - 20) + b"\n")
+        git(ledger, "commit", "-qm", "补齐一页", "--", "data/progress.yaml")
 
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr("gongkai_cli.record.atomic.tempfile.mkstemp", refuse)
+    real_open = os.open
+
+    def refuse_writing_the_log(path, flags, *args, **kwargs):
+        if str(path) == str(log) and flags & os.O_WRONLY:
+            refuse()
+        return real_open(path, flags, *args, **kwargs)
+
+    if way == "written anew":
+        monkeypatch.setattr("gongkai_cli.record.atomic.tempfile.mkstemp", refuse)
+    else:
+        monkeypatch.setattr("gongkai_cli.record.append.os.open", refuse_writing_the_log)
     before = snapshot(ledger)
     result = gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
     assert (result.exit_code, result.stdout) == (1, "")
     assert (
         result.stderr
         == f"错误：无法写入 {ledger / 'data' / 'progress.yaml'}（没有写权限），未写入任何内容。\n"
+    )
+    assert snapshot(ledger) == before
+
+
+@pytest.mark.parametrize(("end", "in_place"), [(0, True), (3000, True), (-16, False)])
+def test_the_line_is_written_in_place_only_where_it_falls_within_one_page(ledger, end, in_place):
+    """One write within a page is added whole or not at all (for a reader and for a kill);
+    a line that would span two pages goes into a new file renamed over the log instead.
+    `end`: where in its last page the log ends (from the page's end if negative)."""
+    from gongkai_cli.record.append import PAGE
+
+    end %= PAGE
+    log = ledger / "data" / "progress.yaml"
+    pad = (end - log.stat().st_size - 1) % PAGE
+    log.write_bytes(log.read_bytes() + b"#" * pad + b"\n")
+    git(ledger, "commit", "-qm", "补齐", "--", "data/progress.yaml")
+    before, inode = log.read_bytes(), log.stat().st_ino
+    assert len(before) % PAGE == end
+    proc = cli(["update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20"], ledger)
+    assert proc.wait() == 0, proc.stderr.read()
+    after = log.read_bytes()
+    assert after.startswith(before) and after.count(b"\n") == before.count(b"\n") + 1
+    assert (end + len(after) - len(before) <= PAGE) == in_place
+    assert (log.stat().st_ino == inode) == in_place
+
+
+def test_a_disk_that_fills_up_during_the_append_leaves_the_log_as_it_was(
+    gongkai, ledger, monkeypatch
+):
+    monkeypatch.chdir(ledger)
+    log = ledger / "data" / "progress.yaml"
+    real_write = os.write
+
+    def full(fd, data):
+        if os.readlink(f"/proc/self/fd/{fd}") == str(log):
+            real_write(fd, data[:5])  # what fitted
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr("gongkai_cli.record.append.os.write", full)
+    before = snapshot(ledger)
+    result = gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"错误：无法写入 {log}：No space left on device，未写入任何内容。\n",
     )
     assert snapshot(ledger) == before
 

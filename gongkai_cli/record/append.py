@@ -11,10 +11,12 @@ the appended lines.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
 import stat
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,23 +72,24 @@ class Log:
         kept beside the log, already written). Returns the commit."""
         self.files = files
         old = self.path.read_bytes() if self.path.exists() else b""
-        head, tail = _appended(old, lines, self._newline(old))
-        new = head + tail
+        ended, tail = _appended(old, lines, self._newline(old))
+        added = ended[len(old) :] + tail  # all that follows the old bytes
         digest = hashlib.sha256(old)
         before = digest.hexdigest()
-        digest.update(memoryview(new)[len(old) :])  # the whole log's, without a second pass
-        written = Appended(old, tail.decode("utf-8"), _lines_in(head) + 1, digest.hexdigest())
+        digest.update(added)  # the whole log's, without a second pass
+        first = _lines_in(ended) + 1
+        written = Appended(old, tail.decode("utf-8"), first, digest.hexdigest())
         if self.repo is None:
-            _write(self.path, new)
+            _extend(self.path, old, added)
             self.appended = written
             return None
         journal = self.git_dir / JOURNAL_NAME
         head = self.repo.head_id()
         entry = {"size": len(old), "sha256": before, "head": head}
         _write_journal(journal, json.dumps(entry).encode())
-        _write(self.path, new)
+        _extend(self.path, old, added)
         try:
-            commit = self._commit(old, new, head, message)
+            commit = self._commit(old, added, head, message)
         finally:
             journal.unlink(missing_ok=True)
         self.appended = written
@@ -101,24 +104,24 @@ class Log:
             return b"\r\n"
         return b"\n"
 
-    def _commit(self, old: bytes, new: bytes, head: str | None, message: str) -> str:
+    def _commit(self, old: bytes, added: bytes, head: str | None, message: str) -> str:
         repo = self.repo
         tree = repo.index_tree()
         try:
             commit = repo.commit_only(self.path, message, *self.files)
         except GitFailed as exc:
-            raise GitFailed(f"{exc}；{_restore(self.path, old, new)}") from None
-        stray = self._stray(commit, head, new)
+            raise GitFailed(f"{exc}；{_restore(self.path, old, added)}") from None
+        stray = self._stray(commit, head, old, added)
         if stray:
             repo.take_back(commit, head, tree)
-            restored = _restore(self.path, old, new)
+            restored = _restore(self.path, old, added)
             raise GitFailed(
                 f"提交 {commit[:7]} 中混入了本次追加以外的内容（{stray}，可能是 git 钩子加入的），"
                 f"已撤回该提交并恢复暂存区；{restored}"
             )
         return commit
 
-    def _stray(self, commit: str, head: str | None, new: bytes) -> str | None:
+    def _stray(self, commit: str, head: str | None, old: bytes, added: bytes) -> str | None:
         """What the commit holds beyond the appended lines, or None if nothing."""
         repo = self.repo
         changed = repo.changed_paths(commit)
@@ -132,7 +135,9 @@ class Log:
         # The blob of the bytes as they are; only if that is not it, the bytes as git's
         # filters (core.autocrlf, attributes) would store them: on a long log, hashing in
         # this process spares piping the whole log to another.
-        if committed != gitrepo.raw_blob_id(new) and committed != repo.hash_of(self.path, new):
+        if committed != gitrepo.raw_blob_id(old, added) and committed != repo.hash_of(
+            self.path, old + added
+        ):
             return f"{PROGRESS} 的内容与追加后的文件不同"
         return None
 
@@ -164,25 +169,72 @@ def _appended(old: bytes, lines: list[str], newline: bytes) -> tuple[bytes, byte
     return head, b"".join(line.rstrip("\n").encode("utf-8") + newline for line in lines)
 
 
+# Linux copies a write() into a regular file one page of its cache at a time, and moves
+# the file's end past each page only once that page is copied; a kill is only heeded
+# between pages. So bytes that fall within one page are added whole or not at all, as a
+# reader or a killed writer sees it; bytes that span two pages could be cut between them.
+# Elsewhere (other systems) nothing is assumed: the log is always written anew.
+PAGE = os.sysconf("SC_PAGE_SIZE") if sys.platform == "linux" else 0
+
+
+def _extend(path: Path, old: bytes, added: bytes) -> None:
+    """Make the log `old` followed by `added`, so that a reader, or a kill at any moment,
+    finds either the old log or the new one, never part of a line: by one write at its end
+    where the new bytes fall within one page (on a long log, copying it whole is most of
+    what an update costs), else by a new file renamed over it."""
+    if not (PAGE and len(old) % PAGE + len(added) <= PAGE and _append(path, old, added)):
+        _write(path, old + added)
+
+
+def _append(path: Path, old: bytes, added: bytes) -> bool:
+    """Write `added` at the end of the log if it still ends where `old` did; False (and
+    nothing written) if it does not, or is not there: then it is written anew."""
+    try:  # never through a link; a FIFO put in its place must not hang the open
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise _not_written(path, exc) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(old):
+            return False
+        try:
+            if os.write(fd, added) != len(added):  # a disk that filled up mid-page
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            os.fsync(fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):  # truncating needs no free space
+                os.ftruncate(fd, len(old))
+            raise _not_written(path, exc) from None
+    finally:
+        os.close(fd)
+    return True
+
+
+def _not_written(path: Path, exc: OSError) -> Exception:
+    if isinstance(exc, PermissionError):
+        return ReadOnlyLedger(f"无法写入 {path}（没有写权限），未写入任何内容。")
+    return WriteFailed(f"无法写入 {path}：{exc.strerror}，未写入任何内容。")
+
+
 def _write(path: Path, content: bytes) -> None:
     try:
         atomic_write(path, content)
-    except PermissionError:
-        raise ReadOnlyLedger(f"无法写入 {path}（没有写权限），未写入任何内容。") from None
     except OSError as exc:
-        raise WriteFailed(f"无法写入 {path}：{exc.strerror}，未写入任何内容。") from None
+        raise _not_written(path, exc) from None
 
 
-def _restore(path: Path, old: bytes, new: bytes) -> str:
+def _restore(path: Path, old: bytes, added: bytes) -> str:
     """Take the appended lines back out of the file (truncating needs no free space);
     say in which state the file is."""
     try:
-        if path.read_bytes() == new:
+        if path.read_bytes() == old + added:
             os.truncate(path, len(old))
         return "进展记录已恢复原样，未写入。"
     except OSError as exc:
         first = old.count(b"\n") + 1 + (0 if old.endswith(b"\n") or not old else 1)
-        last = new.count(b"\n")
+        last = old.count(b"\n") + added.count(b"\n")
         return (
             f"而 {path} 末尾新加的第 {first}–{last} 行未能撤回（{exc.strerror}）：这几行没有提交，"
             "请手工删除它们后再记录。"
@@ -223,8 +275,9 @@ def _settle_leftovers(
 
 
 def _check_writable(path: Path, shown: str) -> None:
-    """The log is replaced by renaming a new file over it: refuse where that would
-    replace a link, a special file, or a file its owner made read-only."""
+    """The log is appended to, or replaced by renaming a new file over it: refuse where
+    that would write through or replace a link, a special file, or a file its owner made
+    read-only."""
     try:
         info = path.lstat()
     except FileNotFoundError:

@@ -255,12 +255,14 @@ class Repo:
         return result.stdout if result.returncode == 0 else None
 
 
-def raw_blob_id(content: bytes) -> str:
-    """The id git gives a blob of exactly these bytes (no filter applied)."""
+def raw_blob_id(*parts: bytes) -> str:
+    """The id git gives a blob of exactly these bytes, one part after another (no filter
+    applied): a long log and the lines added to it are hashed without joining them."""
     import hashlib
 
-    digest = hashlib.sha1(b"blob %d\0" % len(content), usedforsecurity=False)
-    digest.update(content)
+    digest = hashlib.sha1(b"blob %d\0" % sum(map(len, parts)), usedforsecurity=False)
+    for part in parts:
+        digest.update(part)
     return digest.hexdigest()
 
 
