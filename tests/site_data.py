@@ -44,3 +44,43 @@ def year_ledger(target: Path) -> Path:
         capture_output=True,
     )
     return target
+
+
+# Every kind of line a task page's timeline and the burn-up read: updates out of date order,
+# several on one day, one after the as-of date, a unit by its alias, a unit reporting through
+# the open group, 不涉及, a claim done then taken up again, clerks' names (填报人) and none,
+# and a retracted update.
+RICH_LOG = """\
+- {id: r0000001, date: 2021-03-02, task: 1, unit: 县财政局, status: 进行中, note: 已起草, by: 张三}
+- {id: r0000002, date: 2021-02-01, task: 1, unit: 甲镇, status: 进行中, by: 李四}
+- {id: r0000003, date: 2021-03-02, task: 1, unit: 甲镇, status: 已完成, note: 已公开, by: 李四}
+- {id: r0000004, date: 2021-03-02, task: 1, unit: 甲镇, status: 进行中, note: 重新整理, by: 李四}
+- {id: r0000005, date: 2021-04-15, task: 1, unit: 乙镇, status: 不涉及}
+- {id: r0000006, date: 2021-05-20, task: 2, unit: 县政府办, status: 已完成, note: "<b>已解读</b>", by: 王五}
+- {id: r0000007, date: 2021-05-21, task: 3, unit: 县教育局, status: 进行中, by: 赵六}
+- {id: r0000008, date: 2021-06-01, task: 3, unit: 县教育局, status: 已完成, by: 赵六}
+- {id: r0000009, date: 2021-06-30, task: 1, unit: 县财政局, status: 已完成, by: 张三}
+- {id: r0000010, date: 2021-09-01, task: 1, unit: 县教育局, status: 已完成, note: 晚于截至日期}
+- {id: r0000011, date: 2021-06-02, task: 1, unit: 甲镇, status: 已完成, by: 李四}
+- {id: r0000012, date: 2021-06-03, retracts: r0000011, by: 李四}
+- {id: r0000013, date: 2021-01-10, task: 4, unit: 县教育局, status: 进展缓慢, note: 见说明\u202e反转, by: 赵六}
+- {id: r0000014, date: 2021-06-20, task: 1, unit: 县档案馆, status: 已完成, by: 钱七}
+"""
+
+
+def rich_ledger(root: Path) -> Path:
+    return write_ledger(root, progress=RICH_LOG)
+
+
+def supervised_ledger(root: Path) -> Path:
+    """A ledger that reviews claims, with an extension, details and a kept evidence file."""
+    import hashlib
+
+    from tests.test_supervision_reports import FILE, LOG, REVIEWED
+
+    document = b"%PDF evidence"
+    name = f"evidence/{hashlib.sha256(document).hexdigest()}.pdf"
+    data = write_ledger(root, tasks=REVIEWED, progress=LOG.replace(FILE, name))
+    (data / "evidence").mkdir()
+    (data / name).write_bytes(document)
+    return data
