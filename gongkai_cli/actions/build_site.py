@@ -10,11 +10,13 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gongkai_cli.ledger.cache import FILES
 from gongkai_cli.ledger.datadir import as_data_dir
 from gongkai_cli.ledger.members import MEMBERS
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.datadir import DataDir
+    from gongkai_cli.ledger.seen import Seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +46,8 @@ def build_site(
 ) -> Site:
     """Render the site as of `as_of` (default today) and write it into `folder`, removing
     the pages an earlier build wrote and this one did not."""
+    from gongkai_cli.ledger.checked import book_of, load_checked
     from gongkai_cli.model.dates import current_date
-    from gongkai_cli.output.site.build import render_site
-    from gongkai_cli.record.audit import book_log_and_digests
     from gongkai_cli.record.outputs import check_ledger_output
     from gongkai_cli.record.publish import built_from, write_site
 
@@ -58,30 +59,32 @@ def build_site(
     # A ledger with members shows their ledgers, which change on their own: always built.
     alone = not (data.path / MEMBERS).exists()
     source = _source(data, as_of)
-    if alone and (known := _cached_inputs(data, as_of, source)) is not None:
-        unchanged = built_from(folder, known)
+    checked = load_checked(data)  # through the cache, as any query: the pages need no more
+    book = book_of(checked)  # errors in the data stop here
+    evidence = evidence_files(book)
+    inputs = _inputs(checked.seen or {}, evidence, as_of, source) if alone else None
+    if inputs is not None and all(name in (checked.seen or ()) for name in FILES):
+        unchanged = built_from(folder, inputs)
         if unchanged is not None:  # made from these very inputs, and untouched since
             return Site(folder, unchanged)
-    book, log, digests = book_log_and_digests(data)
-    members = _members_page(data, as_of)
-    files = render_site(book, log, as_of, members, source)
-    evidence = evidence_files(book)
+    from gongkai_cli.output.site.build import render_site
+
+    members = None if alone else _members_page(data, as_of)
+    files = render_site(book, as_of, members, source)
     files.update(evidence)
-    inputs = _inputs(digests, evidence, as_of, source) if alone and members is None else None
     write_site(folder, files, inputs)
     return Site(folder, files)
 
 
-def _inputs(
-    digests: dict[str, str], evidence: dict[str, bytes], as_of: dt.date, source: str
-) -> str:
-    """The digest of everything a site without members is made from: the data files' bytes,
-    the kept evidence files' bytes, the day it is as of, the footer's line on its source,
-    and gongkai's code, templates and static files. The same inputs make the same bytes."""
+def _inputs(seen: dict[str, Seen], evidence: dict[str, bytes], as_of: dt.date, source: str) -> str:
+    """The digest of everything a site without members is made from: the data files' bytes
+    (their SHA-256 as the load read them, which the cache vouches for), the kept evidence
+    files' bytes, the day it is as of, the footer's line on its source, and gongkai's code,
+    templates and static files. The same inputs make the same bytes."""
     import hashlib
     import json
 
-    from gongkai_cli.ledger.cache import FILES, code_key
+    from gongkai_cli.ledger.cache import code_key
 
     site_files = resources.files("gongkai_cli.output.site")
     own = []
@@ -89,21 +92,9 @@ def _inputs(
         for item in sorted(site_files.joinpath(folder).iterdir(), key=lambda i: i.name):
             own.append([folder, item.name, hashlib.sha256(item.read_bytes()).hexdigest()])
     kept = [[name, hashlib.sha256(content).hexdigest()] for name, content in evidence.items()]
-    parts = [code_key(), own, as_of.isoformat(), source, [digests.get(n) for n in FILES], kept]
+    digests = [seen[name].digest if name in seen else None for name in FILES]
+    parts = [code_key(), own, as_of.isoformat(), source, digests, kept]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
-
-
-def _cached_inputs(data: DataDir, as_of: dt.date, source: str) -> str | None:
-    """`_inputs` as the cached load knows the data files now (loaded into the cache if it
-    held nothing for them, as any query would); None where the data has errors."""
-    from gongkai_cli.ledger.cache import FILES
-    from gongkai_cli.ledger.checked import book_of, load_checked
-
-    checked = load_checked(data)
-    if not checked.ok or not checked.seen or any(n not in checked.seen for n in FILES):
-        return None
-    digests = {name: checked.seen[name].digest for name in FILES}
-    return _inputs(digests, evidence_files(book_of(checked)), as_of, source)
 
 
 def _source(data: DataDir, as_of: dt.date) -> str:

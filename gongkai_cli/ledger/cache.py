@@ -38,7 +38,7 @@ from gongkai_cli.ledger.seen import ABSENT, Seen, file_digest, fingerprint, sett
 from gongkai_cli.version import __version__
 
 FILES = (TASKS, UNITS, PROGRESS)
-MAGIC = b"gongkai-cache 2\n"  # the format; a change of shape changes the number
+MAGIC = b"gongkai-cache 3\n"  # the format; a change of shape changes the number
 INTEGER_TYPES = frozenset("bBhHiIlLqQ")  # what a stored column may hold: machine integers
 
 Stored = tuple[dict[str, Any], list[array]]  # a JSON value and its integer columns

@@ -256,12 +256,14 @@ def _encode(checked: Checked) -> tuple[dict[str, Any], list[array]]:
     if history is not None:
         spans, days, statuses, notes, note_texts = history.columns()
         periods, period_texts = history.periods()
+        clerks, clerk_names = history.clerks()
         value["history"] = {
             "spans": list(spans.items()),
             "notes": note_texts,
             "periods": period_texts,
+            "clerks": clerk_names,
         }
-        columns = [days, statuses, notes, history.lines(), periods]
+        columns = [days, statuses, notes, history.lines(), periods, clerks]
     return value, columns
 
 
@@ -294,9 +296,18 @@ def _decode(data_dir: DataDir, value: dict[str, Any], columns: list[array]) -> C
             raw["supervision"] and Supervision.from_json(raw["supervision"]),
         )
     if (raw := value["history"]) is not None:
-        days, statuses, notes, lines, periods = columns
+        days, statuses, notes, lines, periods, clerks = columns
         history = History(
-            dict(raw["spans"]), days, statuses, notes, raw["notes"], lines, periods, raw["periods"]
+            dict(raw["spans"]),
+            days,
+            statuses,
+            notes,
+            raw["notes"],
+            lines,
+            periods,
+            raw["periods"],
+            clerks,
+            raw["clerks"],
         )
     problems = [Problem(**p) for p in value["problems"]]
     return Checked(ledger, history, problems, value["task_count"])

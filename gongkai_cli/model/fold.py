@@ -7,8 +7,9 @@ import datetime as dt
 from array import array
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import repeat
 from operator import attrgetter
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from gongkai_cli.model.statuses import (
     DONE,
@@ -25,6 +26,8 @@ from gongkai_cli.model.values import Deadline, Detail
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.logline import Entry
+
+T = TypeVar("T")
 
 
 class Assignment(NamedTuple):
@@ -84,8 +87,8 @@ class Assignment(NamedTuple):
         return None
 
 
-_TASK, _UNIT, _STATUS, _NOTE, _DATE, _LINE, _PERIOD = map(
-    attrgetter, ("task", "unit", "status", "note", "date", "line", "period")
+_TASK, _UNIT, _STATUS, _NOTE, _DATE, _LINE, _PERIOD, _BY = map(
+    attrgetter, ("task", "unit", "status", "note", "date", "line", "period", "by")
 )
 
 
@@ -101,6 +104,11 @@ class _Numbered(dict):
         return value
 
 
+def _index_code(table) -> str:
+    """The array type for indices into a table of this many entries: two bytes where they fit."""
+    return "H" if len(table) <= 0xFFFF else "L"
+
+
 class History:
     """The log as compact columns, indexed by assignment (task, unit).
 
@@ -111,7 +119,17 @@ class History:
     """
 
     def __init__(
-        self, spans, days, statuses, notes, note_texts, lines=None, periods=None, period_texts=None
+        self,
+        spans,
+        days,
+        statuses,
+        notes,
+        note_texts,
+        lines=None,
+        periods=None,
+        period_texts=None,
+        clerks=None,
+        clerk_names=None,
     ):
         self._spans: dict[int, dict[str, int]] = spans  # task → unit → start << 32 | end
         self._days: array = days  # date ordinals
@@ -124,6 +142,10 @@ class History:
         # period_texts, whose first entry is None (no period).
         self._periods: array = array("H", bytes(2 * len(days))) if periods is None else periods
         self._period_texts: list[str | None] = period_texts or [None]
+        # Who entered each update (填报人), for the site's timelines: indices into
+        # clerk_names, a short table (a county has a few hundred clerks at most).
+        self._clerks: array = array("H", bytes(2 * len(days))) if clerks is None else clerks
+        self._clerk_names: list[str | None] = [None] if clerk_names is None else clerk_names
 
     @classmethod
     def from_entries(cls, updates: list[Entry], canonical) -> History:
@@ -159,6 +181,8 @@ class History:
         period_of = (
             array("H", map(period_index.__getitem__, map(_PERIOD, updates))) if named else None
         )
+        clerk_index = _Numbered()  # clerk → its index in the table of distinct clerks
+        clerk_of = array("L", map(clerk_index.__getitem__, map(_BY, updates)))
         days: defaultdict[dt.date, array] = defaultdict(lambda: array("L"))  # date → updates
         for i, day in enumerate(map(_DATE, updates)):
             days[day].append(i)
@@ -187,6 +211,8 @@ class History:
             array("L", map(line_of.__getitem__, order)),
             array("H", map(period_of.__getitem__, order)) if period_of else None,
             list(period_index),
+            array(_index_code(clerk_index), map(clerk_of.__getitem__, order)),
+            list(clerk_index),
         )
 
     def extended(self, updates: list[Entry], canonical) -> History:
@@ -205,6 +231,9 @@ class History:
         note_texts, period_texts = list(self._note_texts), list(self._period_texts)
         note_index = {note: i for i, note in reversed(list(enumerate(note_texts)))}
         period_index = {period: i for i, period in reversed(list(enumerate(period_texts)))}
+        clerk_names = list(self._clerk_names)
+        clerk_index = {clerk: i for i, clerk in reversed(list(enumerate(clerk_names)))}
+        clerks = array("L", self._clerks)
         codes = {status: code for code, status in enumerate(STATUSES)}
         for update in updates:
             unit = canonical(update.unit) or update.unit
@@ -227,12 +256,27 @@ class History:
             period = period_index.setdefault(update.period, len(period_texts))
             if period == len(period_texts):
                 period_texts.append(update.period)
+            clerk = clerk_index.setdefault(update.by, len(clerk_names))
+            if clerk == len(clerk_names):
+                clerk_names.append(update.by)
             days.insert(at, day)
             statuses.insert(at, codes[update.status])
             notes.insert(at, note)
             lines.insert(at, update.line)
             periods.insert(at, period)
-        return History(spans, days, statuses, notes, note_texts, lines, periods, period_texts)
+            clerks.insert(at, clerk)
+        return History(
+            spans,
+            days,
+            statuses,
+            notes,
+            note_texts,
+            lines,
+            periods,
+            period_texts,
+            array(_index_code(clerk_names), clerks),
+            clerk_names,
+        )
 
     def columns(self) -> tuple:
         """The arguments that rebuild this history (for the cache), but the lines and periods."""
@@ -243,6 +287,34 @@ class History:
 
     def lines(self) -> array:
         return self._lines
+
+    def clerks(self) -> tuple[array, list[str | None]]:
+        return self._clerks, self._clerk_names
+
+    def timeline(self, task: int, as_of: dt.date, make: Callable[..., T]) -> list[T]:
+        """The task's updates up to `as_of`, newest first: by date, and a day's in reverse
+        order of the file (the line written last first), every unit's together; each made
+        by `make(date, canonical unit, status, note, by)`."""
+        limit, days, lines = as_of.toordinal(), self._days, self._lines
+        found = []  # (date, line, index, unit): no two updates share a line
+        for unit, packed in self._spans.get(task, {}).items():
+            start = packed >> 32
+            end = bisect.bisect_right(days, limit, start, packed & 0xFFFFFFFF)
+            found += zip(days[start:end], lines[start:end], range(start, end), repeat(unit))
+        found.sort(reverse=True)
+        dates: dict[int, dt.date] = {}
+        statuses, notes, clerks = self._statuses, self._notes, self._clerks
+        note_texts, clerk_names = self._note_texts, self._clerk_names
+        return [
+            make(
+                dates.get(day) or dates.setdefault(day, dt.date.fromordinal(day)),
+                unit,
+                STATUSES[statuses[i]],
+                note_texts[notes[i]],
+                clerk_names[clerks[i]],
+            )
+            for day, _, i, unit in found
+        ]
 
     def latest_line(self, task: int, unit: str, as_of: dt.date) -> int | None:
         """The line of the update that gives the assignment's status on `as_of`."""

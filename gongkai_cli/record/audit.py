@@ -27,14 +27,8 @@ def _loaded(data_dir: DataDir) -> tuple[Book, Loaded]:
 def book_and_log(data_dir: DataDir) -> tuple[Book, list[Entry]]:
     """The ledger and the updates of its log that count (not retracted), in the order
     written, read afresh (the cache keeps only the folded log)."""
-    book, log, _ = book_log_and_digests(data_dir)
-    return book, log
-
-
-def book_log_and_digests(data_dir: DataDir) -> tuple[Book, list[Entry], dict[str, str]]:
-    """`book_and_log`, with the SHA-256 of the very bytes each data file held when read."""
     book, loaded = _loaded(data_dir)
-    return book, loaded.counting(), {name: seen.digest for name, seen in loaded.seen.items()}
+    return book, loaded.counting()
 
 
 def log_entries(

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from gongkai_cli.model.book import Book
@@ -15,9 +14,6 @@ from gongkai_cli.model.statuses import DONE, DUE_SOON, OVERDUE, ROLE_WORDS, unit
 from gongkai_cli.model.typed import BIDI
 from gongkai_cli.output.site import charts, pages
 from gongkai_cli.output.text import plain
-
-if TYPE_CHECKING:
-    from gongkai_cli.ledger.logline import Entry
 
 STATIC = ("site.css", "site.js")
 
@@ -160,11 +156,9 @@ def unit_files(names) -> dict[str, str]:
     return files
 
 
-def render_site(
-    book: Book, entries: list[Entry], as_of: dt.date, members=None, source: str = ""
-) -> dict[str, bytes]:
-    """Every file of the site, by its path in the site folder; `entries` is the raw log;
-    `members`, for a ledger with member ledgers, is (the roll-up report, each member's site);
+def render_site(book: Book, as_of: dt.date, members=None, source: str = "") -> dict[str, bytes]:
+    """Every file of the site, by its path in the site folder (each task's timeline from
+    the book's history, which a cached load holds); `members`, for a ledger with member ledgers, is (the roll-up report, each member's site);
     `source` is the footer's line on where the site came from (the ledger's commit)."""
     from gongkai_cli.output.reports import names_of
 
@@ -195,7 +189,7 @@ def render_site(
     if members is not None:
         doc, sites = members
         site["members.html"] = render("members.html", top, doc=doc, sites=sites, page="members")
-    for task in pages.task_pages(book, rows, summary, entries, as_of):
+    for task in pages.task_pages(book, rows, summary, as_of):
         for page in pages.paged(task):
             site[f"tasks/{page.file or f'{task.summary.number}.html'}"] = render(
                 "task.html", below, task=page, page="task"

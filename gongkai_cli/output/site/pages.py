@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 from gongkai_cli.model.book import Book, Row, due, overdue
 from gongkai_cli.model.fold import Assignment
@@ -21,9 +21,6 @@ from gongkai_cli.model.statuses import (
     RETURNED,
 )
 from gongkai_cli.model.values import Deadline
-
-if TYPE_CHECKING:
-    from gongkai_cli.ledger.logline import Entry
 
 SOON_DAYS = 30  # a yellow light: due within this many days (`gongkai due`'s default)
 
@@ -81,6 +78,16 @@ class TaskSummary:
     period: str = ""
 
 
+class Logged(NamedTuple):
+    """One update as a task's page lists it."""
+
+    date: dt.date
+    unit: str  # canonical
+    status: str
+    note: str | None
+    by: str | None  # the clerk who entered it (填报人)
+
+
 @dataclass
 class TaskPage:
     summary: TaskSummary
@@ -88,7 +95,7 @@ class TaskPage:
     implementers: tuple[str, ...]
     unresolved: tuple[str, ...]
     rows: list[UnitRow]
-    timeline: list[Entry]  # newest first, up to the as-of date
+    timeline: list[Logged]  # newest first, up to the as-of date
     # Where the log is longer than one page holds: every page of it as (its file, its first
     # and last dates), the page shown first; empty where one page holds it all.
     pages: tuple[tuple[str, dt.date, dt.date], ...] = ()
@@ -254,23 +261,11 @@ def _unit_row(row: Row, a: Assignment, as_of: dt.date) -> UnitRow:
 
 
 def task_pages(
-    book: Book,
-    rows: dict[int, Row],
-    summary: list[TaskSummary],
-    entries: list[Entry],
-    as_of: dt.date,
+    book: Book, rows: dict[int, Row], summary: list[TaskSummary], as_of: dt.date
 ) -> list[TaskPage]:
-    canonical = book.ledger.index.canonical
-    timelines: dict[int, list[Entry]] = {}
-    for entry in entries:
-        if entry.date <= as_of:
-            timelines.setdefault(entry.task, []).append(
-                entry._replace(unit=canonical(entry.unit) or entry.unit)
-            )
     pages = []
     for item in summary:
         row = rows[item.number]
-        timeline = sorted(timelines.get(item.number, []), key=lambda e: (e.date, e.line))
         pages.append(
             TaskPage(
                 item,
@@ -278,7 +273,7 @@ def task_pages(
                 row.resolution.implementers,
                 row.resolution.unresolved,
                 [_unit_row(row, a, as_of) for a in row.assignments],
-                timeline[::-1],
+                book.history.timeline(item.number, as_of, Logged),
             )
         )
     return pages
