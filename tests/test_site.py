@@ -316,6 +316,30 @@ def test_the_burn_up_ends_at_the_assignments_done_on_the_as_of_date(year):
     assert chart.due == sorted(chart.due)
 
 
+def test_the_burn_up_counts_on_each_day_what_the_book_says_of_that_day(year):
+    """Read off each assignment's updates in one pass, the counts are those of asking the
+    book for every assignment on every day of the chart."""
+    import datetime as dt
+
+    from gongkai_cli.ledger.checked import open_book
+    from gongkai_cli.ledger.datadir import DataDir
+    from gongkai_cli.output.site.pages import burnup
+
+    book = open_book(DataDir(year, "option"))
+    day = dt.date(2021, 10, 31)
+    chart = burnup(book, day)
+    designated = [
+        (n, a.unit) for n in book.ledger.tasks for a in book.assignments(n, day) if a.designated
+    ]
+    asked = [
+        sum(bool((a := book.assignment(n, unit, d)) and a.done) for n, unit in designated)
+        for d in chart.days
+        if d <= day
+    ]
+    assert chart.done == asked
+    assert asked[0] < asked[len(asked) // 2] < asked[-1]  # the counts do grow
+
+
 def _times(folder: Path) -> dict[str, int]:
     """When each file of a folder was last written."""
     return {

@@ -374,6 +374,23 @@ class History:
         note = self._note_texts[self._notes[latest]]
         return status, dt.date.fromordinal(self._days[latest]), note, done_on
 
+    def statuses_on(self, task: int, unit: str, days: list[dt.date]) -> list[str]:
+        """The assignment's status on each of `days` (ascending), as `state` gives it for
+        each day, in one pass over its updates."""
+        packed = self._spans.get(task, {}).get(unit)
+        if packed is None:
+            return [NOT_STARTED] * len(days)
+        i, end = packed >> 32, packed & 0xFFFFFFFF
+        ordinals, codes = self._days, self._statuses
+        status, result = NOT_STARTED, []
+        for day in days:
+            limit = day.toordinal()
+            while i < end and ordinals[i] <= limit:
+                status = STATUSES[codes[i]]
+                i += 1
+            result.append(status)
+        return result
+
     def period_states(
         self, task: int, unit: str, as_of: dt.date, period_of: Callable[[dt.date], str | None]
     ) -> dict[str, tuple[str, dt.date, str | None, dt.date | None, int | None]]:

@@ -12,6 +12,7 @@ from gongkai_cli.model.fold import Assignment
 from gongkai_cli.model.periods import unit_periods
 from gongkai_cli.model.statuses import (
     DONE,
+    DONE_STATUSES,
     DUE_SOON,
     IN_PROGRESS,
     LAGGING,
@@ -344,22 +345,29 @@ def burnup(book: Book, as_of: dt.date) -> Burnup:
         assignments += [
             (number, a.unit, date) for a in book.assignments(number, as_of) if a.designated
         ]
-    done = []
+    sampled = [day for day in days if day <= as_of]
     recurring = {number for number, _, _ in assignments if book.schedule(number) is not None}
-    for day in (d for d in days if d <= as_of):
-        # A recurring task's share is done by its latest period, as the overview counts it.
-        latest = {number: _latest_period_done(book, number, day) for number in recurring}
-        done.append(
-            sum(
-                latest[number].get(unit, False)
-                if number in recurring
-                else bool((a := book.assignment(number, unit, day)) and a.done)
-                for number, unit, _ in assignments
-            )
-        )
+    # A recurring task's share is done by its latest period, as the overview counts it.
+    latest = [{n: _latest_period_done(book, n, day) for n in recurring} for day in sampled]
+    done = [0] * len(sampled)
+    for number, unit, _ in assignments:
+        if number in recurring:
+            finished = [shares[number].get(unit, False) for shares in latest]
+        else:
+            finished = _done_on(book, number, unit, sampled)
+        done = [count + f for count, f in zip(done, finished, strict=True)]
     due_dates = sorted(date for _, _, date in assignments if date is not None)
     due_counts = [_count_upto(due_dates, day) for day in days]
     return Burnup(days, done, due_counts, len(assignments), as_of)
+
+
+def _done_on(book: Book, number: int, unit: str, days: list[dt.date]) -> list[bool]:
+    """Whether the assignment was done on each of `days` (ascending): read off its updates
+    in one pass, or, where the office reviews claims (a verdict can undo a 已完成 on a
+    later day), asked of the book day by day."""
+    if book.supervised:
+        return [bool((a := book.assignment(number, unit, day)) and a.done) for day in days]
+    return [status in DONE_STATUSES for status in book.history.statuses_on(number, unit, days)]
 
 
 def _latest_period_done(book: Book, number: int, day: dt.date) -> dict[str, bool]:
