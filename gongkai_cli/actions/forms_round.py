@@ -51,8 +51,9 @@ def issue_forms(
     task) into `out` (default reports/进展填报-日期/), due `due` (default a week on).
     Every form is written, or none: see `_write_all`."""
     from gongkai_cli.actions.publish_report import report_dir
+    from gongkai_cli.forms.blank import RoundForms
     from gongkai_cli.forms.layout import file_name
-    from gongkai_cli.forms.out import build_form, form_rows
+    from gongkai_cli.forms.out import form_rows
     from gongkai_cli.ledger.checked import open_book
 
     data = as_data_dir(data)
@@ -67,6 +68,7 @@ def issue_forms(
     names = list(book.ledger.index.units) if every else _units(book, units)
     folder = out or report_dir(data) / f"进展填报-{as_of.isoformat()}"
     planned: list[tuple[IssuedForm, bytes]] = []
+    forms = RoundForms(book, as_of, deadline)
     for name in names:
         rows = form_rows(book, name, as_of)
         if not rows:
@@ -74,7 +76,7 @@ def issue_forms(
                 raise GongkaiError(f"截至 {as_of.isoformat()}，{name} 没有需要填报的任务；未生成。")
             continue
         form = IssuedForm(folder / file_name(name, as_of), name, len(rows))
-        planned.append((form, build_form(book, name, as_of, deadline)))
+        planned.append((form, forms.form(name, rows)))
     _write_all(planned, force, data)
     return Issued(folder, as_of, deadline, [form for form, _ in planned])
 

@@ -42,6 +42,22 @@ class FormRow:
         """The 当前状态 cell: the status, with 逾期 and the like where dates make it so."""
         return self.status + (f"（{self.light}）" if self.light and self.light != DUE_SOON else "")
 
+    def cells(self, width: int) -> list[int | str | None]:
+        """The row's cells, left to right, on a form `width` columns wide: the read-only
+        ones filled, those the unit fills in empty."""
+        shown = [
+            self.number,
+            self.requirement,
+            ROLE_WORDS[self.role],
+            self.deadline,
+            self.shown_status(),
+            self.shown_note(),
+        ]
+        return shown + [None] * (width - len(shown))
+
+    def height(self) -> float:
+        return _height(self.requirement, self.shown_note())
+
     def key(self) -> tuple[int, str, str, str]:
         return (self.number, self.requirement, self.role, self.deadline)
 
@@ -99,33 +115,42 @@ def form_identity(
     )
 
 
-def build_form(book: Book, unit: str, as_of: dt.date, due: dt.date) -> bytes:
-    """The form as xlsx bytes; the same ledger, unit and dates give the same bytes."""
+def write_workbook(ident: layout.Identity, rows: list[FormRow], supervised: bool) -> bytes:
+    """The form as xlsx bytes, built cell by cell by openpyxl; the same rows and identity give
+    the same bytes. A round fills most of its forms into a blank made by this (forms/blank.py)."""
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
     from gongkai_cli.output.package import reproducible
 
-    rows = form_rows(book, unit, as_of)
-    ident = form_identity(book, unit, as_of, due, rows)
     workbook = Workbook()
-    stamp = dt.datetime.combine(as_of, dt.time())
+    stamp = dt.datetime.combine(ident.as_of, dt.time())
     workbook.properties.created = workbook.properties.modified = stamp
     workbook.properties.creator = "gongkai"
-    workbook.properties.title = f"{unit}{layout.TITLE_SUFFIX}（{as_of.isoformat()}）"
+    workbook.properties.title = form_title(ident.unit, ident.as_of)
     sheet = workbook.active
     sheet.title = layout.FORM_SHEET
-    columns = layout.columns(book.supervised)
+    columns = layout.columns(supervised)
     _header(sheet, ident, columns)
-    _table(sheet, rows, book.ledger.year, columns)
-    _print_setup(sheet, unit, len(rows), columns)
+    _table(sheet, rows, ident.year, columns)
+    _print_setup(sheet, ident.unit, len(rows), columns)
     _identity_sheet(workbook, ident)
     _custom_properties(workbook, ident)
     # Without a password: the point is to keep hands off the read-only cells, not secrecy.
     workbook.security = WorkbookProtection(lockStructure=True)
     raw = io.BytesIO()
     workbook.save(raw)
-    return reproducible(raw.getvalue(), as_of)
+    return reproducible(raw.getvalue(), ident.as_of)
+
+
+def form_title(unit: str, as_of: dt.date) -> str:
+    """The document's title."""
+    return f"{unit}{layout.TITLE_SUFFIX}（{as_of.isoformat()}）"
+
+
+def page_header(unit: str) -> str:
+    """The printed page's header, right: the unit (a header reads & as a code; && prints &)."""
+    return unit.replace("&", "&&")
 
 
 def _styles():
@@ -217,19 +242,7 @@ def _table(sheet, rows: list[FormRow], year: int, headers: tuple[str, ...]) -> N
     styled: list | None = None
     for offset, row in enumerate(rows):
         number = layout.FIRST_ROW + offset
-        status = row.shown_status()
-        last = row.shown_note()
-        values = [
-            row.number,
-            row.requirement,
-            ROLE_WORDS[row.role],
-            row.deadline,
-            status,
-            last,
-            None,
-            None,
-            None,
-        ] + [None] * (len(headers) - len(layout.COLUMNS))
+        values = row.cells(len(headers))
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(number, column, value)
             if isinstance(value, str):
@@ -245,7 +258,7 @@ def _table(sheet, rows: list[FormRow], year: int, headers: tuple[str, ...]) -> N
         if styled is None:
             sheet.cell(number, 1).alignment = style["centre"]
             styled = [sheet.cell(number, c)._style for c in range(1, len(values) + 1)]
-        sheet.row_dimensions[number].height = _height(row.requirement, last)
+        sheet.row_dimensions[number].height = row.height()
     first, end = layout.FIRST_ROW, layout.FIRST_ROW + max(len(rows), 1) - 1
     column = {name: _letter(i) for i, name in enumerate(headers, start=1)}
     statuses = DataValidation(
@@ -317,7 +330,7 @@ def _print_setup(sheet, unit: str, count: int, columns: tuple[str, ...]) -> None
     sheet.print_area = f"A1:{_letter(len(columns))}{layout.FIRST_ROW + count - 1}"
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.print_options.horizontalCentered = True
-    sheet.oddHeader.right.text = unit.replace("&", "&&")
+    sheet.oddHeader.right.text = page_header(unit)
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
