@@ -362,9 +362,75 @@ def test_a_rebuild_from_the_same_inputs_writes_nothing_but_restores_a_page_edite
     assert _times(site) == times  # not a file written again, the manifest included
     (site / "tasks" / "1.html").write_text("改过", encoding="utf-8")
     gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
-    assert files_of(site) == built
+    assert _unmarked(files_of(site)) == _unmarked(built)  # the page's new file has a new stat
     changed = {name for name, ns in _times(site).items() if ns != times[name]}
     assert changed == {"tasks/1.html", ".gongkai-site"}  # only the page that differed
+
+
+def _unmarked(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A site's files, its manifest without the pages' stat fingerprints."""
+    manifest = files[".gongkai-site"].splitlines(keepends=True)
+    return files | {
+        ".gongkai-site": b"".join(line for line in manifest if not line.startswith(b"# stat"))
+    }
+
+
+def _pages_read(monkeypatch) -> list[str]:
+    """The pages a build reads back to know they hold what they should."""
+    from gongkai_cli.record import publish
+
+    read, holding = [], publish._holding
+
+    def counted(out, name, digest):
+        read.append(name)
+        return holding(out, name, digest)
+
+    monkeypatch.setattr(publish, "_holding", counted)
+    return read
+
+
+def _age_manifest(site: Path, seconds: float) -> None:
+    """Date the manifest `seconds` after (or, negative, before) it was written."""
+    manifest = site / ".gongkai-site"
+    ns = manifest.stat().st_mtime_ns + int(seconds * 1e9)
+    os.utime(manifest, ns=(ns, ns))
+
+
+def test_a_rebuild_trusts_a_page_whose_stat_is_as_written_and_reads_any_other(
+    gongkai, tmp_path, monkeypatch
+):
+    data = write_ledger(tmp_path / "mini")
+    site = tmp_path / "site"
+    gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
+    built = files_of(site)
+    _age_manifest(site, 1)  # the pages were written well before the manifest
+    read = _pages_read(monkeypatch)
+    gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
+    assert read == [] and files_of(site) == built  # not one page read back
+    # Edited in place, its size and its modification time kept: the change time tells.
+    page = site / "tasks" / "1.html"
+    before = page.stat()
+    page.write_bytes(page.read_bytes().replace("任务 1".encode(), "任务 9".encode()))
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (page.stat().st_size, page.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
+    assert set(read) == {"tasks/1.html"}  # only the page whose stat changed
+    assert _unmarked(files_of(site)) == _unmarked(built)  # the page written again
+
+
+def test_a_page_changed_as_late_as_the_manifest_was_written_is_read_not_trusted(
+    gongkai, tmp_path, monkeypatch
+):
+    """Within one tick of the file system's clock a page could change after the manifest
+    was written and keep its time stamps: such a page is read back, not trusted."""
+    data = write_ledger(tmp_path / "mini")
+    site = tmp_path / "site"
+    gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
+    _age_manifest(site, -1)  # every page as late as the manifest, or later
+    read = _pages_read(monkeypatch)
+    gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
+    pages = [n for n in files_of(site) if n != ".gongkai-site"]
+    assert sorted(read) == sorted(pages)
 
 
 def test_a_rebuild_after_the_log_or_the_day_changed_renders_the_site_again(gongkai, tmp_path):

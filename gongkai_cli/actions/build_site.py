@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class Site:
     folder: Path
-    files: dict[str, bytes]  # path inside the folder → content
+    # Path inside the folder → content; a site found as built reads its files when asked.
+    files: Mapping[str, bytes]
 
     @property
     def task_pages(self) -> int:
