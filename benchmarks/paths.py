@@ -84,6 +84,7 @@ def ratio(argv, env, cwd, prepare=None) -> tuple[float, float]:
 def time_tree(
     tree: Path, work: Path, ledgers: dict[str, Path], runs: int, sites: list[str], only: set[str]
 ):
+    work.mkdir(parents=True, exist_ok=True)  # with --only forms nothing else makes it
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GONGKAI_", "PYTHON"))}
     env |= IDENTITY | {"PYTHONPATH": str(tree), "GONGKAI_CACHE_DIR": str(work / "cache")}
     gongkai = [sys.executable, "-m", "gongkai_cli"]
