@@ -17,7 +17,7 @@ from gongkai_cli.forms.blank import Blank, RoundForms
 from gongkai_cli.forms.out import FormRow, form_identity, form_rows, write_workbook
 from gongkai_cli.ledger.checked import open_book
 from gongkai_cli.ledger.datadir import as_data_dir
-from tests.conftest import git
+from tests.conftest import git, write_ledger
 
 AS_OF, DUE = dt.date(2021, 10, 31), dt.date(2021, 11, 7)
 
@@ -95,6 +95,37 @@ def test_any_text_is_written_as_openpyxl_writes_it(supervised, count):
         ]
         ident = layout.Identity("测试县2021年计划 & <附件>", 2021, unit, AS_OF, DUE, f"{i:016x}")
         assert blank.filled(ident, rows) == write_workbook(ident, rows, supervised), unit
+
+
+def test_a_unit_openpyxl_might_not_store_as_text_gets_openpyxl_s_own_form(tmp_path):
+    units = """\
+        groups: []
+        units:
+        - name: "=县财政局"
+          kind: 政府工作部门
+        - name: "#NULL!"
+          kind: 政府工作部门
+        - name: 县审计局
+          kind: 政府工作部门
+        """
+    tasks = """\
+        title: 测试县2021年计划
+        year: 2021
+        tasks:
+        - number: 1
+          section: 一、公开
+          subsection: （一）财政。
+          requirement: 公开预算。
+          responsibility: "=县财政局、#NULL!、县审计局负责落实"
+          deadline: 年底前
+        """
+    book = open_book(as_data_dir(write_ledger(tmp_path, tasks=tasks, units=units)))
+    forms = RoundForms(book, AS_OF, DUE)
+    for unit in ("=县财政局", "#NULL!", "县审计局"):
+        rows = form_rows(book, unit, AS_OF)
+        expected = write_workbook(form_identity(book, unit, AS_OF, DUE, rows), rows, False)
+        assert forms.form(unit) == expected, unit
+    assert forms._blank is not None  # 县审计局's form came from the blank
 
 
 # SHA-256 of the 51 forms (name, NUL, bytes; by name) that bc2a7a1 wrote for the bundled

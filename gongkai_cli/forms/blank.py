@@ -85,6 +85,8 @@ class RoundForms:
 
 @dataclass(frozen=True, slots=True)
 class Blank:
+    """One round's blank form, cut where the forms of its units differ."""
+
     files: list[Part]  # as openpyxl wrote them; those in `cut` are filled in per unit
     cut: dict[str, list[str]]  # file → text, place, text, place, …, text
     letters: tuple[str, ...]  # the columns
