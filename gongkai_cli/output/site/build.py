@@ -11,23 +11,9 @@ from urllib.parse import quote
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.dates import chinese_date
 from gongkai_cli.model.statuses import DONE, DUE_SOON, OVERDUE, ROLE_WORDS, units_done
-from gongkai_cli.model.typed import BIDI
-from gongkai_cli.output.site import charts, pages
-from gongkai_cli.output.text import plain
+from gongkai_cli.output.site import charts, markup, pages
 
 STATIC = ("site.css", "site.js")
-
-
-def shown(value):
-    """Every value a template prints passes here before it is escaped: control characters
-    are dropped and bidi controls are made visible, so untrusted text reads as what it is."""
-    from markupsafe import Markup
-
-    if value is None:
-        return ""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", plain(value))
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +48,12 @@ def _environment():
         loader=jinja2.PackageLoader("gongkai_cli.output.site", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
-        finalize=shown,
+        finalize=markup.text,  # shown, then escaped (Jinja leaves Markup as it is)
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["cn_date"] = lambda day: chinese_date(day) if day else ""
+    env.filters["cn_date"] = markup.cn_date
     env.filters["keep"] = _kept
     env.filters["percent"] = lambda part, whole: f"{part / whole * 100:.1f}%" if whole else "—"
     env.globals["ROLE_WORDS"] = ROLE_WORDS
@@ -77,47 +63,10 @@ def _environment():
     env.globals["SOON_DAYS"] = pages.SOON_DAYS
     env.globals["zip"] = zip
     env.globals["CHART_WIDTH"] = charts.WIDTH
-    env.globals["timeline"] = timeline
+    env.globals |= {
+        name: getattr(markup, name) for name in ("timeline", "light", "unit_link", "status_cells")
+    }
     return env
-
-
-def timeline(entries, links: Links):
-    """A task's log as the items of its page's list, one line each: what a template loop
-    calling the unit_link macro for each entry would write, made here because a long log's
-    page is mostly this list and the loop cost most of the site's rendering. Every value
-    passes `shown` and is escaped, as in a template."""
-    from markupsafe import Markup, escape
-
-    def text(value) -> str:
-        return escape(shown(value))
-
-    unit_links: dict[str, str] = {}
-
-    def unit_link(name: str) -> str:  # the unit_link macro, for a designated unit
-        found = unit_links.get(name)
-        if found is None:
-            href = links.unit(name)
-            if href:
-                found = f'<a href="{text(href)}" class="user keep">{text(name)}</a>'
-            else:
-                found = f'<span class="user keep">{text(name)}</span>'
-            unit_links[name] = found
-        return found
-
-    items = []
-    for entry in entries:
-        note = f'。<span class="user">{text(entry.note)}</span>' if entry.note else ""
-        by = (
-            f'<span class="detail">（填报人：<span class="user">{text(entry.by)}</span>）</span>'
-            if entry.by
-            else ""
-        )
-        day = entry.date
-        items.append(
-            f'<li><time datetime="{text(day.isoformat())}">{text(chinese_date(day) if day else "")}'
-            f"</time>{unit_link(entry.unit)}：{text(entry.status)}{note}{by}</li>\n"
-        )
-    return Markup("".join(items))
 
 
 def _kept(text, names: tuple[str, ...]):

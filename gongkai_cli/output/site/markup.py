@@ -1,0 +1,150 @@
+"""The site's most repeated markup, written in Python: a task's timeline, an assignment's
+status cells, a unit's link and a light. A template would call a macro for each row and each
+update, and those calls were most of a build; these write exactly what the macros wrote.
+Every value passes `shown` and is escaped, as in a template (`text`); what is made once for
+a value (a unit's link, a day) is kept for the next row that shows the same value."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup, escape
+
+from gongkai_cli.model.dates import chinese_date
+from gongkai_cli.model.typed import BIDI
+from gongkai_cli.output.site.pages import STATES
+from gongkai_cli.output.text import plain
+
+if TYPE_CHECKING:
+    from gongkai_cli.output.site.build import Links
+    from gongkai_cli.output.site.pages import Light, Logged, UnitRow
+
+
+def shown(value):
+    """Every value a template prints passes here before it is escaped: control characters
+    are dropped and bidi controls are made visible, so untrusted text reads as what it is."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return BIDI.sub(_bidi_code, plain(value))
+    return value
+
+
+def _bidi_code(found: re.Match) -> str:
+    return f"[U+{ord(found.group()):04X}]"
+
+
+def text(value) -> Markup:
+    """A value as a template prints it: shown, then escaped. Pages repeat the same few
+    thousand strings (statuses, dates, names, notes) tens of thousands of times: each
+    string is made safe once."""
+    if type(value) is str:
+        return _text_of(value)
+    return escape(shown(value))
+
+
+@lru_cache(maxsize=8192)
+def _text_of(value: str) -> Markup:
+    return escape(shown(value))
+
+
+def cn_date(day) -> str:
+    """The template filter cn_date."""
+    return chinese_date(day) if day else ""
+
+
+def light(state: Light) -> Markup:
+    """The light macro: a coloured dot, the state and its detail (逾期 12 天)."""
+    detail = f'<span class="detail">{text(state.detail)}</span>' if state.detail else ""
+    return Markup(
+        f'<span class="light {text(state.colour)}" aria-hidden="true"></span>'
+        f"{text(state.state)}{detail}"
+    )
+
+
+def unit_link(links: Links, name: str, designated: bool = True) -> Markup:
+    """The unit_link macro: a unit's name linking to its page, where it has one."""
+    href = links.unit(name) if designated else None
+    if href:
+        return Markup(f'<a href="{text(href)}" class="user keep">{text(name)}</a>')
+    aside = "" if designated else "（未指定）"
+    return Markup(f'<span class="user keep">{text(name)}</span>{aside}')
+
+
+def status_cells(row: UnitRow, links: Links) -> Markup:
+    """The status_cells macro: an assignment's light and status, its date, its note."""
+    status = (
+        f'<span class="detail">{text(row.status)}</span>' if row.status != row.light.state else ""
+    )
+    return Markup(
+        f'<td class="nowrap" data-sort="{text(STATES.index(row.light.state))}">'
+        f"{light(row.light)}{status}</td>\n"
+        f'<td class="nowrap">{text(row.updated.isoformat() if row.updated else "")}</td>\n'
+        f'<td class="user note">{text(row.note)}{supervision(row, links)}</td>'
+    )
+
+
+def supervision(row: UnitRow, links: Links) -> Markup:
+    """The supervision macro: why a claim was returned, the date an extension gave, and
+    what the latest update says beyond its note, its evidence linked."""
+    parts = []
+    if row.review_note:
+        note = text(row.review_note)
+        parts.append(f'<span class="detail">（退回理由：<span class="user">{note}</span>）</span>')
+    if row.extended_to:
+        parts.append(f'<span class="detail">（延期至 {text(cn_date(row.extended_to))}）</span>')
+    if row.problems:
+        parts.append(f'<br>存在问题：<span class="user">{text(row.problems)}</span>')
+    if row.next:
+        parts.append(f'<br>下步措施：<span class="user">{text(row.next)}</span>')
+    if row.evidence:
+        items = []
+        for number, item in enumerate(row.evidence, start=1):
+            href = links.evidence(item)
+            label = text(item if not item.startswith("evidence/") else f"附件{number}")
+            if href:
+                label = f'<a href="{text(href)}" class="user" rel="noopener noreferrer">{label}</a>'
+            items.append(label)
+        parts.append("<br>佐证材料：" + "、".join(items))
+    return Markup("".join(parts))
+
+
+def timeline(entries: list[Logged], links: Links) -> Markup:
+    """A task's log as the items of its page's list, one line each: what a template loop
+    calling the unit_link macro for each entry would write."""
+    days, units, statuses, notes, clerks = _kept(), _kept(), _kept(), _kept(), _kept()
+
+    def day_of(day) -> str:
+        return f'<time datetime="{text(day.isoformat())}">{text(cn_date(day))}</time>'
+
+    def note_of(note) -> str:
+        return f'。<span class="user">{text(note)}</span>' if note else ""
+
+    def clerk_of(by) -> str:
+        if not by:
+            return ""
+        return f'<span class="detail">（填报人：<span class="user">{text(by)}</span>）</span>'
+
+    return Markup(
+        "".join(
+            f"<li>{days(entry.date, day_of)}{units(entry.unit, lambda n: unit_link(links, n))}："
+            f"{statuses(entry.status, text)}{notes(entry.note, note_of)}"
+            f"{clerks(entry.by, clerk_of)}</li>\n"
+            for entry in entries
+        )
+    )
+
+
+def _kept():
+    """A function that makes a value's markup once and gives it again for the same value."""
+    made: dict = {}
+
+    def get(value, make) -> str:
+        found = made.get(value)
+        if found is None:
+            found = made[value] = make(value)
+        return found
+
+    return get
