@@ -108,10 +108,11 @@ class Log:
         repo = self.repo
         tree = repo.index_tree()
         try:
-            commit = repo.commit_only(self.path, message, *self.files)
+            repo.commit_paths(self.path, message, *self.files)
+            commit, parents, blobs = repo.commit_of("HEAD")
         except GitFailed as exc:
             raise GitFailed(f"{exc}；{_restore(self.path, old, added)}") from None
-        stray = self._stray(commit, head, old, added)
+        stray = self._stray(parents, blobs, head, old, added)
         if stray:
             repo.take_back(commit, head, tree)
             restored = _restore(self.path, old, added)
@@ -121,22 +122,25 @@ class Log:
             )
         return commit
 
-    def _stray(self, commit: str, head: str | None, old: bytes, added: bytes) -> str | None:
-        """What the commit holds beyond the appended lines, or None if nothing."""
+    def _stray(
+        self, parents: list[str], blobs: dict, head: str | None, old: bytes, added: bytes
+    ) -> str | None:
+        """What the commit (its `parents`, and the `blobs` of the paths it changes) holds
+        beyond the appended lines, or None if nothing."""
         repo = self.repo
-        changed = repo.changed_paths(commit)
         ours = {repo.rel(self.path), *map(repo.rel, self.files)}
-        others = [p for p in changed if p not in ours]
+        others = [p for p in blobs if p not in ours]
         if others:
             return "、".join(others)
-        if repo.parents(commit) != ([head] if head else []):
+        if parents != ([head] if head else []):
             return "提交的父提交不是原来的 HEAD"
-        committed = repo.blob_id(commit, self.path)
+        committed = blobs.get(repo.rel(self.path))
         # The blob of the bytes as they are; only if that is not it, the bytes as git's
         # filters (core.autocrlf, attributes) would store them: on a long log, hashing in
         # this process spares piping the whole log to another.
-        if committed != gitrepo.raw_blob_id(old, added) and committed != repo.hash_of(
-            self.path, old + added
+        if committed is None or (
+            committed != gitrepo.raw_blob_id(old, added)
+            and committed != repo.hash_of(self.path, old + added)
         ):
             return f"{PROGRESS} 的内容与追加后的文件不同"
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai_cli.errors import GitFailed
@@ -41,6 +41,7 @@ def _git(
 @dataclass(frozen=True, slots=True)
 class Repo:
     root: Path
+    known_git_dir: Path | None = field(default=None, compare=False)  # as find_repo found it
 
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()
@@ -48,6 +49,8 @@ class Repo:
     def git_dir(self) -> Path:
         """This working tree's own git directory (.git/worktrees/NAME in a linked worktree):
         what guards one working tree's files must not be shared with another's."""
+        if self.known_git_dir is not None:
+            return self.known_git_dir
         out = _git(self.root, "rev-parse", "--absolute-git-dir").stdout.strip()
         return Path(out).resolve()
 
@@ -111,13 +114,6 @@ class Repo:
         )
         return result.stdout.decode().strip()
 
-    def parents(self, rev: str) -> list[str]:
-        return _git(self.root, "rev-list", "--parents", "-n", "1", rev).stdout.split()[1:]
-
-    def changed_paths(self, rev: str) -> list[str]:
-        out = _git(self.root, "diff-tree", "--no-commit-id", "--name-only", "-r", "--root", rev)
-        return out.stdout.split()
-
     def index_tree(self) -> str | None:
         """The index as a tree, to put it back after a commit that must be taken back."""
         result = _git(self.root, "write-tree", check=False)
@@ -152,6 +148,11 @@ class Repo:
         """Commit the working-tree content of `path` (and of `more`) and nothing else;
         whatever else is staged or modified stays exactly as it was. Returns the new
         commit's id."""
+        self.commit_paths(path, message, *more)
+        return _git(self.root, "rev-parse", "HEAD").stdout.strip()
+
+    def commit_paths(self, path: Path, message: str, *more: Path) -> None:
+        """`commit_only`, for a caller that asks what HEAD is with `commit_of`."""
         rels = [self.rel(p) for p in (path, *more)]
         untracked = [
             rel for p, rel in zip((path, *more), rels, strict=True) if not self.is_tracked(p)
@@ -159,7 +160,25 @@ class Repo:
         if untracked:
             _git(self.root, "add", "--", *untracked)
         _git(self.root, "commit", "--only", "--quiet", "-m", message, "--", *rels)
-        return _git(self.root, "rev-parse", "HEAD").stdout.strip()
+
+    def commit_of(self, rev: str) -> tuple[str, list[str], dict[str, str | None]]:
+        """A commit's id, its parents, and each path it changes (against its first parent,
+        or adds if it has none) with the blob it now holds there (None where it deletes
+        it): what `rev-parse`, `rev-list --parents`, `diff-tree` and `rev-parse REV:PATH`
+        would say, from one git process. A merge's paths are not listed."""
+        out = _git(
+            self.root,
+            *("diff-tree", "-r", "--root", "--always", "--no-renames", "-z", "--format=%H %P"),
+            rev,
+        ).stdout
+        header, _, diff = out.partition("\0")
+        sha, *parents = header.split()
+        fields = diff.lstrip("\n").split("\0")  # ":modes blobs status", path, ...
+        blobs = {}
+        for meta, name in zip(fields[0:-1:2], fields[1::2], strict=True):
+            blob = meta.split()[3]
+            blobs[name] = None if blob.strip("0") == "" else blob
+        return sha, parents, blobs
 
     def set_config(self, key: str, value: str) -> None:
         _git(self.root, "config", key, value)
@@ -285,8 +304,8 @@ def init_repo(folder: Path) -> None:
 def find_repo(folder: Path) -> Repo | None:
     """The git repository holding `folder`, or None. Raises GitMissing where git is not
     installed but `folder` looks like it is inside a repository."""
-    try:
-        result = _git(folder, "rev-parse", "--show-toplevel", check=False)
+    try:  # its git directory too: a writer needs both, and each git process costs
+        result = _git(folder, "rev-parse", "--show-toplevel", "--absolute-git-dir", check=False)
     except GitMissing:
         folder = folder.resolve()
         if any((above / ".git").exists() for above in (folder, *folder.parents)):
@@ -294,4 +313,8 @@ def find_repo(folder: Path) -> Repo | None:
         return None
     if result.returncode != 0:
         return None
-    return Repo(Path(result.stdout.strip()).resolve())
+    found = result.stdout.removesuffix("\n").split("\n")
+    if len(found) != 2:  # a newline in a folder's name: ask for each on its own
+        top = _git(folder, "rev-parse", "--show-toplevel").stdout.removesuffix("\n")
+        return Repo(Path(top).resolve())
+    return Repo(Path(found[0]).resolve(), Path(found[1]).resolve())
