@@ -16,6 +16,7 @@ line only where YAML would read it to the very same values.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import string
@@ -152,16 +153,23 @@ _DETAILS = (
 )
 assert _UPDATE.count("(?:, by: (") == 1
 _DETAILED = _UPDATE.replace("(?:, by: (", _DETAILS + "(?:, by: (")
-_SUPERVISED = [
-    (kind, re.compile(pattern + r"[ \t]*\r?\n?"))
-    for kind, pattern in (
-        ("detailed", _DETAILED),
-        ("review", _REVIEW),
-        ("extension", _EXTENSION),
-        ("decision", _DECISION),
-    )
-]
-_RETRACTION_GROUPS = re.compile(_RETRACTION).groups
+
+
+@functools.cache
+def _supervised_patterns() -> list[tuple[str, re.Pattern]]:
+    """Compiled on the first line that needs them: compiling costs tens of milliseconds,
+    and most runs (an update, a log of updates alone) never do."""
+    return [
+        (kind, re.compile(pattern + r"[ \t]*\r?\n?"))
+        for kind, pattern in (
+            ("detailed", _DETAILED),
+            ("review", _REVIEW),
+            ("extension", _EXTENSION),
+            ("decision", _DECISION),
+        )
+    ]
+
+
 # YAML-only escapes (\x, \U, …) and escaped surrogates (JSON pairs them, YAML does not):
 # both are left to YAML.
 _YAML_ONLY_ESCAPES = re.compile(r'\\(?:[^"\\/bfnrtu]|u[dD][89a-fA-F])')
@@ -282,7 +290,11 @@ def _supervised(line: str, number: int, read: LogRead, strings, dates, numbers) 
     """Read a supervision line in its canonical form into `read`; None if it is not one
     (YAML reads it then). ValueError where only YAML can judge a value."""
     kind, found = next(
-        ((kind, found) for kind, pattern in _SUPERVISED if (found := pattern.fullmatch(line))),
+        (
+            (kind, found)
+            for kind, pattern in _supervised_patterns()
+            if (found := pattern.fullmatch(line))
+        ),
         (None, None),
     )
     if found is None:
@@ -300,7 +312,7 @@ def _supervised(line: str, number: int, read: LogRead, strings, dates, numbers) 
     day = dt.date.fromisoformat
     if kind == "detailed":
         *base, problems, next_, evidence, by = groups
-        padding = (None,) * _RETRACTION_GROUPS
+        padding = (None,) * re.compile(_RETRACTION).groups  # kept by `re` after the first
         entry = _event((*base, by, *padding), number, strings, dates, numbers)
         items = tuple(text(t, MAX_EVIDENCE) for t in re.findall(_SCALAR, evidence or ""))
         detail = Detail(text(problems), text(next_), items)
@@ -406,21 +418,38 @@ def _id_from(digest: bytes) -> str:
 
 # ----- writing -----
 
-# Characters that stay as they are inside a double-quoted scalar; everything else is
-# escaped, since YAML folds line separators (U+2028, U+0085) and rejects C1 controls.
-# Patterns as text, compiled (and kept by `re`) on the first write: compiling them costs
-# 4 ms, and most runs only read.
-_KEEP = "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-_PLAIN = "[\u3400-\u4dbf\u4e00-\u9fff（）·]+"  # unit names, statuses, Chinese names
+# Characters that stay as they are inside a double-quoted scalar (ranges of code points);
+# everything else is escaped, since YAML folds line separators (U+2028, U+0085) and rejects
+# C1 controls. Compared, not matched: a character class this wide takes longer to compile
+# (about 8 ms) than an update takes to write its line.
+_KEPT = (
+    (0x20, 0x7E),
+    (0xA0, 0x2027),
+    (0x202A, 0xD7FF),
+    (0xE000, 0xFEFE),
+    (0xFF00, 0xFFFD),
+    (0x10000, 0x10FFFF),
+)
+
+
+def _plain(text: str) -> bool:
+    """Unit names, statuses, Chinese names: written bare (YAML reads them as they are)."""
+    return text != "" and all(
+        "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch in "（）·" for ch in text
+    )
+
+
+def _kept(ch: str) -> bool:
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _KEPT)
 
 
 def scalar(text: str) -> str:
-    if re.fullmatch(_PLAIN, text):
+    if _plain(text):
         return text
     body = json.dumps(text, ensure_ascii=False)  # escapes quotes, backslashes and C0 controls
-    keep = re.compile(_KEEP).match
     return "".join(
-        ch if keep(ch) else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
+        ch if _kept(ch) else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
         for ch in body
     )
 
