@@ -158,7 +158,7 @@ def collect_forms(
     dated as `forms.collect.row_date` rules (`date` is the clerk's --date), one commit per form.
     A form with errors is refused whole; with `all_or_nothing`, one bad form refuses all."""
     from gongkai_cli.forms.check import check
-    from gongkai_cli.forms.collect import collect
+    from gongkai_cli.forms.collect import entering
     from gongkai_cli.forms.read import read_form
     from gongkai_cli.ledger.checked import open_book
     from gongkai_cli.model.dates import current_date
@@ -180,10 +180,15 @@ def collect_forms(
     done = CollectedRound(checks, dry_run=dry_run)
     if done.rejected and all_or_nothing:
         return done
-    for each in checks:
-        if each.ok:
-            entered = collect(data, each.checked, date, today, commit=commit, dry_run=dry_run)
-            done.entered.append((each.checked, entered))
+    good = [each.checked for each in checks if each.ok]
+    if not good:
+        return done
+    # One lock, one ledger load and one look at the earlier collections for the round;
+    # a commit per form.
+    with entering(data, commit=commit, dry_run=dry_run) as intake:
+        enter = intake.preview if dry_run else intake.enter
+        for checked in good:
+            done.entered.append((checked, enter(checked, date, today)))
     return done
 
 

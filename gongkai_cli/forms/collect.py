@@ -8,13 +8,22 @@ it would be silently overruled, or would rewrite history backwards).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
 from gongkai_cli.errors import GitFailed, GongkaiError
 from gongkai_cli.forms.check import CheckedForm, FormEntry
-from gongkai_cli.forms.rounds import TRAILER_FILE, TRAILER_ROUND, TRAILER_SHA, find_collected
-from gongkai_cli.ledger.checked import book_of, extend_cache, load_checked, open_book
+from gongkai_cli.forms.rounds import (
+    COLLECTIONS,
+    TRAILER_FILE,
+    TRAILER_ROUND,
+    TRAILER_SHA,
+    collected_in,
+    telling,
+)
+from gongkai_cli.ledger.cache import FILES
+from gongkai_cli.ledger.checked import Checked, book_of, extend_cache, extended, load_checked
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.logline import new_id, update_line
 from gongkai_cli.model.book import Book
@@ -167,31 +176,69 @@ def _says(book: Book, entry: FormEntry, unit: str, day: dt.date, status: str) ->
     )
 
 
-def collect(
-    data_dir: DataDir,
-    checked: CheckedForm,
-    given: dt.date | None,
-    today: dt.date,
-    *,
-    commit: bool = True,
-    dry_run: bool = False,
-) -> Collected:
-    """Record one checked form (or, with dry_run, say what would be recorded); rows are
-    dated by `row_date`, `given` being the clerk's --date if any."""
-    if not checked.ok or checked.unit is None:
-        raise GongkaiError(f"{checked.form.name} 有错误，未收取。")
-    repo = gitrepo.find_repo(data_dir.path)
-    if dry_run:
-        book = open_book(data_dir)
-        earlier, replied = _earlier(repo, checked)
+class Intake:
+    """The checked forms of one `collect`, entered one after another under one lock.
+
+    What each form used to start with is done once for the round: the lock, the checks of
+    a safe write, the ledger loaded, the earlier collections looked up in git. Between two
+    forms only this process has written to the ledger: the ledger in memory is extended by
+    the lines each form appended (as the cache is), the collections by the commit it made,
+    and HEAD is known from that commit. A git hook may still have changed the data files
+    meanwhile; their stat fingerprints tell (any write changes a file's ctime), and then the
+    next form starts as the first did, with every check made and the ledger read again.
+    Not seen that way: a hook that restages the log or detaches HEAD, files left alone."""
+
+    def __init__(self, data_dir: DataDir, log: store.Log | None, repo: gitrepo.Repo | None):
+        self.data_dir, self.log, self.repo = data_dir, log, repo
+        self.loaded: Checked | None = None  # the ledger as it stands; None: read it
+        self.commits: list[tuple[str, str]] | None = None  # (id, message) find_collected reads
+        self.marks = self._marks() if log else {}  # the data files as this process left them
+
+    def _marks(self) -> dict[str, tuple | None]:
+        return {name: store.fingerprint(self.data_dir.file(name)) for name in FILES}
+
+    def _ledger(self) -> Checked:
+        if self.loaded is None:
+            self.loaded = load_checked(self.data_dir)
+        return self.loaded
+
+    def _earlier(self, checked: CheckedForm) -> tuple[str | None, str | None]:
+        """The commit that collected this very file, else one that collected another form
+        of the same unit and round (a corrected or re-saved copy)."""
+        if self.repo is None:
+            return None, None
+        if self.commits is None:
+            self.commits = self.repo.messages(*COLLECTIONS)
+        collected = collected_in(self.commits)
+        same = next((c.commit for c in collected if c.sha256 == checked.form.sha256), None)
+        if same is not None:
+            return same, None
+        round_ = checked.form.identity.as_of
+        other = next(
+            (c.commit for c in collected if c.round == round_ and c.unit == checked.unit), None
+        )
+        return None, other
+
+    def preview(self, checked: CheckedForm, given: dt.date | None, today: dt.date) -> Collected:
+        """What `enter` would record, writing nothing (collect --dry-run)."""
+        book = book_of(self._ledger())
+        earlier, replied = self._earlier(checked)
         decisions = _once(decide(book, checked, given, today), earlier)
         asks = () if earlier else _asks(book, checked)
         return Collected(decisions, None, earlier, replied, None, dry_run=True, requests=asks)
-    path = data_dir.file(PROGRESS)
-    with store.open_log(data_dir, commit=commit) as log:
-        loaded = load_checked(data_dir)  # the latest log, under the lock
+
+    def enter(self, checked: CheckedForm, given: dt.date | None, today: dt.date) -> Collected:
+        """Record one checked form; rows are dated by `row_date`, `given` being the clerk's
+        --date if any."""
+        if not checked.ok or checked.unit is None:
+            raise GongkaiError(f"{checked.form.name} 有错误，未收取。")
+        log = self.log
+        if self._marks() != self.marks:  # changed by a hook: start as the first form did
+            log.check_again()
+            self.loaded, self.commits, self.marks = None, None, self._marks()
+        loaded = self._ledger()
         book = book_of(loaded)
-        earlier, replied = _earlier(repo, checked)
+        earlier, replied = self._earlier(checked)
         decisions = _once(decide(book, checked, given, today), earlier)
         updates = [d.update for d in decisions if d.update is not None]
         asks = () if earlier else _asks(book, checked)
@@ -208,16 +255,38 @@ def collect(
         ]
         text = message(checked, updates, day, asks)
         if log.repo is None:
-            log.append(lines, text) if lines else None
-            why = "已按要求不提交（--no-commit）" if repo else "数据目录不在 git 仓库中"
+            if lines:
+                log.append(lines, text)
+                self._grown(loaded)
+            why = "已按要求不提交（--no-commit）" if self.repo else "数据目录不在 git 仓库中"
             return Collected(decisions, None, earlier, replied, why, requests=asks)
         try:
-            sha = log.append(lines, text) if lines else log.repo.commit_empty(path, text)
+            sha = log.append(lines, text) if lines else log.commit_empty(text)
         except GitFailed as exc:
             raise GitFailed(f"{exc}（{checked.form.name} 未收取）") from None
         if lines:
-            extend_cache(data_dir, loaded, log.appended)
-    return Collected(decisions, sha, earlier, replied, None, requests=asks)
+            self._grown(loaded, extend_cache(self.data_dir, loaded, log.appended))
+        if telling(log.last.message):
+            self.commits.insert(0, (log.last.id, log.last.message.strip()))
+        return Collected(decisions, sha, earlier, replied, None, requests=asks)
+
+    def _grown(self, loaded: Checked, longer: Checked | None = None) -> None:
+        """The ledger in memory once the log has the lines just appended: extended where
+        that is sure (as the cache is), else read again for the next form."""
+        self.loaded = longer or extended(loaded, self.log.appended)
+        self.marks[PROGRESS] = self.log.written
+
+
+@contextlib.contextmanager
+def entering(data_dir: DataDir, *, commit: bool = True, dry_run: bool = False):
+    """An `Intake` for the forms of one `collect`; with `dry_run`, only to preview them,
+    nothing locked."""
+    repo = gitrepo.find_repo(data_dir.path)
+    if dry_run:
+        yield Intake(data_dir, None, repo)
+        return
+    with store.open_log(data_dir, commit=commit) as log:
+        yield Intake(data_dir, log, repo)
 
 
 def _asks(book: Book, checked: CheckedForm) -> tuple[FormEntry, ...]:
@@ -253,22 +322,6 @@ def _once(decisions: list[Decision], earlier: str | None) -> list[Decision]:
     if earlier is None:
         return decisions
     return [Decision(d.entry, ALREADY) if d.outcome == RECORD else d for d in decisions]
-
-
-def _earlier(repo: gitrepo.Repo | None, checked: CheckedForm) -> tuple[str | None, str | None]:
-    """The commit that collected this very file, else one that collected another form of
-    the same unit and round (a corrected or re-saved copy)."""
-    if repo is None:
-        return None, None
-    collected = find_collected(repo)
-    same = next((c.commit for c in collected if c.sha256 == checked.form.sha256), None)
-    if same is not None:
-        return same, None
-    round_ = checked.form.identity.as_of
-    other = next(
-        (c.commit for c in collected if c.round == round_ and c.unit == checked.unit), None
-    )
-    return None, other
 
 
 def message(

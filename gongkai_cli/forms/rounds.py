@@ -26,9 +26,24 @@ class CollectedForm:
     updates: int
 
 
+# The commits `find_collected` reads: git's --grep patterns, and the same as a test of a
+# message in hand (a commit `collect` has just made).
+COLLECTIONS = (f"^{TRAILER_SHA}: ", "^Reverts: ")
+_TELLING = re.compile("|".join(COLLECTIONS), re.MULTILINE)
+
+
 def find_collected(repo: gitrepo.Repo) -> list[CollectedForm]:
     """Every collected form, newest first, leaving out those whose commit was undone."""
-    commits = repo.messages(f"^{TRAILER_SHA}: ", "^Reverts: ")
+    return collected_in(repo.messages(*COLLECTIONS))
+
+
+def telling(message: str) -> bool:
+    """Whether `find_collected` reads a commit of this message."""
+    return _TELLING.search(message) is not None
+
+
+def collected_in(commits: list[tuple[str, str]]) -> list[CollectedForm]:
+    """`find_collected` of the (id, message) of the commits it reads, newest first."""
     reverted = {value for _, text in commits for key, value in _trailers(text) if key == "Reverts"}
     found = []
     for sha, text in commits:

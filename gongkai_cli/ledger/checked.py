@@ -89,7 +89,7 @@ def book_of(checked: Checked) -> Book:
     return Book(checked.ledger, checked.history)
 
 
-def extend_cache(data_dir: DataDir, checked: Checked, appended: Appended) -> None:
+def extend_cache(data_dir: DataDir, checked: Checked, appended: Appended) -> Checked | None:
     """After lines were appended to the log that `checked` was loaded from, store in the
     cache what a load of the longer log would give, without reading the log again: on a
     long log, that reading is most of what a write costs (and of the next query after it).
@@ -105,28 +105,40 @@ def extend_cache(data_dir: DataDir, checked: Checked, appended: Appended) -> Non
     stored and the next command loads the log afresh, as before.
 
     The log's new digest is of the bytes written; its fingerprint is left out, so the next
-    read hashes the file once before trusting this (a hook that touched it is noticed)."""
+    read hashes the file once before trusting this (a hook that touched it is noticed).
+    Returns what was stored, for a writer that goes on with the longer log."""
     where = cache.place(data_dir)
     seen = checked.seen or {}
     if where is None or not checked.ok or any(name not in seen for name in cache.FILES):
-        return
+        return None
+    longer = extended(checked, appended)
+    if longer is not None:
+        cache.put(where, longer.seen, *_encode(longer))
+    return longer
+
+
+def extended(checked: Checked, appended: Appended) -> Checked | None:
+    """What a load of the log with the `appended` lines would give, from `checked` (a load
+    of the log without them), where that is sure (see `extend_cache`); else None."""
+    if not checked.ok:
+        return None
     try:
         updates = _appended_updates(checked, appended)
-    except Exception:  # the cache is only an optimisation: never fail a write that is done
-        return
+    except Exception:  # only an optimisation: never fail a write that is done
+        return None
     if updates is None:
-        return
+        return None
     from gongkai_cli.ledger.seen import Seen
 
     ledger = checked.ledger
-    extended = Checked(
+    seen = checked.seen and {**checked.seen, cache.PROGRESS: Seen(appended.digest, None)}
+    return Checked(
         ledger,
         checked.history.extended(updates, ledger.index.canonical),
         checked.problems,
         checked.task_count,
+        seen,
     )
-    files = {**seen, cache.PROGRESS: Seen(appended.digest, None)}
-    cache.put(where, files, *_encode(extended))
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,14 +17,15 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai_cli.errors import GitFailed, LedgerLocked, ReadOnlyLedger, WriteFailed
 from gongkai_cli.ledger.checked import Appended
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.files import kind_of
+from gongkai_cli.ledger.seen import fingerprint as stat_fingerprint
 from gongkai_cli.record import git as gitrepo
 from gongkai_cli.record.atomic import atomic_write
 
@@ -56,9 +57,14 @@ def locked(data_dir: Path, lock_dir: Path | None = None) -> Iterator[None]:
         raise ReadOnlyLedger(f"无法在 {folder} 中写入（没有写权限），未写入任何内容。") from None
 
 
+_ASK = object()  # HEAD not known yet: ask git
+
+
 @dataclass
 class Log:
-    """The progress log of a ledger, open for appending (see `open_log`)."""
+    """The progress log of a ledger, open for appending (see `open_log`). A writer may
+    append more than once (`collect`, a commit per form): what its own commits tell of
+    the repository (HEAD, what is tracked) is then not asked of git again."""
 
     path: Path
     repo: gitrepo.Repo | None  # None: nothing is committed
@@ -66,6 +72,17 @@ class Log:
     git_dir: Path | None = None
     files: tuple[Path, ...] = ()  # committed with the lines: evidence the update names
     appended: Appended | None = None  # what the last append wrote, for extending the cache
+    last: tuple[str, str] | None = None  # the last commit made: its id and stored message
+    written: tuple | None = None  # the log's stat fingerprint as the last append left it
+    head: object = _ASK  # HEAD after the last commit made
+    tracked: set[Path] = field(default_factory=set)  # committed by this writer, so tracked
+    checks: Callable[[], list[str]] | None = None  # every check `open_log` made
+
+    def check_again(self) -> None:
+        """Every check `open_log` made, made again, and nothing kept of what the commits
+        told: for a writer that finds the ledger changed (by a git hook) between appends."""
+        self.notes += self.checks()
+        self.head, self.tracked = _ASK, set()
 
     def append(self, lines: list[str], message: str, files: tuple[Path, ...] = ()) -> str | None:
         """Append the lines; commit exactly them (when committing), with `files` (evidence
@@ -81,13 +98,15 @@ class Log:
         written = Appended(old, tail.decode("utf-8"), first, digest.hexdigest())
         if self.repo is None:
             _extend(self.path, old, added)
+            self.written = fingerprint(self.path)
             self.appended = written
             return None
         journal = self.git_dir / JOURNAL_NAME
-        head = self.repo.head_id()
+        head = self.repo.head_id() if self.head is _ASK else self.head
         entry = {"size": len(old), "sha256": before, "head": head}
         _write_journal(journal, json.dumps(entry).encode())
         _extend(self.path, old, added)
+        self.written = fingerprint(self.path)  # before a hook can touch it
         try:
             commit = self._commit(old, added, head, message)
         finally:
@@ -104,12 +123,25 @@ class Log:
             return b"\r\n"
         return b"\n"
 
+    def commit_empty(self, message: str) -> str:
+        """A commit that changes nothing (see `Repo.commit_empty`); returns its id."""
+        self.repo.commit_paths(self.path, message, empty=True, tracked=True)
+        commit, _, _, stored = self.repo.commit_of("HEAD")
+        return self._made(commit, stored, ())
+
+    def _made(self, commit: str, message: str, paths: tuple[Path, ...]) -> str:
+        self.last, self.head = (commit, message), commit
+        self.tracked.update(paths)
+        return commit
+
     def _commit(self, old: bytes, added: bytes, head: str | None, message: str) -> str:
         repo = self.repo
         tree = repo.index_tree()
+        paths = (self.path, *self.files)
         try:
-            repo.commit_paths(self.path, message, *self.files)
-            commit, parents, blobs = repo.commit_of("HEAD")
+            tracked = self.tracked.issuperset(paths)
+            repo.commit_paths(self.path, message, *self.files, tracked=tracked)
+            commit, parents, blobs, stored = repo.commit_of("HEAD")
         except GitFailed as exc:
             raise GitFailed(f"{exc}；{_restore(self.path, old, added)}") from None
         stray = self._stray(parents, blobs, head, old, added)
@@ -120,7 +152,7 @@ class Log:
                 f"提交 {commit[:7]} 中混入了本次追加以外的内容（{stray}，可能是 git 钩子加入的），"
                 f"已撤回该提交并恢复暂存区；{restored}"
             )
-        return commit
+        return self._made(commit, stored, paths)
 
     def _stray(
         self, parents: list[str], blobs: dict, head: str | None, old: bytes, added: bytes
@@ -144,6 +176,16 @@ class Log:
         ):
             return f"{PROGRESS} 的内容与追加后的文件不同"
         return None
+
+
+def fingerprint(path: Path) -> tuple | None:
+    """What a change to a file changes: its size or times (a write, chmod), its inode (a
+    file renamed over it)."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return None
+    return (*stat_fingerprint(info), info.st_mode)
 
 
 def _write_journal(path: Path, content: bytes) -> None:
@@ -341,16 +383,20 @@ def open_log(data_dir: DataDir, *, commit: bool = True) -> Iterator[Log]:
     if lock_dir is not None and not os.access(lock_dir, os.W_OK):
         raise ReadOnlyLedger(f"无法写入 git 目录 {lock_dir}（没有写权限），未写入任何内容。")
     with locked(data_dir.path, lock_dir):
-        _check_writable(path, shown)
-        notes = _settle_leftovers(data_dir, repo, lock_dir)
-        if repo is not None:
-            state = repo.unfinished(lock_dir)
-            if state:
-                raise WriteFailed(
-                    f"仓库处于{state}，此时写入的记录可能在该操作结束或中止时丢失；未写入。"
-                    "请先完成或中止该操作（如 git rebase --continue / --abort），或切回分支。"
-                )
-            _check_not_deleted(repo, path, shown)
-            if commit:
-                _check_committed(repo, path, shown)
-        yield Log(path, repo if commit else None, notes, lock_dir)
+
+        def check() -> list[str]:
+            _check_writable(path, shown)
+            notes = _settle_leftovers(data_dir, repo, lock_dir)
+            if repo is not None:
+                state = repo.unfinished(lock_dir)
+                if state:
+                    raise WriteFailed(
+                        f"仓库处于{state}，此时写入的记录可能在该操作结束或中止时丢失；未写入。"
+                        "请先完成或中止该操作（如 git rebase --continue / --abort），或切回分支。"
+                    )
+                _check_not_deleted(repo, path, shown)
+                if commit:
+                    _check_committed(repo, path, shown)
+            return notes
+
+        yield Log(path, repo if commit else None, check(), lock_dir, checks=check)

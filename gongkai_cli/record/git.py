@@ -151,34 +151,42 @@ class Repo:
         self.commit_paths(path, message, *more)
         return _git(self.root, "rev-parse", "HEAD").stdout.strip()
 
-    def commit_paths(self, path: Path, message: str, *more: Path) -> None:
-        """`commit_only`, for a caller that asks what HEAD is with `commit_of`."""
+    def commit_paths(
+        self, path: Path, message: str, *more: Path, empty: bool = False, tracked: bool = False
+    ) -> None:
+        """`commit_only` (with `empty`, `commit_empty`), for a caller that asks what HEAD is
+        with `commit_of`; `tracked`: the paths are known to be tracked (committed before)."""
         rels = [self.rel(p) for p in (path, *more)]
         untracked = [
-            rel for p, rel in zip((path, *more), rels, strict=True) if not self.is_tracked(p)
+            rel
+            for p, rel in zip((path, *more), rels, strict=True)
+            if not tracked and not self.is_tracked(p)
         ]
         if untracked:
             _git(self.root, "add", "--", *untracked)
-        _git(self.root, "commit", "--only", "--quiet", "-m", message, "--", *rels)
+        allow = ["--allow-empty"] if empty else []
+        _git(self.root, "commit", "--only", *allow, "--quiet", "-m", message, "--", *rels)
 
-    def commit_of(self, rev: str) -> tuple[str, list[str], dict[str, str | None]]:
+    def commit_of(self, rev: str) -> tuple[str, list[str], dict[str, str | None], str]:
         """A commit's id, its parents, and each path it changes (against its first parent,
         or adds if it has none) with the blob it now holds there (None where it deletes
         it): what `rev-parse`, `rev-list --parents`, `diff-tree` and `rev-parse REV:PATH`
-        would say, from one git process. A merge's paths are not listed."""
+        would say, from one git process. A merge's paths are not listed. Last, its message
+        as git stored it (`%B`)."""
         out = _git(
             self.root,
-            *("diff-tree", "-r", "--root", "--always", "--no-renames", "-z", "--format=%H %P"),
+            *("diff-tree", "-r", "--root", "--always", "--no-renames", "-z"),
+            "--format=%H %P%x00%B",
             rev,
         ).stdout
-        header, _, diff = out.partition("\0")
+        header, message, diff = out.split("\0", 2)
         sha, *parents = header.split()
         fields = diff.lstrip("\n").split("\0")  # ":modes blobs status", path, ...
         blobs = {}
         for meta, name in zip(fields[0:-1:2], fields[1::2], strict=True):
             blob = meta.split()[3]
             blobs[name] = None if blob.strip("0") == "" else blob
-        return sha, parents, blobs
+        return sha, parents, blobs, message
 
     def set_config(self, key: str, value: str) -> None:
         _git(self.root, "config", key, value)
