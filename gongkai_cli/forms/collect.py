@@ -266,8 +266,9 @@ class Intake:
             raise GitFailed(f"{exc}（{checked.form.name} 未收取）") from None
         if lines:
             self._grown(loaded, extend_cache(self.data_dir, loaded, log.appended))
-        if telling(log.last.message):
-            self.commits.insert(0, (log.last.id, log.last.message.strip()))
+        made, stored = log.last
+        if telling(stored):
+            self.commits.insert(0, (made, stored.strip()))
         return Collected(decisions, sha, earlier, replied, None, requests=asks)
 
     def _grown(self, loaded: Checked, longer: Checked | None = None) -> None:
