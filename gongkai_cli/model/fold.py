@@ -374,21 +374,20 @@ class History:
         note = self._note_texts[self._notes[latest]]
         return status, dt.date.fromordinal(self._days[latest]), note, done_on
 
-    def statuses_on(self, task: int, unit: str, days: list[dt.date]) -> list[str]:
-        """The assignment's status on each of `days` (ascending), as `state` gives it for
-        each day, in one pass over its updates."""
+    def statuses_on(self, task: int, unit: str, days: list[int]) -> list[str]:
+        """The assignment's status on each of `days` (date ordinals, ascending), as `state`
+        gives it for each day: each update holds from the first of the days on or after its
+        date until a later update takes over. A few steps an update, not one a day."""
+        count = len(days)
+        result = [NOT_STARTED] * count
         packed = self._spans.get(task, {}).get(unit)
         if packed is None:
-            return [NOT_STARTED] * len(days)
-        i, end = packed >> 32, packed & 0xFFFFFFFF
-        ordinals, codes = self._days, self._statuses
-        status, result = NOT_STARTED, []
-        for day in days:
-            limit = day.toordinal()
-            while i < end and ordinals[i] <= limit:
-                status = STATUSES[codes[i]]
-                i += 1
-            result.append(status)
+            return result
+        for i in range(packed >> 32, packed & 0xFFFFFFFF):
+            first = bisect.bisect_left(days, self._days[i])
+            if first == count:
+                break  # this update, and the later ones, come after the last day
+            result[first:] = [STATUSES[self._statuses[i]]] * (count - first)
         return result
 
     def period_states(

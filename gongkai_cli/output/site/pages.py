@@ -350,24 +350,28 @@ def burnup(book: Book, as_of: dt.date) -> Burnup:
     # A recurring task's share is done by its latest period, as the overview counts it.
     latest = [{n: _latest_period_done(book, n, day) for n in recurring} for day in sampled]
     done = [0] * len(sampled)
+    ordinals = [day.toordinal() for day in sampled]
     for number, unit, _ in assignments:
         if number in recurring:
             finished = [shares[number].get(unit, False) for shares in latest]
         else:
-            finished = _done_on(book, number, unit, sampled)
+            finished = _done_on(book, number, unit, sampled, ordinals)
         done = [count + f for count, f in zip(done, finished, strict=True)]
     due_dates = sorted(date for _, _, date in assignments if date is not None)
     due_counts = [_count_upto(due_dates, day) for day in days]
     return Burnup(days, done, due_counts, len(assignments), as_of)
 
 
-def _done_on(book: Book, number: int, unit: str, days: list[dt.date]) -> list[bool]:
-    """Whether the assignment was done on each of `days` (ascending): read off its updates
-    in one pass, or, where the office reviews claims (a verdict can undo a 已完成 on a
-    later day), asked of the book day by day."""
+def _done_on(
+    book: Book, number: int, unit: str, days: list[dt.date], ordinals: list[int]
+) -> list[bool]:
+    """Whether the assignment was done on each of `days` (ascending; `ordinals` are the
+    same days as numbers): read off its updates in one pass, or, where the office reviews
+    claims (a verdict can undo a 已完成 on a later day), asked of the book day by day."""
     if book.supervised:
         return [bool((a := book.assignment(number, unit, day)) and a.done) for day in days]
-    return [status in DONE_STATUSES for status in book.history.statuses_on(number, unit, days)]
+    statuses = book.history.statuses_on(number, unit, ordinals)
+    return [status in DONE_STATUSES for status in statuses]
 
 
 def _latest_period_done(book: Book, number: int, day: dt.date) -> dict[str, bool]:
