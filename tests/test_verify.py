@@ -132,3 +132,29 @@ def test_the_site_footer_names_the_commit_and_the_command(gongkai, qingshan):
         f"<br>数据来源：台账提交 {head[:12]}，截至 2024-10-31；"
         "生成命令：gongkai site --as-of 2024-10-31</footer>"
     ) in page
+
+
+def test_the_commit_recorded_is_head_and_any_change_to_the_data_folder_marks_it(tmp_path):
+    """What `ledger_commit` reads off one `git status`: HEAD's commit, and whether anything
+    in the data folder (changed, staged, untracked) differs from it; nothing outside it."""
+    from gongkai_cli.ledger.datadir import DataDir
+    from gongkai_cli.record.git import ledger_commit
+    from tests.conftest import init_repo, write_ledger
+
+    data = write_ledger(tmp_path / "repo")
+    found = DataDir(data, "option")
+    assert ledger_commit(found) == ("", False)  # not a repository
+    git(tmp_path / "repo", "init", "-q", "-b", "main")
+    assert ledger_commit(found) == ("", False)  # nothing committed yet
+    init_repo(tmp_path / "repo")
+    head = git(tmp_path / "repo", "rev-parse", "HEAD").strip()
+    assert ledger_commit(found) == (head, False)
+    (tmp_path / "repo" / "notes.txt").write_text("台账之外", encoding="utf-8")
+    assert ledger_commit(found) == (head, False)  # outside the data folder
+    (data / "scratch.txt").write_text("未跟踪", encoding="utf-8")
+    assert ledger_commit(found) == (head, True)  # untracked
+    (data / "scratch.txt").unlink()
+    with (data / "progress.yaml").open("a", encoding="utf-8") as log:
+        log.write("- {date: 2021-06-01, task: 1, unit: 县财政局, status: 进行中}\n")
+    git(tmp_path / "repo", "add", "data/progress.yaml")
+    assert ledger_commit(found) == (head, True)  # staged

@@ -102,7 +102,7 @@ def _inputs(seen: dict[str, Seen], evidence: dict[str, bytes], as_of: dt.date, s
 def _source(data: DataDir, as_of: dt.date) -> str:
     """The footer's line on where the site came from: whoever holds the repository can
     make the same site from that commit and compare."""
-    from gongkai_cli.actions.verify import ledger_commit
+    from gongkai_cli.record.git import ledger_commit
 
     commit, dirty = ledger_commit(data)
     if not commit:

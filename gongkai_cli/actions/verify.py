@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from gongkai_cli.errors import GongkaiError
 from gongkai_cli.ledger.datadir import as_data_dir
+from gongkai_cli.record.git import ledger_commit as ledger_commit  # for the report commands
 
 if TYPE_CHECKING:
     from gongkai_cli.ledger.datadir import DataDir
@@ -75,22 +76,6 @@ def verify_report(path: Path, data: DataDir | str | Path | None = None) -> Verif
         return Verified(provenance, True)
     differences = compare(fmt, rebuilt, content)
     return Verified(provenance, not differences, differences[:SHOWN], len(differences))
-
-
-def ledger_commit(data: DataDir) -> tuple[str, bool]:
-    """(the commit the ledger's data files are at, whether they differ from it): what a
-    report records of where it came from; ("", False) outside git."""
-    from gongkai_cli.errors import GitFailed
-    from gongkai_cli.record.git import find_repo
-
-    try:
-        repo = find_repo(data.path)
-        commit = repo.head_id() if repo else None
-        if repo is None or commit is None:
-            return "", False
-        return commit, bool(repo.changes(data.path))
-    except GitFailed:  # git missing: the report is still made, only untraced
-        return "", False
 
 
 def _check_unpacked(content: bytes, name: str) -> None:

@@ -7,8 +7,12 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gongkai_cli.errors import GitFailed
+
+if TYPE_CHECKING:
+    from gongkai_cli.ledger.datadir import DataDir
 
 
 class GitMissing(GitFailed):
@@ -326,3 +330,25 @@ def find_repo(folder: Path) -> Repo | None:
         top = _git(folder, "rev-parse", "--show-toplevel").stdout.removesuffix("\n")
         return Repo(Path(top).resolve())
     return Repo(Path(found[0]).resolve(), Path(found[1]).resolve())
+
+
+def ledger_commit(data: DataDir) -> tuple[str, bool]:
+    """(the commit the ledger's data files are at, whether they differ from it): what a
+    report or the site records of where it came from; ("", False) outside git, before the
+    first commit, or where git cannot say. One git process: `git status` in its second
+    porcelain format names HEAD's commit, then what differs (changed, staged, untracked)."""
+    try:
+        result = _git(
+            data.path,
+            *("status", "--porcelain=v2", "--branch", "--untracked-files=all", "--", "."),
+            check=False,
+        )
+    except GitFailed:  # git missing: the report is still made, only untraced
+        return "", False
+    lines = result.stdout.splitlines()
+    if result.returncode != 0:  # not in a repository, or one git cannot read
+        return "", False
+    commit = next((line[13:] for line in lines if line.startswith("# branch.oid ")), "")
+    if not re.fullmatch(r"[0-9a-f]{40,64}", commit):  # "(initial)": nothing committed yet
+        return "", False
+    return commit, any(line and not line.startswith("#") for line in lines)
