@@ -4,7 +4,7 @@ always gives the same bytes. The markup itself is in the templates, escaped like
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gongkai_cli.output.site.pages import Burnup
 
@@ -16,8 +16,7 @@ def _n(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-@dataclass(frozen=True, slots=True)
-class Bar:
+class Bar(NamedTuple):
     label: str
     href: str | None
     y: str
@@ -29,8 +28,7 @@ class Bar:
     title: str  # the full label and the numbers, as a tooltip and for screen readers
 
 
-@dataclass(frozen=True, slots=True)
-class BarChart:
+class BarChart(NamedTuple):
     title: str
     height: str
     label_width: str
@@ -75,15 +73,13 @@ def bar_chart(title: str, items: list[tuple[str, str | None, int, int, int]]) ->
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Tick:
+class Tick(NamedTuple):
     at: str
     label: str
     text_at: str  # where its label stands, across the axis
 
 
-@dataclass(frozen=True, slots=True)
-class LineChart:
+class LineChart(NamedTuple):
     height: str
     left: str
     right: str

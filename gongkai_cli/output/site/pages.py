@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from gongkai_cli.model.book import Book, Row, due, overdue
@@ -30,15 +29,13 @@ GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
 STATES = (DONE, OVERDUE, DUE_SOON, IN_PROGRESS, NOT_STARTED)  # each counted once, in this order
 
 
-@dataclass(frozen=True, slots=True)
-class Light:
+class Light(NamedTuple):
     colour: str  # green | yellow | red | none
     state: str  # one of STATES
     detail: str = ""  # 逾期 12 天, 还有 3 天, 逾期完成
 
 
-@dataclass(frozen=True, slots=True)
-class UnitRow:
+class UnitRow(NamedTuple):
     """One assignment as a row: of a task page (by unit) or of a unit page (by task)."""
 
     task: int
@@ -61,8 +58,7 @@ class UnitRow:
     evidence: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class TaskSummary:
+class TaskSummary(NamedTuple):
     number: int
     section: str
     subsection: str
@@ -89,8 +85,7 @@ class Logged(NamedTuple):
     by: str | None  # the clerk who entered it (填报人)
 
 
-@dataclass
-class TaskPage:
+class TaskPage(NamedTuple):
     summary: TaskSummary
     lead: tuple[str, ...]
     implementers: tuple[str, ...]
@@ -118,19 +113,18 @@ def paged(task: TaskPage) -> list[TaskPage]:
     files = [f"{number}.html", *(f"{number}-{k}.html" for k in range(2, len(chunks) + 1))]
     pages = tuple((f, c[-1].date, c[0].date) for f, c in zip(files, chunks, strict=True))
     return [
-        replace(task, timeline=chunk, pages=pages, file=file)
+        task._replace(timeline=chunk, pages=pages, file=file)
         for file, chunk in zip(files, chunks, strict=True)
     ]
 
 
-@dataclass
-class UnitPage:
+class UnitPage(NamedTuple):
     name: str
     full_name: str | None
     kind: str
     note: str | None
     rows: list[UnitRow]  # overdue first, then due soon, then the plan's order
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter  # of its rows' states
 
     @property
     def lead(self) -> int:
@@ -296,8 +290,8 @@ def unit_pages(book: Book, rows: dict[int, Row], as_of: dt.date) -> list[UnitPag
             unit.kind if unit else "",
             unit.note if unit else None,
             mine,
+            Counter(r.light.state for r in mine),
         )
-        page.counts.update(r.light.state for r in mine)
         pages.append(page)
     return pages
 
@@ -322,8 +316,7 @@ def counts(rows: dict[int, Row], summary: list[TaskSummary], as_of: dt.date) -> 
     return {"任务": tasks, "责任分工（任务×单位）": assignments}
 
 
-@dataclass(frozen=True, slots=True)
-class Burnup:
+class Burnup(NamedTuple):
     """Assignments completed through the year against those whose deadline has come."""
 
     days: list[dt.date]  # the sample dates, weekly, ending on the as-of date where it falls
