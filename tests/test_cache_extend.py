@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -114,3 +115,46 @@ def test_nothing_is_stored_where_the_earlier_load_had_no_key(data, monkeypatch):
     record(data, 7, ["县财政局"], "进行中", "2021-06-01")
     monkeypatch.delenv("GONGKAI_NO_CACHE")
     assert stored(data) is None
+
+
+def test_an_update_reads_the_log_once_for_its_load_and_its_append(data, monkeypatch):
+    """The log the cache was extended to is not hashed again by the next update's load
+    (the update reads it to append anyway); it is checked against those bytes instead."""
+    load_checked(data)
+    record(data, 7, ["县财政局"], "进行中", "2021-06-01")  # the cache now holds no fingerprint
+
+    hashed = []
+    real_digest = cache.file_digest
+
+    def watched(handle):
+        hashed.append(Path(os.readlink(f"/proc/self/fd/{handle.fileno()}")).name)
+        return real_digest(handle)
+
+    with monkeypatch.context() as patch:
+        patch.setattr("gongkai_cli.ledger.cache.file_digest", watched)
+        record(data, 8, ["县财政局"], "进行中", "2021-06-02")
+    assert "progress.yaml" not in hashed  # (the plan and the registry are new: hashed)
+    assert stored(data) == loaded_afresh(data, monkeypatch)
+
+
+def test_a_log_changed_between_the_load_and_the_append_is_not_extended(data, monkeypatch):
+    """A hand edit landing after the load but before the append: the cache is not extended
+    from a load of other bytes than those the lines were appended to."""
+    from gongkai_cli.record import append
+
+    load_checked(data)
+    real_append = append.Log.append
+
+    def edited_first(log, lines, message, files=()):
+        text = log.path.read_text(encoding="utf-8")
+        log.path.write_text(
+            text + "- {date: 2021-05-01, task: 9, unit: 县财政局, status: 进行中}\n"
+        )
+        log.read()  # as if the append had come to read it now
+        return real_append(log, lines, message, files)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(append.Log, "append", edited_first)
+        record(data, 7, ["县财政局"], "进行中", "2021-06-01")
+    assert stored(data) is None  # the next command loads afresh
+    assert "task: 9" in data.file("progress.yaml").read_text(encoding="utf-8")

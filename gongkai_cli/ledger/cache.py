@@ -136,12 +136,20 @@ def _file_for(folder: Path, data_dir: DataDir) -> Path:
 # ----- the file: MAGIC, a JSON line (the key), a JSON line (the value), the arrays' bytes -----
 
 
-def _check(data_dir: DataDir, recorded: dict[str, Any]) -> dict[str, Seen] | None:
-    """What the files hold now, if it is what was recorded (None otherwise): a file whose
+def _check(
+    data_dir: DataDir, recorded: dict[str, Any], known: dict[str, Seen]
+) -> dict[str, Seen] | None:
+    """What the files hold now, if it is what was recorded (None otherwise): a file the
+    caller has just read and hashed (`known`) is judged by that digest, one whose
     fingerprint still matches is taken on trust, any other is hashed again."""
     now = {}
     for name in FILES:
         digest, mark = recorded[name]
+        if name in known:
+            if known[name].digest != digest:
+                return None
+            now[name] = known[name]
+            continue
         try:  # not blocking: a FIFO put in a file's place must not hang the check
             fd = os.open(data_dir.file(name), os.O_RDONLY | os.O_NONBLOCK)
         except FileNotFoundError:
@@ -168,9 +176,10 @@ def place(data_dir: DataDir) -> Place | None:
     return (_file_for(folder, data_dir), context(data_dir)) if folder else None
 
 
-def get(where: Place, data_dir: DataDir) -> Found | None:
+def get(where: Place, data_dir: DataDir, known: dict[str, Seen] | None = None) -> Found | None:
     """The stored answer, if it was computed from the bytes the files hold now; with what
-    vouches for those bytes."""
+    vouches for those bytes. `known`: files the caller has read and hashed itself, just
+    now (a writer, under its lock), that need not be read again."""
     path, head = where
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
@@ -186,7 +195,7 @@ def get(where: Place, data_dir: DataDir) -> Found | None:
             key = json.loads(handle.readline())
             if key["context"] != head:
                 return None
-            seen = _check(data_dir, key["files"])
+            seen = _check(data_dir, key["files"], known or {})
             if seen is None:
                 return None
             value = json.loads(handle.readline())

@@ -39,9 +39,10 @@ class Checked:
         return self.ledger is not None and not has_errors(self.problems)
 
 
-def load_checked(data_dir: DataDir) -> Checked:
-    """load(), through the cache."""
-    if (found := cached(data_dir)) is not None:
+def load_checked(data_dir: DataDir, known: dict | None = None) -> Checked:
+    """load(), through the cache; `known`: data files just read and hashed by the caller
+    (file → Seen), not read again to check the cache."""
+    if (found := cached(data_dir, known)) is not None:
         return found
     where = cache.place(data_dir)
     with _collector_paused():
@@ -61,11 +62,11 @@ def load_checked(data_dir: DataDir) -> Checked:
     return checked
 
 
-def cached(data_dir: DataDir) -> Checked | None:
+def cached(data_dir: DataDir, known: dict | None = None) -> Checked | None:
     """What the cache holds for the data files as they are now, without loading them where
     it holds nothing (None then)."""
     where = cache.place(data_dir)
-    stored = cache.get(where, data_dir) if where else None
+    stored = cache.get(where, data_dir, known) if where else None
     if stored is None:
         return None
     value, columns, seen = stored
@@ -122,6 +123,9 @@ def extended(checked: Checked, appended: Appended) -> Checked | None:
     of the log without them), where that is sure (see `extend_cache`); else None."""
     if not checked.ok:
         return None
+    loaded_from = (checked.seen or {}).get(cache.PROGRESS)
+    if loaded_from is not None and loaded_from.digest != appended.was:
+        return None  # the log changed between the load and the append
     try:
         updates = _appended_updates(checked, appended)
     except Exception:  # only an optimisation: never fail a write that is done
@@ -144,12 +148,13 @@ def extended(checked: Checked, appended: Appended) -> Checked | None:
 @dataclass(frozen=True, slots=True)
 class Appended:
     """Lines appended to a log: the log before them, the number of the first, and the
-    SHA-256 of the log with them."""
+    SHA-256 of the log with them (and without)."""
 
     before: bytes
     lines: str  # as written (decoded)
     first: int
     digest: str
+    was: str  # SHA-256 of `before`
 
 
 def _appended_updates(checked: Checked, appended: Appended) -> list | None:

@@ -20,11 +20,13 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gongkai_cli.errors import GitFailed, LedgerLocked, ReadOnlyLedger, WriteFailed
 from gongkai_cli.ledger.checked import Appended
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.files import kind_of
+from gongkai_cli.ledger.seen import ABSENT, Seen, settled
 from gongkai_cli.ledger.seen import fingerprint as stat_fingerprint
 from gongkai_cli.record import git as gitrepo
 from gongkai_cli.record.atomic import atomic_write
@@ -77,6 +79,9 @@ class Log:
     head: object = _ASK  # HEAD after the last commit made
     tracked: set[Path] = field(default_factory=set)  # committed by this writer, so tracked
     checks: Callable[[], list[str]] | None = None  # every check `open_log` made
+    # The log as `read` found it, and its SHA-256 so far: what `append` extends.
+    _old: bytes | None = field(default=None, repr=False)
+    _digest: Any = field(default=None, repr=False)
 
     def check_again(self) -> None:
         """Every check `open_log` made, made again, and nothing kept of what the commits
@@ -84,18 +89,39 @@ class Log:
         self.notes += self.checks()
         self.head, self.tracked = _ASK, set()
 
+    def read(self) -> Seen:
+        """Read the log as it is now, for `append` to extend: on a long log, reading and
+        hashing it is much of what a write costs, so a caller that loads the ledger too
+        passes on what vouches for these bytes (their SHA-256; a fingerprint once settled)
+        rather than having the load read them again."""
+        try:  # never through a link; a FIFO put in its place must not hang the read
+            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except FileNotFoundError:
+            self._old, self._digest = b"", hashlib.sha256()
+            return ABSENT
+        with open(fd, "rb") as handle:
+            before = os.fstat(fd)
+            if not stat.S_ISREG(before.st_mode):
+                raise WriteFailed(f"{self.path} 不是普通文件，未写入。")
+            self._old = handle.read()
+            after = os.fstat(fd)
+        self._digest = hashlib.sha256(self._old)
+        return Seen(self._digest.hexdigest(), settled(before, after))
+
     def append(self, lines: list[str], message: str, files: tuple[Path, ...] = ()) -> str | None:
         """Append the lines; commit exactly them (when committing), with `files` (evidence
         kept beside the log, already written). Returns the commit."""
         self.files = files
-        old = self.path.read_bytes() if self.path.exists() else b""
+        if self._old is None:
+            self.read()
+        old, digest = self._old, self._digest
+        self._old = self._digest = None  # a second append reads the log again
         ended, tail = _appended(old, lines, self._newline(old))
         added = ended[len(old) :] + tail  # all that follows the old bytes
-        digest = hashlib.sha256(old)
         before = digest.hexdigest()
         digest.update(added)  # the whole log's, without a second pass
         first = _lines_in(ended) + 1
-        written = Appended(old, tail.decode("utf-8"), first, digest.hexdigest())
+        written = Appended(old, tail.decode("utf-8"), first, digest.hexdigest(), before)
         if self.repo is None:
             _extend(self.path, old, added)
             self.written = fingerprint(self.path)

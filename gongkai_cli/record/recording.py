@@ -141,7 +141,8 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
         )
     attachments = evidence.read_attachments(request.attach)
     with store.open_log(data_dir, commit=request.commit) as log:
-        checked = load_checked(data_dir)  # read under the lock: the latest log
+        # Read under the lock: the latest log, read once for the load and the append.
+        checked = load_checked(data_dir, known={PROGRESS: log.read()})
         book = book_of(checked)
         book.task(request.task)
         units, via_open = expand_units(book, request.task, request.units)
