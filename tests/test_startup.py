@@ -257,6 +257,27 @@ def test_a_cold_read_of_a_plan_without_mistakes_imports_no_pydantic(tmp_path, en
     assert "pydantic" in json.loads(done.stderr.splitlines()[-1])
 
 
+def test_an_update_builds_no_pydantic_model(tmp_path, env):
+    """Recording an update checks what the schema's `Update` would before writing, and
+    writes its line from plain values: the schemas (some 80 ms) are off its path."""
+    write_ledger(tmp_path, progress=PROGRESS)
+    args = ["update", "1", "-u", "县财政局", "-s", "done", "--date", "2021-06-01", "-n", "已公开"]
+    command = [sys.executable, "-c", WARM_LIST, *args, "--by", "张三", "--data", "data"]
+    done = subprocess.run(
+        command, cwd=tmp_path, env=env, check=True, capture_output=True, text=True
+    )
+    assert done.stdout == (
+        "已记录：任务 1 县财政局 → 已完成（2021-06-01）。\n未提交 git：数据目录不在 git 仓库中。\n"
+    )
+    assert (
+        (tmp_path / "data" / "progress.yaml")
+        .read_text(encoding="utf-8")
+        .endswith("task: 1, unit: 县财政局, status: 已完成, note: 已公开, by: 张三}\n")
+    )
+    modules = json.loads(done.stderr.splitlines()[-1])
+    assert {"pydantic", "pydantic_core"} & {m.split(".")[0] for m in modules} == set()
+
+
 def test_the_pinned_typer_parses_options_without_pydantic():
     """Typer 0.29 validates every parameter through Pydantic, 50 ms on each run; pyproject
     pins the releases before it. This fails on a Typer that brings the cost back."""

@@ -174,10 +174,30 @@ def test_status_is_as_of_the_date_asked(gongkai, ledger, monkeypatch):
             ["7", "-u", "县财政局", "-s", "done", "-n", "长" * 2001],
             "错误：说明过长（2001 字），请控制在 2000 字以内；未写入。\n",
         ),
+        (
+            [
+                "7",
+                "-u",
+                "县财政局",
+                "-s",
+                "done",
+                "--evidence",
+                "https://example.org/" + "a" * 1981,
+            ],
+            "错误：佐证链接过长（2001 字），请控制在 2000 字以内；未写入。\n",
+        ),
+        (
+            ["7", "-u", "县财政局", "-s", "done", "--git-name", "名" * 101],
+            "错误：填报人（git 的 user.name）过长（101 字），请控制在 100 字以内；未写入。\n",
+        ),
     ],
 )
 def test_bad_update_writes_and_commits_nothing(gongkai, ledger, monkeypatch, args, message):
     monkeypatch.chdir(ledger)
+    if "--git-name" in args:  # who git says the clerk is, when --by does not say
+        at = args.index("--git-name")
+        git(ledger, "config", "user.name", args[at + 1])
+        args = args[:at]
     before = snapshot(ledger)
     result = gongkai("update", *args)
     assert (result.exit_code, result.stderr, result.stdout) == (1, message, "")

@@ -110,9 +110,9 @@ def update(
     # just made longer before trusting the cache.
     if day and (remark := plan_year_remark(day, done.year)):
         err(f"注意：{remark}")
-    names = [u.unit for u in done.updates]
+    names = [u.unit for u in done.written]
     who = names[0] if len(names) == 1 else f"{'、'.join(names)}（{len(names)}个单位）"
-    first = done.updates[0]
+    first = done.written[0]
     period_text = f"，期次 {first.period}" if first.period else ""
     say(f"已记录：任务 {task} {who} → {first.status}（{first.date.isoformat()}{period_text}）。")
     if done.via_open_group:

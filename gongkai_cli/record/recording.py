@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from gongkai_cli.errors import InvalidValue, NothingToUndo, NotResponsible
 from gongkai_cli.ledger.checked import book_of, extend_cache, load_checked
@@ -14,10 +15,9 @@ from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.logline import Entry, new_id, retraction_line, update_line
 from gongkai_cli.model.book import Book
 from gongkai_cli.model.dates import current_date
-from gongkai_cli.model.schema import Update
 from gongkai_cli.model.statuses import DONE, units_phrase
 from gongkai_cli.model.supervision import event_subject
-from gongkai_cli.model.values import MAX_NAME, MAX_NOTE
+from gongkai_cli.model.values import MAX_EVIDENCE, MAX_NAME, MAX_NOTE
 from gongkai_cli.record import append as store
 from gongkai_cli.record import evidence
 from gongkai_cli.record import git as gitrepo
@@ -39,15 +39,44 @@ class Request:
     attach: tuple[Path, ...] = ()  # 佐证文件, copied into evidence/
 
 
+if TYPE_CHECKING:
+    from gongkai_cli.model.schema import Update
+
+
+class Written(NamedTuple):
+    """An update as `record` writes it: the fields of its line (those of the schema's
+    `Update`), as plain values. Building the Pydantic models would cost the command some
+    80 ms, more than recording an update on a year's log; what they check is checked
+    before anything is written (`record`)."""
+
+    date: dt.date
+    task: int
+    unit: str
+    status: str
+    period: str | None
+    note: str | None
+    problems: str | None
+    next: str | None
+    evidence: list[str] | None
+    by: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    updates: list[Update]
+    written: list[Written]
     ids: list[str]  # of the updates, in order
     via_open_group: list[str]  # units accepted through an undesignated 有关 group
     commit: str | None
     why_not_committed: str | None
     notes: list[str]  # what settling a killed writer's leftovers did
     year: int = 0  # the plan's
+
+    @property
+    def updates(self) -> list[Update]:
+        """The updates recorded, as the schema's models (for a library caller)."""
+        from gongkai_cli.model.schema import Update
+
+        return [Update(**update._asdict()) for update in self.written]
 
 
 def expand_units(book: Book, task: int, names: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -110,6 +139,13 @@ def check_long_text(label: str, text: str | None) -> None:
         )
 
 
+def _check_name(label: str, name: str | None) -> None:
+    if name is not None and len(name) > MAX_NAME:
+        raise InvalidValue(
+            f"{label}过长（{len(name)} 字），请控制在 {MAX_NAME} 字以内；未写入。", name
+        )
+
+
 def _check_links(links: tuple[str, ...]) -> None:
     from gongkai_cli.ledger.evidence import link_problem
 
@@ -117,6 +153,10 @@ def _check_links(links: tuple[str, ...]) -> None:
         problem = link_problem(link)
         if problem:
             raise InvalidValue(f"{problem.removesuffix('。')}；未写入。", link)
+        if len(link) > MAX_EVIDENCE:
+            raise InvalidValue(
+                f"佐证链接过长（{len(link)} 字），请控制在 {MAX_EVIDENCE} 字以内；未写入。", link
+            )
 
 
 def record(data_dir: DataDir, request: Request) -> Recorded:
@@ -130,10 +170,7 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
     ):
         check_long_text(label, text)
     _check_links(request.links)
-    if request.by is not None and len(request.by) > MAX_NAME:
-        raise InvalidValue(
-            f"填报人过长（{len(request.by)} 字），请控制在 {MAX_NAME} 字以内；未写入。", request.by
-        )
+    _check_name("填报人", request.by)
     if request.date > current_date():
         raise InvalidValue(
             f"--date {request.date.isoformat()} 晚于今天，进展只能记录已发生的情况；未写入。",
@@ -151,9 +188,10 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
         _check_evidence_required(book, request, refs)
         by = request.by or (log.repo.user_name() if log.repo else _user_name(data_dir))
         _check_text("填报人（git 的 user.name）", by)
+        _check_name("填报人（git 的 user.name）" if request.by is None else "填报人", by)
         request = replace(request, by=by)
         updates = [
-            Update(
+            Written(
                 date=request.date,
                 task=request.task,
                 unit=u,
