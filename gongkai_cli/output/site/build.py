@@ -64,7 +64,8 @@ def _environment():
     env.globals["zip"] = zip
     env.globals["CHART_WIDTH"] = charts.WIDTH
     env.globals |= {
-        name: getattr(markup, name) for name in ("timeline", "light", "unit_link", "status_cells")
+        name: getattr(markup, name)
+        for name in ("timeline", "light", "unit_link", "assignment_rows", "checklist_rows")
     }
     return env
 

@@ -1,5 +1,6 @@
-"""The site's most repeated markup, written in Python: a task's timeline, an assignment's
-status cells, a unit's link and a light. A template would call a macro for each row and each
+"""The site's most repeated markup, written in Python: a task's timeline, the rows of its
+table of units and of a unit's checklist, an assignment's status cells, a unit's link and a
+light. A template would call a macro for each row and each
 update, and those calls were most of a build; these write exactly what the macros wrote.
 Every value passes `shown` and is escaped, as in a template (`text`); what is made once for
 a value (a unit's link, a day) is kept for the next row that shows the same value."""
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from gongkai_cli.model.dates import chinese_date
+from gongkai_cli.model.statuses import ROLE_WORDS
 from gongkai_cli.model.typed import BIDI
 from gongkai_cli.output.site.pages import STATES
 from gongkai_cli.output.text import plain
@@ -109,6 +111,39 @@ def supervision(row: UnitRow, links: Links) -> Markup:
             items.append(label)
         parts.append("<br>佐证材料：" + "、".join(items))
     return Markup("".join(parts))
+
+
+def assignment_rows(rows: list[UnitRow], links: Links) -> Markup:
+    """The rows of a task page's table of units: each unit, its role and its status cells."""
+    return Markup(
+        "".join(
+            f"<tr>\n<td>{unit_link(links, row.unit, row.designated)}</td>\n"
+            f'<td class="nowrap">{text(ROLE_WORDS[row.role])}</td>\n'
+            f"{status_cells(row, links)}\n</tr>\n"
+            for row in rows
+        )
+    )
+
+
+def checklist_rows(rows: list[UnitRow], links: Links) -> Markup:
+    """The rows of a unit page's checklist: each task, its role, requirement and deadline,
+    and the unit's status cells."""
+    return Markup(
+        "".join(
+            f'<tr>\n<td class="num"><a href="{text(links.task(row.task))}">{text(row.task)}</a>'
+            f'</td>\n<td class="nowrap">{text(ROLE_WORDS[row.role])}</td>\n'
+            f'<td class="user">{text(row.requirement)}</td>\n'
+            f'<td class="nowrap" data-sort="{text(_sort_day(row.due_date))}">'
+            f'<span class="user">{text(row.deadline)}</span></td>\n'
+            f"{status_cells(row, links)}\n</tr>\n"
+            for row in rows
+        )
+    )
+
+
+def _sort_day(day) -> str:
+    """What a table sorts a deadline by: its date, or after every date where it has none."""
+    return day.isoformat() if day else "9999"
 
 
 def timeline(entries: list[Logged], links: Links) -> Markup:
