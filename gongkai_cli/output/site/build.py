@@ -108,10 +108,12 @@ def unit_files(names) -> dict[str, str]:
 
 def render_site(book: Book, as_of: dt.date, members=None, source: str = "") -> dict[str, bytes]:
     """Every file of the site, by its path in the site folder (each task's timeline from
-    the book's history, which a cached load holds); `members`, for a ledger with member ledgers, is (the roll-up report, each member's site);
-    `source` is the footer's line on where the site came from (the ledger's commit)."""
+    the book's history, which a cached load holds); `members`, for a ledger with member
+    ledgers, is (the roll-up report, each member's site); `source` is the footer's line on
+    where the site came from (the ledger's commit)."""
     from gongkai_cli.output.reports import names_of
 
+    book = pages.SiteBook(book)
     env = _environment()
     files = unit_files(book.ledger.index.units)
     top, below = Links("", files), Links("../", files)

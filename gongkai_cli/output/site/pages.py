@@ -193,6 +193,22 @@ def _pending(row: Row) -> str:
     return "持续推进" if row.deadline.date is None else ""
 
 
+class SiteBook(Book):
+    """A book for one build of the site: the same answers, each task's assignments as of a
+    day folded once for all the pages that ask (the lights, the counts, the statistics,
+    the burn-up and every task's and unit's page)."""
+
+    def __init__(self, book: Book):
+        super().__init__(book.ledger, book.history)
+        self._folded: dict[tuple[int, dt.date], list[Assignment]] = {}
+
+    def assignments(self, number: int, as_of: dt.date) -> list[Assignment]:
+        found = self._folded.get((number, as_of))
+        if found is None:
+            found = self._folded[number, as_of] = super().assignments(number, as_of)
+        return list(found)  # the caller's own list, as the book gives it
+
+
 def folded(book: Book, as_of: dt.date) -> dict[int, Row]:
     """Every task as of the date; a Row folds its assignments once, for all the pages."""
     return {number: Row(book, number, as_of) for number in book.ledger.tasks}
