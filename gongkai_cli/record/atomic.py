@@ -23,9 +23,11 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, sync_folder: bool = True) -> None:
     """Write `data` to a temporary file beside `path`, fsync it, and rename it over `path`.
-    The file keeps its permissions; a new one gets the user's umask (0644 under 022)."""
+    The file keeps its permissions; a new one gets the user's umask (0644 under 022).
+    `sync_folder=False` leaves syncing the folder (which makes the rename last) to the
+    caller, who writes many files into it."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -41,10 +43,12 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    if sync_folder:
+        sync_dir(path.parent)
 
 
-def _fsync_dir(folder: Path) -> None:
+def sync_dir(folder: Path) -> None:
+    """fsync a folder: the files renamed into it stay there after a crash."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -57,7 +61,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_output(path: Path, data: bytes) -> None:
+def write_output(path: Path, data: bytes, *, sync_folder: bool = True) -> None:
     """Write a report, form or site file atomically, with the user's umask. Only a regular
     file or a new path is written: a device, a FIFO, a directory or a link is refused
     (renaming over a link would replace it; writing through one could land anywhere)."""
@@ -74,7 +78,7 @@ def write_output(path: Path, data: bytes) -> None:
         raise GongkaiError(f"{path} 是{what}，不能作为输出文件。")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, data)
+        atomic_write(path, data, sync_folder=sync_folder)
     except OSError as exc:
         raise GongkaiError(f"无法写入 {path}：{exc.strerror}。") from None
 

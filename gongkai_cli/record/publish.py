@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from gongkai_cli.errors import SiteFolderRefused
 from gongkai_cli.ledger.seen import Fingerprint, fingerprint
-from gongkai_cli.record.atomic import write_output
+from gongkai_cli.record.atomic import sync_dir, write_output
 from gongkai_cli.record.outputs import GIT_DIR, OutputRefused, check_output
 
 # Written into the folder with the list of files of the last build: a rebuild removes the pages
@@ -57,15 +57,19 @@ def write_site(out: Path, site: dict[str, bytes], inputs: str | None = None) -> 
     manifest = _Manifest.read(out)
     digests = {name: hashlib.sha256(content).hexdigest() for name, content in site.items()}
     marks: dict[str, Fingerprint] = {}
+    written: set[Path] = set()  # the folders written into, each synced once at the end
     for name, content in site.items():
         mark = None
         if previous.get(name) == digests[name]:  # its file may hold these bytes already
             mark = manifest.vouched(out, name) or _holding(out, name, digests[name])
         if mark is None:
-            write_output(out / name, content)
+            write_output(out / name, content, sync_folder=False)
+            written.add((out / name).parent)
             mark = _mark(out, name, len(content))
         if mark is not None:
             marks[name] = mark
+    for folder in sorted(written):
+        sync_dir(folder)
     for name, digest in sorted(previous.items()):
         if name not in site:
             _remove_if_ours(out, name, digest)
