@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import zlib
 from pathlib import Path
 
@@ -97,7 +98,9 @@ def test_any_text_is_written_as_openpyxl_writes_it(supervised, count):
         assert blank.filled(ident, rows) == write_workbook(ident, rows, supervised), unit
 
 
-def test_a_unit_openpyxl_might_not_store_as_text_gets_openpyxl_s_own_form(tmp_path):
+def test_a_unit_name_that_looks_like_a_formula_or_an_error_is_text_on_its_form(tmp_path):
+    """openpyxl would store "=县财政局" as a formula and "#NULL!" as an error value: the form's
+    header keeps each as the text it is, and the blank fills them as it fills any name."""
     units = """\
         groups: []
         units:
@@ -123,9 +126,11 @@ def test_a_unit_openpyxl_might_not_store_as_text_gets_openpyxl_s_own_form(tmp_pa
     forms = RoundForms(book, AS_OF, DUE)
     for unit in ("=县财政局", "#NULL!", "县审计局"):
         rows = form_rows(book, unit, AS_OF)
-        expected = write_workbook(form_identity(book, unit, AS_OF, DUE, rows), rows, False)
-        assert forms.form(unit) == expected, unit
-    assert forms._blank is not None  # 县审计局's form came from the blank
+        made = forms.form(unit)
+        assert made == write_workbook(form_identity(book, unit, AS_OF, DUE, rows), rows, False)
+        sheet = openpyxl.load_workbook(io.BytesIO(made)).worksheets[0]
+        assert (sheet["B2"].value, sheet["B2"].data_type) == (unit, "s"), unit
+    assert forms._blank is not None
 
 
 # SHA-256 of the 51 forms (name, NUL, bytes; by name) that bc2a7a1 wrote for the bundled

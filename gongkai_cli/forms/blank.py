@@ -71,8 +71,7 @@ class RoundForms:
         """The unit's form as xlsx bytes (`rows`: its form_rows, where the caller has them)."""
         rows = form_rows(self.book, unit, self.as_of) if rows is None else rows
         ident = form_identity(self.book, unit, self.as_of, self.due, rows)
-        # openpyxl stores a value beginning with = as a formula, #N/A and the like as errors
-        if self._blank is None or not rows or unit[:1] in ("=", "#"):
+        if self._blank is None or not rows:
             return write_workbook(ident, rows, self.book.supervised)
         return self._blank.filled(ident, rows)
 

@@ -190,6 +190,7 @@ def _header(sheet, ident: layout.Identity, columns: tuple[str, ...]) -> None:
     last = _letter(len(columns))
     sheet.merge_cells(f"A1:{last}1")
     sheet["A1"] = layout.title(ident.plan)
+    sheet["A1"].data_type = "s"  # a title or unit name is text, whatever it starts with
     sheet["A1"].font = style["title"]
     sheet["A1"].alignment = style["centre"]
     sheet.row_dimensions[1].height = 32
@@ -207,6 +208,8 @@ def _header(sheet, ident: layout.Identity, columns: tuple[str, ...]) -> None:
         cell.alignment = style["centre"]
         value = cell.offset(column=1)
         value.value = values[label]
+        if isinstance(values[label], str):
+            value.data_type = "s"
         value.alignment = style["centre"]
         if isinstance(values[label], dt.date):
             value.number_format = 'yyyy"年"m"月"d"日"'
