@@ -287,7 +287,13 @@ def entering(data_dir: DataDir, *, commit: bool = True, dry_run: bool = False):
         yield Intake(data_dir, None, repo)
         return
     with store.open_log(data_dir, commit=commit) as log:
-        yield Intake(data_dir, log, repo)
+        # After each commit git looks whether the repository wants packing: once a round.
+        log.maintain = False
+        try:
+            yield Intake(data_dir, log, repo)
+        finally:
+            if log.last is not None:
+                log.repo.maintain()
 
 
 def _asks(book: Book, checked: CheckedForm) -> tuple[FormEntry, ...]:

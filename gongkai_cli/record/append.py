@@ -82,6 +82,9 @@ class Log:
     # The log as `read` found it, and its SHA-256 so far: what `append` extends.
     _old: bytes | None = field(default=None, repr=False)
     _digest: Any = field(default=None, repr=False)
+    # False: git's automatic maintenance is not run after each commit; the writer runs it
+    # once when it is done (`Repo.maintain`).
+    maintain: bool = True
 
     def check_again(self) -> None:
         """Every check `open_log` made, made again, and nothing kept of what the commits
@@ -151,7 +154,7 @@ class Log:
 
     def commit_empty(self, message: str) -> str:
         """A commit that changes nothing (see `Repo.commit_empty`); returns its id."""
-        self.repo.commit_paths(self.path, message, empty=True, tracked=True)
+        self.repo.commit_paths(self.path, message, empty=True, tracked=True, maintain=self.maintain)
         commit, _, _, stored = self.repo.commit_of("HEAD")
         return self._made(commit, stored, ())
 
@@ -166,7 +169,9 @@ class Log:
         paths = (self.path, *self.files)
         try:
             tracked = self.tracked.issuperset(paths)
-            repo.commit_paths(self.path, message, *self.files, tracked=tracked)
+            repo.commit_paths(
+                self.path, message, *self.files, tracked=tracked, maintain=self.maintain
+            )
             commit, parents, blobs, stored = repo.commit_of("HEAD")
         except GitFailed as exc:
             raise GitFailed(f"{exc}；{_restore(self.path, old, added)}") from None

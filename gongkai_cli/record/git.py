@@ -20,9 +20,17 @@ class GitMissing(GitFailed):
 
 
 def _git(
-    repo: Path, *args: str, check: bool = True, stdin: str | None = None
+    repo: Path,
+    *args: str,
+    check: bool = True,
+    stdin: str | None = None,
+    config: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    for key, value in (config or {}).items():  # as `git -c`, but `args[0]` stays the command
+        count = int(env.get("GIT_CONFIG_COUNT") or 0)
+        env |= {"GIT_CONFIG_COUNT": str(count + 1)}
+        env |= {f"GIT_CONFIG_KEY_{count}": key, f"GIT_CONFIG_VALUE_{count}": value}
     try:
         result = subprocess.run(
             ["git", *args],
@@ -156,10 +164,17 @@ class Repo:
         return _git(self.root, "rev-parse", "HEAD").stdout.strip()
 
     def commit_paths(
-        self, path: Path, message: str, *more: Path, empty: bool = False, tracked: bool = False
+        self,
+        path: Path,
+        message: str,
+        *more: Path,
+        empty: bool = False,
+        tracked: bool = False,
+        maintain: bool = True,
     ) -> None:
         """`commit_only` (with `empty`, `commit_empty`), for a caller that asks what HEAD is
-        with `commit_of`; `tracked`: the paths are known to be tracked (committed before)."""
+        with `commit_of`; `tracked`: the paths are known to be tracked (committed before);
+        not `maintain`: git's automatic maintenance is left to the caller (`maintain`)."""
         rels = [self.rel(p) for p in (path, *more)]
         untracked = [
             rel
@@ -169,7 +184,17 @@ class Repo:
         if untracked:
             _git(self.root, "add", "--", *untracked)
         allow = ["--allow-empty"] if empty else []
-        _git(self.root, "commit", "--only", *allow, "--quiet", "-m", message, "--", *rels)
+        config = None if maintain else {"maintenance.auto": "false"}
+        args = ("commit", "--only", *allow, "--quiet", "-m", message, "--", *rels)
+        _git(self.root, *args, config=config)
+
+    def maintain(self) -> None:
+        """What `git commit` does last: `git maintenance run --auto` (which packs loose
+        objects once there are many), unless maintenance.auto is off. For a writer that
+        makes many commits at once and left it to the end."""
+        auto = _git(self.root, "config", "--type=bool", "maintenance.auto", check=False)
+        if auto.stdout.strip() != "false":
+            _git(self.root, "maintenance", "run", "--auto", "--quiet", check=False)
 
     def commit_of(self, rev: str) -> tuple[str, list[str], dict[str, str | None], str]:
         """A commit's id, its parents, and each path it changes (against its first parent,
