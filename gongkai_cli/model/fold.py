@@ -8,8 +8,8 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable
 from itertools import repeat
-from operator import attrgetter
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from operator import attrgetter, lshift, or_
+from typing import TYPE_CHECKING, NamedTuple
 
 from gongkai_cli.model.statuses import (
     DONE,
@@ -27,7 +27,9 @@ from gongkai_cli.model.values import Deadline, Detail
 if TYPE_CHECKING:
     from gongkai_cli.ledger.logline import Entry
 
-T = TypeVar("T")
+# One update as a task's timeline lists it: date, canonical unit, status, note, and who
+# entered it (填报人).
+Said = tuple[dt.date, str, str, str | None, str | None]
 
 
 class Assignment(NamedTuple):
@@ -291,30 +293,34 @@ class History:
     def clerks(self) -> tuple[array, list[str | None]]:
         return self._clerks, self._clerk_names
 
-    def timeline(self, task: int, as_of: dt.date, make: Callable[..., T]) -> list[T]:
+    def timeline(self, task: int, as_of: dt.date) -> list[Said]:
         """The task's updates up to `as_of`, newest first: by date, and a day's in reverse
-        order of the file (the line written last first), every unit's together; each made
-        by `make(date, canonical unit, status, note, by)`."""
-        limit, days, lines = as_of.toordinal(), self._days, self._lines
-        found = []  # (date, line, index, unit): no two updates share a line
+        order of the file (the line written last first), every unit's together. Made by
+        passes of `map` over the columns: a long log's task has a hundred thousand."""
+        limit, days = as_of.toordinal(), self._days
+        keys: list[int] = []  # each update's date and line as one number: no two are equal
+        at: list[int] = []  # its place in the columns
+        units: list[str] = []
         for unit, packed in self._spans.get(task, {}).items():
             start = packed >> 32
             end = bisect.bisect_right(days, limit, start, packed & 0xFFFFFFFF)
-            found += zip(days[start:end], lines[start:end], range(start, end), repeat(unit))
-        found.sort(reverse=True)
-        dates: dict[int, dt.date] = {}
-        statuses, notes, clerks = self._statuses, self._notes, self._clerks
-        note_texts, clerk_names = self._note_texts, self._clerk_names
-        return [
-            make(
-                dates.get(day) or dates.setdefault(day, dt.date.fromordinal(day)),
-                unit,
-                STATUSES[statuses[i]],
-                note_texts[notes[i]],
-                clerk_names[clerks[i]],
+            keys += map(or_, map(lshift, days[start:end], repeat(32)), self._lines[start:end])
+            at += range(start, end)
+            units += repeat(unit, end - start)
+        order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
+        index = list(map(at.__getitem__, order))
+        ordinals = list(map(days.__getitem__, index))
+        dates = {day: dt.date.fromordinal(day) for day in set(ordinals)}
+        return list(
+            zip(
+                map(dates.__getitem__, ordinals),
+                map(units.__getitem__, order),
+                map(STATUSES.__getitem__, map(self._statuses.__getitem__, index)),
+                map(self._note_texts.__getitem__, map(self._notes.__getitem__, index)),
+                map(self._clerk_names.__getitem__, map(self._clerks.__getitem__, index)),
+                strict=True,
             )
-            for day, _, i, unit in found
-        ]
+        )
 
     def latest_line(self, task: int, unit: str, as_of: dt.date) -> int | None:
         """The line of the update that gives the assignment's status on `as_of`."""

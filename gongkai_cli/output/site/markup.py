@@ -20,8 +20,9 @@ from gongkai_cli.output.site.pages import STATES
 from gongkai_cli.output.text import plain
 
 if TYPE_CHECKING:
+    from gongkai_cli.model.fold import Said
     from gongkai_cli.output.site.build import Links
-    from gongkai_cli.output.site.pages import Light, Logged, UnitRow
+    from gongkai_cli.output.site.pages import Light, UnitRow
 
 
 def shown(value):
@@ -146,10 +147,10 @@ def _sort_day(day) -> str:
     return day.isoformat() if day else "9999"
 
 
-def timeline(entries: list[Logged], links: Links) -> Markup:
+def timeline(entries: list[Said], links: Links) -> Markup:
     """A task's log as the items of its page's list, one line each: what a template loop
-    calling the unit_link macro for each entry would write."""
-    days, units, statuses, notes, clerks = _kept(), _kept(), _kept(), _kept(), _kept()
+    calling the unit_link macro for each entry would write. Each date, unit, status, note
+    and clerk's markup is made once, however many updates show it."""
 
     def day_of(day) -> str:
         return f'<time datetime="{text(day.isoformat())}">{text(cn_date(day))}</time>'
@@ -162,24 +163,23 @@ def timeline(entries: list[Logged], links: Links) -> Markup:
             return ""
         return f'<span class="detail">（填报人：<span class="user">{text(by)}</span>）</span>'
 
+    days, units = _Made(day_of), _Made(lambda name: unit_link(links, name))
+    statuses, notes, clerks = _Made(text), _Made(note_of), _Made(clerk_of)
     return Markup(
         "".join(
-            f"<li>{days(entry.date, day_of)}{units(entry.unit, lambda n: unit_link(links, n))}："
-            f"{statuses(entry.status, text)}{notes(entry.note, note_of)}"
-            f"{clerks(entry.by, clerk_of)}</li>\n"
-            for entry in entries
+            f"<li>{days[day]}{units[unit]}：{statuses[status]}{notes[note]}{clerks[by]}</li>\n"
+            for day, unit, status, note, by in entries
         )
     )
 
 
-def _kept():
-    """A function that makes a value's markup once and gives it again for the same value."""
-    made: dict = {}
+class _Made(dict):
+    """Markup by the value it shows, made the first time a value is asked for."""
 
-    def get(value, make) -> str:
-        found = made.get(value)
-        if found is None:
-            found = made[value] = make(value)
-        return found
+    def __init__(self, make):
+        super().__init__()
+        self._make = make
 
-    return get
+    def __missing__(self, value):
+        made = self[value] = self._make(value)
+        return made

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from gongkai_cli.model.book import Book, Row, due, overdue
-from gongkai_cli.model.fold import Assignment
+from gongkai_cli.model.fold import Assignment, Said
 from gongkai_cli.model.periods import unit_periods
 from gongkai_cli.model.statuses import (
     DONE,
@@ -75,23 +75,13 @@ class TaskSummary(NamedTuple):
     period: str = ""
 
 
-class Logged(NamedTuple):
-    """One update as a task's page lists it."""
-
-    date: dt.date
-    unit: str  # canonical
-    status: str
-    note: str | None
-    by: str | None  # the clerk who entered it (填报人)
-
-
 class TaskPage(NamedTuple):
     summary: TaskSummary
     lead: tuple[str, ...]
     implementers: tuple[str, ...]
     unresolved: tuple[str, ...]
     rows: list[UnitRow]
-    timeline: list[Logged]  # newest first, up to the as-of date
+    timeline: list[Said]  # newest first, up to the as-of date
     # Where the log is longer than one page holds: every page of it as (its file, its first
     # and last dates), the page shown first; empty where one page holds it all.
     pages: tuple[tuple[str, dt.date, dt.date], ...] = ()
@@ -111,7 +101,8 @@ def paged(task: TaskPage) -> list[TaskPage]:
         return [task]
     chunks = [entries[i : i + TIMELINE_PAGE] for i in range(0, len(entries), TIMELINE_PAGE)]
     files = [f"{number}.html", *(f"{number}-{k}.html" for k in range(2, len(chunks) + 1))]
-    pages = tuple((f, c[-1].date, c[0].date) for f, c in zip(files, chunks, strict=True))
+    # Each page by its file and the dates of its oldest and newest updates (a Said's first).
+    pages = tuple((f, c[-1][0], c[0][0]) for f, c in zip(files, chunks, strict=True))
     return [
         task._replace(timeline=chunk, pages=pages, file=file)
         for file, chunk in zip(files, chunks, strict=True)
@@ -284,7 +275,7 @@ def task_pages(
                 row.resolution.implementers,
                 row.resolution.unresolved,
                 [_unit_row(row, a, as_of) for a in row.assignments],
-                book.history.timeline(item.number, as_of, Logged),
+                book.history.timeline(item.number, as_of),
             )
         )
     return pages
