@@ -231,3 +231,37 @@ def test_readers_during_parallel_writes_never_see_a_half_written_log(ledger):
         len(yaml.safe_load((ledger / "data" / "progress.yaml").read_text(encoding="utf-8"))) == 20
     )
     assert git(ledger, "rev-list", "--count", "HEAD").strip() == "21"
+
+
+@pytest.mark.parametrize("edit", ["same size", "longer"])
+def test_a_hand_edit_while_update_loads_the_ledger_is_kept_and_nothing_is_written(
+    gongkai, ledger, monkeypatch, edit
+):
+    """update reads the log first, then loads the ledger (seconds on a long, uncached log),
+    then appends. An editor saving the log in between must neither lose its edit (the old
+    bytes written anew over it) nor get the line appended onto bytes that were never read:
+    the update is refused, and the log is exactly what the editor saved."""
+    import gongkai_cli.record.recording as recording
+
+    monkeypatch.chdir(ledger)
+    log = ledger / "data" / "progress.yaml"
+    assert (
+        gongkai("update", "7", "-u", "县财政局", "-s", "doing", "--date", "2021-06-01").exit_code
+        == 0
+    )
+    saved = log.read_bytes().replace("进行中".encode(), "已完成".encode())
+    if edit == "longer":
+        saved += "# 手工补记\n".encode()
+    real_load = recording.load_checked
+
+    def load_while_an_editor_saves(*args, **kwargs):
+        log.write_bytes(saved)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(recording, "load_checked", load_while_an_editor_saves)
+    head = git(ledger, "rev-parse", "HEAD")
+    result = gongkai("update", "8", "-u", "县财政局", "-s", "doing", "--date", "2021-06-21")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "在读取之后被改动" in result.stderr
+    assert log.read_bytes() == saved
+    assert git(ledger, "rev-parse", "HEAD") == head

@@ -79,9 +79,11 @@ class Log:
     head: object = _ASK  # HEAD after the last commit made
     tracked: set[Path] = field(default_factory=set)  # committed by this writer, so tracked
     checks: Callable[[], list[str]] | None = None  # every check `open_log` made
-    # The log as `read` found it, and its SHA-256 so far: what `append` extends.
+    # The log as `read` found it, its SHA-256 so far, and its stat then: what `append`
+    # extends, if the log is still what was read.
     _old: bytes | None = field(default=None, repr=False)
     _digest: Any = field(default=None, repr=False)
+    _mark: tuple | None = field(default=None, repr=False)
     # False: git's automatic maintenance is not run after each commit; the writer runs it
     # once when it is done (`Repo.maintain`).
     maintain: bool = True
@@ -100,7 +102,7 @@ class Log:
         try:  # never through a link; a FIFO put in its place must not hang the read
             fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except FileNotFoundError:
-            self._old, self._digest = b"", hashlib.sha256()
+            self._old, self._digest, self._mark = b"", hashlib.sha256(), None
             return ABSENT
         with open(fd, "rb") as handle:
             before = os.fstat(fd)
@@ -109,6 +111,7 @@ class Log:
             self._old = handle.read()
             after = os.fstat(fd)
         self._digest = hashlib.sha256(self._old)
+        self._mark = (*stat_fingerprint(after), after.st_mode)
         return Seen(self._digest.hexdigest(), settled(before, after))
 
     def append(self, lines: list[str], message: str, files: tuple[Path, ...] = ()) -> str | None:
@@ -119,6 +122,14 @@ class Log:
             self.read()
         old, digest = self._old, self._digest
         self._old = self._digest = None  # a second append reads the log again
+        if fingerprint(self.path) != self._mark:
+            # Saved by an editor since it was read (update loads the ledger in between):
+            # writing the old bytes anew would lose that edit, and appending to bytes never
+            # read would record lines onto a log nobody checked.
+            raise WriteFailed(
+                f"{self.path} 在读取之后被改动（可能有人正在编辑它），为免覆盖或混入这些改动，"
+                "未写入；请确认改动后重新运行。"
+            )
         ended, tail = _appended(old, lines, self._newline(old))
         added = ended[len(old) :] + tail  # all that follows the old bytes
         before = digest.hexdigest()
