@@ -219,6 +219,16 @@ def files_of(folder: Path) -> dict[str, bytes]:
     }
 
 
+def site_files(folder: Path) -> dict[str, bytes]:
+    """A site's files, as `files_of`, but for the lines of its manifest that say where each
+    page lies on disk (its stat): two builds of one site differ in those alone."""
+    files = files_of(folder)
+    manifest = files[".gongkai-site"].splitlines(keepends=True)
+    return files | {
+        ".gongkai-site": b"".join(line for line in manifest if not line.startswith(b"# stat"))
+    }
+
+
 def snapshot(repo: Path) -> tuple[bytes, str, str]:
     return (
         (repo / "data" / "progress.yaml").read_bytes(),

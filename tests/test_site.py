@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, files_of, write_ledger
+from tests.conftest import REPO, files_of, site_files, write_ledger
 from tests.site_data import hostile_ledger, year_ledger
 
 AS_OF = "2021-10-31"
@@ -52,7 +52,7 @@ def test_the_same_data_and_date_give_the_same_bytes(gongkai, year, tmp_path, mon
     gongkai("site", "--data", year, "--as-of", AS_OF, "--out", tmp_path / "a")
     monkeypatch.setenv("GONGKAI_NO_CACHE", "1")  # read afresh, not from the cache
     gongkai("site", "--data", year, "--as-of", AS_OF, "--out", tmp_path / "b")
-    assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
+    assert site_files(tmp_path / "a") == site_files(tmp_path / "b")
     gongkai("site", "--data", year, "--as-of", "2021-11-30", "--out", tmp_path / "a")
     assert files_of(tmp_path / "a")["index.html"] != files_of(tmp_path / "b")["index.html"]
 
@@ -355,24 +355,16 @@ def test_a_rebuild_from_the_same_inputs_writes_nothing_but_restores_a_page_edite
     data = write_ledger(tmp_path / "mini")
     site = tmp_path / "site"
     first = gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
-    built, times = files_of(site), _times(site)
+    built, times = site_files(site), _times(site)
     result = gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
     assert result.exit_code == 0
     assert "（总览、逾期通报、4 个任务页、6 个单位页）" in result.stdout == first.stdout
     assert _times(site) == times  # not a file written again, the manifest included
     (site / "tasks" / "1.html").write_text("改过", encoding="utf-8")
     gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
-    assert _unmarked(files_of(site)) == _unmarked(built)  # the page's new file has a new stat
+    assert site_files(site) == built  # the page's new file has a stat of its own
     changed = {name for name, ns in _times(site).items() if ns != times[name]}
     assert changed == {"tasks/1.html", ".gongkai-site"}  # only the page that differed
-
-
-def _unmarked(files: dict[str, bytes]) -> dict[str, bytes]:
-    """A site's files, its manifest without the pages' stat fingerprints."""
-    manifest = files[".gongkai-site"].splitlines(keepends=True)
-    return files | {
-        ".gongkai-site": b"".join(line for line in manifest if not line.startswith(b"# stat"))
-    }
 
 
 def _pages_read(monkeypatch) -> list[str]:
@@ -402,11 +394,11 @@ def test_a_rebuild_trusts_a_page_whose_stat_is_as_written_and_reads_any_other(
     data = write_ledger(tmp_path / "mini")
     site = tmp_path / "site"
     gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
-    built = files_of(site)
+    built = site_files(site)
     _age_manifest(site, 1)  # the pages were written well before the manifest
     read = _pages_read(monkeypatch)
     gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
-    assert read == [] and files_of(site) == built  # not one page read back
+    assert read == [] and site_files(site) == built  # not one page read back
     # Edited in place, its size and its modification time kept: the change time tells.
     page = site / "tasks" / "1.html"
     before = page.stat()
@@ -415,7 +407,7 @@ def test_a_rebuild_trusts_a_page_whose_stat_is_as_written_and_reads_any_other(
     assert (page.stat().st_size, page.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
     gongkai("site", "--data", data, "--as-of", "2021-07-01", "--out", site)
     assert set(read) == {"tasks/1.html"}  # only the page whose stat changed
-    assert _unmarked(files_of(site)) == _unmarked(built)  # the page written again
+    assert site_files(site) == built  # the page written again
 
 
 def test_a_page_changed_as_late_as_the_manifest_was_written_is_read_not_trusted(
