@@ -19,11 +19,13 @@ from gongkai_cli.forms.rounds import (
     TRAILER_FILE,
     TRAILER_ROUND,
     TRAILER_SHA,
+    CollectedForm,
     collected_in,
     telling,
+    trailers,
 )
 from gongkai_cli.ledger.cache import FILES
-from gongkai_cli.ledger.checked import Checked, book_of, extend_cache, extended, load_checked
+from gongkai_cli.ledger.checked import Checked, book_of, extended, keep_extended, load_checked
 from gongkai_cli.ledger.datadir import PROGRESS, DataDir
 from gongkai_cli.ledger.logline import new_id, update_line
 from gongkai_cli.model.book import Book
@@ -192,14 +194,16 @@ class Intake:
         self.data_dir, self.log, self.repo = data_dir, log, repo
         self.loaded: Checked | None = None  # the ledger as it stands; None: read it
         self.commits: list[tuple[str, str]] | None = None  # (id, message) find_collected reads
+        self.collected: list[CollectedForm] = []  # what find_collected makes of them
         self.marks = self._marks() if log else {}  # the data files as this process left them
+        self.unstored = False  # `loaded` extends what the cache holds: store it at the end
 
     def _marks(self) -> dict[str, tuple | None]:
         return {name: store.fingerprint(self.data_dir.file(name)) for name in FILES}
 
     def _ledger(self) -> Checked:
         if self.loaded is None:
-            self.loaded = load_checked(self.data_dir)
+            self.loaded, self.unstored = load_checked(self.data_dir), False
         return self.loaded
 
     def _earlier(self, checked: CheckedForm) -> tuple[str | None, str | None]:
@@ -209,7 +213,8 @@ class Intake:
             return None, None
         if self.commits is None:
             self.commits = self.repo.messages(*COLLECTIONS)
-        collected = collected_in(self.commits)
+            self.collected = collected_in(self.commits)
+        collected = self.collected
         same = next((c.commit for c in collected if c.sha256 == checked.form.sha256), None)
         if same is not None:
             return same, None
@@ -265,17 +270,33 @@ class Intake:
         except GitFailed as exc:
             raise GitFailed(f"{exc}（{checked.form.name} 未收取）") from None
         if lines:
-            self._grown(loaded, extend_cache(self.data_dir, loaded, log.appended))
-        made, stored = log.last
-        if telling(stored):
-            self.commits.insert(0, (made, stored.strip()))
+            self._grown(loaded)
+            self.unstored = self.loaded is not None
+        self._told(*log.last)
         return Collected(decisions, sha, earlier, replied, None, requests=asks)
 
-    def _grown(self, loaded: Checked, longer: Checked | None = None) -> None:
+    def _told(self, commit: str, message: str) -> None:
+        """The earlier collections, with the commit just made: read as find_collected would
+        read it, on top of the others (its id is new, so no older commit reverts it)."""
+        if not telling(message):
+            return
+        self.commits.insert(0, (commit, message.strip()))
+        if any(key == "Reverts" for key, _ in trailers(message)):  # a hook's doing: read all
+            self.collected = collected_in(self.commits)
+        else:
+            self.collected = collected_in(self.commits[:1]) + self.collected
+
+    def _grown(self, loaded: Checked) -> None:
         """The ledger in memory once the log has the lines just appended: extended where
         that is sure (as the cache is), else read again for the next form."""
-        self.loaded = longer or extended(loaded, self.log.appended)
+        self.loaded = extended(loaded, self.log.appended)
         self.marks[PROGRESS] = self.log.written
+
+    def close(self) -> None:
+        """The cache extended once for the round, with the ledger after its last form (a
+        cache written after every form would be read by nobody but the next form)."""
+        if self.unstored:
+            keep_extended(self.data_dir, self.loaded)
 
 
 @contextlib.contextmanager
@@ -289,9 +310,11 @@ def entering(data_dir: DataDir, *, commit: bool = True, dry_run: bool = False):
     with store.open_log(data_dir, commit=commit) as log:
         # After each commit git looks whether the repository wants packing: once a round.
         log.maintain = False
+        intake = Intake(data_dir, log, repo)
         try:
-            yield Intake(data_dir, log, repo)
+            yield intake
         finally:
+            intake.close()
             if log.last is not None:
                 log.repo.maintain()
 

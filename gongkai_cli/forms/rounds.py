@@ -44,13 +44,13 @@ def telling(message: str) -> bool:
 
 def collected_in(commits: list[tuple[str, str]]) -> list[CollectedForm]:
     """`find_collected` of the (id, message) of the commits it reads, newest first."""
-    reverted = {value for _, text in commits for key, value in _trailers(text) if key == "Reverts"}
+    reverted = {value for _, text in commits for key, value in trailers(text) if key == "Reverts"}
     found = []
     for sha, text in commits:
         if sha in reverted:
             continue
         fields: dict[str, list[str]] = {}
-        for key, value in _trailers(text):
+        for key, value in trailers(text):
             fields.setdefault(key, []).append(value)
         try:
             found.append(
@@ -69,7 +69,8 @@ def collected_in(commits: list[tuple[str, str]]) -> list[CollectedForm]:
     return found
 
 
-def _trailers(text: str) -> list[tuple[str, str]]:
+def trailers(text: str) -> list[tuple[str, str]]:
+    """A commit message's trailers (its last paragraph's `Key: value` lines)."""
     last = text.strip().rsplit("\n\n", 1)[-1]
     return [(m.group(1), m.group(2).strip()) for m in _TRAILER.finditer(last)]
 
