@@ -129,6 +129,12 @@ def test_a_round_records_each_form_once_and_sees_what_the_forms_before_it_record
         "Unit: 县财政局\nTask: 1\nDate: 2021-11-05\nBy: 张三\n\n"
     )
 
+    # The cache, extended once for the round, answers as a fresh read of the log does.
+    cached = gongkai("show", "1", "--format", "json").stdout
+    monkeypatch.setenv("GONGKAI_NO_CACHE", "1")
+    assert gongkai("show", "1", "--format", "json").stdout == cached
+    monkeypatch.delenv("GONGKAI_NO_CACHE")
+
     # The same forms collected one call each: the same log, messages and trees.
     apart = ledger(tmp_path / "apart", monkeypatch)
     for name in ORDER:

@@ -118,6 +118,15 @@ def extend_cache(data_dir: DataDir, checked: Checked, appended: Appended) -> Che
     return longer
 
 
+def keep_extended(data_dir: DataDir, longer: Checked) -> None:
+    """Store an `extended` load in the cache, as `extend_cache` would have: for a writer
+    that appended several times and keeps only the last (collect, a commit per form)."""
+    where = cache.place(data_dir)
+    seen = longer.seen or {}
+    if where is not None and longer.ok and all(name in seen for name in cache.FILES):
+        cache.put(where, seen, *_encode(longer))
+
+
 def extended(checked: Checked, appended: Appended) -> Checked | None:
     """What a load of the log with the `appended` lines would give, from `checked` (a load
     of the log without them), where that is sure (see `extend_cache`); else None."""
