@@ -161,6 +161,21 @@ def test_the_line_is_written_in_place_only_where_it_falls_within_one_page(ledger
     assert (log.stat().st_ino == inode) == in_place
 
 
+def test_a_copy_hard_linked_to_the_log_keeps_its_bytes(gongkai, ledger, monkeypatch):
+    """A snapshot taken with hard links (`cp -al`, `ln`) shares the log's inode: a line
+    written in place would appear in the snapshot too. Such a log is written anew, as it
+    always was, and the snapshot keeps what it held."""
+    monkeypatch.chdir(ledger)
+    log = ledger / "data" / "progress.yaml"
+    snapshot_copy = ledger.parent / "备份-progress.yaml"
+    os.link(log, snapshot_copy)
+    before = log.read_bytes()
+    result = gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
+    assert result.exit_code == 0, result.stderr
+    assert snapshot_copy.read_bytes() == before
+    assert log.read_bytes().startswith(before) and log.read_bytes() != before
+
+
 def test_a_disk_that_fills_up_during_the_append_leaves_the_log_as_it_was(
     gongkai, ledger, monkeypatch
 ):

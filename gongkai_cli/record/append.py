@@ -275,8 +275,9 @@ def _extend(path: Path, old: bytes, added: bytes) -> None:
 
 
 def _append(path: Path, old: bytes, added: bytes) -> bool:
-    """Write `added` at the end of the log if it still ends where `old` did; False (and
-    nothing written) if it does not, or is not there: then it is written anew."""
+    """Write `added` at the end of the log if it still ends where `old` did and is its
+    only link; False (and nothing written) if not, or it is not there: then it is
+    written anew."""
     try:  # never through a link; a FIFO put in its place must not hang the open
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
@@ -285,7 +286,8 @@ def _append(path: Path, old: bytes, added: bytes) -> bool:
         raise _not_written(path, exc) from None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size != len(old):
+        # A second link (a snapshot made with `cp -al`) would get the line too: written anew.
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(old) or info.st_nlink != 1:
             return False
         try:
             if os.write(fd, added) != len(added):  # a disk that filled up mid-page
