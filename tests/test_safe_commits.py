@@ -421,3 +421,32 @@ def _one_run(data_dir: DataDir, delay: float, run: int, previous: bytes):
     assert log.read_bytes() == current  # nothing uncommitted is left behind
     assert [p.name for p in data_dir.path.iterdir() if p.name.endswith(".tmp")] == []
     return False, current
+
+
+@pytest.mark.parametrize(
+    "hook",
+    [
+        "echo '# 钩子加的' >> data/progress.yaml\ngit add data/progress.yaml\n",
+        "sed -i 's/已完成/进行中/' data/progress.yaml\nexit 1\n",
+    ],
+    ids=["edits, stages and commits", "edits and fails"],
+)
+def test_a_hook_that_edits_the_log_is_told_not_hidden(gongkai, ledger, monkeypatch, hook):
+    """A pre-commit hook rewrote the log while git committed: the appended line cannot be
+    taken out without losing the hook's change, so it stays, uncommitted, and the message
+    says so instead of claiming the log was restored."""
+    monkeypatch.chdir(ledger)
+    log = ledger / "data" / "progress.yaml"
+    before = log.read_bytes()
+    (ledger / ".git" / "hooks" / "pre-commit").write_text(f"#!/bin/sh\n{hook}")
+    (ledger / ".git" / "hooks" / "pre-commit").chmod(0o755)
+    head = git(ledger, "rev-parse", "HEAD")
+    result = gongkai(*UPDATE)
+    assert result.exit_code == 4  # git failed (ExitStatus.GIT_FAILED)
+    assert "恢复原样" not in result.stderr
+    assert result.stderr.endswith(
+        f"而 {log} 末尾新加的第 3–3 行未能撤回（提交期间文件被改动，可能是 git 钩子所为；"
+        "撤回会抹去这些改动）：这几行没有提交，请手工删除它们后再记录。\n"
+    )
+    assert git(ledger, "rev-parse", "HEAD") == head
+    assert log.read_bytes().startswith(before) and log.read_bytes() != before

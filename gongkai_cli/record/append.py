@@ -318,17 +318,20 @@ def _write(path: Path, content: bytes) -> None:
 def _restore(path: Path, old: bytes, added: bytes) -> str:
     """Take the appended lines back out of the file (truncating needs no free space);
     say in which state the file is."""
+    first = old.count(b"\n") + 1 + (0 if old.endswith(b"\n") or not old else 1)
+    last = old.count(b"\n") + added.count(b"\n")
     try:
         if path.read_bytes() == old + added:
             os.truncate(path, len(old))
-        return "进展记录已恢复原样，未写入。"
+            return "进展记录已恢复原样，未写入。"
     except OSError as exc:
-        first = old.count(b"\n") + 1 + (0 if old.endswith(b"\n") or not old else 1)
-        last = old.count(b"\n") + added.count(b"\n")
-        return (
-            f"而 {path} 末尾新加的第 {first}–{last} 行未能撤回（{exc.strerror}）：这几行没有提交，"
-            "请手工删除它们后再记录。"
-        )
+        why = exc.strerror
+    else:  # a hook changed it while git committed: taking lines out would lose that change
+        why = "提交期间文件被改动，可能是 git 钩子所为；撤回会抹去这些改动"
+    return (
+        f"而 {path} 末尾新加的第 {first}–{last} 行未能撤回（{why}）：这几行没有提交，"
+        "请手工删除它们后再记录。"
+    )
 
 
 def _settle_leftovers(
