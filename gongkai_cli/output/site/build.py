@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from urllib.parse import quote
 
@@ -14,6 +15,7 @@ from gongkai_cli.model.statuses import DONE, DUE_SOON, OVERDUE, ROLE_WORDS, unit
 from gongkai_cli.output.site import charts, markup, pages
 
 STATIC = ("site.css", "site.js")
+_quoted = lru_cache(maxsize=1024)(quote)  # a unit's file name in a link, on every row
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +33,7 @@ class Links:
 
     def unit(self, name: str) -> str | None:
         file = self.unit_files.get(name)
-        return None if file is None else f"{self.root}units/{quote(file)}"
+        return None if file is None else f"{self.root}units/{_quoted(file)}"
 
     def evidence(self, item: str) -> str | None:
         """A kept file as its copy in the site; an http(s) link as it is (the loader refuses

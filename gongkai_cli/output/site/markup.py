@@ -60,8 +60,13 @@ def cn_date(day) -> str:
 
 def light(state: Light) -> Markup:
     """The light macro: a coloured dot, the state and its detail (逾期 12 天)."""
+    return Markup(_light(state))
+
+
+@lru_cache(maxsize=1024)
+def _light(state: Light) -> str:
     detail = f'<span class="detail">{text(state.detail)}</span>' if state.detail else ""
-    return Markup(
+    return (
         f'<span class="light {text(state.colour)}" aria-hidden="true"></span>'
         f"{text(state.state)}{detail}"
     )
@@ -69,29 +74,41 @@ def light(state: Light) -> Markup:
 
 def unit_link(links: Links, name: str, designated: bool = True) -> Markup:
     """The unit_link macro: a unit's name linking to its page, where it has one."""
+    return Markup(_unit_link(links, name, designated))
+
+
+def _unit_link(links: Links, name: str, designated: bool = True) -> str:
     href = links.unit(name) if designated else None
     if href:
-        return Markup(f'<a href="{text(href)}" class="user keep">{text(name)}</a>')
+        return f'<a href="{text(href)}" class="user keep">{text(name)}</a>'
     aside = "" if designated else "（未指定）"
-    return Markup(f'<span class="user keep">{text(name)}</span>{aside}')
+    return f'<span class="user keep">{text(name)}</span>{aside}'
 
 
-def status_cells(row: UnitRow, links: Links) -> Markup:
+def _status_cells(row: UnitRow, links: Links) -> str:
     """The status_cells macro: an assignment's light and status, its date, its note."""
-    status = (
-        f'<span class="detail">{text(row.status)}</span>' if row.status != row.light.state else ""
-    )
-    return Markup(
-        f'<td class="nowrap" data-sort="{text(STATES.index(row.light.state))}">'
-        f"{light(row.light)}{status}</td>\n"
+    return (
+        f"{_state_cell(row.light, row.status)}\n"
         f'<td class="nowrap">{text(row.updated.isoformat() if row.updated else "")}</td>\n'
-        f'<td class="user note">{text(row.note)}{supervision(row, links)}</td>'
+        f'<td class="user note">{text(row.note)}{_supervision(row, links)}</td>'
     )
 
 
-def supervision(row: UnitRow, links: Links) -> Markup:
+@lru_cache(maxsize=1024)
+def _state_cell(state: Light, status: str) -> str:
+    """The cell of an assignment's light, and its status where the light says otherwise."""
+    aside = f'<span class="detail">{text(status)}</span>' if status != state.state else ""
+    return (
+        f'<td class="nowrap" data-sort="{text(STATES.index(state.state))}">'
+        f"{_light(state)}{aside}</td>"
+    )
+
+
+def _supervision(row: UnitRow, links: Links) -> str:
     """The supervision macro: why a claim was returned, the date an extension gave, and
     what the latest update says beyond its note, its evidence linked."""
+    if not (row.review_note or row.extended_to or row.problems or row.next or row.evidence):
+        return ""
     parts = []
     if row.review_note:
         note = text(row.review_note)
@@ -111,16 +128,16 @@ def supervision(row: UnitRow, links: Links) -> Markup:
                 label = f'<a href="{text(href)}" class="user" rel="noopener noreferrer">{label}</a>'
             items.append(label)
         parts.append("<br>佐证材料：" + "、".join(items))
-    return Markup("".join(parts))
+    return "".join(parts)
 
 
 def assignment_rows(rows: list[UnitRow], links: Links) -> Markup:
     """The rows of a task page's table of units: each unit, its role and its status cells."""
     return Markup(
         "".join(
-            f"<tr>\n<td>{unit_link(links, row.unit, row.designated)}</td>\n"
+            f"<tr>\n<td>{_unit_link(links, row.unit, row.designated)}</td>\n"
             f'<td class="nowrap">{text(ROLE_WORDS[row.role])}</td>\n'
-            f"{status_cells(row, links)}\n</tr>\n"
+            f"{_status_cells(row, links)}\n</tr>\n"
             for row in rows
         )
     )
@@ -136,7 +153,7 @@ def checklist_rows(rows: list[UnitRow], links: Links) -> Markup:
             f'<td class="user">{text(row.requirement)}</td>\n'
             f'<td class="nowrap" data-sort="{text(_sort_day(row.due_date))}">'
             f'<span class="user">{text(row.deadline)}</span></td>\n'
-            f"{status_cells(row, links)}\n</tr>\n"
+            f"{_status_cells(row, links)}\n</tr>\n"
             for row in rows
         )
     )
@@ -151,26 +168,30 @@ def timeline(entries: list[Said], links: Links) -> Markup:
     """A task's log as the items of its page's list, one line each: what a template loop
     calling the unit_link macro for each entry would write. Each date, unit, status, note
     and clerk's markup is made once, however many updates show it."""
-
-    def day_of(day) -> str:
-        return f'<time datetime="{text(day.isoformat())}">{text(cn_date(day))}</time>'
-
-    def note_of(note) -> str:
-        return f'。<span class="user">{text(note)}</span>' if note else ""
-
-    def clerk_of(by) -> str:
-        if not by:
-            return ""
-        return f'<span class="detail">（填报人：<span class="user">{text(by)}</span>）</span>'
-
-    days, units = _Made(day_of), _Made(lambda name: unit_link(links, name))
-    statuses, notes, clerks = _Made(text), _Made(note_of), _Made(clerk_of)
+    units = _Made(lambda name: _unit_link(links, name))
     return Markup(
         "".join(
-            f"<li>{days[day]}{units[unit]}：{statuses[status]}{notes[note]}{clerks[by]}</li>\n"
+            f"<li>{_day(day)}{units[unit]}：{text(status)}{_note(note)}{_clerk(by)}</li>\n"
             for day, unit, status, note, by in entries
         )
     )
+
+
+@lru_cache(maxsize=4096)
+def _day(day) -> str:
+    return f'<time datetime="{text(day.isoformat())}">{text(cn_date(day))}</time>'
+
+
+@lru_cache(maxsize=4096)
+def _note(note) -> str:
+    return f'。<span class="user">{text(note)}</span>' if note else ""
+
+
+@lru_cache(maxsize=4096)
+def _clerk(by) -> str:
+    if not by:
+        return ""
+    return f'<span class="detail">（填报人：<span class="user">{text(by)}</span>）</span>'
 
 
 class _Made(dict):
