@@ -1,9 +1,9 @@
 """The site's most repeated markup, written in Python: a task's timeline, the rows of its
 table of units and of a unit's checklist, an assignment's status cells, a unit's link and a
-light. A template would call a macro for each row and each
-update, and those calls were most of a build; these write exactly what the macros wrote.
-Every value passes `shown` and is escaped, as in a template (`text`); what is made once for
-a value (a unit's link, a day) is kept for the next row that shows the same value."""
+light. A template would call a macro for each row and each update, and those calls were
+most of a build; these write exactly what the macros wrote. Every value passes `shown` and
+is escaped, as in a template (`_safe`); the markup of a value or a piece (a day, a light, a
+unit's link) is made once and kept, in bounded caches, for the next row that shows it."""
 
 from __future__ import annotations
 
@@ -40,16 +40,17 @@ def _bidi_code(found: re.Match) -> str:
 
 
 def text(value) -> Markup:
-    """A value as a template prints it: shown, then escaped. Pages repeat the same few
-    thousand strings (statuses, dates, names, notes) tens of thousands of times: each
-    string is made safe once."""
+    """A value as a template prints it: shown, then escaped (Jinja's finalize)."""
     if type(value) is str:
-        return _text_of(value)
+        return _safe(value)
     return escape(shown(value))
 
 
-@lru_cache(maxsize=8192)
-def _text_of(value: str) -> Markup:
+@lru_cache(maxsize=8192, typed=True)
+def _safe(value) -> Markup:
+    """`text` of a plain value (a string, a number, a date; never markup). Pages repeat the
+    same few thousand values (statuses, dates, names, notes) tens of thousands of times:
+    each is made safe once."""
     return escape(shown(value))
 
 
@@ -65,10 +66,10 @@ def light(state: Light) -> Markup:
 
 @lru_cache(maxsize=1024)
 def _light(state: Light) -> str:
-    detail = f'<span class="detail">{text(state.detail)}</span>' if state.detail else ""
+    detail = f'<span class="detail">{_safe(state.detail)}</span>' if state.detail else ""
     return (
-        f'<span class="light {text(state.colour)}" aria-hidden="true"></span>'
-        f"{text(state.state)}{detail}"
+        f'<span class="light {_safe(state.colour)}" aria-hidden="true"></span>'
+        f"{_safe(state.state)}{detail}"
     )
 
 
@@ -80,26 +81,26 @@ def unit_link(links: Links, name: str, designated: bool = True) -> Markup:
 def _unit_link(links: Links, name: str, designated: bool = True) -> str:
     href = links.unit(name) if designated else None
     if href:
-        return f'<a href="{text(href)}" class="user keep">{text(name)}</a>'
+        return f'<a href="{_safe(href)}" class="user keep">{_safe(name)}</a>'
     aside = "" if designated else "（未指定）"
-    return f'<span class="user keep">{text(name)}</span>{aside}'
+    return f'<span class="user keep">{_safe(name)}</span>{aside}'
 
 
 def _status_cells(row: UnitRow, links: Links) -> str:
     """The status_cells macro: an assignment's light and status, its date, its note."""
     return (
         f"{_state_cell(row.light, row.status)}\n"
-        f'<td class="nowrap">{text(row.updated.isoformat() if row.updated else "")}</td>\n'
-        f'<td class="user note">{text(row.note)}{_supervision(row, links)}</td>'
+        f'<td class="nowrap">{_safe(row.updated.isoformat() if row.updated else "")}</td>\n'
+        f'<td class="user note">{_safe(row.note)}{_supervision(row, links)}</td>'
     )
 
 
 @lru_cache(maxsize=1024)
 def _state_cell(state: Light, status: str) -> str:
     """The cell of an assignment's light, and its status where the light says otherwise."""
-    aside = f'<span class="detail">{text(status)}</span>' if status != state.state else ""
+    aside = f'<span class="detail">{_safe(status)}</span>' if status != state.state else ""
     return (
-        f'<td class="nowrap" data-sort="{text(STATES.index(state.state))}">'
+        f'<td class="nowrap" data-sort="{_safe(STATES.index(state.state))}">'
         f"{_light(state)}{aside}</td>"
     )
 
@@ -111,21 +112,23 @@ def _supervision(row: UnitRow, links: Links) -> str:
         return ""
     parts = []
     if row.review_note:
-        note = text(row.review_note)
+        note = _safe(row.review_note)
         parts.append(f'<span class="detail">（退回理由：<span class="user">{note}</span>）</span>')
     if row.extended_to:
-        parts.append(f'<span class="detail">（延期至 {text(cn_date(row.extended_to))}）</span>')
+        parts.append(f'<span class="detail">（延期至 {_safe(cn_date(row.extended_to))}）</span>')
     if row.problems:
-        parts.append(f'<br>存在问题：<span class="user">{text(row.problems)}</span>')
+        parts.append(f'<br>存在问题：<span class="user">{_safe(row.problems)}</span>')
     if row.next:
-        parts.append(f'<br>下步措施：<span class="user">{text(row.next)}</span>')
+        parts.append(f'<br>下步措施：<span class="user">{_safe(row.next)}</span>')
     if row.evidence:
         items = []
         for number, item in enumerate(row.evidence, start=1):
             href = links.evidence(item)
-            label = text(item if not item.startswith("evidence/") else f"附件{number}")
+            label = _safe(item if not item.startswith("evidence/") else f"附件{number}")
             if href:
-                label = f'<a href="{text(href)}" class="user" rel="noopener noreferrer">{label}</a>'
+                label = (
+                    f'<a href="{_safe(href)}" class="user" rel="noopener noreferrer">{label}</a>'
+                )
             items.append(label)
         parts.append("<br>佐证材料：" + "、".join(items))
     return "".join(parts)
@@ -136,7 +139,7 @@ def assignment_rows(rows: list[UnitRow], links: Links) -> Markup:
     return Markup(
         "".join(
             f"<tr>\n<td>{_unit_link(links, row.unit, row.designated)}</td>\n"
-            f'<td class="nowrap">{text(ROLE_WORDS[row.role])}</td>\n'
+            f'<td class="nowrap">{_safe(ROLE_WORDS[row.role])}</td>\n'
             f"{_status_cells(row, links)}\n</tr>\n"
             for row in rows
         )
@@ -148,11 +151,11 @@ def checklist_rows(rows: list[UnitRow], links: Links) -> Markup:
     and the unit's status cells."""
     return Markup(
         "".join(
-            f'<tr>\n<td class="num"><a href="{text(links.task(row.task))}">{text(row.task)}</a>'
-            f'</td>\n<td class="nowrap">{text(ROLE_WORDS[row.role])}</td>\n'
-            f'<td class="user">{text(row.requirement)}</td>\n'
-            f'<td class="nowrap" data-sort="{text(_sort_day(row.due_date))}">'
-            f'<span class="user">{text(row.deadline)}</span></td>\n'
+            f'<tr>\n<td class="num"><a href="{_safe(links.task(row.task))}">{_safe(row.task)}</a>'
+            f'</td>\n<td class="nowrap">{_safe(ROLE_WORDS[row.role])}</td>\n'
+            f'<td class="user">{_safe(row.requirement)}</td>\n'
+            f'<td class="nowrap" data-sort="{_safe(_sort_day(row.due_date))}">'
+            f'<span class="user">{_safe(row.deadline)}</span></td>\n'
             f"{_status_cells(row, links)}\n</tr>\n"
             for row in rows
         )
@@ -171,7 +174,7 @@ def timeline(entries: list[Said], links: Links) -> Markup:
     units = _Made(lambda name: _unit_link(links, name))
     return Markup(
         "".join(
-            f"<li>{_day(day)}{units[unit]}：{text(status)}{_note(note)}{_clerk(by)}</li>\n"
+            f"<li>{_day(day)}{units[unit]}：{_safe(status)}{_note(note)}{_clerk(by)}</li>\n"
             for day, unit, status, note, by in entries
         )
     )
@@ -179,19 +182,19 @@ def timeline(entries: list[Said], links: Links) -> Markup:
 
 @lru_cache(maxsize=4096)
 def _day(day) -> str:
-    return f'<time datetime="{text(day.isoformat())}">{text(cn_date(day))}</time>'
+    return f'<time datetime="{_safe(day.isoformat())}">{_safe(cn_date(day))}</time>'
 
 
 @lru_cache(maxsize=4096)
 def _note(note) -> str:
-    return f'。<span class="user">{text(note)}</span>' if note else ""
+    return f'。<span class="user">{_safe(note)}</span>' if note else ""
 
 
 @lru_cache(maxsize=4096)
 def _clerk(by) -> str:
     if not by:
         return ""
-    return f'<span class="detail">（填报人：<span class="user">{text(by)}</span>）</span>'
+    return f'<span class="detail">（填报人：<span class="user">{_safe(by)}</span>）</span>'
 
 
 class _Made(dict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from operator import add
 from typing import NamedTuple
 
 from gongkai_cli.model.book import Book, Row, due, overdue
@@ -356,7 +357,7 @@ def burnup(book: Book, as_of: dt.date) -> Burnup:
             finished = [shares[number].get(unit, False) for shares in latest]
         else:
             finished = _done_on(book, number, unit, sampled, ordinals)
-        done = [count + f for count, f in zip(done, finished, strict=True)]
+        done = list(map(add, done, finished))
     due_dates = sorted(date for _, _, date in assignments if date is not None)
     due_counts = [_count_upto(due_dates, day) for day in days]
     return Burnup(days, done, due_counts, len(assignments), as_of)
@@ -370,8 +371,7 @@ def _done_on(
     claims (a verdict can undo a 已完成 on a later day), asked of the book day by day."""
     if book.supervised:
         return [bool((a := book.assignment(number, unit, day)) and a.done) for day in days]
-    statuses = book.history.statuses_on(number, unit, ordinals)
-    return [status in DONE_STATUSES for status in statuses]
+    return list(map(DONE_STATUSES.__contains__, book.history.statuses_on(number, unit, ordinals)))
 
 
 def _latest_period_done(book: Book, number: int, day: dt.date) -> dict[str, bool]:
