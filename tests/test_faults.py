@@ -125,9 +125,8 @@ def test_a_log_that_cannot_be_written_changes_nothing(gongkai, ledger, monkeypat
             refuse()
         return real_open(path, flags, *args, **kwargs)
 
-    if way == "written anew":
-        monkeypatch.setattr("gongkai_cli.record.atomic.tempfile.mkstemp", refuse)
-    else:
+    monkeypatch.setattr("gongkai_cli.record.atomic.tempfile.mkstemp", refuse)
+    if way == "appended in place":
         monkeypatch.setattr("gongkai_cli.record.append.os.open", refuse_writing_the_log)
     before = snapshot(ledger)
     result = gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
@@ -137,6 +136,28 @@ def test_a_log_that_cannot_be_written_changes_nothing(gongkai, ledger, monkeypat
         == f"错误：无法写入 {ledger / 'data' / 'progress.yaml'}（没有写权限），未写入任何内容。\n"
     )
     assert snapshot(ledger) == before
+
+
+def test_a_log_only_its_folder_lets_this_user_write_is_written_anew(gongkai, ledger, monkeypatch):
+    """A ledger folder shared by a group: the log was written by another clerk (0644, not
+    this user's), the folder is the group's. The line cannot be added in place, but a new
+    log renamed over the old one can be written, as every update did before the in-place
+    append: the update is recorded, not refused."""
+    monkeypatch.chdir(ledger)
+    log = ledger / "data" / "progress.yaml"
+    real_open = os.open
+
+    def not_this_users_file(path, flags, *args, **kwargs):
+        if str(path) == str(log) and flags & os.O_WRONLY:
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr("gongkai_cli.record.append.os.open", not_this_users_file)
+    before, inode = log.read_bytes(), log.stat().st_ino
+    result = gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
+    assert result.exit_code == 0, result.stderr
+    assert log.read_bytes().startswith(before) and log.stat().st_ino != inode
+    assert git(ledger, "show", "HEAD:data/progress.yaml").encode() == log.read_bytes()
 
 
 @pytest.mark.parametrize(("end", "in_place"), [(0, True), (3000, True), (-16, False)])

@@ -280,8 +280,8 @@ def _append(path: Path, old: bytes, added: bytes) -> bool:
     written anew."""
     try:  # never through a link; a FIFO put in its place must not hang the open
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except FileNotFoundError:
-        return False
+    except (FileNotFoundError, PermissionError):  # not this user's file: a folder shared
+        return False  # by a group may still take a new log renamed over it
     except OSError as exc:
         raise _not_written(path, exc) from None
     try:
