@@ -15,7 +15,9 @@ Paths (the ledger cache warm, as after the clerk's first query of the day):
   folder, and a rebuild with nothing changed;
 - `update`, year, ten and hundred: one update recorded and committed in a git repository;
 - `forms --all-units`: the 51 forms of the bundled plan;
-- `collect`: those 51 forms, a third of them filled in, entered (51 commits).
+- `collect`: those 51 forms, a third of them filled in, entered (51 commits);
+- the same round (`forms`, then `collect`) on the year, ten and hundred logs, dated after
+  their last day (`--only rounds`; the hundred's once, since its 51 commits are slow).
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ BUDGETS = {  # path → budget, × the import floor's CPU time
 }
 
 
-PATHS = ("site", "update", "forms")  # what --only picks from
+PATHS = ("site", "update", "forms", "rounds")  # what --only picks from
+ROUND_END = "2021-12-31"  # a round after the generated logs' last day: every filled row is news
 
 WALLS: dict[str, list[float]] = {}  # path → wall times (s), for what a clerk waits
 
@@ -131,6 +134,20 @@ def time_tree(
             fill_a_third(made)
             collect = [*gongkai, "collect", *map(str, made), "--date", "2021-11-05"]
             add("collect (51)", ratio(collect, env, repo))
+    for kind in ("year", "ten", "hundred") if "rounds" in only else ():
+        # The bundled plan's round on a long log: what the clerk waits for once the log has
+        # grown. The hundred's round is timed once: each of its commits stores a 56 MB log.
+        for _ in range(runs if kind != "hundred" else 1):
+            with tempfile.TemporaryDirectory(dir=work) as tmp:
+                repo = fresh_ledger(Path(tmp), env, ledgers[kind])
+                warm = [*gongkai, "list", "--data", str(repo / "data")]
+                subprocess.run(warm, env=env, check=True, stdout=subprocess.DEVNULL)
+                forms = [*gongkai, "forms", "--all-units", "--as-of", ROUND_END, "--out", "round"]
+                add(f"forms --all-units (51), {kind}", ratio(forms, env, repo))
+                made = sorted((repo / "round").iterdir())
+                fill_a_third(made)
+                collect = [*gongkai, "collect", *map(str, made), "--date", ROUND_END]
+                add(f"collect (51), {kind}", ratio(collect, env, repo))
     return {name: statistics.median(values) for name, values in figures.items()}, {
         name: statistics.median(values) for name, values in used.items()
     }
@@ -154,7 +171,7 @@ def main() -> None:
     trees = dict(t.split("=", 1) for t in args.tree) or {"after": str(ROOT)}
     only = set(args.only or PATHS)
     sites = ["year", "ten", *(["hundred"] if args.hundred_site else [])] if "site" in only else []
-    kinds = {*sites, *(["year", "ten", "hundred"] if "update" in only else [])}
+    kinds = {*sites, *(["year", "ten", "hundred"] if only & {"update", "rounds"} else [])}
 
     work = Path(tempfile.mkdtemp(prefix="gongkai-paths-"))
     ledgers = {}
