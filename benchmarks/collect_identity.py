@@ -262,7 +262,8 @@ def main() -> None:
     parser.add_argument("--keep", help="a folder to write each tree's outcomes to, to read")
     args = parser.parse_args()
     trees = dict(t.split("=", 1) for t in args.tree)
-    trees.setdefault("after", str(ROOT))
+    if len(trees) < 2:  # one tree given: compare it with this one
+        trees.setdefault("after", str(ROOT))
     keep = Path(args.keep) if args.keep else None
     first, *others = trees
     with tempfile.TemporaryDirectory(prefix="gongkai-collect-") as tmp:
