@@ -53,6 +53,47 @@ def test_a_hand_edit_is_never_committed_under_an_update(gongkai, ledger, monkeyp
     assert gongkai(*UPDATE, "--no-commit").exit_code == 0  # recording alone is fine
 
 
+def test_a_log_made_executable_is_never_committed_under_an_update(gongkai, ledger, monkeypatch):
+    """Its bytes are as committed, but a commit of it would carry the new mode."""
+    monkeypatch.chdir(ledger)
+    log = ledger / "data" / "progress.yaml"
+    log.chmod(0o755)
+    before = snapshot(ledger)
+    result = gongkai(*UPDATE)
+    assert result.exit_code == 1
+    assert "data/progress.yaml 有尚未提交的改动" in result.stderr
+    assert snapshot(ledger) == before
+
+
+def test_git_is_asked_whether_the_log_is_committed_only_when_its_bytes_do_not_say(
+    gongkai, ledger, monkeypatch, tmp_path
+):
+    """Right after a commit git's index cannot vouch for a log changed in the same second,
+    and `git status` would read and hash it all again: the bytes the writer reads anyway
+    are compared with the blob HEAD and the index record instead. Where they differ (here
+    a hand edit), git is asked, and says why the update is refused."""
+    monkeypatch.chdir(ledger)
+    trace = tmp_path / "trace"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+
+    def asked() -> list[str]:
+        commands = re.findall(r"trace: built-in: git (\S+)", trace.read_text(encoding="utf-8"))
+        trace.unlink()
+        return commands
+
+    assert gongkai(*UPDATE).exit_code == 0
+    assert "status" not in asked()
+    assert (
+        gongkai("update", "8", "-u", "县财政局", "-s", "done", "--date", "2021-06-21").exit_code
+        == 0
+    )
+    assert "status" not in asked()
+    log = ledger / "data" / "progress.yaml"
+    log.write_bytes(log.read_bytes() + "# 手工加的一行\n".encode())
+    assert gongkai(*UPDATE).exit_code == 1
+    assert "status" in asked()
+
+
 def test_a_no_commit_line_is_not_committed_by_the_next_update(gongkai, ledger, monkeypatch):
     monkeypatch.chdir(ledger)
     assert gongkai(*UPDATE, "--no-commit").exit_code == 0

@@ -84,6 +84,7 @@ class Log:
     _old: bytes | None = field(default=None, repr=False)
     _digest: Any = field(default=None, repr=False)
     _mark: tuple | None = field(default=None, repr=False)
+    _seen: Seen = field(default=ABSENT, repr=False)  # what vouches for the bytes read
     # False: git's automatic maintenance is not run after each commit; the writer runs it
     # once when it is done (`Repo.maintain`).
     maintain: bool = True
@@ -91,8 +92,8 @@ class Log:
     def check_again(self) -> None:
         """Every check `open_log` made, made again, and nothing kept of what the commits
         told: for a writer that finds the ledger changed (by a git hook) between appends."""
-        self.notes += self.checks()
         self.head, self.tracked = _ASK, set()
+        self.notes += self.checks()
 
     def read(self) -> Seen:
         """Read the log as it is now, for `append` to extend: on a long log, reading and
@@ -103,6 +104,7 @@ class Log:
             fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except FileNotFoundError:
             self._old, self._digest, self._mark = b"", hashlib.sha256(), None
+            self._seen = ABSENT
             return ABSENT
         with open(fd, "rb") as handle:
             before = os.fstat(fd)
@@ -112,7 +114,12 @@ class Log:
             after = os.fstat(fd)
         self._digest = hashlib.sha256(self._old)
         self._mark = (*stat_fingerprint(after), after.st_mode)
-        return Seen(self._digest.hexdigest(), settled(before, after))
+        self._seen = Seen(self._digest.hexdigest(), settled(before, after))
+        return self._seen
+
+    def current(self) -> Seen:
+        """What vouches for the log as this writer last read it (reading it if it has not)."""
+        return self._seen if self._old is not None else self.read()
 
     def append(self, lines: list[str], message: str, files: tuple[Path, ...] = ()) -> str | None:
         """Append the lines; commit exactly them (when committing), with `files` (evidence
@@ -395,9 +402,9 @@ def _check_not_deleted(repo: gitrepo.Repo, path: Path, shown: str) -> None:
         )
 
 
-def _check_committed(repo: gitrepo.Repo, path: Path, shown: str) -> None:
+def _check_committed(repo: gitrepo.Repo, path: Path, shown: str, log: Log) -> None:
     """Refuse where the commit would hold lines this command did not append."""
-    if not path.exists() or not repo.changes(path):
+    if not path.exists() or _as_committed(repo, log) or not repo.changes(path):
         return
     if repo.head_id() is None or repo.blob_id("HEAD", path) is None:
         detail = "它还从未提交过"
@@ -409,6 +416,22 @@ def _check_committed(repo: gitrepo.Repo, path: Path, shown: str) -> None:
         f"请先提交（git commit {repo.rel(path)}）或放弃（git checkout HEAD -- {repo.rel(path)}）"
         "这些改动，或加 --no-commit 只记录不提交。"
     )
+
+
+def _as_committed(repo: gitrepo.Repo, log: Log) -> bool:
+    """Whether the log is, byte for byte, what HEAD and the index hold for it, told from
+    the bytes this writer reads anyway: right after a commit git's index cannot vouch for
+    a file changed within the same second ("racily clean"), and `git status` would read
+    and hash the whole log once more. False where it cannot be told so (git's filters or
+    an executable bit may be at play): then `git status` is asked. Tracked, if so."""
+    log.read()
+    if log._mark is None or log._mark[-1] & 0o111:  # (its mode, last)
+        return False
+    blob = ("100644", gitrepo.raw_blob_id(log._old))
+    if repo.entries(log.path) != (blob, blob):
+        return False
+    log.tracked.add(log.path)
+    return True
 
 
 @contextlib.contextmanager
@@ -430,6 +453,7 @@ def open_log(data_dir: DataDir, *, commit: bool = True) -> Iterator[Log]:
     if lock_dir is not None and not os.access(lock_dir, os.W_OK):
         raise ReadOnlyLedger(f"无法写入 git 目录 {lock_dir}（没有写权限），未写入任何内容。")
     with locked(data_dir.path, lock_dir):
+        log = Log(path, repo if commit else None, [], lock_dir)
 
         def check() -> list[str]:
             _check_writable(path, shown)
@@ -443,7 +467,8 @@ def open_log(data_dir: DataDir, *, commit: bool = True) -> Iterator[Log]:
                     )
                 _check_not_deleted(repo, path, shown)
                 if commit:
-                    _check_committed(repo, path, shown)
+                    _check_committed(repo, path, shown, log)
             return notes
 
-        yield Log(path, repo if commit else None, check(), lock_dir, checks=check)
+        log.notes, log.checks = check(), check
+        yield log

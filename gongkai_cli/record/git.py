@@ -114,6 +114,20 @@ class Repo:
         )
         return result.stdout.strip() or None
 
+    def entries(self, path: Path) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+        """(mode, blob) of `path` in HEAD's tree and in the index, each None where it is not
+        there (or, in the index, not only at stage 0): from git's records, without git
+        reading the file itself."""
+        rel = self.rel(path)
+        tree = _one_record(_git(self.root, "ls-tree", "-z", "HEAD", "--", rel, check=False), rel)
+        index = _one_record(
+            _git(self.root, "ls-files", "-z", "--stage", "--", rel, check=False), rel
+        )
+        return (
+            (tree[0], tree[2]) if tree and len(tree) == 3 and tree[1] == "blob" else None,
+            (index[0], index[1]) if index and len(index) == 3 and index[2] == "0" else None,
+        )
+
     def hash_of(self, path: Path, content: bytes) -> str:
         """The blob id git would store for `content` at `path` (its filters, such as
         core.autocrlf, applied)."""
@@ -309,6 +323,15 @@ class Repo:
             ["git", "show", f"{rev}:{self.rel(path)}"], cwd=self.root, capture_output=True
         )
         return result.stdout if result.returncode == 0 else None
+
+
+def _one_record(result: subprocess.CompletedProcess[str], rel: str) -> list[str] | None:
+    """The fields of the one record (`-z`) git listed, if it is for exactly `rel`."""
+    records = result.stdout.split("\0")[:-1] if result.returncode == 0 else []
+    if len(records) != 1:
+        return None
+    fields, _, name = records[0].partition("\t")
+    return fields.split(" ") if name == rel else None
 
 
 def raw_blob_id(*parts: bytes) -> str:

@@ -179,7 +179,7 @@ def record(data_dir: DataDir, request: Request) -> Recorded:
     attachments = evidence.read_attachments(request.attach)
     with store.open_log(data_dir, commit=request.commit) as log:
         # Read under the lock: the latest log, read once for the load and the append.
-        checked = load_checked(data_dir, known={PROGRESS: log.read()})
+        checked = load_checked(data_dir, known={PROGRESS: log.current()})
         book = book_of(checked)
         book.task(request.task)
         units, via_open = expand_units(book, request.task, request.units)
