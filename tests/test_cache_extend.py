@@ -158,3 +158,59 @@ def test_a_log_changed_between_the_load_and_the_append_is_not_extended(data, mon
         record(data, 7, ["县财政局"], "进行中", "2021-06-01")
     assert stored(data) is None  # the next command loads afresh
     assert "task: 9" in data.file("progress.yaml").read_text(encoding="utf-8")
+
+
+def test_a_random_run_of_writes_and_hand_edits_never_leaves_a_warm_read_unlike_a_cold_one(
+    data, monkeypatch
+):
+    """Updates (groups, repeats, periods, one day twice, long notes that cross a page) mixed
+    with what people do to the log by hand (a copied line, a retraction, a line taken out,
+    an edit of the same size): after every step the cached load is what a load of the
+    files gives, whether the cache was extended, kept or dropped."""
+    import random
+
+    from gongkai_cli.ledger import checked
+
+    rng = random.Random(31)
+    log = data.file("progress.yaml")
+    extensions = []
+    real_extended = checked.extended
+
+    def counted(*args):
+        longer = real_extended(*args)
+        extensions.append(longer is not None)
+        return longer
+
+    monkeypatch.setattr(checked, "extended", counted)
+    assignments = [(7, ["县财政局"]), (7, ["各镇"]), (8, ["县财政局"]), (12, ["县教育局"])]
+    statuses = ["未开始", "进行中", "进展缓慢", "已完成", "不涉及"]
+    for step in range(40):
+        lines = [line for line in log.read_text(encoding="utf-8").splitlines(True) if "{" in line]
+        kind = rng.choice(
+            ["update"] * 5 + ["again", "period", "copy", "retract", "drop", "same size"]
+        )
+        if kind == "update" or (kind == "again" and step == 0):
+            task, units = rng.choice(assignments)
+            note = rng.choice([None, "正在起草", "已公开", "长" * rng.choice([10, 1500])])
+            day = f"2021-0{rng.randint(1, 9)}-{rng.randint(10, 12)}"
+            last = (task, units, rng.choice(statuses), day)
+            record(data, *last, note=note)
+        elif kind == "again":  # the last update once more: a repeat, which a load warns of
+            record(data, *last, note=note)
+        elif kind == "period":
+            record(data, 3, ["县发改委"], rng.choice(statuses), f"2021-0{rng.randint(2, 9)}-05")
+        elif kind == "copy" and lines:
+            log.write_text(log.read_text(encoding="utf-8") + rng.choice(lines), encoding="utf-8")
+        elif kind == "retract" and lines:
+            uid = rng.choice(lines).split("id: ")[1].split(",")[0]
+            retraction = f"- {{id: r{step:09d}, date: 2021-10-01, retracts: {uid}, by: 李四}}\n"
+            log.write_text(log.read_text(encoding="utf-8") + retraction, encoding="utf-8")
+        elif kind == "drop" and lines:
+            text = log.read_text(encoding="utf-8")
+            log.write_text(text.replace(rng.choice(lines), "", 1), encoding="utf-8")
+        elif kind == "same size":
+            text = log.read_text(encoding="utf-8")
+            log.write_text(text.replace("进行中", "已完成", 1), encoding="utf-8")
+        warm = plain(*_encode(load_checked(data)))
+        assert warm == loaded_afresh(data, monkeypatch), (step, kind)
+    assert extensions.count(True) >= 15 and extensions.count(False) >= 1  # both ways taken
