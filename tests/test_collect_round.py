@@ -173,11 +173,12 @@ def test_a_form_costs_its_commit_and_the_check_of_it_whatever_the_round_holds(
     )
     assert result.exit_code == 0, result.stderr
     assert [argv[0] for argv in git_processes(trace)] == [
-        *("rev-parse", "rev-parse", "symbolic-ref", "status"),  # the round's checks
+        *("rev-parse", "rev-parse", "symbolic-ref"),  # the round's checks: the repository,
+        *("ls-tree", "ls-files"),  # the log as committed and as staged
         "log",  # the earlier collections
         "config",  # the log's line ending, while it has no line (the small plan's)
         "rev-parse",  # HEAD, for the journal
-        *("write-tree", "ls-files", "commit", "diff-tree"),  # the first form, with news
+        *("write-tree", "commit", "diff-tree"),  # the first form, with news
         *("commit", "diff-tree"),  # a form without news
         *("write-tree", "commit", "diff-tree"),  # another with news
         *("config", "maintenance"),  # git's automatic maintenance, once
