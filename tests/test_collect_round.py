@@ -251,3 +251,30 @@ def _wait_for_group(group: int) -> None:
         except ProcessLookupError:
             return
         time.sleep(0.01)
+
+
+def test_a_hand_edit_before_the_first_form_is_entered_is_kept_and_the_round_refused(
+    gongkai, forms, tmp_path, monkeypatch
+):
+    """The round reads the log when it takes the lock (to tell it is committed), then loads
+    the ledger (seconds on a long log), then appends. A log saved by an editor in between is
+    neither written over with the bytes read before it nor appended to unread: the round
+    stops before its first form, and the log is what the editor saved."""
+    import gongkai_cli.forms.collect as collect
+
+    repo = ledger(tmp_path / "ledger", monkeypatch)
+    log = repo / "data" / "progress.yaml"
+    saved = log.read_bytes() + "# 手工补记\n".encode()
+    real_load = collect.load_checked
+
+    def load_while_an_editor_saves(*args, **kwargs):
+        log.write_bytes(saved)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(collect, "load_checked", load_while_an_editor_saves)
+    head = git(repo, "rev-parse", "HEAD")
+    result = gongkai("collect", forms / FINANCE, "--date", "2021-11-05")
+    assert result.exit_code == 1
+    assert "在读取之后被改动" in result.stderr
+    assert log.read_bytes() == saved
+    assert git(repo, "rev-parse", "HEAD") == head
