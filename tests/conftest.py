@@ -229,6 +229,18 @@ def site_files(folder: Path) -> dict[str, bytes]:
     }
 
 
+def saved_while_loading(monkeypatch, module, path: Path, saved: bytes) -> None:
+    """An editor saves `saved` over `path` just as `module` loads the ledger (after a
+    writer has read its log, before it appends)."""
+    real_load = module.load_checked
+
+    def load_while_an_editor_saves(*args, **kwargs):
+        path.write_bytes(saved)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(module, "load_checked", load_while_an_editor_saves)
+
+
 def snapshot(repo: Path) -> tuple[bytes, str, str]:
     return (
         (repo / "data" / "progress.yaml").read_bytes(),

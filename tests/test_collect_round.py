@@ -17,7 +17,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import GIT_ENV, REPO, git, init_repo, runs_on, write_ledger
+from tests.conftest import (
+    GIT_ENV,
+    REPO,
+    git,
+    init_repo,
+    runs_on,
+    saved_while_loading,
+    write_ledger,
+)
 
 ROUND = "2021-10-31"
 FINANCE, TOWN, OFFICE = (f"{u}-进展填报-{ROUND}.xlsx" for u in ("县财政局", "甲镇", "县政府办公室"))
@@ -265,13 +273,7 @@ def test_a_hand_edit_before_the_first_form_is_entered_is_kept_and_the_round_refu
     repo = ledger(tmp_path / "ledger", monkeypatch)
     log = repo / "data" / "progress.yaml"
     saved = log.read_bytes() + "# 手工补记\n".encode()
-    real_load = collect.load_checked
-
-    def load_while_an_editor_saves(*args, **kwargs):
-        log.write_bytes(saved)
-        return real_load(*args, **kwargs)
-
-    monkeypatch.setattr(collect, "load_checked", load_while_an_editor_saves)
+    saved_while_loading(monkeypatch, collect, log, saved)
     head = git(repo, "rev-parse", "HEAD")
     result = gongkai("collect", forms / FINANCE, "--date", "2021-11-05")
     assert result.exit_code == 1

@@ -14,7 +14,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import yaml
 
-from tests.conftest import GIT_ENV, REPO, TWENTY_UNITS, git, snapshot, write_ledger
+from tests.conftest import (
+    GIT_ENV,
+    REPO,
+    TWENTY_UNITS,
+    git,
+    saved_while_loading,
+    snapshot,
+    write_ledger,
+)
 
 
 def cli(args: list[str], cwd, **kw) -> subprocess.Popen:
@@ -302,13 +310,7 @@ def test_a_hand_edit_while_update_loads_the_ledger_is_kept_and_nothing_is_writte
     saved = log.read_bytes().replace("进行中".encode(), "已完成".encode())
     if edit == "longer":
         saved += "# 手工补记\n".encode()
-    real_load = recording.load_checked
-
-    def load_while_an_editor_saves(*args, **kwargs):
-        log.write_bytes(saved)
-        return real_load(*args, **kwargs)
-
-    monkeypatch.setattr(recording, "load_checked", load_while_an_editor_saves)
+    saved_while_loading(monkeypatch, recording, log, saved)
     head = git(ledger, "rev-parse", "HEAD")
     result = gongkai("update", "8", "-u", "县财政局", "-s", "doing", "--date", "2021-06-21")
     assert (result.exit_code, result.stdout) == (1, "")
