@@ -186,9 +186,11 @@ class Intake:
     forms only this process has written to the ledger: the ledger in memory is extended by
     the lines each form appended (as the cache is), the collections by the commit it made,
     and HEAD is known from that commit. A git hook may still have changed the data files
-    meanwhile; their stat fingerprints tell (any write changes a file's ctime), and then the
-    next form starts as the first did, with every check made and the ledger read again.
-    Not seen that way: a hook that restages the log or detaches HEAD, files left alone."""
+    meanwhile; their stat fingerprints tell (a write changes the size or the times, a file
+    renamed over one its inode), and then the next form starts as the first did, with every
+    check made and the ledger read again. Not seen that way: a hook that restages the log
+    or detaches HEAD and leaves the files alone, or rewrites the log in place to the same
+    size within the clock tick of this process's write."""
 
     def __init__(self, data_dir: DataDir, log: store.Log | None, repo: gitrepo.Repo | None):
         self.data_dir, self.log, self.repo = data_dir, log, repo
