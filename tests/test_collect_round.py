@@ -280,3 +280,35 @@ def test_a_hand_edit_before_the_first_form_is_entered_is_kept_and_the_round_refu
     assert "在读取之后被改动" in result.stderr
     assert log.read_bytes() == saved
     assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_a_commit_made_elsewhere_between_two_forms_stays_on_the_branch(
+    gongkai, forms, tmp_path, monkeypatch
+):
+    """Another clerk (or a `git pull` touching no data file) commits while a round is
+    entered. The next form is committed on top of that commit, as it was when each form
+    looked at HEAD afresh; the round never takes the branch back past it."""
+    import gongkai_cli.forms.collect as collect
+
+    repo = ledger(tmp_path / "ledger", monkeypatch)
+    real_enter = collect.Intake.enter
+    entered = []
+
+    def another_commit_first(intake, *args, **kwargs):
+        if entered:  # between the first form and the second
+            (repo / "通知.txt").write_text("另一位同事提交的文件\n", encoding="utf-8")
+            git(repo, "add", "通知.txt")
+            git(repo, "commit", "-qm", "另一位同事的提交")
+        entered.append(True)
+        return real_enter(intake, *args, **kwargs)
+
+    monkeypatch.setattr(collect.Intake, "enter", another_commit_first)
+    result = gongkai("collect", forms / FINANCE, forms / OFFICE, "--date", "2021-11-05")
+    assert result.exit_code == 0, result.stderr
+    subjects = git(repo, "log", "--format=%s", "-3").splitlines()
+    assert subjects == [
+        "进展: 县政府办公室 填报表（2021-10-31）记录 1 条",
+        "另一位同事的提交",
+        "进展: 县财政局 填报表（2021-10-31）记录 1 条",
+    ]
+    assert git(repo, "status", "--porcelain") == ""

@@ -149,7 +149,7 @@ class Log:
             self.appended = written
             return None
         journal = self.git_dir / JOURNAL_NAME
-        head = self.repo.head_id() if self.head is _ASK else self.head
+        head = self._head()
         entry = {"size": len(old), "sha256": before, "head": head}
         _write_journal(journal, json.dumps(entry).encode())
         _extend(self.path, old, added)
@@ -160,6 +160,15 @@ class Log:
             journal.unlink(missing_ok=True)
         self.appended = written
         return commit
+
+    def _head(self) -> str | None:
+        """HEAD: as this writer's last commit left it, while its branch's ref file still
+        names that commit (a commit anyone else made since, even of files outside the
+        ledger, moves it: the next commit goes on top of theirs, and a commit that must be
+        taken back goes back to theirs, not past it); else asked of git."""
+        if self.head is not _ASK and _branch_tip(self.git_dir) == self.head:
+            return self.head
+        return self.repo.head_id()
 
     def _newline(self, old: bytes) -> bytes:
         """The file's own line ending; for a new file, what core.autocrlf asks for."""
@@ -224,6 +233,21 @@ class Log:
             and committed != repo.hash_of(self.path, old + added)
         ):
             return f"{PROGRESS} 的内容与追加后的文件不同"
+        return None
+
+
+def _branch_tip(git_dir: Path) -> str | None:
+    """The commit HEAD's branch names in its own ref file, read without git; None where
+    only git can tell (a packed or reftable ref, a detached HEAD, anything unexpected)."""
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="utf-8")
+        if not head.startswith("ref: refs/heads/"):
+            return None
+        common = git_dir  # a linked worktree keeps its branches in the main git directory
+        if (git_dir / "commondir").is_file():
+            common = git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()
+        return (common / head[5:].strip()).read_text(encoding="ascii").strip() or None
+    except (OSError, ValueError):
         return None
 
 
