@@ -182,7 +182,7 @@ def test_a_form_costs_its_commit_and_the_check_of_it_whatever_the_round_holds(
     assert result.exit_code == 0, result.stderr
     assert [argv[0] for argv in git_processes(trace)] == [
         *("rev-parse", "rev-parse", "symbolic-ref"),  # the round's checks: the repository,
-        *("ls-tree", "ls-files"),  # the log as committed and as staged
+        *("ls-files", "diff-index"),  # the log as staged, and what differs from HEAD
         "log",  # the earlier collections
         "config",  # the log's line ending, while it has no line (the small plan's)
         "rev-parse",  # HEAD, for the journal

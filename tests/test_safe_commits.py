@@ -94,6 +94,35 @@ def test_git_is_asked_whether_the_log_is_committed_only_when_its_bytes_do_not_sa
     assert "status" in asked()
 
 
+def test_with_nothing_else_staged_the_log_is_committed_with_include(
+    gongkai, ledger, monkeypatch, tmp_path
+):
+    """--include hashes the log once, --only twice; both commit the index as HEAD holds it
+    with the log's new content, so the commit is the same (tests/test_update_bytes.py).
+    With other work staged only --only leaves it out, and keeps it staged."""
+    monkeypatch.chdir(ledger)
+    trace = tmp_path / "trace"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+
+    def commit_mode() -> list[str]:
+        found = re.findall(r"trace: built-in: git commit (--\w+)", trace.read_text("utf-8"))
+        trace.unlink()
+        return found
+
+    assert gongkai(*UPDATE).exit_code == 0
+    assert commit_mode() == ["--include"]
+    (ledger / "staged.txt").write_text("已暂存\n")
+    git(ledger, "add", "staged.txt")
+    trace.unlink()
+    assert (
+        gongkai("update", "8", "-u", "县财政局", "-s", "done", "--date", "2021-06-21").exit_code
+        == 0
+    )
+    assert commit_mode() == ["--only"]
+    assert git(ledger, "status", "--porcelain") == "A  staged.txt\n"
+    assert git(ledger, "show", "--name-only", "--format=", "HEAD").split() == ["data/progress.yaml"]
+
+
 def test_a_no_commit_line_is_not_committed_by_the_next_update(gongkai, ledger, monkeypatch):
     monkeypatch.chdir(ledger)
     assert gongkai(*UPDATE, "--no-commit").exit_code == 0
@@ -170,10 +199,16 @@ def test_update_and_undo_refuse_during_an_unfinished_git_operation(
         assert snapshot(ledger) == before
 
 
-def test_a_hook_that_stages_another_file_gets_its_commit_taken_back(gongkai, ledger, monkeypatch):
+@pytest.mark.parametrize("staged", [True, False])
+def test_a_hook_that_stages_another_file_gets_its_commit_taken_back(
+    gongkai, ledger, monkeypatch, staged
+):
+    """Whether the clerk has other work staged (the commit is made with --only) or not
+    (with --include, which hashes the log once: see Repo.commit_paths)."""
     monkeypatch.chdir(ledger)
-    (ledger / "staged.txt").write_text("已暂存\n")
-    git(ledger, "add", "staged.txt")
+    if staged:
+        (ledger / "staged.txt").write_text("已暂存\n")
+        git(ledger, "add", "staged.txt")
     hook = ledger / ".git" / "hooks" / "pre-commit"
     hook.write_text("#!/bin/sh\necho 钩子 > hooked.txt\ngit add hooked.txt\n")
     hook.chmod(0o755)
@@ -188,7 +223,9 @@ def test_a_hook_that_stages_another_file_gets_its_commit_taken_back(gongkai, led
     )
     assert git(ledger, "rev-parse", "HEAD") == head
     assert (ledger / "data" / "progress.yaml").read_bytes() == log_before
-    assert git(ledger, "status", "--porcelain") == "A  staged.txt\n?? hooked.txt\n"
+    assert git(ledger, "status", "--porcelain") == ("A  staged.txt\n" if staged else "") + (
+        "?? hooked.txt\n"
+    )
 
 
 @pytest.mark.parametrize("safecrlf", ["false", "true"])

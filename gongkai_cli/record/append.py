@@ -88,11 +88,12 @@ class Log:
     # False: git's automatic maintenance is not run after each commit; the writer runs it
     # once when it is done (`Repo.maintain`).
     maintain: bool = True
+    alone: bool = False  # nothing else is staged, as the checks found: see Repo.commit_paths
 
     def check_again(self) -> None:
         """Every check `open_log` made, made again, and nothing kept of what the commits
         told: for a writer that finds the ledger changed (by a git hook) between appends."""
-        self.head, self.tracked = _ASK, set()
+        self.head, self.tracked, self.alone = _ASK, set(), False
         self.notes += self.checks()
 
     def read(self) -> Seen:
@@ -186,7 +187,7 @@ class Log:
         return self._made(commit, stored, ())
 
     def _made(self, commit: str, message: str, paths: tuple[Path, ...]) -> str:
-        self.last, self.head = (commit, message), commit
+        self.last, self.head, self.alone = (commit, message), commit, False
         self.tracked.update(paths)
         return commit
 
@@ -197,7 +198,12 @@ class Log:
         try:
             tracked = self.tracked.issuperset(paths)
             repo.commit_paths(
-                self.path, message, *self.files, tracked=tracked, maintain=self.maintain
+                self.path,
+                message,
+                *self.files,
+                tracked=tracked,
+                maintain=self.maintain,
+                alone=self.alone,
             )
             commit, parents, blobs, stored = repo.commit_of("HEAD")
         except GitFailed as exc:
@@ -447,14 +453,18 @@ def _as_committed(repo: gitrepo.Repo, log: Log) -> bool:
     the bytes this writer reads anyway: right after a commit git's index cannot vouch for
     a file changed within the same second ("racily clean"), and `git status` would read
     and hash the whole log once more. False where it cannot be told so (git's filters or
-    an executable bit may be at play): then `git status` is asked. Tracked, if so."""
+    an executable bit may be at play): then `git status` is asked. Tracked, if so; and
+    whether anything else is staged (see `Repo.commit_paths`, `alone`)."""
     log.read()
     if log._mark is None or log._mark[-1] & 0o111:  # (its mode, last)
         return False
-    blob = ("100644", gitrepo.raw_blob_id(log._old))
-    if repo.entries(log.path) != (blob, blob):
+    index, staged = repo.staged(log.path)
+    if staged is None or repo.rel(log.path) in staged:
+        return False
+    if index != ("100644", gitrepo.raw_blob_id(log._old)):
         return False
     log.tracked.add(log.path)
+    log.alone = not staged
     return True
 
 

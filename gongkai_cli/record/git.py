@@ -114,18 +114,22 @@ class Repo:
         )
         return result.stdout.strip() or None
 
-    def entries(self, path: Path) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
-        """(mode, blob) of `path` in HEAD's tree and in the index, each None where it is not
-        there (or, in the index, not only at stage 0): from git's records, without git
-        reading the file itself."""
+    def staged(self, path: Path) -> tuple[tuple[str, str] | None, list[str] | None]:
+        """(mode, blob) of `path` in the index (None where it is not there, or not at stage
+        0 alone), and each path whose entry in the index differs from HEAD's (None where
+        there is no HEAD): from git's records, without git reading any file."""
         rel = self.rel(path)
-        tree = _one_record(_git(self.root, "ls-tree", "-z", "HEAD", "--", rel, check=False), rel)
         index = _one_record(
             _git(self.root, "ls-files", "-z", "--stage", "--", rel, check=False), rel
         )
+        diff = _git(
+            self.root,
+            *("diff-index", "--cached", "--name-only", "--no-renames", "-z", "HEAD", "--"),
+            check=False,
+        )
         return (
-            (tree[0], tree[2]) if tree and len(tree) == 3 and tree[1] == "blob" else None,
             (index[0], index[1]) if index and len(index) == 3 and index[2] == "0" else None,
+            diff.stdout.split("\0")[:-1] if diff.returncode == 0 else None,
         )
 
     def hash_of(self, path: Path, content: bytes) -> str:
@@ -185,10 +189,16 @@ class Repo:
         empty: bool = False,
         tracked: bool = False,
         maintain: bool = True,
+        alone: bool = False,
     ) -> None:
         """`commit_only` (with `empty`, `commit_empty`), for a caller that asks what HEAD is
         with `commit_of`; `tracked`: the paths are known to be tracked (committed before);
-        not `maintain`: git's automatic maintenance is left to the caller (`maintain`)."""
+        not `maintain`: git's automatic maintenance is left to the caller (`maintain`).
+        `alone`: nothing else is staged, as the caller has just made sure; then --include
+        makes the very commit --only would (the index, that is HEAD, with the paths' new
+        contents) while hashing each file once, not twice (--only hashes it into the index
+        and again into a temporary index built from HEAD): on a long log, a tenth of a
+        second."""
         rels = [self.rel(p) for p in (path, *more)]
         untracked = [
             rel
@@ -199,7 +209,8 @@ class Repo:
             _git(self.root, "add", "--", *untracked)
         allow = ["--allow-empty"] if empty else []
         config = None if maintain else {"maintenance.auto": "false"}
-        args = ("commit", "--only", *allow, "--quiet", "-m", message, "--", *rels)
+        only = "--include" if alone else "--only"
+        args = ("commit", only, *allow, "--quiet", "-m", message, "--", *rels)
         _git(self.root, *args, config=config)
 
     def maintain(self) -> None:
