@@ -219,25 +219,39 @@ def test_a_copy_hard_linked_to_the_log_keeps_its_bytes(gongkai, ledger, monkeypa
     assert log.read_bytes().startswith(before) and log.read_bytes() != before
 
 
-def test_a_disk_that_fills_up_during_the_append_leaves_the_log_as_it_was(
-    gongkai, ledger, monkeypatch
+@pytest.mark.parametrize(
+    ("fits", "code", "reason"),
+    [
+        (None, errno.EIO, "Input/output error"),
+        (5, errno.ENOSPC, "No space left on device"),
+        (5, errno.EFBIG, "File too large"),
+    ],
+)
+def test_an_append_that_fails_says_why_and_leaves_the_log_as_it_was(
+    gongkai, ledger, monkeypatch, fits, code, reason
 ):
+    """A write that fails at once, or, as the kernel does at a full disk or the file size
+    limit (ulimit -f), writes what `fits` and returns its count, the next write failing
+    with the reason: the message gives that reason, and the log is as it was."""
     monkeypatch.chdir(ledger)
     log = ledger / "data" / "progress.yaml"
     real_write = os.write
+    writes = []
 
-    def full(fd, data):
-        if os.readlink(f"/proc/self/fd/{fd}") == str(log):
-            real_write(fd, data[:5])  # what fitted
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)
+    def failing(fd, data):
+        if os.readlink(f"/proc/self/fd/{fd}") != str(log):
+            return real_write(fd, data)
+        writes.append(data)
+        if fits is None or len(writes) > 1:
+            raise OSError(code, reason)
+        return real_write(fd, data[:fits])
 
-    monkeypatch.setattr("gongkai_cli.record.append.os.write", full)
+    monkeypatch.setattr("gongkai_cli.record.append.os.write", failing)
     before = snapshot(ledger)
     result = gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
     assert (result.exit_code, result.stderr) == (
         1,
-        f"错误：无法写入 {log}：No space left on device，未写入任何内容。\n",
+        f"错误：无法写入 {log}：{reason}，未写入任何内容。\n",
     )
     assert snapshot(ledger) == before
 

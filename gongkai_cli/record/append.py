@@ -327,7 +327,9 @@ def _append(path: Path, old: bytes, added: bytes) -> bool:
         if not stat.S_ISREG(info.st_mode) or info.st_size != len(old) or info.st_nlink != 1:
             return False
         try:
-            if os.write(fd, added) != len(added):  # a disk that filled up mid-page
+            written = os.write(fd, added)
+            if written != len(added):  # cut short by a full disk or a size limit (ulimit -f):
+                os.write(fd, added[written:])  # writing the rest fails, saying which
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
             os.fsync(fd)
         except OSError as exc:
