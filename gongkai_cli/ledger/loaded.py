@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gongkai_cli.errors import Problem
-from gongkai_cli.ledger import yamlio
 from gongkai_cli.ledger.datadir import PROGRESS, TASKS, DataDir
 from gongkai_cli.ledger.logline import Decision, Detail, Entry, Extension, Retraction, Review
 from gongkai_cli.ledger.seen import Seen
@@ -52,6 +51,8 @@ class Loaded:
         key: bool = False,
     ) -> Problem:
         """A problem located at `loc` (a path of keys and indexes) in one of the files."""
+        from gongkai_cli.ledger import yamlio  # only with a problem: writers never need YAML
+
         line, column = yamlio.position_of(self.raw.get(filename), loc, key=key)
         return Problem(self.name(filename), line, column, message, code, severity)
 
@@ -60,6 +61,8 @@ class Loaded:
         return ("tasks", self.task_index[i], *keys)
 
     def task_position(self, i: int, *keys: Any) -> tuple[int, int]:
+        from gongkai_cli.ledger import yamlio
+
         return yamlio.position_of(self.raw.get(TASKS), self.task_loc(i, *keys))
 
     def retracted(self) -> dict[str, Retraction]:
@@ -86,6 +89,8 @@ class Loaded:
     def event_position(self, line: int, key: str) -> tuple[int, int]:
         """Where field `key` of the event on `line` stands; found only when a problem needs
         it (a canonical line was never parsed as YAML, so it is parsed now)."""
+        from gongkai_cli.ledger import yamlio
+
         item = self.odd_items.get(line)
         if item is not None:
             return yamlio.position_of(item, (key,))
