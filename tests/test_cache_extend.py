@@ -214,3 +214,19 @@ def test_a_random_run_of_writes_and_hand_edits_never_leaves_a_warm_read_unlike_a
         warm = plain(*_encode(load_checked(data)))
         assert warm == loaded_afresh(data, monkeypatch), (step, kind)
     assert extensions.count(True) >= 15 and extensions.count(False) >= 1  # both ways taken
+
+
+def test_a_writer_stores_the_cache_once(data, monkeypatch):
+    """A reader that finds the files touched but not changed stores the cache again, with
+    fingerprints that vouch for them; a writer does not: it changes the log at once, and
+    stores the extended answer itself."""
+    monkeypatch.setattr("gongkai_cli.ledger.seen.SETTLED_NS", 0)  # every file settled
+    load_checked(data)
+    record(data, 7, ["县财政局"], "进行中", "2021-06-01")  # stored without a fingerprint
+    stores = []
+    real_put = cache.put
+    monkeypatch.setattr(cache, "put", lambda *args: stores.append(real_put(*args)))
+    record(data, 8, ["县财政局"], "进行中", "2021-06-02")
+    assert len(stores) == 1
+    monkeypatch.setattr(cache, "put", real_put)
+    assert stored(data) == loaded_afresh(data, monkeypatch)

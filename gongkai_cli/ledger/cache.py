@@ -210,8 +210,10 @@ def get(where: Place, data_dir: DataDir, known: dict[str, Seen] | None = None) -
                 return None
     except Exception:  # truncated, from another version, not ours at all: load afresh
         return None
-    if any(list(s.fingerprint or ()) != (key["files"][n][1] or []) for n, s in seen.items()):
-        put(where, seen, value, columns)  # touched, not changed: vouch by stat again
+    if not known and any(
+        list(s.fingerprint or ()) != (key["files"][n][1] or []) for n, s in seen.items()
+    ):  # touched, not changed: vouch by stat again (not for a writer: it changes the log)
+        put(where, seen, value, columns)
     return value, columns, seen
 
 
