@@ -331,3 +331,28 @@ def test_a_hand_edit_while_update_loads_the_ledger_is_kept_and_nothing_is_writte
     assert "在读取之后被改动" in result.stderr
     assert log.read_bytes() == saved
     assert git(ledger, "rev-parse", "HEAD") == head
+
+
+def test_a_file_system_whose_open_files_report_another_device_still_takes_updates(
+    gongkai, ledger, monkeypatch
+):
+    """Overlay file systems of older kernels (CentOS 7's, under Docker) report a file
+    opened for reading with the device and inode of the layer beneath, while a stat of
+    its path reports the overlay's. The log as read is compared with its path as it is
+    now like for like, so such a log is not taken for one saved by hand meanwhile."""
+    monkeypatch.chdir(ledger)
+    real_fstat = os.fstat
+
+    class LowerLayer:
+        def __init__(self, info):
+            self.info, self.st_ino, self.st_dev = info, info.st_ino + 7, info.st_dev + 1
+
+        def __getattr__(self, name):
+            return getattr(self.info, name)
+
+    def lower_layer(fd):
+        return LowerLayer(real_fstat(fd))
+
+    monkeypatch.setattr(os, "fstat", lower_layer)
+    result = gongkai("update", "7", "-u", "县财政局", "-s", "done", "--date", "2021-06-20")
+    assert result.exit_code == 0, result.stderr

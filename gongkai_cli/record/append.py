@@ -114,7 +114,12 @@ class Log:
             self._old = handle.read()
             after = os.fstat(fd)
         self._digest = hashlib.sha256(self._old)
-        self._mark = (*stat_fingerprint(after), after.st_mode)
+        # The path's stat, as `append` will take it (older overlay file systems report an
+        # open file's device and inode from the layer beneath); None, so that the append is
+        # refused, if the path no longer holds what was read.
+        self._mark = fingerprint(self.path)
+        if self._mark is None or self._mark[2:] != (*stat_fingerprint(after)[2:], after.st_mode):
+            self._mark = None
         self._seen = Seen(self._digest.hexdigest(), settled(before, after))
         return self._seen
 
