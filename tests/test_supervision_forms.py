@@ -130,3 +130,28 @@ def test_a_bad_link_or_date_on_a_form_is_an_error_naming_its_cell(gongkai, revie
         f"{FORM}:填报!{column['申请延期至']}{row8}: 申请延期至 2021-06-01 不晚于原时限 2021-12-31。"
         in result.stdout + result.stderr
     )
+
+
+def test_a_link_longer_than_the_log_keeps_is_an_error_naming_its_cell(gongkai, reviewed):
+    """What the log's schema refuses is refused by the form's check, with the cell: a link
+    the cell holds but the log does not (2,000 characters) was a traceback after the check."""
+    ok(gongkai, "forms", "--unit", "县财政局", "--as-of", ROUND, "--out", "forms")
+    form = reviewed / "forms" / FORM
+    long_link = "https://example.org/" + "a" * 1981
+    fill(form, {7: {"状态": "已完成", "完成日期": "2021-10-20", "佐证链接": long_link}})
+    sheet, headers, _ = sheet_rows(form)
+    column = openpyxl.utils.get_column_letter(headers.index("佐证链接") + 1)
+    row7 = next(r for r in range(7, sheet.max_row + 1) if sheet.cell(r, 1).value == 7)
+    log = reviewed / "data" / "progress.yaml"
+    before = (log.read_bytes(), git(reviewed, "rev-parse", "HEAD"))
+
+    result = gongkai("collect", form)
+
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        1,
+        [
+            f"{FORM}:填报!{column}{row7}: 佐证链接过长（2001 字），请控制在 2000 字以内。",
+            f"错误：{FORM} 有 1 处错误，整份未收取。",
+        ],
+    )
+    assert (log.read_bytes(), git(reviewed, "rev-parse", "HEAD")) == before
