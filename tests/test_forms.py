@@ -339,6 +339,25 @@ def test_collect_keeps_what_is_staged_out_of_its_commit(gongkai, sent):
     assert "A  draft.txt" in git(repo, "status", "--porcelain")
 
 
+def test_a_form_without_news_commits_nothing_staged_and_runs_the_hooks(gongkai, sent):
+    """The empty commit names no path: `--only` alone commits HEAD's tree, and the hooks
+    run on an index made from HEAD, as when it named the log."""
+    repo = sent.parent.parent
+    (repo / "draft.txt").write_text("草稿\n", encoding="utf-8")
+    git(repo, "add", "draft.txt")
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\ngit ls-files > .git/hook-saw\n", encoding="utf-8")
+    hook.chmod(0o755)
+    before = git(repo, "rev-parse", "HEAD^{tree}")
+
+    assert gongkai("collect", f"forms/{FORM}", "--date", "2021-11-05").exit_code == 0
+
+    assert git(repo, "rev-parse", "HEAD^{tree}", "HEAD~1^{tree}").split() == [before.strip()] * 2
+    assert "A  draft.txt" in git(repo, "status", "--porcelain")
+    saw = (repo / ".git" / "hook-saw").read_text(encoding="utf-8").split()
+    assert "draft.txt" not in saw and "data/progress.yaml" in saw
+
+
 @pytest.mark.parametrize(
     "typed", ["10月20日", "10-20", "１０月２０日", "2021年10月20日", "2021/10/20"]
 )

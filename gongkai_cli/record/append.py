@@ -187,7 +187,7 @@ class Log:
 
     def commit_empty(self, message: str) -> str:
         """A commit that changes nothing (see `Repo.commit_empty`); returns its id."""
-        self.repo.commit_paths(self.path, message, empty=True, tracked=True, maintain=self.maintain)
+        self.repo.commit_empty(message, maintain=self.maintain)
         commit, _, _, stored = self.repo.commit_of("HEAD")
         return self._made(commit, stored, ())
 

@@ -186,12 +186,11 @@ class Repo:
         path: Path,
         message: str,
         *more: Path,
-        empty: bool = False,
         tracked: bool = False,
         maintain: bool = True,
         alone: bool = False,
     ) -> None:
-        """`commit_only` (with `empty`, `commit_empty`), for a caller that asks what HEAD is
+        """`commit_only`, for a caller that asks what HEAD is
         with `commit_of`; `tracked`: the paths are known to be tracked (committed before);
         not `maintain`: git's automatic maintenance is left to the caller (`maintain`).
         `alone`: nothing else is staged, as the caller has just made sure; then --include
@@ -207,10 +206,9 @@ class Repo:
         ]
         if untracked:
             _git(self.root, "add", "--", *untracked)
-        allow = ["--allow-empty"] if empty else []
         config = None if maintain else {"maintenance.auto": "false"}
         only = "--include" if alone else "--only"
-        args = ("commit", only, *allow, "--quiet", "-m", message, "--", *rels)
+        args = ("commit", only, "--quiet", "-m", message, "--", *rels)
         _git(self.root, *args, config=config)
 
     def maintain(self) -> None:
@@ -245,21 +243,15 @@ class Repo:
     def set_config(self, key: str, value: str) -> None:
         _git(self.root, "config", key, value)
 
-    def commit_empty(self, path: Path, message: str) -> str:
-        """A commit that changes nothing, to record an event (a form returned with no news);
-        naming `path` with --only keeps whatever else is staged out of it."""
-        _git(
-            self.root,
-            "commit",
-            "--only",
-            "--allow-empty",
-            "--quiet",
-            "-m",
-            message,
-            "--",
-            self.rel(path),
-        )
-        return _git(self.root, "rev-parse", "HEAD").stdout.strip()
+    def commit_empty(self, message: str, *, maintain: bool = True) -> None:
+        """A commit that changes nothing, to record an event (a form returned with no news),
+        for a caller that asks what HEAD is with `commit_of`. `--only` without a path
+        commits HEAD's tree, whatever is staged; hooks run as for `commit_paths`, on an
+        index made from HEAD. Naming the log (as `commit_paths` would) made the same
+        commit from the same index, after git had looked at the log's bytes once more."""
+        config = None if maintain else {"maintenance.auto": "false"}
+        args = ("commit", "--only", "--allow-empty", "--quiet", "-m", message)
+        _git(self.root, *args, config=config)
 
     def messages(self, *patterns: str) -> list[tuple[str, str]]:
         """(id, full message) of each commit whose message matches any of the patterns,
