@@ -3,6 +3,7 @@ pinned Typer parses options without Pydantic."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -278,6 +279,58 @@ def test_an_update_builds_no_pydantic_model(tmp_path, env):
     )
     modules = json.loads(done.stderr.splitlines()[-1])
     assert {"pydantic", "pydantic_core", "yaml"} & {m.split(".")[0] for m in modules} == set()
+
+
+def test_a_round_of_forms_builds_no_pydantic_model(tmp_path, env, monkeypatch):
+    """collect writes each row's line from plain values, as update does: the form's check
+    has checked what the schema's `Update` would. A library caller still gets the models
+    (`Decision.update`, `Collected.updates()`), built when asked."""
+    import openpyxl
+
+    import gongkai_cli as gk
+    from gongkai_cli.model.schema import Update
+
+    write_ledger(tmp_path)
+    run = [sys.executable, "-m", "gongkai_cli"]
+    args = ["forms", "-u", "县财政局", "--as-of", "2021-10-31", "--out", "forms", "--data", "data"]
+    subprocess.run([*run, *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+    form = tmp_path / "forms" / "县财政局-进展填报-2021-10-31.xlsx"
+    workbook = openpyxl.load_workbook(form)
+    workbook["填报"]["G7"], workbook["填报"]["H7"], workbook["填报"]["B3"] = (
+        "进行中",
+        "已起草",
+        "张三",
+    )
+    workbook.save(form)
+    monkeypatch.setenv("GONGKAI_TODAY", "2021-11-20")
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", env["GONGKAI_CACHE_DIR"])
+    collected = gk.collect_forms(tmp_path / "data", [form], dry_run=True)
+    ((_, entered),) = collected.entered
+    expected = Update(
+        date=dt.date(2021, 10, 31),
+        task=1,
+        unit="县财政局",
+        status="进行中",
+        note="已起草",
+        by="张三",
+    )
+    assert [d.update for d in entered.decisions if d.update] == entered.updates() == [expected]
+
+    collect = ["collect", str(form), "--data", "data"]
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_LIST, *collect],
+        cwd=tmp_path,
+        env={**env, "GONGKAI_TODAY": "2021-11-20"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert done.stdout.splitlines()[1:] == [
+        "  任务 1 → 进行中（2021-10-31）：已起草",
+        "  未提交 git：数据目录不在 git 仓库中。",
+    ]
+    modules = json.loads(done.stderr.splitlines()[-1])
+    assert {"pydantic", "pydantic_core"} & {m.split(".")[0] for m in modules} == set()
 
 
 def test_the_pinned_typer_parses_options_without_pydantic():

@@ -171,8 +171,8 @@ def _report(checked, done) -> None:
         f"{checked.form.name}：{checked.unit}，截至 {ident.as_of.isoformat()}；{'，'.join(parts)}。"
     )
     for decision in done.decisions:
-        if decision.update is not None:
-            u = decision.update
+        if decision.written is not None:
+            u = decision.written
             note = f"：{u.note}" if u.note else ""
             period = f"，期次 {u.period}" if u.period else ""  # as update says it
             _say(f"  任务 {u.task} → {u.status}（{u.date.isoformat()}{period}）{note}")
@@ -184,9 +184,9 @@ def _report(checked, done) -> None:
         _say(f"  任务 {entry.task} 申请延期至 {entry.extend_to.isoformat()}（待审批）")
     if done.commit:
         _say(f"  已提交 git：{done.commit[:7]}")
-    elif done.earlier and not done.updates():
+    elif done.earlier and not done.written():
         _say(f"  这份表格已在提交 {done.earlier[:7]} 中收取过，没有新内容。")
-    elif done.replied and not done.updates():
+    elif done.replied and not done.written():
         _say(f"  本轮已在提交 {done.replied[:7]} 中收取过该单位的表格，这份没有新内容。")
     elif done.why_not_committed:
         _say(f"  未提交 git：{done.why_not_committed}。")
