@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, files_of, site_files, write_ledger
+from tests.conftest import REPO, files_of, git, site_files, write_ledger
 from tests.site_data import hostile_ledger, year_ledger
 
 AS_OF = "2021-10-31"
@@ -474,3 +474,40 @@ def test_a_long_log_is_paged_newest_first_and_every_page_names_the_others(
     assert nav in files["tasks/1.html"].decode()
     assert '<a href="1.html">2021年6月1日至2021年6月2日</a>' in files["tasks/1-3.html"].decode()
     assert 'class="pages"' not in files["tasks/2.html"].decode()  # a short log: one page
+
+
+def test_a_rebuild_after_any_one_input_changed_is_the_site_built_afresh(
+    gongkai, ledger, tmp_path, monkeypatch
+):
+    """Each input the rebuild checks, changed alone: a unit's name as shown in units.yaml,
+    a kept evidence file rewritten at the same size with its time put back, the commit
+    the footer names (amended), the day. The site rebuilt in place is, byte for byte, the
+    site built into an empty folder."""
+    monkeypatch.chdir(ledger)
+    monkeypatch.setenv("GONGKAI_TODAY", "2021-07-01")
+    (tmp_path / "截图.txt").write_text("公开截图\n", encoding="utf-8")
+    attach = ("--attach", tmp_path / "截图.txt", "--date", "2021-06-20")
+    assert gongkai("update", "7", "-u", "县财政局", "-s", "done", *attach).exit_code == 0
+    site, fresh = ledger / "site", iter(range(10))
+
+    def rebuilt_as_afresh(*more: str) -> None:
+        assert gongkai("site", "--out", site, *more).exit_code == 0
+        empty = tmp_path / f"fresh{next(fresh)}"
+        assert gongkai("site", "--out", empty, *more).exit_code == 0
+        assert site_files(site) == site_files(empty)
+
+    rebuilt_as_afresh()
+    units = ledger / "data" / "units.yaml"
+    text = units.read_text(encoding="utf-8")
+    units.write_text(text.replace("full_name: 濉溪县财政局", "full_name: 濉溪县财政局（改）"))
+    rebuilt_as_afresh()
+    kept = next((ledger / "data" / "evidence").iterdir())
+    stamp = kept.stat()
+    kept.write_bytes(kept.read_bytes().replace("公开".encode(), "发布".encode()))
+    os.utime(kept, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    rebuilt_as_afresh()
+    git(ledger, "commit", "-qm", "改名", "--", "data/units.yaml")
+    rebuilt_as_afresh()
+    git(ledger, "commit", "-q", "--amend", "-m", "改名（修订）")
+    rebuilt_as_afresh()
+    rebuilt_as_afresh("--as-of", "2021-06-30")
