@@ -230,3 +230,24 @@ def test_a_writer_stores_the_cache_once(data, monkeypatch):
     assert len(stores) == 1
     monkeypatch.setattr(cache, "put", real_put)
     assert stored(data) == loaded_afresh(data, monkeypatch)
+
+
+@pytest.mark.parametrize("stored_by", ["a load", "an extension"])
+def test_a_cached_load_is_not_read_on_a_day_before_the_logs_latest_event(
+    data, monkeypatch, stored_by
+):
+    """An update dated today is no error today, and the load that says so is cached. Read
+    on an earlier day (a clock put back, GONGKAI_TODAY for a look at the past), a load of
+    the same files says the log holds a date after today: the cache must not say less."""
+    from gongkai_cli.model.dates import TODAY_VARIABLE
+
+    if stored_by == "an extension":
+        load_checked(data)
+    record(data, 7, ["县财政局"], "进行中", "2021-11-01")
+    if stored_by == "a load":
+        load_checked(data)
+    assert stored(data) is not None
+    monkeypatch.setenv(TODAY_VARIABLE, "2021-10-31")
+    warm = plain(*_encode(load_checked(data)))
+    assert warm == loaded_afresh(data, monkeypatch)
+    assert "date-in-future" in [p["code"] for p in warm[0]["problems"]]

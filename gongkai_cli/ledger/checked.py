@@ -9,6 +9,8 @@ from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from gongkai_cli.errors import DataError, Problem, has_errors
@@ -33,6 +35,9 @@ class Checked:
     # What vouches for the bytes this was made of (file → Seen): kept only in memory, for
     # extending the cache after an append (see `extend_cache`).
     seen: dict | None = field(default=None, repr=False, compare=False)
+    # The date of the log's latest event (ISO): before that day, a load finds an event
+    # dated after today, an error no cached answer holds (see `cached`).
+    latest: str | None = field(default=None, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -52,6 +57,9 @@ def load_checked(data_dir: DataDir, known: dict | None = None) -> Checked:
 
         loaded = load.load(data_dir)
         checked = Checked(loaded.ledger, None, loaded.problems, len(loaded.tasks), loaded.seen)
+        events = chain(loaded.updates, loaded.retractions, loaded.supervision)
+        latest = max(map(attrgetter("date"), events), default=None)
+        checked.latest = latest and latest.isoformat()
         if checked.ok:
             ledger = loaded.ledger
             checked.history = History.from_entries(ledger.updates, ledger.index.canonical)
@@ -70,6 +78,10 @@ def cached(data_dir: DataDir, known: dict | None = None) -> Checked | None:
     if stored is None:
         return None
     value, columns, seen = stored
+    from gongkai_cli.model.dates import current_date
+
+    if (value.get("latest") or "") > current_date().isoformat():
+        return None  # read before its latest event's day: a load says which line is wrong
     try:
         checked = _decode(data_dir, value, columns)
     except Exception:  # stored by code of another shape
@@ -145,12 +157,14 @@ def extended(checked: Checked, appended: Appended) -> Checked | None:
 
     ledger = checked.ledger
     seen = checked.seen and {**checked.seen, cache.PROGRESS: Seen(appended.digest, None)}
+    latest = max([checked.latest or "", *(u.date.isoformat() for u in updates)])
     return Checked(
         ledger,
         checked.history.extended(updates, ledger.index.canonical),
         checked.problems,
         checked.task_count,
         seen,
+        latest or None,
     )
 
 
@@ -258,6 +272,7 @@ def _encode(checked: Checked) -> tuple[dict[str, Any], list[array]]:
     value: dict[str, Any] = {
         "problems": [_dump(p) for p in checked.problems],
         "task_count": checked.task_count,
+        "latest": checked.latest,
         "ledger": None,
         "history": None,
     }
@@ -336,4 +351,4 @@ def _decode(data_dir: DataDir, value: dict[str, Any], columns: list[array]) -> C
             raw["clerks"],
         )
     problems = [Problem(**p) for p in value["problems"]]
-    return Checked(ledger, history, problems, value["task_count"])
+    return Checked(ledger, history, problems, value["task_count"], latest=value["latest"])
