@@ -17,6 +17,7 @@ from pathlib import Path
 
 from gongkai_cli.errors import GongkaiError
 from gongkai_cli.forms import layout
+from gongkai_cli.forms.xlsx import Book, Sheet
 
 MAX_BYTES = 20 * 1024 * 1024  # a form is tens of kilobytes
 MAX_UNPACKED = 40 * 1024 * 1024  # a zip that inflates past this is not a form
@@ -82,8 +83,7 @@ def read_form(path: Path) -> ReturnedForm:
     sheet_ident = _sheet_identity(workbook) if source == "properties" else None
 
     def cell(row: int, column: int) -> Cell:
-        found = sheet.cell(row, column)
-        return Cell(f"{sheet.title}!{found.coordinate}", found.value)
+        return Cell(f"{sheet.title}!{_coordinate(row, column)}", sheet.value(row, column))
 
     rows = []
     for number in range(header_row + 1, min(sheet.max_row, header_row + MAX_ROWS) + 1):
@@ -138,7 +138,7 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _open(path: Path, data: bytes):
+def _open(path: Path, data: bytes) -> Book:
     name = path.name
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -162,6 +162,13 @@ def _open(path: Path, data: bytes):
             cells = _cells(archive, sheets)
             strings = [e for e in entries if e.filename == _SHARED_STRINGS]
             cells = max(cells, _cells(archive, strings, _STRING_TAGS))
+            if cells <= MAX_CELLS:
+                from gongkai_cli.forms import xlsx
+
+                try:
+                    return xlsx.read(archive)
+                except Exception:  # anything it was not written for: openpyxl reads the file
+                    pass
     except (zipfile.BadZipFile, EOFError, ValueError, zlib.error):
         raise FormFileError(f"{name} 已损坏（不是完整的 .xlsx 文件），无法收取。") from None
     if cells > MAX_CELLS:
@@ -175,11 +182,14 @@ def _open(path: Path, data: bytes):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not keep
-            return load_workbook(io.BytesIO(data), data_only=True)
+            workbook = load_workbook(io.BytesIO(data), data_only=True)
     except Exception:
         # openpyxl raises whatever its parsers meet (KeyError, ValueError, XML errors, …)
         # on a damaged file; to the user each is the same fact.
         raise FormFileError(f"{name} 已损坏，无法作为 .xlsx 读取。") from None
+    from gongkai_cli.forms.xlsx import from_openpyxl
+
+    return from_openpyxl(workbook)
 
 
 def _cells(
@@ -199,39 +209,49 @@ def _cells(
     return count
 
 
-def _task_sheet(path: Path, workbook):
+def _task_sheet(path: Path, workbook: Book):
     """The sheet holding the task table, its header row and the columns by header."""
-    sheets = [workbook[layout.FORM_SHEET]] if layout.FORM_SHEET in workbook.sheetnames else []
-    sheets += [s for s in workbook.worksheets if s.sheet_state == "visible" and s not in sheets]
+    form = workbook.sheet(layout.FORM_SHEET)
+    sheets = [form] if form is not None else []
+    sheets += [s for s in workbook.sheets if s.sheet_state == "visible" and s is not form]
     for sheet in sheets:
-        for row in sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH):
-            columns = {str(c.value).strip(): c.column for c in row if isinstance(c.value, str)}
+        for number in range(1, HEADER_SEARCH + 1):
+            columns = {v.strip(): c for c, v in sheet.row(number) if isinstance(v, str)}
             if all(name in columns for name in _READ):
-                return sheet, row[0].row, columns
+                return sheet, number, columns
     raise FormFileError(
         f"{path.name} 不是 gongkai 生成的进展填报表（找不到“{'、'.join(_READ)}”表头），无法收取。"
     )
 
 
-def _labels(sheet, header_row: int) -> dict[str, Cell]:
+def _labels(sheet: Sheet, header_row: int) -> dict[str, Cell]:
     """Each label above the table (填报单位, 截至日期, …) → the cell right of it."""
     found = {}
-    for row in sheet.iter_rows(min_row=1, max_row=header_row - 1):
-        for cell in row:
-            label = cell.value.strip() if isinstance(cell.value, str) else None
+    for number in range(1, header_row):
+        for column, value in sheet.row(number):
+            label = value.strip() if isinstance(value, str) else None
             if label in layout.LABEL_CELLS and label not in found:
-                value = sheet.cell(cell.row, cell.column + 1)
-                found[label] = Cell(f"{sheet.title}!{value.coordinate}", value.value)
+                ref = f"{sheet.title}!{_coordinate(number, column + 1)}"
+                found[label] = Cell(ref, sheet.value(number, column + 1))
     return found
 
 
-def _visible_identity(path: Path, sheet, labels: dict[str, Cell]) -> layout.Identity:
+def _coordinate(row: int, column: int) -> str:
+    """G7 for (7, 7), as openpyxl names a cell."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
+
+
+def _visible_identity(path: Path, sheet: Sheet, labels: dict[str, Cell]) -> layout.Identity:
     title = next(
         (
-            c.value.strip()
-            for row in sheet.iter_rows(min_row=1, max_row=3)
-            for c in row
-            if isinstance(c.value, str) and c.value.strip().endswith(layout.TITLE_SUFFIX)
+            value.strip()
+            for number in range(1, 4)
+            for _, value in sheet.row(number)
+            if isinstance(value, str) and value.strip().endswith(layout.TITLE_SUFFIX)
         ),
         None,
     )
@@ -251,9 +271,9 @@ def _visible_identity(path: Path, sheet, labels: dict[str, Cell]) -> layout.Iden
     )
 
 
-def _stored_identity(workbook) -> tuple[layout.Identity, str] | None:
+def _stored_identity(workbook: Book) -> tuple[layout.Identity, str] | None:
     """The identity from the custom properties, else from the hidden sheet, else None."""
-    properties = {p.name: p.value for p in workbook.custom_doc_props}
+    properties = workbook.properties
     stored = {key: properties.get(name) for key, (_, name) in layout.IDENTITY_KEYS.items()}
     found = _identity(stored)
     if found is not None:
@@ -262,10 +282,11 @@ def _stored_identity(workbook) -> tuple[layout.Identity, str] | None:
     return (found, "sheet") if found is not None else None
 
 
-def _sheet_identity(workbook) -> layout.Identity | None:
-    if layout.ID_SHEET not in workbook.sheetnames:
+def _sheet_identity(workbook: Book) -> layout.Identity | None:
+    sheet = workbook.sheet(layout.ID_SHEET)
+    if sheet is None:
         return None
-    rows = workbook[layout.ID_SHEET].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True)
+    rows = ((sheet.value(r, 1), sheet.value(r, 2)) for r in range(1, 21))
     pairs = {str(a).strip(): b for a, b in rows if a is not None}
     return _identity({key: pairs.get(label) for key, (label, _) in layout.IDENTITY_KEYS.items()})
 
