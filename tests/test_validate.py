@@ -169,3 +169,75 @@ def test_progress_for_an_unknown_task_or_an_unrelated_unit(gongkai, tmp_path):
         "data/progress.yaml:1:28: error: 进展记录中的任务 9 不在计划中。",
         "data/progress.yaml:2:37: error: “甲镇”不是任务 2 的责任单位。",
     ]
+
+
+# A log with problems of many kinds on canonical lines, hand-written YAML and lines ended by
+# \r\n or a lone \r, after a byte-order mark: each problem's column is found on its own line.
+MIXED_PROGRESS = (
+    "\ufeff- {id: upd1, date: 2021-05-01, task: 1, unit: 县财政局, status: 进行中, by: 甲}\r\n"
+    "- {id: upd2, date: 2021-11-02, task: 2, unit: 县政府办公室, status: 已完成, by: 乙}\r\n"
+    "- {id: upd1, date: 2021-06-01, task: 1, unit: 甲镇, status: 进行中, by: 甲}\n"
+    "- {id: upd3, date: 2021-12-01, task: 9, unit: 县财政局, status: 进行中, by: 甲}\n"
+    "- {id: upd4, date: 2021-07-01, task: 2, unit: 丙镇, status: 进行中, note: 说明, by: 甲}\n"
+    "- id: hand1\n"
+    "  date: 2021-12-05\n"
+    "  task: 1\n"
+    "  unit: 县教育局\n"
+    "  status: 已完成\n"
+    "- {id: upd5, date: 2021-05-01, task: 1, unit: 甲镇, status: 完成了, by: 甲}\n"
+    "- {id: ret1, date: 2021-11-20, retracts: zzzz9, by: 甲}\r"
+    "- {id: upd6, date: 2021-08-01, task: 3, unit: 县政府办公室, status: 进行中,"
+    " evidence: [bad name], by: 甲}\n"
+    "- {id: upd2, date: 2021-11-03, task: 4, unit: 县档案馆, status: 进行中, by: 乙}\r\n"
+    "-   {id: upd7, date: 2021-12-09, task: 2, unit: 县政府办, status: 进行中, by: 乙}\n"
+    "- {id: upd8, date: 2021-05-01, task: 1, unit: 县财政局, status: 进行中, by: 甲}\n"
+    "- {id: upd9, date: 2021-05-01, task: 1, unit: 县财政局, status: 进行中, by: 甲}\n"
+)
+
+
+def test_many_problems_of_a_log_each_at_its_line_and_column(gongkai, tmp_path, monkeypatch):
+    monkeypatch.setenv("GONGKAI_TODAY", "2021-10-31")
+    broken(tmp_path, progress=MIXED_PROGRESS)
+    result = validate(gongkai)
+    assert result.exit_code == 1
+    assert [line for line in result.stdout.splitlines() if "progress.yaml" in line] == [
+        "data/progress.yaml:11:59: error: 字段 [7].status 的值文字“完成了”无效，应为 未开始、进行中、进展缓慢、已完成、不涉及 之一。",
+        "data/progress.yaml:4:38: error: 进展记录中的任务 9 不在计划中。",
+        "data/progress.yaml:5:47: error: 进展记录中的单位“丙镇”不在单位名录中。",
+        "data/progress.yaml:14:47: error: “县档案馆”不是任务 4 的责任单位。",
+        "data/progress.yaml:2:20: error: 日期 2021-11-02 晚于今天，进展只能记录已发生的情况。",
+        "data/progress.yaml:3:8: error: 编号 upd1 与第 1 行重复。",
+        "data/progress.yaml:4:20: error: 日期 2021-12-01 晚于今天，进展只能记录已发生的情况。",
+        "data/progress.yaml:7:9: error: 日期 2021-12-05 晚于今天，进展只能记录已发生的情况。",
+        "data/progress.yaml:14:8: error: 编号 upd2 与第 2 行重复。",
+        "data/progress.yaml:14:20: error: 日期 2021-11-03 晚于今天，进展只能记录已发生的情况。",
+        "data/progress.yaml:15:22: error: 日期 2021-12-09 晚于今天，进展只能记录已发生的情况。",
+        "data/progress.yaml:16:1: warning: 这条进展与第 1 行完全相同（日期、任务、单位、状态、说明、填报人都一样），可能重复记录了。",
+        "data/progress.yaml:17:1: warning: 这条进展与第 1 行完全相同（日期、任务、单位、状态、说明、填报人都一样），可能重复记录了。",
+        "data/progress.yaml:12:20: error: 日期 2021-11-20 晚于今天，进展只能记录已发生的情况。",
+        "data/progress.yaml:12:42: error: 撤销记录所指的编号 zzzz9 不是本文件中任何一条进展的编号。",
+        "data/progress.yaml:13:78: error: 佐证链接“bad name”中含有空白字符。",
+    ]
+    assert result.stderr == "检查未通过：4 项任务；14 个错误，4 个提醒。\n"
+
+
+def test_the_columns_of_many_problems_are_found_in_one_more_read_of_the_log(
+    gongkai, tmp_path, monkeypatch
+):
+    from gongkai_cli.ledger import files
+
+    monkeypatch.setenv("GONGKAI_TODAY", "2021-10-31")
+    monkeypatch.setenv("GONGKAI_NO_CACHE", "1")
+    broken(tmp_path, progress=MIXED_PROGRESS)
+    opened = []
+    real = files.open_regular
+
+    def counting(path, *args, **kwargs):
+        opened.append(path.name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(files, "open_regular", counting)
+    result = validate(gongkai)
+    assert result.stdout.count("data/progress.yaml:") == 16
+    # The log is opened again once for the columns of all its problems, not once for each.
+    assert opened.count("progress.yaml") == 1

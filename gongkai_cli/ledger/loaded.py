@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +35,10 @@ class Loaded:
     ledger: Ledger | None = None
     problems: list[Problem] = field(default_factory=list)
     seen: dict[str, Seen] = field(default_factory=dict)  # what was read of each file
+    # The log's text and where each of its lines starts, read once when the first problem
+    # of a canonical line needs a column (so a log with many problems is not read again
+    # from the start for each one).
+    _log_lines: tuple[str, list[int]] | None = field(default=None, repr=False, compare=False)
 
     def name(self, filename: str) -> str:
         return self.data_dir.display(filename)
@@ -94,14 +97,30 @@ class Loaded:
         item = self.odd_items.get(line)
         if item is not None:
             return yamlio.position_of(item, (key,))
-        from gongkai_cli.ledger.files import open_regular
-
-        path = self.data_dir.file(PROGRESS)
-        with open_regular(path, within=self.data_dir.path) as raw:
-            lines = io.TextIOWrapper(raw, encoding="utf-8-sig")
-            text = next(itertools.islice(lines, line - 1, None), "")
+        text = self._log_line(line)
         data, _ = yamlio.parse(text, "")
         return line, yamlio.position_of(data, (0, key))[1]
+
+    def _log_line(self, line: int) -> str:
+        """Line number `line` of the log as a text stream reads it (\\r\\n and a lone \\r
+        end a line too, and read as \\n), or "" past the end."""
+        if self._log_lines is None:
+            from gongkai_cli.ledger.files import open_regular
+
+            path = self.data_dir.file(PROGRESS)
+            with open_regular(path, within=self.data_dir.path) as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8-sig").read()
+            starts = [0]
+            at = text.find("\n")
+            while at >= 0:
+                starts.append(at + 1)
+                at = text.find("\n", at + 1)
+            self._log_lines = text, starts
+        text, starts = self._log_lines
+        if not 1 <= line <= len(starts):
+            return ""
+        end = starts[line] if line < len(starts) else len(text)
+        return text[starts[line - 1] : end]
 
 
 def responsibility_at(task: Task, offset: int = 0) -> tuple[str, int]:
