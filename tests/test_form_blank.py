@@ -72,6 +72,24 @@ TEXTS = [
 UNITS = ["县财政局", "A&B <局>", "  空格单位", "&&R&P", "页&[Page]码", "制表\t单位"]
 
 
+def awkward_rows(i: int, count: int) -> list[FormRow]:
+    """`count` rows of the awkward TEXTS, in every column, shifted by `i`."""
+    return [
+        FormRow(
+            n + 1,
+            TEXTS[(i + n) % len(TEXTS)],
+            "lead" if n % 2 else "implementer",
+            TEXTS[(i + n + 3) % len(TEXTS)],
+            TEXTS[(i + n + 5) % len(TEXTS)],
+            "逾期" if n % 3 == 0 else None,
+            AS_OF if n % 2 else None,
+            TEXTS[(i + n + 7) % len(TEXTS)],
+            TEXTS[(i + n + 9) % len(TEXTS)] if n % 4 == 1 else None,
+        )
+        for n in range(count)
+    ]
+
+
 @pytest.mark.parametrize("supervised", [False, True])
 @pytest.mark.parametrize("count", [1, 2, 5])
 def test_any_text_is_written_as_openpyxl_writes_it(supervised, count):
@@ -80,20 +98,7 @@ def test_any_text_is_written_as_openpyxl_writes_it(supervised, count):
     )
     assert blank is not None
     for i, unit in enumerate(UNITS):
-        rows = [
-            FormRow(
-                n + 1,
-                TEXTS[(i + n) % len(TEXTS)],
-                "lead" if n % 2 else "implementer",
-                TEXTS[(i + n + 3) % len(TEXTS)],
-                TEXTS[(i + n + 5) % len(TEXTS)],
-                "逾期" if n % 3 == 0 else None,
-                AS_OF if n % 2 else None,
-                TEXTS[(i + n + 7) % len(TEXTS)],
-                TEXTS[(i + n + 9) % len(TEXTS)] if n % 4 == 1 else None,
-            )
-            for n in range(count)
-        ]
+        rows = awkward_rows(i, count)
         ident = layout.Identity("测试县2021年计划 & <附件>", 2021, unit, AS_OF, DUE, f"{i:016x}")
         assert blank.filled(ident, rows) == write_workbook(ident, rows, supervised), unit
 

@@ -24,7 +24,7 @@ from gongkai_cli.forms.read import read_form
 from gongkai_cli.ledger.checked import open_book
 from gongkai_cli.ledger.datadir import as_data_dir
 from tests.conftest import readings_differ
-from tests.test_form_blank import AS_OF, DUE, TEXTS, UNITS, review_on
+from tests.test_form_blank import AS_OF, DUE, TEXTS, UNITS, awkward_rows, review_on
 
 
 def by_openpyxl(path: Path, monkeypatch) -> str:
@@ -87,20 +87,7 @@ def test_forms_of_any_text_read_as_openpyxl_reads_them(supervised, tmp_path, mon
         layout.Identity("测试县2021年计划 & <附件>", 2021, "", AS_OF, DUE), supervised
     )
     for i, unit in enumerate(UNITS):
-        rows = [
-            FormRow(
-                n + 1,
-                TEXTS[(i + n) % len(TEXTS)],
-                "lead" if n % 2 else "implementer",
-                TEXTS[(i + n + 3) % len(TEXTS)],
-                TEXTS[(i + n + 5) % len(TEXTS)],
-                "逾期" if n % 3 == 0 else None,
-                AS_OF if n % 2 else None,
-                TEXTS[(i + n + 7) % len(TEXTS)],
-                TEXTS[(i + n + 9) % len(TEXTS)] if n % 4 == 1 else None,
-            )
-            for n in range(5)
-        ]
+        rows = awkward_rows(i, 5)
         ident = layout.Identity("测试县2021年计划 & <附件>", 2021, unit, AS_OF, DUE, f"{i:016x}")
         data = blank.filled(ident, rows)
         assert readings_differ(data) is None, unit
