@@ -375,6 +375,36 @@ def test_a_killed_writers_leftovers_are_settled_by_the_next_one(gongkai, ledger,
     assert not (ledger / ".git" / "gongkai-journal").exists()
 
 
+def test_a_killed_writer_s_git_still_committing_is_waited_for(gongkai, ledger, monkeypatch):
+    """A SIGKILL stops gongkai, not the `git commit` it started: while git's index lock is
+    there, the leftovers are not settled (that commit may yet record the lines), and the
+    next writer says so and writes nothing."""
+    monkeypatch.chdir(ledger)
+    log = ledger / "data" / "progress.yaml"
+    old = log.read_bytes()
+    head = git(ledger, "rev-parse", "HEAD").strip()
+    journal = ledger / ".git" / "gongkai-journal"
+    journal.write_text(
+        json.dumps({"size": len(old), "sha256": hashlib.sha256(old).hexdigest(), "head": head})
+    )
+    line = "- {id: kill0000, date: 2021-06-01, task: 7, unit: 县财政局, status: 已完成}\n"
+    killed = old + line.encode()
+    log.write_bytes(killed)
+    lock = ledger / ".git" / "index.lock"
+    lock.write_bytes(b"")
+    result = gongkai("update", "8", "-u", "县财政局", "-s", "done", "--date", "2021-06-21")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"错误：上一次中断的记录留下的 git 提交可能仍在进行（存在 {lock}），未写入；"
+        "请稍候再试。确认没有 git 在运行时，删除该文件后再试。\n"
+    )
+    assert log.read_bytes() == killed and journal.exists()
+    lock.unlink()  # git is done (here: never committed)
+    result = gongkai("update", "8", "-u", "县财政局", "-s", "done", "--date", "2021-06-21")
+    assert result.exit_code == 0, result.stderr
+    assert b"kill0000" not in log.read_bytes()
+
+
 # ----- SIGKILL at random points -----
 
 

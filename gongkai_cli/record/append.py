@@ -394,6 +394,13 @@ def _settle_leftovers(
     except (OSError, ValueError):
         journal.unlink(missing_ok=True)
         return []
+    if (git_dir / "index.lock").exists():
+        # The killed writer's own `git commit` may still be running (a SIGKILL does not stop
+        # it): taking its lines back now could cut them from a log that commit then records.
+        raise LedgerLocked(
+            f"上一次中断的记录留下的 git 提交可能仍在进行（存在 {git_dir / 'index.lock'}），"
+            "未写入；请稍候再试。确认没有 git 在运行时，删除该文件后再试。"
+        )
     notes = []
     if entry.get("head") == repo.head_id():  # the commit never happened
         # A writer killed inside `git commit --only` may have staged its lines already; the
