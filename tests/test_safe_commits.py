@@ -341,8 +341,8 @@ def test_a_log_that_cannot_be_restored_is_described_exactly(gongkai, ledger, mon
     log = ledger / "data" / "progress.yaml"
     assert (result.exit_code, result.stderr) == (
         4,  # git failed (ExitStatus.GIT_FAILED)
-        f"错误：git commit 失败：{DISK_FULL}；而 {log} 末尾新加的第 3–3 行未能撤回"
-        "（No space left on device）：这几行没有提交，请手工删除它们后再记录。\n",
+        f"错误：git commit 失败：{DISK_FULL}；而 {log} 末尾新加的第 3 行未能撤回"
+        "（No space left on device），也没有提交：请手工删除后再记录。\n",
     )
     assert log.read_text(encoding="utf-8").count("\n") == 3
 
@@ -553,8 +553,8 @@ def test_a_hook_that_edits_the_log_is_told_not_hidden(gongkai, ledger, monkeypat
     assert result.exit_code == 4  # git failed (ExitStatus.GIT_FAILED)
     assert "恢复原样" not in result.stderr
     assert result.stderr.endswith(
-        f"而 {log} 末尾新加的第 3–3 行未能撤回（提交期间文件被改动，可能是 git 钩子所为；"
-        "撤回会抹去这些改动）：这几行没有提交，请手工删除它们后再记录。\n"
+        f"而 {log} 末尾新加的第 3 行未能撤回（提交期间文件被改动，可能是 git 钩子所为；"
+        "撤回会抹去这些改动），也没有提交：请手工删除后再记录。\n"
     )
     assert git(ledger, "rev-parse", "HEAD") == head
     assert log.read_bytes().startswith(before) and log.read_bytes() != before

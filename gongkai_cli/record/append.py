@@ -372,10 +372,8 @@ def _restore(path: Path, old: bytes, added: bytes) -> str:
         why = exc.strerror
     else:  # a hook changed it while git committed: taking lines out would lose that change
         why = "提交期间文件被改动，可能是 git 钩子所为；撤回会抹去这些改动"
-    return (
-        f"而 {path} 末尾新加的第 {first}–{last} 行未能撤回（{why}）：这几行没有提交，"
-        "请手工删除它们后再记录。"
-    )
+    lines = f"第 {first} 行" if first == last else f"第 {first}–{last} 行"
+    return f"而 {path} 末尾新加的{lines}未能撤回（{why}），也没有提交：请手工删除后再记录。"
 
 
 def _settle_leftovers(
