@@ -21,7 +21,7 @@ from gongkai_cli.model.statuses import (
     STATUSES,
     nearest_status,
 )
-from gongkai_cli.model.values import MAX_EVIDENCE, MAX_NAME, MAX_NOTE
+from gongkai_cli.model.values import MAX_NAME, MAX_NOTE
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,10 +317,6 @@ def _supervision_cells(book, row: ReturnedRow, number: int, status: str | None, 
         for link in links:
             if (message := link_problem(link)) is not None:
                 yield problem(cell, message)
-            elif len(link) > MAX_EVIDENCE:  # a cell holds 32,767 characters, a log's link less
-                yield problem(
-                    cell, f"佐证链接过长（{len(link)} 字），请控制在 {MAX_EVIDENCE} 字以内。"
-                )
     extend_to = None
     cell = cells.get(layout.EXTEND_TO)
     if cell is not None and _text(cell.value) is not None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from gongkai_cli.model.supervision import FILE_REF
+from gongkai_cli.model.values import MAX_EVIDENCE
 
 FOLDER = "evidence"
 
@@ -65,6 +66,8 @@ def link_problem(link: str) -> str | None:
         return f"佐证链接“{link}”不是有效的网址。"
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"佐证链接“{link}”不是以 http:// 或 https:// 开头的网址。"
+    if len(link) > MAX_EVIDENCE:  # a form's cell holds 32,767 characters, the log less
+        return f"佐证链接过长（{len(link)} 字），请控制在 {MAX_EVIDENCE} 字以内。"
     return None
 
 

@@ -17,7 +17,7 @@ from gongkai_cli.model.book import Book
 from gongkai_cli.model.dates import current_date
 from gongkai_cli.model.statuses import DONE, units_phrase
 from gongkai_cli.model.supervision import event_subject
-from gongkai_cli.model.values import MAX_EVIDENCE, MAX_NAME, MAX_NOTE
+from gongkai_cli.model.values import MAX_NAME, MAX_NOTE
 from gongkai_cli.record import append as store
 from gongkai_cli.record import evidence
 from gongkai_cli.record import git as gitrepo
@@ -153,10 +153,6 @@ def _check_links(links: tuple[str, ...]) -> None:
         problem = link_problem(link)
         if problem:
             raise InvalidValue(f"{problem.removesuffix('。')}；未写入。", link)
-        if len(link) > MAX_EVIDENCE:
-            raise InvalidValue(
-                f"佐证链接过长（{len(link)} 字），请控制在 {MAX_EVIDENCE} 字以内；未写入。", link
-            )
 
 
 def record(data_dir: DataDir, request: Request) -> Recorded:
