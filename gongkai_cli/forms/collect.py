@@ -227,7 +227,9 @@ class Intake:
 
     def _ledger(self) -> Checked:
         if self.loaded is None:
-            self.loaded, self.unstored = load_checked(self.data_dir), False
+            # The log as the writer's checks read it: its bytes are not hashed again.
+            known = {PROGRESS: self.log.current()} if self.log else None
+            self.loaded, self.unstored = load_checked(self.data_dir, known), False
         return self.loaded
 
     def _earlier(self, checked: CheckedForm) -> tuple[str | None, str | None]:

@@ -119,14 +119,10 @@ def extend_cache(data_dir: DataDir, checked: Checked, appended: Appended) -> Che
 
     The log's new digest is of the bytes written; its fingerprint is left out, so the next
     read hashes the file once before trusting this (a hook that touched it is noticed).
-    Returns what was stored, for a writer that goes on with the longer log."""
-    where = cache.place(data_dir)
-    seen = checked.seen or {}
-    if where is None or not checked.ok or any(name not in seen for name in cache.FILES):
-        return None
+    Returns the longer load (stored where the cache is on), for a writer that goes on with it."""
     longer = extended(checked, appended)
     if longer is not None:
-        cache.put(where, longer.seen, *_encode(longer))
+        keep_extended(data_dir, longer)
     return longer
 
 
